@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+// paygate: nginx -> FastCGI pool (this package) -> sharded MariaDB.
+// No SwiftPM dependencies on purpose: C libraries come from Debian, everything else is ours,
+// which keeps a fresh CI build short.
+import PackageDescription
+
+// One strict settings list for every Swift target.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "paygate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "paygate", targets: ["paygate"]),
+        .executable(name: "paygate-admin", targets: ["paygate-admin"]),
+        .executable(name: "paygate-bench", targets: ["paygate-bench"]),
+    ],
+    targets: [
+        // C libraries: only the wrapper module right below each one imports it.
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // Thin wrappers: Swift types in, typed errors out.
+        .target(name: "FastCGI", dependencies: ["CFastCGI"], swiftSettings: strict),
+        .target(name: "MariaDB", dependencies: ["CMariaDB"], swiftSettings: strict),
+        .target(name: "PaygateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+
+        // Pure domain: money, state machine, validation, routing, ids. No I/O.
+        .target(name: "PaygateCore", swiftSettings: strict),
+        // Shards, connections and the transactions that touch them.
+        .target(name: "Storage", dependencies: ["PaygateCore", "MariaDB", "PaygateCrypto"], swiftSettings: strict),
+        // HTTP routes, authentication, handlers.
+        .target(name: "Gateway", dependencies: ["PaygateCore", "Storage", "PaygateCrypto"], swiftSettings: strict),
+        // Master + forked workers + threads serving FastCGI.
+        .target(name: "Pool", dependencies: ["PaygateCore", "FastCGI"], swiftSettings: strict),
+
+        .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
+        .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+
+        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
+        .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,9 @@
+#ifndef PAYGATE_COPENSSL_SHIM_H
+#define PAYGATE_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/sha.h>
+#endif
