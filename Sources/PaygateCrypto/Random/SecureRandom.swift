@@ -34,7 +34,7 @@ public enum SecureRandom {
         // About 3% of bytes are drawn again, so one batch with a little extra nearly always suffices.
         var pool: [UInt8] = []
         while characters.count < count {
-            pool = try bytes(count - characters.count + 8)
+            pool = try bytes(min(count - characters.count + 8, bytesPerCallMax))
             for byte in pool where byte < alphanumericAcceptedBelow && characters.count < count {
                 characters.append(alphanumericCharacters[Int(byte % 62)])
             }
