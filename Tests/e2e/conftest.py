@@ -55,6 +55,12 @@ class Stack:
         assert all(isinstance(value, str) and value for value in merchant.values())
         return merchant
 
+    def set_merchant_active(self, merchant_id, active):
+        action = "enable" if active else "disable"
+        command = [self.admin, "--config", self.config_path, "merchant", action, "--id", merchant_id]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=ADMIN_TIMEOUT_SECONDS)
+        assert result.returncode == 0, f"merchant {action} exited {result.returncode}: {result.stderr.strip()}"
+
     def run_stack_command(self, action, server):
         result = subprocess.run(["bash", self.stack_script, action, self.root, server],
                                 capture_output=True, text=True, timeout=120)

@@ -139,6 +139,31 @@ def test_one_merchants_signature_does_not_open_another(client, other_client):
     assert_error(client.get("/v1/payments", secret=other_client.secret), 401, "invalid_signature")
 
 
+def test_disabled_merchant_is_forbidden(stack, merchant, database):
+    # Disabled before its first request, so no worker can hold a cached "active" copy.
+    stack.set_merchant_active(merchant["merchant_id"], False)
+    client = stack.client(merchant)
+    try:
+        assert_error(client.get("/v1/payments"), 403, "merchant_disabled")
+        assert_error(client.create_payment(payment_body()), 403, "merchant_disabled")
+        # A wrong signature is still a wrong signature: being disabled reveals nothing to a forger.
+        assert_error(client.get("/v1/payments", secret="not-the-secret"), 401, "invalid_signature")
+        assert database.merchant_footprint(client.merchant_id) == {"payments": 0, "request_nonces": 0, "idempotency_keys": 0}
+
+        # Enabled again: workers may trust a cached copy for merchant_cache_seconds, no longer.
+        stack.set_merchant_active(merchant["merchant_id"], True)
+        cache_seconds = stack.config.get("merchant_cache_seconds", 5)
+        deadline = time.monotonic() + cache_seconds + 15
+        while True:
+            response = client.create_payment(payment_body())
+            if response.status_code != 403 or time.monotonic() >= deadline:
+                break
+            time.sleep(0.5)
+        assert response.status_code == 201, response.text
+    finally:
+        client.close()
+
+
 def test_rejected_authentication_stores_nothing_under_idempotency_key(client, database):
     key = f"idem-{uuid.uuid4().hex}"
     rejected = client.create_payment(payment_body(), idempotency_key=key, secret="wrong-secret")
