@@ -6,8 +6,8 @@ CREATE TABLE merchants (
     status              VARCHAR(16)  NOT NULL DEFAULT 'active',   -- active | disabled
     -- AES-256-GCM under the master key kept outside the database (var/secrets/master.key).
     -- The server needs the plain secret to check an HMAC, so it is encrypted, not hashed.
-    secret_sealed       VARBINARY(128) NOT NULL,
-    webhook_secret_sealed VARBINARY(128) NOT NULL,
+    secret_sealed       VARCHAR(512) NOT NULL,    -- hex of version|nonce|ciphertext|tag
+    webhook_secret_sealed VARCHAR(512) NOT NULL,
     created_at          DATETIME(3)  NOT NULL,
     updated_at          DATETIME(3)  NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

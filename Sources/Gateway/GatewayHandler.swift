@@ -1,0 +1,109 @@
+import PaygateCore
+import PaygateCrypto
+import Storage
+
+/// Serves requests on one pool thread: routes them, authenticates merchants and runs the
+/// handlers. Owns this thread's database connections and merchant cache.
+public final class GatewayHandler: RequestHandler {
+    let configuration: Configuration
+    let log: Log
+    let shards: ShardConnections
+    let payments: PaymentStore
+    let idempotency: IdempotencyStore
+    let merchants: MerchantCache
+
+    init(configuration: Configuration, secretBox: SecretBox, log: Log) throws {
+        self.configuration = configuration
+        self.log = log
+        shards = try ShardConnections(configuration: configuration.database)
+        payments = PaymentStore(shards: shards)
+        idempotency = IdempotencyStore(
+            shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
+        merchants = MerchantCache(
+            directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try route(request)
+        } catch let error as APIError {
+            return .error(error, requestId: request.requestId)
+        } catch let error as StorageError {
+            return storageFailure(error, request: request)
+        } catch {
+            log.error("unexpected error: \(error)", requestId: request.requestId)
+            return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)
+        }
+    }
+
+    func storageFailure(_ error: StorageError, request: HTTPRequest) -> HTTPResponse {
+        switch error {
+        case .unavailable(let shard, _):
+            log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
+            return .error(APIError(.serviceUnavailable, "Storage for this request (\(shard)) is unavailable; retry later."), requestId: request.requestId)
+        case .database, .corrupt:
+            log.error("\(request.method) \(request.path): \(error)", requestId: request.requestId)
+            return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)
+        }
+    }
+
+    private func route(_ request: HTTPRequest) throws -> HTTPResponse {
+        let path = request.path
+        switch Route(path: path) {
+        case .healthLive:
+            return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8))
+        case .health:
+            return health()
+        case .payments:
+            switch request.method {
+            case "POST": return try createPayment(request)
+            case "GET": return try listPayments(request)
+            default: throw APIError(.methodNotAllowed, "Use GET or POST on /v1/payments.")
+            }
+        case .payment(let id):
+            guard request.method == "GET" else { throw APIError(.methodNotAllowed, "Use GET on /v1/payments/{payment_id}.") }
+            return try getPayment(request, id: id)
+        case .closePayment(let id):
+            guard request.method == "POST" else { throw APIError(.methodNotAllowed, "Use POST to close a payment.") }
+            return try closePayment(request, id: id)
+        case .notFound:
+            throw APIError(.notFound, "No such resource.")
+        }
+    }
+
+    private func health() -> HTTPResponse {
+        var failing = shards.unreachableShards()
+        do { try shards.directoryConnection().ping() } catch { failing.append("directory"); shards.directory.close() }
+        if failing.isEmpty { return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8)) }
+        var writer = JSONWriter()
+        writer.objectOpen()
+        writer.member("status", "unavailable")
+        writer.key("failing")
+        writer.arrayOpen()
+        for name in failing { writer.value(name) }
+        writer.arrayClose()
+        writer.objectClose()
+        return .json(status: 503, body: writer.bytes)
+    }
+}
+
+/// The routes of API.md served by the pool.
+enum Route: Equatable {
+    case health, healthLive, payments
+    case payment(String), closePayment(String)
+    case notFound
+
+    init(path: Substring) {
+        if path == "/healthz" { self = .health; return }
+        if path == "/healthz/live" { self = .healthLive; return }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        // "", "v1", "payments", id, "close"
+        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "v1", parts[2] == "payments" else { self = .notFound; return }
+        switch parts.count {
+        case 3: self = .payments
+        case 4 where !parts[3].isEmpty: self = .payment(String(parts[3]))
+        case 5 where !parts[3].isEmpty && parts[4] == "close": self = .closePayment(String(parts[3]))
+        default: self = .notFound
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import PaygateCore
+import PaygateCrypto
+import Storage
+
+extension GatewayHandler {
+    /// POST /v1/payments (API.md section 5). The payment is written `created`; channels are
+    /// called by the channel layer (a later issue).
+    func createPayment(_ request: HTTPRequest) throws -> HTTPResponse {
+        let auth = try authenticate(request)
+        try requireJSON(request)
+        let idempotencyKey = try self.idempotencyKey(request)
+        let body = try CreatePaymentRequest(body: request.body)
+        let merchantId = auth.merchant.id
+        let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, slotCount: shards.map.slotCount)
+
+        return try idempotent(request, auth: auth, key: idempotencyKey, actionShard: shards.shardIndex(forSlot: slot)) {
+            let now = Timestamp.now()
+            let payment = Payment(
+                id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
+                merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, amount: body.amount, channel: body.channel,
+                status: .created, refundedAmount: Money(minorUnits: 0, currency: body.amount.currency), subject: body.subject,
+                notifyURL: body.notifyURL, metadataJSON: body.metadataJSON, payerJSON: body.payerJSON, channelPayloadJSON: "{}",
+                channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now, paidAt: nil,
+                expiresAt: now.adding(seconds: Int64(body.expireSeconds)))
+            switch try payments.create(payment, nonce: auth.nonce, requestId: request.requestId) {
+            case .created(let created):
+                return .json(status: 201, body: created.json)
+            case .existing(let existing):
+                return .json(status: 200, body: existing.json)
+            case .conflict:
+                throw APIError(.orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.", field: "merchant_order_no")
+            case .nonceReused:
+                throw APIError(.nonceReused, "This request was already accepted (nonce reused).")
+            }
+        }
+    }
+
+    /// GET /v1/payments?merchant_order_no=X is a lookup; any other query lists.
+    func listPayments(_ request: HTTPRequest) throws -> HTTPResponse {
+        let auth = try authenticate(request)
+        let query = try ListPaymentsQuery(query: request.query)
+        if let orderNo = query.merchantOrderNo, query.status == nil, query.createdFrom == nil, query.createdTo == nil, query.startingAfter == nil {
+            guard let payment = try payments.find(merchantId: auth.merchant.id, merchantOrderNo: orderNo) else {
+                throw APIError(.notFound, "No payment with merchant_order_no \(orderNo).")
+            }
+            return .json(status: 200, body: payment.json)
+        }
+        let page = try payments.list(merchantId: auth.merchant.id, query: query)
+        var writer = JSONWriter(reservingCapacity: 1024 * (page.payments.count + 1))
+        writer.objectOpen()
+        writer.key("data")
+        writer.arrayOpen()
+        for payment in page.payments { payment.writeJSON(into: &writer) }
+        writer.arrayClose()
+        writer.member("has_more", page.hasMore)
+        writer.objectClose()
+        return .json(status: 200, body: writer.bytes)
+    }
+
+    /// GET /v1/payments/{payment_id}: another merchant's payment is 404, like a missing one.
+    func getPayment(_ request: HTTPRequest, id: String) throws -> HTTPResponse {
+        let auth = try authenticate(request)
+        guard let paymentId = PaymentId(id), paymentId.slot < shards.map.slotCount,
+              let payment = try payments.find(id: paymentId, merchantId: auth.merchant.id) else {
+            throw APIError(.notFound, "No payment \(id).")
+        }
+        return .json(status: 200, body: payment.json)
+    }
+
+    /// POST /v1/payments/{payment_id}/close: only an unpaid payment closes; closing a closed one
+    /// answers it again.
+    func closePayment(_ request: HTTPRequest, id: String) throws -> HTTPResponse {
+        let auth = try authenticate(request)
+        let idempotencyKey = try self.idempotencyKey(request)
+        guard let paymentId = PaymentId(id), paymentId.slot < shards.map.slotCount else { throw APIError(.notFound, "No payment \(id).") }
+        let shard = shards.shardIndex(forSlot: paymentId.slot)
+        return try idempotent(request, auth: auth, key: idempotencyKey, actionShard: shard) {
+            switch try payments.transition(
+                id: paymentId, merchantId: auth.merchant.id, to: .closed, reason: "merchant_close",
+                nonce: auth.nonce, requestId: request.requestId) {
+            case .changed(let payment), .unchanged(let payment):
+                return .json(status: 200, body: payment.json)
+            case .notFound:
+                throw APIError(.notFound, "No payment \(id).")
+            case .illegal(let status):
+                throw APIError(.invalidState, "A payment in status \(status.rawValue) cannot be closed.")
+            case .nonceReused:
+                throw APIError(.nonceReused, "This request was already accepted (nonce reused).")
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// The currencies paygate accepts (API.md section 4) and their minor digits.
+public enum Currency: String, Sendable, CaseIterable {
+    case cny = "CNY", usd = "USD", eur = "EUR", hkd = "HKD", jpy = "JPY"
+
+    public var minorDigits: Int {
+        switch self {
+        case .jpy: 0
+        case .cny, .usd, .eur, .hkd: 2
+        }
+    }
+
+    /// 10^minorDigits: minor units in one major unit.
+    public var minorPerMajor: Int64 { minorDigits == 0 ? 1 : 100 }
+}

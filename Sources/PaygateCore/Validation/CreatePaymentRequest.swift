@@ -1,0 +1,167 @@
+/// A validated `POST /v1/payments` body (API.md section 5). Construction is the validation:
+/// a value of this type is always acceptable, and the first failing field is reported.
+public struct CreatePaymentRequest: Sendable, Equatable {
+    public static let merchantOrderNoLengthMax = 64
+    public static let subjectLengthMax = 128
+    public static let notifyURLLengthMax = 512
+    public static let expireSecondsRange = 60...86_400
+    public static let expireSecondsDefault = 900
+    public static let metadataEntriesMax = 20
+    public static let metadataValueLengthMax = 512
+    public static let payerValueLengthMax = 128
+
+    public var merchantOrderNo: String
+    public var amount: Money
+    public var channel: Channel
+    public var subject: String
+    public var notifyURL: String
+    public var expireSeconds: Int
+    /// Normalised JSON of the `payer` object, or nil.
+    public var payerJSON: String?
+    /// Normalised JSON of the `metadata` object ("{}" when absent).
+    public var metadataJSON: String
+
+    public init(body: [UInt8]) throws(APIError) {
+        let document: JSONValue
+        do { document = try JSONParser.parse(body) } catch { throw APIError(.invalidJSON, "The body is not valid JSON: \(error.reason).") }
+        guard case .object = document else { throw APIError(.invalidJSON, "The body must be a JSON object.") }
+        let fields = FieldReader(document)
+
+        merchantOrderNo = try fields.requiredString("merchant_order_no")
+        try Validate.businessNumber(merchantOrderNo, field: "merchant_order_no")
+
+        let amountText = try fields.requiredString("amount")
+        let currencyText = try fields.requiredString("currency")
+        guard let currency = Currency(rawValue: currencyText) else {
+            throw APIError(.unsupportedCurrency, "Currency \(currencyText) is not supported.", field: "currency")
+        }
+        amount = try Validate.amount(amountText, currency: currency, field: "amount")
+
+        let channelText = try fields.requiredString("channel")
+        guard let channel = Channel(rawValue: channelText) else {
+            throw APIError(.unsupportedChannel, "Channel \(channelText) is not supported.", field: "channel")
+        }
+        self.channel = channel
+
+        subject = try fields.requiredString("subject")
+        guard (1...CreatePaymentRequest.subjectLengthMax).contains(subject.count) else {
+            throw APIError(.invalidField, "subject must be 1 to 128 characters.", field: "subject")
+        }
+
+        notifyURL = try fields.requiredString("notify_url")
+        try Validate.notifyURL(notifyURL, lengthMax: CreatePaymentRequest.notifyURLLengthMax)
+
+        expireSeconds = try fields.optionalInteger("expire_seconds", in: CreatePaymentRequest.expireSecondsRange)
+            ?? CreatePaymentRequest.expireSecondsDefault
+        payerJSON = try fields.optionalPayer()
+        metadataJSON = try fields.optionalMetadata()
+    }
+}
+
+/// Reads typed fields out of a JSON object, answering the API's codes with the field's name.
+struct FieldReader {
+    let document: JSONValue
+
+    init(_ document: JSONValue) { self.document = document }
+
+    func requiredString(_ name: String) throws(APIError) -> String {
+        guard let value = document[name], value != .null else {
+            throw APIError(.missingField, "\(name) is required.", field: name)
+        }
+        guard case .string(let text) = value else {
+            throw APIError(.invalidField, "\(name) must be a string.", field: name)
+        }
+        return text
+    }
+
+    func optionalString(_ name: String) throws(APIError) -> String? {
+        guard let value = document[name], value != .null else { return nil }
+        guard case .string(let text) = value else {
+            throw APIError(.invalidField, "\(name) must be a string.", field: name)
+        }
+        return text
+    }
+
+    func optionalInteger(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let value = document[name], value != .null else { return nil }
+        guard case .number(let text) = value, let number = Int(text), range.contains(number) else {
+            throw APIError(.invalidField, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).", field: name)
+        }
+        return number
+    }
+
+    func optionalPayer() throws(APIError) -> String? {
+        guard let value = document["payer"], value != .null else { return nil }
+        guard case .object(let members) = value else {
+            throw APIError(.invalidField, "payer must be an object.", field: "payer")
+        }
+        let allowed: Set<String> = ["ip", "device_id", "user_id"]
+        for member in members {
+            guard allowed.contains(member.key) else {
+                throw APIError(.invalidField, "payer may only carry ip, device_id and user_id.", field: "payer")
+            }
+            guard case .string(let text) = member.value, text.count <= CreatePaymentRequest.payerValueLengthMax else {
+                throw APIError(.invalidField, "payer.\(member.key) must be a string of at most 128 characters.", field: "payer")
+            }
+        }
+        return value.serialized
+    }
+
+    func optionalMetadata() throws(APIError) -> String {
+        guard let value = document["metadata"], value != .null else { return "{}" }
+        guard case .object(let members) = value else {
+            throw APIError(.invalidField, "metadata must be an object of strings.", field: "metadata")
+        }
+        guard members.count <= CreatePaymentRequest.metadataEntriesMax else {
+            throw APIError(.invalidField, "metadata may hold at most 20 values.", field: "metadata")
+        }
+        for member in members {
+            guard case .string(let text) = member.value, member.key.count <= 64,
+                  text.count <= CreatePaymentRequest.metadataValueLengthMax else {
+                throw APIError(.invalidField, "metadata values must be strings (keys up to 64, values up to 512 characters).", field: "metadata")
+            }
+        }
+        return value.serialized
+    }
+}
+
+/// Field rules shared by payments and refunds.
+public enum Validate {
+    /// `merchant_order_no` / `merchant_refund_no`: 1–64 of [A-Za-z0-9_-].
+    public static func businessNumber(_ text: String, field: String) throws(APIError) {
+        let bytes = text.utf8
+        guard (1...CreatePaymentRequest.merchantOrderNoLengthMax).contains(bytes.count),
+              bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+            throw APIError(.invalidField, "\(field) must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.", field: field)
+        }
+    }
+
+    public static func amount(_ text: String, currency: Currency, field: String) throws(APIError) -> Money {
+        do {
+            return try Money.parse(text, currency: currency)
+        } catch {
+            let digits = currency.minorDigits
+            let rule = "\(field) must be a decimal string greater than 0 and at most 100000000 with at most \(digits) decimal places for \(currency.rawValue)."
+            throw APIError(.invalidField, rule, field: field)
+        }
+    }
+
+    /// http(s) URL with a host, at most `lengthMax` bytes, no spaces or control characters.
+    /// Production-mode address checks (no loopback/private targets) happen at delivery time.
+    public static func notifyURL(_ text: String, lengthMax: Int) throws(APIError) {
+        let lower = text.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") { rest = text.dropFirst(8) } else if lower.hasPrefix("http://") { rest = text.dropFirst(7) } else {
+            throw APIError(.invalidField, "notify_url must be an http or https URL.", field: "notify_url")
+        }
+        let host = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        guard text.utf8.count <= lengthMax, !host.isEmpty,
+              text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw APIError(.invalidField, "notify_url must be an http or https URL of at most \(lengthMax) characters.", field: "notify_url")
+        }
+    }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import MariaDB
+import PaygateCore
+
+/// Applies the numbered migrations in sql/ to the directory and to every shard database,
+/// identically, recording each in `schema_migrations`. Append-only: an applied file is never
+/// changed, only followed by a new number.
+public struct Migrator {
+    public let configuration: DatabaseConfiguration
+    public let sqlDirectory: String
+    public let log: Log
+
+    public init(configuration: DatabaseConfiguration, sqlDirectory: String, log: Log) {
+        self.configuration = configuration
+        self.sqlDirectory = sqlDirectory
+        self.log = log
+    }
+
+    public func run() throws {
+        let directory = configuration.directory
+        try migrate(server: directory.server, database: directory.database, folder: "directory")
+        for shard in configuration.shards {
+            try migrate(server: shard.server, database: shard.database, folder: "shard")
+        }
+    }
+
+    private func migrate(server serverName: String, database: String, folder: String) throws {
+        guard let server = configuration.servers.first(where: { $0.name == serverName }) else {
+            throw ConfigurationError("unknown server \(serverName)")
+        }
+        let connection = Connection(options: ConnectionOptions(
+            socket: server.socket, host: server.host, port: server.port ?? 3306, user: server.user,
+            password: server.password, database: nil, connectTimeoutSeconds: configuration.connectTimeoutSeconds))
+        defer { connection.close() }
+        guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw ConfigurationError("database name \(database) must be letters, digits and _")
+        }
+        try connection.run("CREATE DATABASE IF NOT EXISTS `\(database)` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        try connection.run("USE `\(database)`")
+        try connection.run("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+              name VARCHAR(128) NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL
+            ) ENGINE=InnoDB
+            """)
+        let applied = Set(try connection.query("SELECT name FROM schema_migrations").compactMap { $0[0] })
+        let path = sqlDirectory + "/" + folder
+        let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".sql") }.sorted()
+        for file in files where !applied.contains(file) {
+            let text = try String(contentsOfFile: path + "/" + file, encoding: .utf8)
+            // DDL commits implicitly in MariaDB, so a migration is a list of statements applied
+            // in order; each file is recorded once all of its statements have run.
+            for statement in Migrator.statements(in: text) { try connection.run(statement) }
+            try connection.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                                   [.text(file), .text(Timestamp.now().databaseString)])
+            log.info("applied \(folder)/\(file) to \(serverName)/\(database)")
+        }
+    }
+
+    /// Splits a migration on `;` at line ends, dropping `--` comments. Migrations are written
+    /// without semicolons inside string literals.
+    static func statements(in text: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var code = String(line)
+            if let comment = code.range(of: "--") { code = String(code[..<comment.lowerBound]) }
+            let trimmed = code.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            current += code + "\n"
+            if trimmed.hasSuffix(";") {
+                statements.append(String(current.trimmingCharacters(in: .whitespacesAndNewlines).dropLast()))
+                current = ""
+            }
+        }
+        if !current.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { statements.append(current) }
+        return statements
+    }
+}

@@ -1,0 +1,34 @@
+import MariaDB
+
+/// What the storage layer tells its callers. Connection problems are named by shard so the
+/// answer (503 service_unavailable) and the log say which part is down.
+public enum StorageError: Error, Sendable, CustomStringConvertible {
+    /// The shard's server cannot be reached, or the connection broke mid-transaction.
+    case unavailable(shard: String, underlying: DatabaseError)
+    /// A statement failed for another reason: a bug or a broken invariant.
+    case database(shard: String, underlying: DatabaseError)
+    /// Data in a row that cannot be decoded into the domain type.
+    case corrupt(shard: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .unavailable(shard, underlying): "shard \(shard) unavailable: \(underlying)"
+        case let .database(shard, underlying): "shard \(shard) error: \(underlying)"
+        case let .corrupt(shard, detail): "shard \(shard) holds an undecodable row: \(detail)"
+        }
+    }
+}
+
+/// The anti-replay record of an accepted POST (API.md section 2), written in the same transaction
+/// as the request's effect.
+public struct RequestNonce: Sendable {
+    public var merchantId: String
+    public var nonce: String
+    public var signature: String
+
+    public init(merchantId: String, nonce: String, signature: String) {
+        self.merchantId = merchantId
+        self.nonce = nonce
+        self.signature = signature
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import PaygateCore
+import PaygateCrypto
+import Storage
+
+// paygate-admin: the operator's tool. Run from the repo root it finds the running stack through
+// var/paygate.json (or --config FILE, or PAYGATE_CONFIG).
+//
+//   paygate-admin [--config FILE] migrate [--sql-dir DIR]
+//   paygate-admin [--config FILE] merchant create --name NAME
+//   paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
+//   paygate-admin [--config FILE] shards          (where every slot lives, and whether it answers)
+
+let usage = """
+    usage: paygate-admin [--config FILE] migrate [--sql-dir DIR]
+           paygate-admin [--config FILE] merchant create --name NAME
+           paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
+           paygate-admin [--config FILE] shards
+    """
+
+func fail(_ message: String, code: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data(("paygate-admin: " + message + "\n").utf8))
+    exit(code)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+@MainActor func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name) else { return nil }
+    guard index + 1 < arguments.count else { fail("\(name) needs a value\n" + usage, code: 2) }
+    let value = arguments[index + 1]
+    arguments.removeSubrange(index...(index + 1))
+    return value
+}
+
+let configPath = option("--config") ?? ProcessInfo.processInfo.environment["PAYGATE_CONFIG"] ?? "var/paygate.json"
+let sqlDirectory = option("--sql-dir") ?? "sql"
+let name = option("--name")
+let merchantId = option("--id")
+let log = Log(component: "admin")
+
+let configuration: Configuration
+do { configuration = try Configuration.load(path: configPath) } catch {
+    fail("\(error) (is the stack up? `make up` writes var/paygate.json)")
+}
+
+@MainActor func openDirectory() throws -> MerchantDirectory {
+    let box = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
+    return MerchantDirectory(connections: try ShardConnections(configuration: configuration.database), box: box)
+}
+
+do {
+    switch arguments {
+    case ["migrate"]:
+        try Migrator(configuration: configuration.database, sqlDirectory: sqlDirectory, log: log).run()
+    case ["merchant", "create"]:
+        guard let name, (1...128).contains(name.count) else { fail("merchant create needs --name (1-128 characters)", code: 2) }
+        let created = try openDirectory().create(name: name)
+        var writer = JSONWriter()
+        writer.objectOpen()
+        writer.member("merchant_id", created.id)
+        writer.member("secret", created.secret)
+        writer.member("webhook_secret", created.webhookSecret)
+        writer.objectClose()
+        print(writer.string)
+    case ["merchant", "disable"], ["merchant", "enable"]:
+        guard let merchantId else { fail("merchant \(arguments[1]) needs --id", code: 2) }
+        guard try openDirectory().setStatus(id: merchantId, active: arguments[1] == "enable") else { fail("no merchant \(merchantId)") }
+        print("{\"merchant_id\": \"\(merchantId)\", \"status\": \"\(arguments[1] == "enable" ? "active" : "disabled")\"}")
+    case ["shards"]:
+        let connections = try ShardConnections(configuration: configuration.database)
+        let failing = Set(connections.unreachableShards())
+        for (index, shard) in configuration.database.shards.enumerated() {
+            let slots = (0..<connections.map.slotCount).filter { connections.map.shardIndex(forSlot: $0) == index }.count
+            print("\(shard.name)\tserver=\(shard.server)\tdatabase=\(shard.database)\tslots=\(slots)\t\(failing.contains(shard.name) ? "DOWN" : "ok")")
+        }
+    default:
+        fail(usage, code: 2)
+    }
+} catch {
+    fail("\(error)")
+}

@@ -1,0 +1,1 @@
+print("paygate-bench: not yet")

@@ -1,0 +1,40 @@
+// paygate: the FastCGI pool. `paygate --config FILE` runs the master in the foreground; it forks
+// the workers, each serving the gateway on its threads. SIGTERM stops it gracefully, SIGHUP
+// replaces the workers without dropping requests.
+import Gateway
+import Glibc
+import PaygateCore
+import Pool
+
+func complain(_ message: String) {
+    _ = message.withCString { write(2, $0, strlen($0)) }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+// `--echo` serves a database-free echo handler: a tool for measuring the pool alone.
+let echo = arguments.first == "--echo"
+if echo { arguments.removeFirst() }
+guard arguments.count == 2, arguments[0] == "--config" else {
+    complain("usage: paygate [--echo] --config FILE\n")
+    exit(2)
+}
+let configuration: Configuration
+do {
+    configuration = try Configuration.load(path: arguments[1])
+} catch {
+    complain("paygate: \(error)\n")
+    exit(1)
+}
+let log = Log(component: "paygate")
+let factory: any RequestHandlerFactory
+if echo {
+    factory = EchoHandlerFactory()
+} else {
+    do {
+        factory = try GatewayFactory(configuration: configuration, log: log)
+    } catch {
+        complain("paygate: cannot start the gateway: \(error)\n")
+        exit(1)
+    }
+}
+exit(PoolServer.run(configuration: configuration.pool, factory: factory, log: Log(component: "pool")))
