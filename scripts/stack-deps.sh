@@ -1,0 +1,81 @@
+# `stack.sh deps`: the Debian packages and Python modules the build, the stack and the tests
+# need. Sourced by scripts/stack.sh. Installs what is missing when run as root (CI runs as root
+# on a bare image); otherwise names what is missing and fails, because sudo is the user's call.
+
+# Packages checked by name with dpkg. nginx is special: any Debian nginx flavour will do.
+DEPS_PACKAGES=(
+    mariadb-server       # mariadbd + mariadb-install-db: the shard servers
+    mariadb-client       # mariadb: readiness checks and manual inspection
+    libfcgi-dev          # FastCGI library the pool links (CFastCGI)
+    libmariadb-dev       # MariaDB Connector/C (CMariaDB)
+    libssl-dev           # OpenSSL 3 (COpenSSL)
+    libcurl4-openssl-dev # curl library (FoundationNetworking, outbound HTTP)
+    pkg-config           # SwiftPM finds the three C libraries' flags through it
+    openssl              # the CLI that makes the local CA and certificates
+    wrk                  # the load generator of `make bench`
+    curl                 # health checks here and in the tests
+    ca-certificates      # so curl and openssl have a sane default trust store
+    make                 # the Makefile is the entry point
+)
+DEPS_NGINX_FLAVOURS=(nginx-light nginx nginx-core nginx-full nginx-extras)
+
+deps_package_installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# deps_python_packages: the Debian packages that provide pytest and requests for a Debian python3.
+deps_python_is_debian() {
+    local prefix
+    prefix=$(python3 -c 'import sys; print(sys.prefix)' 2>/dev/null) || return 1
+    [[ $prefix == /usr ]]
+}
+
+deps_python_modules_present() {
+    python3 -c 'import pytest, requests' >/dev/null 2>&1
+}
+
+cmd_deps() {
+    local missing=() package flavour nginx_present=0
+    for package in "${DEPS_PACKAGES[@]}"; do
+        deps_package_installed "$package" || missing+=("$package")
+    done
+    for flavour in "${DEPS_NGINX_FLAVOURS[@]}"; do
+        deps_package_installed "$flavour" && nginx_present=1
+    done
+    ((nginx_present)) || missing+=(nginx-light)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pytest python3-requests)
+
+    if ((${#missing[@]} > 0)); then
+        if ((EUID != 0)); then
+            die "missing Debian packages: ${missing[*]}
+  install them with: sudo apt-get install -y ${missing[*]}"
+        fi
+        note "installing missing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+
+    if ! deps_python_modules_present; then
+        if deps_python_is_debian; then
+            # Debian's python3 is "externally managed" (PEP 668): pip refuses, apt is the way.
+            if ((EUID != 0)); then
+                die "python3 cannot import pytest and requests
+  install them with: sudo apt-get install -y python3-pytest python3-requests"
+            fi
+            note "installing python3-pytest and python3-requests"
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -q
+            apt-get install -y -q --no-install-recommends python3-pytest python3-requests
+        else
+            # A user-managed python (pyenv, venv): pip installs into it without root.
+            note "installing pytest and requests with pip into $(command -v python3)"
+            python3 -m pip install -q pytest requests
+        fi
+        deps_python_modules_present || die "python3 still cannot import pytest and requests"
+    fi
+
+    command -v swift >/dev/null 2>&1 ||
+        die "swift is not on PATH: install the Swift 6 toolchain (https://www.swift.org/install/linux/)"
+    note "dependencies present"
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# stack.sh: the local paygate stack (MariaDB servers, the paygate pool, nginx with TLS) under one
+# root directory. `make run` / `make up` / `make down` use ROOT=var/, `make test` a temp dir.
+#
+#   scripts/stack.sh deps                  install missing Debian packages (root) or name them
+#   scripts/stack.sh up ROOT PORT          start everything (idempotent), wait for /healthz
+#   scripts/stack.sh down ROOT             stop everything (harmless when nothing runs)
+#   scripts/stack.sh run ROOT PORT         up + banner, in the foreground until Ctrl-C
+#   scripts/stack.sh reload ROOT           nginx -t + reload (rate limits), SIGHUP to the pool
+#   scripts/stack.sh banner ROOT PORT      how to use a running stack
+#   scripts/stack.sh db-stop ROOT SERVER   stop one MariaDB server (s0, s1): a shard outage
+#   scripts/stack.sh db-start ROOT SERVER  start it again
+#
+# Environment: PAYGATE_WORKERS, PAYGATE_THREADS (pool size in the config), PAYGATE_RATE_LIMITS
+# (a rate-limits file used for this root instead of nginx/rate-limits.conf),
+# PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool), PAYGATE_BIN_DIR (where
+# paygate and paygate-admin are, default .build/release).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SELF=$REPO/scripts/stack.sh
+BIN_DIR=${PAYGATE_BIN_DIR:-$REPO/.build/release}
+ROOT=""
+
+# shellcheck source=scripts/stack-common.sh
+source "$REPO/scripts/stack-common.sh"
+# shellcheck source=scripts/stack-deps.sh
+source "$REPO/scripts/stack-deps.sh"
+# shellcheck source=scripts/stack-mariadb.sh
+source "$REPO/scripts/stack-mariadb.sh"
+# shellcheck source=scripts/stack-tls.sh
+source "$REPO/scripts/stack-tls.sh"
+# shellcheck source=scripts/stack-pool.sh
+source "$REPO/scripts/stack-pool.sh"
+# shellcheck source=scripts/stack-nginx.sh
+source "$REPO/scripts/stack-nginx.sh"
+
+usage() {
+    sed -n '2,20p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+layout_ensure() {
+    mkdir -p "$ROOT" "$ROOT/run" "$ROOT/log" "$ROOT/nginx" "$ROOT/mariadb"
+}
+
+healthz_code() {
+    curl --silent --output /dev/null --write-out '%{http_code}' --max-time 5 \
+        --cacert "$ROOT/tls/ca.pem" "https://127.0.0.1:$1/healthz" 2>/dev/null || true
+}
+
+healthz_wait() {
+    local port=$1 code="" deadline=$((SECONDS + STACK_START_SECONDS_MAX))
+    while :; do
+        code=$(healthz_code "$port")
+        [[ $code == 200 ]] && return 0
+        ((SECONDS < deadline)) || break
+        sleep 0.3
+    done
+    log_tail "$ROOT/log/paygate.log" "$ROOT/log/nginx-error.log" \
+        "$ROOT/mariadb/s0/error.log" "$ROOT/mariadb/s1/error.log"
+    die "https://127.0.0.1:$port/healthz answered '${code:-nothing}' instead of 200 after ${STACK_START_SECONDS_MAX}s"
+}
+
+cmd_up() {
+    local port=$1
+    layout_ensure
+    secrets_ensure
+    tls_ensure
+    db_start_all
+    config_write
+    migrate
+    pool_start
+    nginx_start "$port"
+    healthz_wait "$port"
+    demo_merchant_ensure
+    note "up: https://127.0.0.1:$port (root $ROOT)"
+}
+
+cmd_down() {
+    if [[ ! -d $ROOT ]]; then
+        note "no stack root at $ROOT: nothing to stop"
+        return 0
+    fi
+    # Outside in: stop taking requests, let the pool finish its transactions, then the databases.
+    nginx_stop
+    pool_stop
+    db_stop_all
+    note "down: $ROOT"
+}
+
+cmd_banner() {
+    local port=$1 request merchant
+    merchant=$(demo_merchant_id)
+    request="scripts/paygate-request --root $ROOT"
+    [[ $PWD == "$REPO" ]] || request="$REPO/$request"
+    cat <<EOF
+
+paygate is running.
+  API          https://127.0.0.1:$port   (merchant API /v1/..., callbacks /callbacks/..., /healthz)
+  CA           $ROOT/tls/ca.pem
+               curl --cacert $ROOT/tls/ca.pem https://127.0.0.1:$port/healthz
+  merchant     $merchant   (id and secrets in $ROOT/demo-merchant.json)
+  admin tool   $BIN_DIR/paygate-admin --config $ROOT/paygate.json ...
+  logs         $ROOT/log/   (paygate.log, nginx-access.log, nginx-error.log)
+
+Create a payment, then fetch it by the payment_id it printed:
+  $request POST /v1/payments \\
+    '{"merchant_order_no":"order-0001","amount":"12.30","currency":"CNY","channel":"alipay","subject":"Demo order","notify_url":"https://merchant.example/notify"}'
+  $request GET /v1/payments/PAYMENT_ID
+
+Rate limits: edit $REPO/nginx/rate-limits.conf, then scripts/stack.sh reload $ROOT
+EOF
+}
+
+cmd_run() {
+    local port=$1 stop_requested=0
+    # `up` runs as its own process: `set -e` stays in force inside it, and the servers it
+    # starts are not children of this shell.
+    if ! "$SELF" up "$ROOT" "$port"; then
+        "$SELF" down "$ROOT" || true
+        exit 1
+    fi
+    cmd_banner "$port"
+    echo "Press Ctrl-C to stop."
+    trap 'stop_requested=1' INT TERM
+    while ((stop_requested == 0)); do
+        sleep 1 &
+        wait $! || true
+        if ((stop_requested == 0)) && ! pid_file_running "$ROOT/run/paygate.pid" paygate >/dev/null; then
+            log_tail "$ROOT/log/paygate.log"
+            note "the paygate pool exited: stopping the stack"
+            "$SELF" down "$ROOT" || true
+            exit 1
+        fi
+    done
+    # Ignore further signals while stopping: `make` passes its own SIGINT on to us, and the
+    # down below (bounded) must not be cut short. Ignored signals pass on to the child too.
+    trap '' INT TERM
+    echo
+    "$SELF" down "$ROOT"
+    exit 0
+}
+
+cmd_reload() {
+    nginx_reload
+    pool_hangup
+}
+
+main() {
+    local command=${1:-}
+    [[ -n $command ]] || usage
+    shift
+    case $command in
+        deps) cmd_deps ;;
+        up | run | banner)
+            [[ $# -eq 2 ]] || usage
+            require_root_dir "$1"
+            require_port "$2"
+            ROOT=$(realpath -m "$1")
+            "cmd_$command" "$2"
+            ;;
+        down | reload)
+            [[ $# -eq 1 ]] || usage
+            require_root_dir "$1"
+            ROOT=$(realpath -m "$1")
+            "cmd_$command"
+            ;;
+        db-stop | db-start)
+            [[ $# -eq 2 ]] || usage
+            require_root_dir "$1"
+            db_require_name "$2"
+            ROOT=$(realpath -m "$1")
+            if [[ $command == db-stop ]]; then db_stop "$2"; else db_start "$2"; fi
+            ;;
+        -h | --help | help) usage ;;
+        *) usage ;;
+    esac
+}
+
+main "$@"
