@@ -10,7 +10,8 @@ from paygate_support import assert_error, parse_rfc3339, payment_body, rfc3339_s
 PAYMENTS_PER_SHARD = 3
 # Sleeping past a whole second lets the time filters use whole-second bounds strictly between two
 # payments, so the test holds whether the server treats a bound as inclusive or exclusive.
-SECOND_BOUNDARY_PAUSE_SECONDS = 1.2
+# created_at prints whole seconds: a pause over 2 s guarantees a whole second strictly between.
+SECOND_BOUNDARY_PAUSE_SECONDS = 2.1
 
 
 def list_page(client, query):
