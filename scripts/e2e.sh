@@ -21,6 +21,7 @@ BIN_DIR=${PAYGATE_BIN_DIR:-$REPO/.build/release}
 
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-e2e.XXXXXX")
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     local status=$?
     "$STACK" down "$ROOT" || status=1

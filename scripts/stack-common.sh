@@ -3,6 +3,7 @@
 # by name, so two stacks (var/ and a test root) on one machine never touch each other.
 
 # How long any start or stop waits before it gives up. Generous for a loaded 2-core box.
+# shellcheck disable=SC2034 # used by the other stack-*.sh parts
 STACK_START_SECONDS_MAX=30
 STACK_STOP_SECONDS_MAX=30
 
@@ -63,13 +64,13 @@ wait_gone() {
     done
 }
 
-# stop_pid PID COMM SIGNAL LABEL: sends SIGNAL, waits, and escalates to SIGKILL on timeout.
+# stop_pid PID COMM SIGNAL LABEL [SECONDS]: sends SIGNAL, waits, escalates to SIGKILL on timeout.
 stop_pid() {
-    local pid=$1 comm=$2 signal=$3 label=$4
+    local pid=$1 comm=$2 signal=$3 label=$4 seconds=${5:-$STACK_STOP_SECONDS_MAX}
     process_running "$pid" "$comm" || return 0
     kill "-$signal" "$pid" 2>/dev/null || true
-    if ! wait_gone "$pid" "$comm" "$STACK_STOP_SECONDS_MAX"; then
-        note "$label (pid $pid) ignored SIG$signal for ${STACK_STOP_SECONDS_MAX}s: sending SIGKILL"
+    if ! wait_gone "$pid" "$comm" "$seconds"; then
+        note "$label (pid $pid) ignored SIG$signal for ${seconds}s: sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
         wait_gone "$pid" "$comm" 5 || note "$label (pid $pid) survived SIGKILL"
     fi
@@ -100,5 +101,7 @@ require_root_dir() {
 }
 
 require_port() {
-    [[ ${1:-} =~ ^[0-9]+$ ]] && (($1 > 0 && $1 < 65536)) || die "PORT must be a TCP port number, got '${1:-}'"
+    if [[ ! ${1:-} =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > 65535)); then
+        die "PORT must be a TCP port number, got '${1:-}'"
+    fi
 }

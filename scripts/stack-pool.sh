@@ -3,6 +3,9 @@
 
 POOL_WORKERS_DEFAULT=2
 POOL_THREADS_PER_WORKER_DEFAULT=64
+# The master gives its workers 30 s (PoolLimits.stopGraceSeconds) to finish their requests
+# before it kills them itself: wait longer than that before we kill the master.
+POOL_STOP_SECONDS_MAX=45
 
 config_write() {
     local workers=${PAYGATE_WORKERS:-$POOL_WORKERS_DEFAULT}
@@ -78,7 +81,7 @@ pool_stop() {
     pid=$(pid_file_running "$ROOT/run/paygate.pid" paygate) || return 0
     note "stopping the paygate pool (pid $pid)"
     group=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || group=""
-    stop_pid "$pid" paygate TERM "paygate master"
+    stop_pid "$pid" paygate TERM "paygate master" "$POOL_STOP_SECONDS_MAX"
     # Workers that outlived their master (it crashed, or was killed above) share its group,
     # because pool_start made the master a group leader. Never signal a group we did not make.
     if [[ $group == "$pid" ]] && group_alive "$group"; then

@@ -90,10 +90,15 @@ cmd_down() {
 }
 
 cmd_banner() {
-    local port=$1 request merchant
+    local port=$1 request merchant admin
     merchant=$(demo_merchant_id)
     request="scripts/paygate-request --root $ROOT"
     [[ $PWD == "$REPO" ]] || request="$REPO/$request"
+    # paygate-request defaults to https://127.0.0.1:8443, the port of `make up`.
+    [[ $port == 8443 ]] || request="$request --url https://127.0.0.1:$port"
+    admin="$BIN_DIR/paygate-admin --config $ROOT/paygate.json"
+    # From the repo root the admin tool finds var/paygate.json by itself (API.md section 1).
+    [[ $ROOT == "$REPO/var" && $PWD == "$REPO" ]] && admin="${BIN_DIR#"$REPO"/}/paygate-admin"
     cat <<EOF
 
 paygate is running.
@@ -101,7 +106,7 @@ paygate is running.
   CA           $ROOT/tls/ca.pem
                curl --cacert $ROOT/tls/ca.pem https://127.0.0.1:$port/healthz
   merchant     $merchant   (id and secrets in $ROOT/demo-merchant.json)
-  admin tool   $BIN_DIR/paygate-admin --config $ROOT/paygate.json ...
+  admin tool   $admin merchant create --name NAME
   logs         $ROOT/log/   (paygate.log, nginx-access.log, nginx-error.log)
 
 Create a payment, then fetch it by the payment_id it printed:
