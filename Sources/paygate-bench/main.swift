@@ -1,1 +1,41 @@
-print("paygate-bench: not yet")
+import Foundation
+import PaygateCore
+
+// paygate-bench: the parts of `make bench` that wrk cannot do (scripts/bench.sh runs the rest).
+//   paygate-bench --config FILE ceiling [--threads N] [--seconds S]
+//       (c) the create transaction straight against the shards; prints one result line.
+//   paygate-bench sign --merchant-id ID --secret-file FILE --count N --out FILE
+//       pre-signed create requests for wrk (d).
+
+func complain(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("paygate-bench: " + message + "\n").utf8))
+    exit(2)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+if arguments.contains("ceiling") {
+    guard let path = option("--config") else { complain("ceiling needs --config FILE") }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    let threads = Int(option("--threads") ?? "64") ?? 64
+    let seconds = Double(option("--seconds") ?? "10") ?? 10
+    let summary = DatabaseCeiling.run(configuration: configuration, threads: threads, seconds: seconds)
+    // One machine-readable line: requests_per_second p50_ms p99_ms errors count
+    print(String(format: "%.1f %.2f %.2f %d %d", summary.requestsPerSecond, summary.p50Milliseconds, summary.p99Milliseconds, summary.errors, summary.count))
+} else if arguments.contains("sign") {
+    guard let merchantId = option("--merchant-id"), let secretFile = option("--secret-file"),
+          let count = option("--count").flatMap(Int.init), let out = option("--out") else {
+        complain("sign needs --merchant-id, --secret-file, --count and --out")
+    }
+    guard let secret = try? String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
+        complain("cannot read \(secretFile)")
+    }
+    do { try SignedRequests.write(merchantId: merchantId, secret: secret, count: count, to: out) } catch { complain("\(error)") }
+} else {
+    complain("usage: paygate-bench --config FILE ceiling [--threads N] [--seconds S] | sign --merchant-id ID --secret-file FILE --count N --out FILE")
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# bench.sh: `make bench`. Starts a stack of its own (temp root, release build, full durability:
+# innodb_flush_log_at_trx_commit=1), then measures in one run on the same machine:
+#   (a) nginx answering a static 200 on the same TLS listener       /healthz/nginx
+#   (b) a no-database endpoint through the FastCGI pool              /healthz/live
+#   (c) the create transaction straight against the shards           paygate-bench ceiling
+#   (d) full signed HTTPS POST /v1/payments over keep-alive          wrk + pre-signed requests
+# each at the same concurrency, and prints requests/s, p50/p99 and errors with the ratios
+# (b)/(a) and (d)/(c). Machines here are shared and noisy: read the ratios, not the absolutes.
+#
+# Environment: PAYGATE_BENCH_SECONDS (default 10), PAYGATE_BENCH_CONCURRENCY (default 64),
+# PAYGATE_BENCH_PORT (default 18743), PAYGATE_BENCH_KEEP=1 keeps the root.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STACK=$REPO/scripts/stack.sh
+BIN_DIR=${PAYGATE_BIN_DIR:-$REPO/.build/release}
+SECONDS_PER_RUN=${PAYGATE_BENCH_SECONDS:-10}
+CONCURRENCY=${PAYGATE_BENCH_CONCURRENCY:-64}
+PORT=${PAYGATE_BENCH_PORT:-18743}
+WRK_THREADS=2
+ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-bench.XXXXXX")
+
+cleanup() {
+    local status=$?
+    "$STACK" down "$ROOT" >/dev/null 2>&1 || true
+    [[ ${PAYGATE_BENCH_KEEP:-0} == 1 ]] && echo "bench: kept $ROOT" >&2 || rm -rf "$ROOT"
+    exit "$status"
+}
+trap cleanup EXIT
+
+"$STACK" up "$ROOT" "$PORT" >/dev/null
+URL="https://127.0.0.1:$PORT"
+# wrk has no option for a CA file; the stack's certificate is checked by curl in `stack.sh up`.
+
+# Converts wrk's "1.23ms" / "812.00us" / "1.02s" to milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000
+        printf "%.2f", n }'
+}
+
+# Runs wrk and prints "rps p50_ms p99_ms errors".
+run_wrk() {
+    local output
+    output=$(wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" --latency "$@")
+    local rps p50 p99 non2xx socket
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")
+    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$output")")
+    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$output")")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$output")
+    socket=$(awk -F'[ ,]+' '/Socket errors:/ {print $4 + $6 + $8 + $10}' <<<"$output")
+    echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))"
+}
+
+echo "bench: ${SECONDS_PER_RUN}s per run, concurrency $CONCURRENCY, $(nproc) cores; stack in $ROOT" >&2
+echo "bench: (a) static 200 from nginx" >&2
+A=$(run_wrk "$URL/healthz/nginx")
+echo "bench: (b) /healthz/live through the pool" >&2
+B=$(run_wrk "$URL/healthz/live")
+echo "bench: (c) create transaction against the shards" >&2
+C=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" ceiling --threads "$CONCURRENCY" --seconds "$SECONDS_PER_RUN")
+C=$(awk '{print $1, $2, $3, $4}' <<<"$C")
+
+echo "bench: (d) signed HTTPS POST /v1/payments" >&2
+MERCHANT=$("$BIN_DIR/paygate-admin" --config "$ROOT/paygate.json" merchant create --name bench)
+MERCHANT_ID=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["merchant_id"])' <<<"$MERCHANT")
+umask 077
+python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])' <<<"$MERCHANT" >"$ROOT/bench-secret"
+# Enough distinct requests for 4x the ceiling rate: wrk wraps around (and gets errors) only if
+# the pool outruns the database by that much.
+C_RPS=${C%% *}
+COUNT=$(awk -v r="$C_RPS" -v s="$SECONDS_PER_RUN" 'BEGIN { n = int(r * s * 4); if (n < 20000) n = 20000; print n }')
+"$BIN_DIR/paygate-bench" sign --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --count "$COUNT" --out "$ROOT/bench-requests"
+D=$(PAYGATE_BENCH_REQUESTS="$ROOT/bench-requests" PAYGATE_BENCH_THREADS="$WRK_THREADS" run_wrk -s "$REPO/scripts/bench-wrk.lua" "$URL/v1/payments")
+
+row() { awk -v name="$1" '{ printf "%-52s %10.0f %9.2f %9.2f %7d\n", name, $1, $2, $3, $4 }' <<<"$2"; }
+ratio() { awk -v x="${1%% *}" -v y="${2%% *}" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
+
+echo
+printf "%-52s %10s %9s %9s %7s\n" "run (concurrency $CONCURRENCY, ${SECONDS_PER_RUN}s)" "req/s" "p50 ms" "p99 ms" "errors"
+row "(a) nginx static 200, same TLS listener" "$A"
+row "(b) /healthz/live through the FastCGI pool" "$B"
+row "(c) create transaction on the shards (ceiling)" "$C"
+row "(d) signed HTTPS POST /v1/payments" "$D"
+echo
+echo "(b)/(a) = $(ratio "$B" "$A")   target >= 0.28 (plain C libfcgi here: ~0.31 keep-alive, ~0.18 without)"
+echo "(d)/(c) = $(ratio "$D" "$C")   target >= 0.50"
+echo "p99 (d) = $(awk '{print $3}' <<<"$D") ms   target <= 50 ms; errors (d) = $(awk '{print $4}' <<<"$D")   target 0"
