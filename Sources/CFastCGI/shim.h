@@ -36,6 +36,7 @@ static inline int paygate_fcgi_listen_unix(const char *path, int backlog, mode_t
 static inline char **paygate_fcgi_envp(FCGX_Request *request) { return request->envp; }
 static inline FCGX_Stream *paygate_fcgi_in(FCGX_Request *request) { return request->in; }
 static inline FCGX_Stream *paygate_fcgi_out(FCGX_Request *request) { return request->out; }
+static inline int paygate_fcgi_has_connection(FCGX_Request *request) { return request->ipcFd >= 0; }
 static inline void paygate_fcgi_drop_keep_connection(FCGX_Request *request) { request->keepConnection = 0; }
 
 #endif

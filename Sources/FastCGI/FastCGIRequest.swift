@@ -153,6 +153,10 @@ public final class FastCGIRequest {
         FCGX_Finish_r(request)
     }
 
+    /// Whether a kept-alive connection from nginx is open: the next `accept` waits on it, not on
+    /// the listen socket.
+    public var hasOpenConnection: Bool { paygate_fcgi_has_connection(request) != 0 }
+
     /// Closes the connection (used when the thread stops): `FCGX_Free(request, 1)`.
     public func closeConnection() {
         FCGX_Free(request, 1)

@@ -17,7 +17,7 @@ struct PoolMaster {
     private let log: Log
     private var listenDescriptor: Int32 = -1
     /// The file our current socket was bound to, to recognise it at the path later.
-    private var socketFile: (device: UInt, inode: UInt)?
+    private var socketFile: SocketFile?
     private var generation = 0
     private var workers: [pid_t: Worker] = [:]
     private var stopping = false
@@ -39,7 +39,7 @@ struct PoolMaster {
         do {
             try createSocketDirectory()
             listenDescriptor = try FastCGILibrary.listen(path: configuration.socketPath)
-            socketFile = currentSocketFile()
+            socketFile = SocketFile(path: configuration.socketPath)
         } catch {
             log.error("cannot open the FastCGI socket: \(error)")
             return 1
@@ -101,7 +101,7 @@ struct PoolMaster {
         let masterPid = getpid()
         let pid = fork()
         if pid == 0 {
-            let status = WorkerProcess.run(listenDescriptor: listenDescriptor, configuration: configuration,
+            let status = WorkerProcess.run(listenDescriptor: listenDescriptor, socketFile: socketFile, configuration: configuration,
                                            factory: factory, log: log, masterPid: masterPid)
             exit(status)
         }
@@ -160,7 +160,7 @@ struct PoolMaster {
         let oldGeneration = generation
         close(listenDescriptor)
         listenDescriptor = newDescriptor
-        socketFile = currentSocketFile()
+        socketFile = SocketFile(path: configuration.socketPath)
         generation += 1
         log.info("reload: generation \(generation) replaces generation \(oldGeneration)")
         spawnMissingWorkers()
@@ -189,13 +189,7 @@ struct PoolMaster {
     /// Unlinks the path only while it still names our socket: another pool may have started on the
     /// same path since.
     private func unlinkOwnSocket() {
-        guard let ours = socketFile, let named = currentSocketFile(), ours == named else { return }
+        guard let ours = socketFile, SocketFile(path: configuration.socketPath) == ours else { return }
         unlink(configuration.socketPath)
-    }
-
-    private func currentSocketFile() -> (device: UInt, inode: UInt)? {
-        var status = stat()
-        guard stat(configuration.socketPath, &status) == 0 else { return nil }
-        return (UInt(status.st_dev), UInt(status.st_ino))
     }
 }

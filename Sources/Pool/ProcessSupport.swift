@@ -53,3 +53,16 @@ enum ProcessSupport {
 
     static func exitedCleanly(waitStatus status: Int32) -> Bool { status == 0 }
 }
+
+/// Which file a socket path names, to tell whether the path still leads to our listen socket.
+struct SocketFile: Equatable, Sendable {
+    var device: UInt
+    var inode: UInt
+
+    init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        device = UInt(status.st_dev)
+        inode = UInt(status.st_ino)
+    }
+}

@@ -6,23 +6,24 @@ import PaygateCore
 /// only waits for signals.
 ///
 /// Stopping (SIGTERM from the master) without dropping a request:
-/// 1. The master has already made this worker's socket unreachable (renamed a new socket over
-///    the path on reload, unlinked it on stop), so its backlog can only shrink. The main thread
-///    waits until the backlog is empty while the threads keep accepting.
-/// 2. It sets the stop flag and calls FCGX_ShutdownPending, then sends `wakeSignal` to every
-///    thread still running, again every few milliseconds: a thread waiting in accept(2), or on an
-///    idle kept-alive connection, gets EINTR and returns; a thread in a handler has the signal
-///    blocked and stops after its answer.
-/// We do NOT call shutdown(2) on the listen socket, although it wakes accept(2) reliably: it acts
-/// on the socket itself, which every worker of the generation shares, so one worker stopping (a
-/// SIGTERM from an operator, say) would make accept fail with EINVAL in all of them and nginx's
-/// connects fail with ECONNREFUSED (seen in a two-process probe).
+/// 1. The master has already retired this worker's socket (renamed a new socket over the path on
+///    reload, unlinked it on stop), so its backlog can only shrink. The main thread waits until the
+///    backlog is empty while the threads keep accepting.
+/// 2. It sets the stop flag, calls FCGX_ShutdownPending and shutdown(2)s the retired listen socket:
+///    threads blocked in accept get EINVAL (-22) and exit; a thread in a handler exits after its
+///    answer; a thread holding a kept-alive connection keeps serving it until nginx closes it
+///    (see WorkerThread), so nginx never sends a request into a connection we are closing.
+/// shutdown(2) acts on the socket itself, shared by every process that inherited it: on a live
+/// socket it would make accept fail in all the workers and nginx's connects fail with ECONNREFUSED
+/// (seen in a two-process probe). So it is used only once the path no longer names our socket.
+/// A SIGTERM that reaches a worker while its socket is still live (an operator's kill) wakes the
+/// accepting threads with `wakeSignal` instead.
 enum WorkerProcess {
     /// Interrupts waits for the next request; see above.
     static let wakeSignal = SIGUSR1
 
     /// Runs in the child right after fork; returns the exit status.
-    static func run(listenDescriptor: Int32, configuration: PoolConfiguration, factory: any RequestHandlerFactory, log: Log, masterPid: pid_t) -> Int32 {
+    static func run(listenDescriptor: Int32, socketFile: SocketFile?, configuration: PoolConfiguration, factory: any RequestHandlerFactory, log: Log, masterPid: pid_t) -> Int32 {
         // Every thread starts with stop signals and the wake signal blocked; only the main thread
         // takes stop signals (sigtimedwait), only waiting threads take the wake signal.
         let stopSignals = ProcessSupport.signalSet([SIGTERM, SIGINT, SIGHUP])
@@ -52,7 +53,8 @@ enum WorkerProcess {
         log.info("worker started with \(threads.count) threads")
 
         waitForStop(stopSignals, masterPid: masterPid, log: log)
-        stop(threads, listenDescriptor: listenDescriptor, stopping: stopping)
+        let retired = socketFile == nil || SocketFile(path: configuration.socketPath) != socketFile
+        stop(threads, listenDescriptor: listenDescriptor, socketRetired: retired, stopping: stopping)
         log.info("worker stopped")
         return 0
     }
@@ -72,13 +74,17 @@ enum WorkerProcess {
         }
     }
 
-    private static func stop(_ threads: [WorkerThread], listenDescriptor: Int32, stopping: WorkerStopFlag) {
-        waitForEmptyBacklog(listenDescriptor)
+    private static func stop(_ threads: [WorkerThread], listenDescriptor: Int32, socketRetired: Bool, stopping: WorkerStopFlag) {
+        if socketRetired { waitForEmptyBacklog(listenDescriptor) }
         stopping.set()
         FastCGILibrary.shutdownPending()
+        if socketRetired { shutdown(listenDescriptor, Int32(SHUT_RDWR)) }
         while threads.contains(where: { !$0.isDone.load(ordering: .sequentiallyConsistent) }) {
-            for thread in threads where !thread.isDone.load(ordering: .sequentiallyConsistent) {
-                pthread_kill(thread.thread, wakeSignal)
+            if !socketRetired {
+                // Repeated because a signal that lands just before a thread enters accept is lost.
+                for thread in threads where !thread.isDone.load(ordering: .sequentiallyConsistent) {
+                    pthread_kill(thread.thread, wakeSignal)
+                }
             }
             ProcessSupport.sleep(milliseconds: PoolLimits.wakeIntervalMilliseconds)
         }

@@ -50,27 +50,29 @@ final class WorkerThread: @unchecked Sendable {
         }
         let handler = factory.makeHandler()
         let wake = ProcessSupport.signalSet([WorkerProcess.wakeSignal])
-        while !stopping.isSet {
-            // The wake signal is let through only while waiting, so it can interrupt a wait for
-            // the next request but never a handler's own reads and writes.
-            ProcessSupport.mask(SIG_UNBLOCK, wake)
+        while true {
+            // A kept-alive connection is never closed from our side while stopping: nginx may be
+            // reusing it at that very moment, and it cannot retry a POST that hit a closed
+            // connection (seen: 502s during reloads). nginx closes it itself (upstream
+            // keepalive_timeout / keepalive_requests); libfcgi then goes back to accept, which
+            // returns at once because shutdown is pending.
+            let kept = request.hasOpenConnection
+            if stopping.isSet && !kept { break }
+            // The wake signal is let through only while waiting on the listen socket: it must
+            // never interrupt a handler's own I/O nor a wait on a kept-alive connection.
+            if !kept { ProcessSupport.mask(SIG_UNBLOCK, wake) }
             let accepted = request.accept()
-            ProcessSupport.mask(SIG_BLOCK, wake)
-            switch accepted {
-            case .request:
-                serve(request, handler)
-                request.finish()
-            case .shutdown:
-                break
-            case .failed(let errorNumber):
+            if !kept { ProcessSupport.mask(SIG_BLOCK, wake) }
+            if accepted == .shutdown { break }
+            if case .failed(let errorNumber) = accepted {
                 if stopping.isSet { break }
                 log.error("thread \(index) accept failed, errno \(errorNumber)")
                 ProcessSupport.sleep(milliseconds: PoolLimits.acceptFailurePauseMilliseconds)
+                continue
             }
-            if accepted == .shutdown { break }
+            serve(request, handler)
+            request.finish()
         }
-        // Closes a kept-alive connection right after the last answer, so nginx sees the end of
-        // the connection together with that answer.
         request.closeConnection()
     }
 
