@@ -11,6 +11,13 @@ public final class GatewayHandler: RequestHandler {
     let payments: PaymentStore
     let idempotency: IdempotencyStore
     let merchants: MerchantCache
+    let housekeeping: Housekeeping
+    /// Every this many requests a thread purges one shard's expired nonces and idempotency
+    /// records, round robin: the work is spread over all threads and processes, needs no extra
+    /// process, and stops when the pool stops.
+    static let housekeepingEveryRequests = 2_000
+    private var requestsServed = 0
+    private var nextHousekeepingShard = 0
 
     init(configuration: Configuration, secretBox: SecretBox, log: Log) throws {
         self.configuration = configuration
@@ -21,9 +28,13 @@ public final class GatewayHandler: RequestHandler {
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+        housekeeping = Housekeeping(shards: shards, authWindowSeconds: configuration.authWindowSeconds)
+        // Threads start at different points of the cycle so they do not all purge at once.
+        requestsServed = Int.random(in: 0..<GatewayHandler.housekeepingEveryRequests)
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        defer { afterRequest() }
         do {
             return try route(request)
         } catch let error as APIError {
@@ -34,6 +45,14 @@ public final class GatewayHandler: RequestHandler {
             log.error("unexpected error: \(error)", requestId: request.requestId)
             return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)
         }
+    }
+
+    private func afterRequest() {
+        requestsServed += 1
+        guard requestsServed % GatewayHandler.housekeepingEveryRequests == 0 else { return }
+        let shard = nextHousekeepingShard
+        nextHousekeepingShard = (nextHousekeepingShard + 1) % shards.shardCount
+        do { try housekeeping.purge(shard: shard) } catch { log.warning("housekeeping on \(shards.shardNames[shard]): \(error)") }
     }
 
     func storageFailure(_ error: StorageError, request: HTTPRequest) -> HTTPResponse {
