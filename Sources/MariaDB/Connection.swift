@@ -43,7 +43,7 @@ public final class Connection {
         mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &writeTimeout)
         // Every timestamp we write and read is UTC; strict mode refuses silent truncation.
         mysql_options(mysql, MYSQL_INIT_COMMAND,
-                      "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION', transaction_isolation = 'REPEATABLE-READ'")
+                      "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'")
         mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         let host = options.socket != nil ? "localhost" : (options.host ?? "127.0.0.1")
         let connected = mysql_real_connect(

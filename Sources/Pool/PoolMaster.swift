@@ -13,7 +13,10 @@ struct PoolMaster {
     }
 
     private let configuration: PoolConfiguration
-    private let factory: any RequestHandlerFactory
+    private var factory: any RequestHandlerFactory
+    /// Builds a fresh factory from the configuration file on SIGHUP (a new shard map, new
+    /// limits); nil keeps the running one.
+    private let reloadFactory: (() -> (any RequestHandlerFactory)?)?
     private let log: Log
     private var listenDescriptor: Int32 = -1
     /// The file our current socket was bound to, to recognise it at the path later.
@@ -24,9 +27,11 @@ struct PoolMaster {
     private var restartBackoffSeconds = 0.0
     private var nextSpawnAt = 0.0
 
-    init(configuration: PoolConfiguration, factory: any RequestHandlerFactory, log: Log) {
+    init(configuration: PoolConfiguration, factory: any RequestHandlerFactory,
+         reloadFactory: (() -> (any RequestHandlerFactory)?)?, log: Log) {
         self.configuration = configuration
         self.factory = factory
+        self.reloadFactory = reloadFactory
         self.log = log
     }
 
@@ -150,6 +155,14 @@ struct PoolMaster {
 
     private mutating func reload() {
         guard !stopping else { return }
+        if let reloadFactory {
+            // A configuration that does not load keeps the current workers and their settings.
+            guard let fresh = reloadFactory() else {
+                log.error("reload refused: the configuration did not load; keeping the current workers")
+                return
+            }
+            factory = fresh
+        }
         let newDescriptor: Int32
         do {
             newDescriptor = try FastCGILibrary.listen(path: configuration.socketPath)

@@ -23,8 +23,14 @@ import PaygateCore
 /// Logs go through `Log` with component "pool".
 public enum PoolServer {
     /// Runs until stopped by a signal; returns the process exit status for `main`.
-    public static func run(configuration: PoolConfiguration, factory: any RequestHandlerFactory, log: Log) -> Int32 {
-        var master = PoolMaster(configuration: configuration, factory: factory, log: log)
+    /// `reloadFactory`, when given, is called in the master on SIGHUP to build the factory the
+    /// new generation of workers uses (re-reading the configuration file); nil from it refuses
+    /// the reload. The pool's own settings (socket, worker and thread counts) stay as started.
+    public static func run(
+        configuration: PoolConfiguration, factory: any RequestHandlerFactory,
+        reloadFactory: (() -> (any RequestHandlerFactory)?)? = nil, log: Log
+    ) -> Int32 {
+        var master = PoolMaster(configuration: configuration, factory: factory, reloadFactory: reloadFactory, log: log)
         return master.run()
     }
 }

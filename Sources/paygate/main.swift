@@ -37,4 +37,15 @@ if echo {
         exit(1)
     }
 }
-exit(PoolServer.run(configuration: configuration.pool, factory: factory, log: Log(component: "pool")))
+// On SIGHUP the master re-reads the configuration (e.g. a new slot_map after moving slots), so
+// the new generation of workers serves it; a file that does not load refuses the reload.
+let configurationPath = arguments[1]
+let reloadFactory: (() -> (any RequestHandlerFactory)?)? = echo ? nil : {
+    do {
+        return try GatewayFactory(configuration: Configuration.load(path: configurationPath), log: log)
+    } catch {
+        complain("paygate: reload: \(error)\n")
+        return nil
+    }
+}
+exit(PoolServer.run(configuration: configuration.pool, factory: factory, reloadFactory: reloadFactory, log: Log(component: "pool")))
