@@ -4,11 +4,18 @@
 #   make test    unit tests, then end-to-end tests on a temporary stack (never touches var/)
 #   make bench   the benchmark (scripts/bench.sh)
 #   make reload  apply an edit of nginx/rate-limits.conf (nginx -t, reload) and restart workers
+#   make build   release build only; make clean removes build products (never var/)
 
 STACK := scripts/stack.sh
 # The stack of `make run` / `make up`: API.md section 1.
 ROOT := $(CURDIR)/var
 PORT := 8443
+# SwiftPM's scratch directory. Override to keep parallel builds apart: make up BUILD_DIR=.build-me
+BUILD_DIR ?= $(CURDIR)/.build
+# stack.sh, e2e.sh and bench.sh take paygate and paygate-admin from here.
+export PAYGATE_BIN_DIR := $(abspath $(BUILD_DIR))/release
+
+SWIFT_BUILD := swift build --scratch-path $(BUILD_DIR)
 
 .PHONY: deps build run up down reload test bench clean
 
@@ -16,7 +23,7 @@ deps:
 	$(STACK) deps
 
 build:
-	swift build -c release
+	$(SWIFT_BUILD) -c release
 
 run: deps build
 	$(STACK) run $(ROOT) $(PORT)
@@ -31,16 +38,14 @@ down:
 reload:
 	$(STACK) reload $(ROOT)
 
-# Unit tests (debug build, warnings are errors), then the end-to-end suite on its own stack.
+# Unit tests (debug build, where warnings are errors), then the end-to-end suite on its own stack.
 test: deps build
-	swift build --build-tests
-	swift test --skip-build
+	$(SWIFT_BUILD) --build-tests
+	swift test --scratch-path $(BUILD_DIR) --skip-build
 	scripts/e2e.sh
 
 bench: deps build
 	scripts/bench.sh
 
-# Build products only: var/ holds data and keys, `make down` then `rm -rf var` removes it.
 clean:
-	swift package clean
-	rm -rf .build
+	rm -rf $(BUILD_DIR)
