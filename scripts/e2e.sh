@@ -10,8 +10,8 @@
 #
 # The tests get: PAYGATE_URL, PAYGATE_ROOT, PAYGATE_CA, PAYGATE_CONFIG, PAYGATE_ADMIN and
 # PAYGATE_STACK (to stop a MariaDB server, or to reload tighter rate limits with
-# `PAYGATE_RATE_LIMITS=FILE $PAYGATE_STACK reload $PAYGATE_ROOT`). The stack runs with the
-# repo's default rate limits.
+# `PAYGATE_RATE_LIMITS=FILE $PAYGATE_STACK reload $PAYGATE_ROOT`, and back with
+# PAYGATE_RATE_LIMITS=default). The stack starts with the repo's default rate limits.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

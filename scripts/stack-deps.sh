@@ -16,6 +16,7 @@ DEPS_PACKAGES=(
     curl                 # health checks here and in the tests
     ca-certificates      # so curl and openssl have a sane default trust store
     make                 # the Makefile is the entry point
+    procps               # ps: stack.sh finds stray pool workers by process group
 )
 DEPS_NGINX_FLAVOURS=(nginx-light nginx nginx-core nginx-full nginx-extras)
 

@@ -10,10 +10,12 @@ nginx_cmd() {
 
 # nginx_rate_limits_file: the rate limits in force. The repo file is the one admins edit; a
 # file at ROOT/nginx/rate-limits.conf overrides it for that root only (tests with tight limits).
-# PAYGATE_RATE_LIMITS=FILE installs such an override.
+# PAYGATE_RATE_LIMITS=FILE installs such an override; PAYGATE_RATE_LIMITS=default removes it.
 nginx_rate_limits_file() {
     local override=$ROOT/nginx/rate-limits.conf
-    if [[ -n ${PAYGATE_RATE_LIMITS:-} ]]; then
+    if [[ ${PAYGATE_RATE_LIMITS:-} == default ]]; then
+        rm -f "$override"
+    elif [[ -n ${PAYGATE_RATE_LIMITS:-} ]]; then
         [[ -f $PAYGATE_RATE_LIMITS ]] || die "PAYGATE_RATE_LIMITS names no file: $PAYGATE_RATE_LIMITS"
         cp "$PAYGATE_RATE_LIMITS" "$override.tmp"
         mv "$override.tmp" "$override"
@@ -73,9 +75,13 @@ nginx_worker_pids() {
 # nginx_reload_running MASTER: HUP, then wait until new workers exist, so that a caller that
 # reloads a rate limit and then sends requests sees the new configuration.
 nginx_reload_running() {
-    local master=$1 before after deadline
+    local master=$1 before after deadline output
     before=$(nginx_worker_pids "$master")
-    nginx_cmd -s reload
+    # Quiet unless it fails: it always prints a "signal process started" notice.
+    output=$(nginx_cmd -s reload 2>&1) || {
+        printf '%s\n' "$output" >&2
+        die "nginx -s reload failed"
+    }
     deadline=$((SECONDS + STACK_START_SECONDS_MAX))
     while :; do
         after=$(nginx_worker_pids "$master")

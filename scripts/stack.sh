@@ -12,7 +12,7 @@
 #   scripts/stack.sh db-start ROOT SERVER  start it again
 #
 # Environment: PAYGATE_WORKERS, PAYGATE_THREADS (pool size in the config), PAYGATE_RATE_LIMITS
-# (a rate-limits file used for this root instead of nginx/rate-limits.conf),
+# (a rate-limits file used for this root instead of nginx/rate-limits.conf; "default" goes back),
 # PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool), PAYGATE_BIN_DIR (where
 # paygate and paygate-admin are, default .build/release).
 set -euo pipefail
