@@ -4,6 +4,9 @@ public struct AuthorizationHeader: Sendable, Equatable {
     public static let scheme = "PAYGATE-HMAC-SHA256"
     public static let nonceLengthRange = 16...64
     public static let headerLengthMax = 1024
+    /// Unix seconds as plain digits: no sign, and few enough digits that clock arithmetic on it
+    /// can never overflow.
+    public static let timestampDigitsMax = 12
 
     public var merchantId: String
     public var timestamp: Int64
@@ -36,7 +39,8 @@ public struct AuthorizationHeader: Sendable, Equatable {
             }
         }
         guard let merchantId = values["merchant_id"], !merchantId.isEmpty,
-              let timestampText = values["timestamp"], let timestamp = Int64(timestampText),
+              let timestampText = values["timestamp"], (1...AuthorizationHeader.timestampDigitsMax).contains(timestampText.utf8.count),
+              timestampText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let timestamp = Int64(timestampText),
               let nonce = values["nonce"], let signature = values["signature"], !signature.isEmpty, values.count == 4 else {
             throw APIError(.unauthenticated, "The Authorization header needs merchant_id, timestamp, nonce and signature.")
         }

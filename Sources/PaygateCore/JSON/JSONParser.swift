@@ -31,8 +31,11 @@ public struct JSONParser {
     }
 
     private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= JSONParser.depthMax else { throw fail("nested too deeply") }
         guard index < bytes.count else { throw fail("unexpected end") }
+        if bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[") {
+            // `depth` containers enclose this one: at most `depthMax` containers nest.
+            guard depth < JSONParser.depthMax else { throw fail("nested too deeply") }
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)

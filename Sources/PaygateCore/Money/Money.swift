@@ -97,9 +97,10 @@ public struct Money: Sendable, Hashable, Comparable {
             guard index < bytes.count else { return nil }
             while index < bytes.count {
                 guard bytes[index] >= 48, bytes[index] <= 57 else { return nil }
-                fraction = fraction * 10 + Int64(bytes[index] - 48)
+                // Count before multiplying: the 19th digit would overflow Int64.
                 fractionDigits += 1
                 guard fractionDigits <= 18 else { return nil }
+                fraction = fraction * 10 + Int64(bytes[index] - 48)
                 index += 1
             }
         }

@@ -57,7 +57,8 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+              (1...12).contains(month), day >= 1, day <= CivilTime.daysIn(year: year, month: month),
+              hour < 24, minute < 60, second < 60 else { return nil }
         var millis = 0
         var index = 19
         if index < b.count, b[index] == UInt8(ascii: ".") {
@@ -113,6 +114,14 @@ struct CivilTime {
         let dayOfYear = (153 * monthPrime + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     var dateString: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }

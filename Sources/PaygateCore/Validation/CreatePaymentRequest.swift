@@ -3,6 +3,10 @@
 public struct CreatePaymentRequest: Sendable, Equatable {
     public static let merchantOrderNoLengthMax = 64
     public static let subjectLengthMax = 128
+    /// The column is VARCHAR(512) (code points); combining marks can make one character many.
+    public static let subjectCodePointsMax = 512
+    /// Serialized metadata must fit the TEXT column with room to spare.
+    public static let metadataJSONBytesMax = 16_384
     public static let notifyURLLengthMax = 512
     public static let expireSecondsRange = 60...86_400
     public static let expireSecondsDefault = 900
@@ -44,7 +48,9 @@ public struct CreatePaymentRequest: Sendable, Equatable {
         self.channel = channel
 
         subject = try fields.requiredString("subject")
-        guard (1...CreatePaymentRequest.subjectLengthMax).contains(subject.count) else {
+        // Characters as a person counts them, and code points as the VARCHAR(512) column does.
+        guard (1...CreatePaymentRequest.subjectLengthMax).contains(subject.count),
+              subject.unicodeScalars.count <= CreatePaymentRequest.subjectCodePointsMax else {
             throw APIError(.invalidField, "subject must be 1 to 128 characters.", field: "subject")
         }
 
@@ -121,7 +127,11 @@ struct FieldReader {
                 throw APIError(.invalidField, "metadata values must be strings (keys up to 64, values up to 512 characters).", field: "metadata")
             }
         }
-        return value.serialized
+        let serialized = value.serialized
+        guard serialized.utf8.count <= CreatePaymentRequest.metadataJSONBytesMax else {
+            throw APIError(.invalidField, "metadata is too large (at most 16384 bytes as JSON).", field: "metadata")
+        }
+        return serialized
     }
 }
 
