@@ -41,7 +41,7 @@ reload:
 # Unit tests (debug build, where warnings are errors), then the end-to-end suite on its own stack.
 test: deps build
 	$(SWIFT_BUILD) --build-tests
-	swift test --scratch-path $(BUILD_DIR) --skip-build
+	swift test --scratch-path $(BUILD_DIR) --skip-build --disable-swift-testing
 	scripts/e2e.sh
 
 bench: deps build
