@@ -61,6 +61,7 @@ db_start() {
             --innodb-buffer-pool-size="$DB_BUFFER_POOL_SIZE" \
             --innodb-log-file-size="$DB_LOG_FILE_SIZE" \
             --innodb-flush-log-at-trx-commit=1 \
+            ${PAYGATE_DB_EXTRA_ARGS:-} \
             </dev/null >>"$dir/console.log" 2>&1 &
         pid=$!
     fi

@@ -31,7 +31,7 @@ nginx_rate_limits_file() {
 nginx_render() {
     local port=$1 dir=$ROOT/nginx rate_limits user_line keep_conn temp
     # The keep-alive switch sticks to the root until set again, so a plain reload keeps it.
-    keep_conn=${PAYGATE_FASTCGI_KEEP_CONN:-$(cat "$dir/fastcgi-keep-conn" 2>/dev/null || echo on)}
+    keep_conn=${PAYGATE_FASTCGI_KEEP_CONN:-$(cat "$dir/fastcgi-keep-conn" 2>/dev/null || echo off)}
     [[ $keep_conn == on || $keep_conn == off ]] ||
         die "PAYGATE_FASTCGI_KEEP_CONN must be on or off, got '$keep_conn'"
     mkdir -p "$dir"

@@ -2,7 +2,8 @@
 # Sourced by scripts/stack.sh. BIN_DIR holds paygate and paygate-admin (default .build/release).
 
 POOL_WORKERS_DEFAULT=2
-POOL_THREADS_PER_WORKER_DEFAULT=64
+# 2 x 16 threads with nginx's fastcgi_keep_conn off: measured, README "Pool sizing".
+POOL_THREADS_PER_WORKER_DEFAULT=16
 # The master gives its workers 30 s (PoolLimits.stopGraceSeconds) to finish their requests
 # before it kills them itself: wait longer than that before we kill the master.
 POOL_STOP_SECONDS_MAX=45

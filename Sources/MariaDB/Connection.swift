@@ -1,4 +1,5 @@
 import CMariaDB
+import Glibc
 
 /// One connection to one MariaDB server, owned by one thread. Prepared statements are cached per
 /// SQL text for the life of the connection. Auto-reconnect stays off: after a connection failure
@@ -30,6 +31,16 @@ public final class Connection {
 
     public var isConnected: Bool { handle != nil }
 
+    /// Drops a connection that the server has closed while it sat idle (a restart, a timeout):
+    /// an idle connection must have nothing to read, so a readable socket means an error packet
+    /// or EOF. One poll(2), no round trip; it saves the first request after a database restart
+    /// from failing on a dead connection.
+    public func dropIfClosedByServer() {
+        guard let handle else { return }
+        var descriptor = pollfd(fd: Int32(mysql_get_socket(handle)), events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, 0) != 0 { close() }
+    }
+
     public func connect() throws(DatabaseError) {
         if handle != nil { return }
         guard let mysql = mysql_init(nil) else {
@@ -48,7 +59,7 @@ public final class Connection {
         let host = options.socket != nil ? "localhost" : (options.host ?? "127.0.0.1")
         let connected = mysql_real_connect(
             mysql, host, options.user, options.password, options.database,
-            UInt32(options.port), options.socket, 0)
+            UInt32(options.port), options.socket, UInt(CLIENT_MULTI_RESULTS))
         guard connected != nil else {
             let error = Connection.error(of: mysql)
             mysql_close(mysql)

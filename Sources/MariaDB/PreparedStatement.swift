@@ -30,12 +30,33 @@ final class PreparedStatement {
         try bindAndExecute(parameters)
         let affected = mysql_stmt_affected_rows(statement)
         mysql_stmt_free_result(statement)
+        try drainResults()
         return affected == UInt64.max ? 0 : Int(affected)
     }
 
     func query(_ parameters: [DatabaseValue]) throws(DatabaseError) -> [DatabaseRow] {
         try bindAndExecute(parameters)
-        defer { mysql_stmt_free_result(statement) }
+        let rows = try fetchAll()
+        mysql_stmt_free_result(statement)
+        try drainResults()
+        return rows
+    }
+
+    /// A CALL answers its result sets and then a status; the statement is usable again only
+    /// once every one has been read. Plain statements have none left.
+    private func drainResults() throws(DatabaseError) {
+        while mysql_stmt_more_results(statement) != 0 {
+            let status = mysql_stmt_next_result(statement)
+            if status > 0 { throw PreparedStatement.error(of: statement) }
+            if status < 0 { break }
+            if mysql_stmt_field_count(statement) > 0 {
+                if mysql_stmt_store_result(statement) != 0 { throw PreparedStatement.error(of: statement) }
+            }
+            mysql_stmt_free_result(statement)
+        }
+    }
+
+    private func fetchAll() throws(DatabaseError) -> [DatabaseRow] {
         let columnCount = Int(mysql_stmt_field_count(statement))
         if columnCount == 0 { return [] }
         if mysql_stmt_store_result(statement) != 0 { throw PreparedStatement.error(of: statement) }

@@ -74,7 +74,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.idempotencyLeaseSeconds, 60)
         XCTAssertEqual(configuration.merchantCacheSeconds, 5)
         XCTAssertEqual(configuration.pool.workers, 2)
-        XCTAssertEqual(configuration.pool.threadsPerWorker, 64)
+        XCTAssertEqual(configuration.pool.threadsPerWorker, 16)
         XCTAssertEqual(configuration.pool.requestBodyBytesMax, 65_536)
         XCTAssertNil(configuration.pool.pidFile)
         XCTAssertEqual(configuration.database.connectTimeoutSeconds, 2)

@@ -14,15 +14,8 @@ extension GatewayHandler {
         let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, slotCount: shards.map.slotCount)
 
         return try idempotent(request, auth: auth, key: idempotencyKey, actionShard: shards.shardIndex(forSlot: slot)) {
-            let now = Timestamp.now()
-            let payment = Payment(
-                id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
-                merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, amount: body.amount, channel: body.channel,
-                status: .created, refundedAmount: Money(minorUnits: 0, currency: body.amount.currency), subject: body.subject,
-                notifyURL: body.notifyURL, metadataJSON: body.metadataJSON, payerJSON: body.payerJSON, channelPayloadJSON: "{}",
-                channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now, paidAt: nil,
-                expiresAt: now.adding(seconds: Int64(body.expireSeconds)))
-            switch try payments.create(payment, nonce: auth.nonce, requestId: request.requestId) {
+            let outcome = try createWithFreshId(slot: slot, merchantId: merchantId, body: body, auth: auth, requestId: request.requestId)
+            switch outcome {
             case .created(let created):
                 return .json(status: 201, body: created.json)
             case .existing(let existing):
@@ -34,6 +27,31 @@ extension GatewayHandler {
             }
         }
     }
+
+    /// Builds the new payment and stores it; a payment_id collision (64 random bits) gets a new id.
+    private func createWithFreshId(
+        slot: Int, merchantId: String, body: CreatePaymentRequest, auth: AuthenticatedRequest, requestId: String
+    ) throws -> PaymentStore.CreateOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let now = Timestamp.now()
+            let payment = Payment(
+                id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
+                merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, amount: body.amount, channel: body.channel,
+                status: .created, refundedAmount: Money(minorUnits: 0, currency: body.amount.currency), subject: body.subject,
+                notifyURL: body.notifyURL, metadataJSON: body.metadataJSON, payerJSON: body.payerJSON, channelPayloadJSON: "{}",
+                channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now, paidAt: nil,
+                expiresAt: now.adding(seconds: Int64(body.expireSeconds)))
+            do {
+                return try payments.create(payment, nonce: auth.nonce, requestId: requestId)
+            } catch is PaymentIdCollision where attempt < GatewayHandler.idCollisionRetryCountMax {
+                continue
+            }
+        }
+    }
+
+    static let idCollisionRetryCountMax = 3
 
     /// GET /v1/payments?merchant_order_no=X is a lookup; any other query lists.
     func listPayments(_ request: HTTPRequest) throws -> HTTPResponse {

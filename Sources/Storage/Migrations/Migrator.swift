@@ -56,19 +56,26 @@ public struct Migrator {
         }
     }
 
-    /// Splits a migration on `;` at line ends, dropping `--` comments. Migrations are written
-    /// without semicolons inside string literals.
+    /// Splits a migration into statements on the delimiter at line ends (`;`, or what a
+    /// `DELIMITER x` line sets, as the mariadb client does, for procedure bodies), dropping `--`
+    /// comments. Migrations are written without delimiters or `--` inside string literals.
     static func statements(in text: String) -> [String] {
         var statements: [String] = []
         var current = ""
+        var delimiter = ";"
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var code = String(line)
             if let comment = code.range(of: "--") { code = String(code[..<comment.lowerBound]) }
             let trimmed = code.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
+            if trimmed.uppercased().hasPrefix("DELIMITER ") {
+                delimiter = String(trimmed.dropFirst("DELIMITER ".count)).trimmingCharacters(in: .whitespaces)
+                continue
+            }
             current += code + "\n"
-            if trimmed.hasSuffix(";") {
-                statements.append(String(current.trimmingCharacters(in: .whitespacesAndNewlines).dropLast()))
+            if trimmed.hasSuffix(delimiter) {
+                let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                statements.append(String(statement.dropLast(delimiter.count)).trimmingCharacters(in: .whitespacesAndNewlines))
                 current = ""
             }
         }

@@ -18,44 +18,32 @@ public struct PaymentStore {
     }
 
     /// Inserts a new payment in status `created` together with its first history row and the
-    /// request's nonce. Concurrent identical creates serialise on the unique key: exactly one
-    /// inserts; the others see 1062, read the winner and answer it.
+    /// request's nonce, in one transaction run by the `create_payment` procedure
+    /// (sql/shard/0002): one round trip instead of five. Concurrent identical creates serialise on
+    /// the unique key: exactly one inserts; the others read the winner and answer it.
     public func create(_ payment: Payment, nonce: RequestNonce?, requestId: String) throws -> CreateOutcome {
         let shard = shards.shardIndex(forSlot: payment.id.slot)
         let shardName = shards.shardNames[shard]
-        do {
-        return try shards.transaction(shard: shard) { connection in
-            try PaymentStore.insertNonce(nonce, connection)
-            do {
-                try connection.execute(
-                    """
-                    INSERT INTO payments (payment_id, slot, merchant_id, merchant_order_no, amount, currency, channel, status,
-                      refunded_amount, subject, notify_url, metadata, payer, channel_payload, version, created_at, updated_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-                    """,
-                    [.text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
-                     .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
-                     .text(payment.status.rawValue), .text(payment.refundedAmount.databaseText), .text(payment.subject),
-                     .text(payment.notifyURL), .text(payment.metadataJSON), .init(payment.payerJSON), .text(payment.channelPayloadJSON),
-                     .text(payment.createdAt.databaseString), .text(payment.createdAt.databaseString), .text(payment.expiresAt.databaseString)])
-            } catch let error as DatabaseError where error.isDuplicateKey {
-                let existing = try connection.query(
-                    "SELECT \(PaymentRow.columns) FROM payments WHERE merchant_id = ? AND merchant_order_no = ? LOCK IN SHARE MODE",
-                    [.text(payment.merchantId), .text(payment.merchantOrderNo)])
-                guard let row = existing.first else { throw error }  // a payment_id collision: the caller retries
-                let found = try PaymentRow.decode(row, shard: shardName)
-                guard found.amount == payment.amount, found.channel == payment.channel else {
-                    throw Rollback.conflict
-                }
-                return .existing(found)
-            }
-            try appendHistory(payment.id, from: nil, to: payment.status, reason: "created", requestId: requestId, connection)
-            return .created(payment)
+        let rows = try shards.withDeadlockRetry(shard: shard) { connection in
+            try connection.query(
+                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [.text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
+                 .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
+                 .text(payment.status.rawValue), .text(payment.subject), .text(payment.notifyURL), .text(payment.metadataJSON),
+                 .init(payment.payerJSON), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
+                 .text(payment.expiresAt.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
+                 .init(requestId.isEmpty ? nil : requestId)])
         }
-        } catch Rollback.conflict {
-            return .conflict
-        } catch Rollback.nonceReused {
-            return .nonceReused
+        guard let row = rows.first, let outcome = row[0] else {
+            throw StorageError.corrupt(shard: shardName, detail: "create_payment answered no outcome")
+        }
+        switch outcome {
+        case "created": return .created(payment)
+        case "existing": return .existing(try PaymentRow.decode(DatabaseRow(columns: Array(row.columns.dropFirst())), shard: shardName))
+        case "conflict": return .conflict
+        case "nonce_reused": return .nonceReused
+        case "id_collision": throw PaymentIdCollision()
+        default: throw StorageError.corrupt(shard: shardName, detail: "create_payment answered \(outcome)")
         }
     }
 
@@ -145,6 +133,10 @@ public struct PaymentStore {
              .init(requestId.isEmpty ? nil : requestId), .text(Timestamp.now().databaseString)])
     }
 }
+
+/// The random part of a new payment id was already taken (64 random bits: practically never).
+/// The caller makes a new id and tries again.
+public struct PaymentIdCollision: Error {}
 
 /// Thrown inside a transaction body to roll it back and report a business outcome.
 enum Rollback: Error {

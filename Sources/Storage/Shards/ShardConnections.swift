@@ -61,6 +61,20 @@ public final class ShardConnections {
         }
     }
 
+    /// One autocommit statement (a read, or a procedure that runs its own transaction).
+    /// A deadlock rolled the procedure's transaction back whole, so it is retried whole.
+    public func withDeadlockRetry<T>(shard index: Int, _ body: (Connection) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try read(shard: index, body)
+            } catch StorageError.database(_, let underlying) where underlying.isDeadlock && attempt < ShardConnections.deadlockRetryCountMax {
+                continue
+            }
+        }
+    }
+
     /// A read outside an explicit transaction (autocommit).
     public func read<T>(shard index: Int, _ body: (Connection) throws -> T) throws -> T {
         let connection = try ready(shard: index)
@@ -82,6 +96,7 @@ public final class ShardConnections {
 
     private func ready(shard index: Int) throws(StorageError) -> Connection {
         let connection = shardConnections[index]
+        connection.dropIfClosedByServer()
         if connection.isConnected { return connection }
         let now = Timestamp.now().millisecondsSinceEpoch
         if now - shardFailedAt[index] < ShardConnections.reconnectBackoffMilliseconds {
@@ -111,6 +126,7 @@ public final class ShardConnections {
 
     /// The directory connection, connected; failures become `unavailable(shard: "directory")`.
     public func directoryConnection() throws(StorageError) -> Connection {
+        directory.dropIfClosedByServer()
         if directory.isConnected { return directory }
         let now = Timestamp.now().millisecondsSinceEpoch
         if now - directoryFailedAt < ShardConnections.reconnectBackoffMilliseconds {
