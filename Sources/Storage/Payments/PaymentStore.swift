@@ -140,7 +140,7 @@ public struct PaymentIdCollision: Error {}
 
 /// Thrown inside a transaction body to roll it back and report a business outcome.
 enum Rollback: Error {
-    case conflict, notFound, nonceReused
+    case notFound, nonceReused
     case illegal(PaymentStatus)
 }
 
