@@ -13,8 +13,9 @@
 #
 # Environment: PAYGATE_WORKERS, PAYGATE_THREADS (pool size in the config), PAYGATE_RATE_LIMITS
 # (a rate-limits file used for this root instead of nginx/rate-limits.conf; "default" goes back),
-# PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool), PAYGATE_BIN_DIR (where
-# paygate and paygate-admin are, default .build/release).
+# PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool, default off), PAYGATE_BIN_DIR
+# (where paygate and paygate-admin are, default .build/release), PAYGATE_DB_EXTRA_ARGS (extra
+# mariadbd options for experiments, e.g. --thread-handling=pool-of-threads).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
