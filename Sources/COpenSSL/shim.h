@@ -8,6 +8,11 @@
 #include <openssl/sha.h>
 #include <openssl/params.h>
 #include <openssl/core_names.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/rsa.h>
+#include <openssl/bn.h>
+#include <openssl/bio.h>
 
 /*
  * Creates an HMAC context already bound to SHA-256, so that each later
@@ -39,5 +44,28 @@ static inline int paygate_gcm_get_tag(EVP_CIPHER_CTX *context, unsigned char *ta
 
 static inline int paygate_gcm_set_tag(EVP_CIPHER_CTX *context, unsigned char *tag, int tagLength) {
     return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, tagLength, tag);
+}
+
+/* EVP_CTRL_GCM_SET_IVLEN is a macro alias too. Must come after the cipher is set and before
+ * the key and nonce are; OpenSSL 3.0 accepts 1 to 128 bytes. */
+static inline int paygate_gcm_set_nonce_length(EVP_CIPHER_CTX *context, int nonceLength) {
+    return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, nonceLength, NULL);
+}
+
+/* BIO_get_mem_data is a macro over BIO_ctrl; returns the byte count and sets *data. */
+static inline long paygate_bio_mem_data(BIO *bio, char **data) {
+    return BIO_get_mem_data(bio, data);
+}
+
+/* OPENSSL_free is a macro (it passes __FILE__ and __LINE__). */
+static inline void paygate_openssl_free(void *pointer) {
+    OPENSSL_free(pointer);
+}
+
+/* A PEM password callback that supplies no password: an encrypted private key fails to load
+ * instead of OpenSSL's default callback prompting on the terminal of a server process. */
+static inline int paygate_pem_no_password(char *buffer, int size, int rwflag, void *userdata) {
+    (void)buffer; (void)size; (void)rwflag; (void)userdata;
+    return -1;
 }
 #endif

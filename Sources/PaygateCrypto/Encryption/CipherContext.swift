@@ -28,16 +28,17 @@ final class CipherContext {
     }
 
     /// Feeds associated data: an update call with no output buffer.
-    func addAssociatedData(_ associatedData: [UInt8], encrypting: Bool) throws(CryptoError) {
+    func addAssociatedData(_ associatedData: UnsafeBufferPointer<UInt8>, encrypting: Bool) throws(CryptoError) {
         if associatedData.isEmpty {
             return
         }
         var written: Int32 = 0
+        let bytes = associatedData.baseAddress
         let count = Int32(associatedData.count)
         if encrypting {
-            try check(EVP_EncryptUpdate(pointer, nil, &written, associatedData, count), .sealFailed, "EVP_EncryptUpdate (associated data)")
+            try check(EVP_EncryptUpdate(pointer, nil, &written, bytes, count), .sealFailed, "EVP_EncryptUpdate (associated data)")
         } else {
-            try check(EVP_DecryptUpdate(pointer, nil, &written, associatedData, count), .openFailed, "EVP_DecryptUpdate (associated data)")
+            try check(EVP_DecryptUpdate(pointer, nil, &written, bytes, count), .openFailed, "EVP_DecryptUpdate (associated data)")
         }
     }
 }

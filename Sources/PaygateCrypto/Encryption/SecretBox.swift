@@ -11,9 +11,9 @@ import COpenSSL
 /// Random 96-bit nonces stay safe for well over a billion seals under one key, far beyond
 /// the number of merchants and stored cards one master key will protect.
 public struct SecretBox: Sendable {
-    public static let keyByteCount = 32
-    public static let nonceByteCount = 12
-    public static let tagByteCount = 16
+    public static let keyByteCount = GCM.keyByteCount
+    public static let nonceByteCount = GCM.standardNonceByteCount
+    public static let tagByteCount = GCM.tagByteCount
     public static let version: UInt8 = 0x01
     /// Bytes a sealed value has beyond its plaintext.
     public static let overheadByteCount = 1 + nonceByteCount + tagByteCount
@@ -54,33 +54,17 @@ public struct SecretBox: Sendable {
         }
         let ciphertextCount = sealed.count - Self.overheadByteCount
         try Self.checkSizes(textCount: ciphertextCount, associatedDataCount: associatedData.count)
-        let context = try CipherContext(failure: .openFailed)
         var plaintext = [UInt8](repeating: 0, count: ciphertextCount)
-        var tag = Array(sealed.suffix(Self.tagByteCount))
         try sealed.withUnsafeBufferPointer { (input) throws(CryptoError) in
-            let nonce = input.baseAddress! + 1
-            let ciphertext = nonce + Self.nonceByteCount
-            try key.withBytes { (keyBytes) throws(CryptoError) in
-                try context.check(
-                    EVP_DecryptInit_ex(context.pointer, Algorithms.shared.aes256GCM, nil, keyBytes, nonce),
-                    .openFailed, "EVP_DecryptInit_ex")
-            }
-            try context.addAssociatedData(associatedData, encrypting: false)
-            try plaintext.withUnsafeMutableBufferPointer { (output) throws(CryptoError) in
-                var written: Int32 = 0
-                if ciphertextCount > 0 {
-                    try context.check(
-                        EVP_DecryptUpdate(context.pointer, output.baseAddress, &written, ciphertext, Int32(ciphertextCount)),
-                        .openFailed, "EVP_DecryptUpdate")
-                }
-                try context.check(paygate_gcm_set_tag(context.pointer, &tag, Int32(Self.tagByteCount)), .openFailed, "set GCM tag")
-                var finalWritten: Int32 = 0
-                // The tag is checked here; GCM writes no bytes at the end.
-                if EVP_DecryptFinal_ex(context.pointer, output.baseAddress! + Int(written), &finalWritten) <= 0 {
-                    // Unauthenticated plaintext must not survive, even in memory about to be freed.
-                    output.update(repeating: 0)
-                    _ = OpenSSLErrorQueue.drain()
-                    throw CryptoError(.authenticationFailed, "sealed data failed authentication (altered, other key or other associated data)")
+            try associatedData.withUnsafeBufferPointer { (associatedBytes) throws(CryptoError) in
+                try plaintext.withUnsafeMutableBufferPointer { (output) throws(CryptoError) in
+                    try GCM.open(
+                        key: key,
+                        nonce: UnsafeBufferPointer(rebasing: input[1..<(1 + Self.nonceByteCount)]),
+                        ciphertext: UnsafeBufferPointer(rebasing: input[(1 + Self.nonceByteCount)..<(sealed.count - Self.tagByteCount)]),
+                        tag: UnsafeBufferPointer(rebasing: input[(sealed.count - Self.tagByteCount)...]),
+                        associatedData: associatedBytes,
+                        plaintext: output)
                 }
             }
         }
@@ -92,31 +76,20 @@ public struct SecretBox: Sendable {
     func seal(_ plaintext: [UInt8], associatedData: [UInt8], nonce: [UInt8]) throws(CryptoError) -> [UInt8] {
         precondition(nonce.count == Self.nonceByteCount, "GCM nonce must be \(Self.nonceByteCount) bytes")
         try Self.checkSizes(textCount: plaintext.count, associatedDataCount: associatedData.count)
-        let context = try CipherContext(failure: .sealFailed)
         var sealed = [UInt8](repeating: 0, count: Self.overheadByteCount + plaintext.count)
         sealed[0] = Self.version
         sealed.replaceSubrange(1...Self.nonceByteCount, with: nonce)
-        try key.withBytes { (keyBytes) throws(CryptoError) in
-            try context.check(
-                EVP_EncryptInit_ex(context.pointer, Algorithms.shared.aes256GCM, nil, keyBytes, nonce),
-                .sealFailed, "EVP_EncryptInit_ex")
-        }
-        try context.addAssociatedData(associatedData, encrypting: true)
-        try sealed.withUnsafeMutableBufferPointer { (output) throws(CryptoError) in
-            let ciphertext = output.baseAddress! + 1 + Self.nonceByteCount
-            var written: Int32 = 0
-            if !plaintext.isEmpty {
-                try context.check(
-                    EVP_EncryptUpdate(context.pointer, ciphertext, &written, plaintext, Int32(plaintext.count)),
-                    .sealFailed, "EVP_EncryptUpdate")
+        try nonce.withUnsafeBufferPointer { (nonceBytes) throws(CryptoError) in
+            try plaintext.withUnsafeBufferPointer { (plaintextBytes) throws(CryptoError) in
+                try associatedData.withUnsafeBufferPointer { (associatedBytes) throws(CryptoError) in
+                    try sealed.withUnsafeMutableBufferPointer { (output) throws(CryptoError) in
+                        let ciphertext = output.baseAddress! + 1 + Self.nonceByteCount
+                        try GCM.seal(
+                            key: key, nonce: nonceBytes, plaintext: plaintextBytes, associatedData: associatedBytes,
+                            ciphertext: ciphertext, tag: ciphertext + plaintext.count)
+                    }
+                }
             }
-            var finalWritten: Int32 = 0
-            try context.check(
-                EVP_EncryptFinal_ex(context.pointer, ciphertext + Int(written), &finalWritten), .sealFailed, "EVP_EncryptFinal_ex")
-            precondition(Int(written + finalWritten) == plaintext.count, "GCM ciphertext length differs from plaintext length")
-            try context.check(
-                paygate_gcm_get_tag(context.pointer, ciphertext + plaintext.count, Int32(Self.tagByteCount)),
-                .sealFailed, "get GCM tag")
         }
         return sealed
     }

@@ -28,6 +28,24 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         case keyFileLengthInvalid = 10
         /// Decryption failed inside OpenSSL for a reason other than a failed tag check.
         case openFailed = 11
+        /// The PEM or DER text is not a key of the expected kind (or is an encrypted private key).
+        case keyUnreadable = 12
+        /// The key is not RSA, or is shorter than the minimum size.
+        case keyTypeUnsupported = 13
+        /// OpenSSL could not generate a key.
+        case keyGenerationFailed = 14
+        /// Signing failed inside OpenSSL.
+        case signFailed = 15
+        /// The PEM text is not an X.509 certificate, or a field of it cannot be read.
+        case certificateUnreadable = 16
+        /// Building or signing a certificate failed (or its parameters are out of range).
+        case certificateCreationFailed = 17
+        /// An AEAD nonce does not have a length the algorithm accepts.
+        case nonceLengthInvalid = 18
+        /// AEAD input is shorter than its authentication tag.
+        case ciphertextTooShort = 19
+        /// Writing a key or certificate out as PEM or DER failed.
+        case exportFailed = 20
     }
 
     public let code: Code
