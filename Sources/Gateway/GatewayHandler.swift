@@ -40,7 +40,6 @@ public final class GatewayHandler: RequestHandler {
         // access log into ours. Only method, path, status and time: never headers or bodies.
         let micros = (Timestamp.monotonicNanoseconds() - started) / 1000
         log.info("\(request.method) \(request.path) \(response.status) \(micros)us", requestId: request.requestId)
-        afterRequest()
         return response
     }
 
@@ -57,7 +56,7 @@ public final class GatewayHandler: RequestHandler {
         }
     }
 
-    private func afterRequest() {
+    public func afterResponse() {
         requestsServed += 1
         guard requestsServed % GatewayHandler.housekeepingEveryRequests == 0 else { return }
         let shard = nextHousekeepingShard
@@ -70,6 +69,9 @@ public final class GatewayHandler: RequestHandler {
         case .unavailable(let shard, _):
             log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
             return .error(APIError(.serviceUnavailable, "Storage for this request (\(shard)) is unavailable; retry later."), requestId: request.requestId)
+        case .busy(let shard, _):
+            log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
+            return .error(APIError(.serviceUnavailable, "Storage for this request (\(shard)) is busy; retry."), requestId: request.requestId)
         case .database, .corrupt:
             log.error("\(request.method) \(request.path): \(error)", requestId: request.requestId)
             return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)

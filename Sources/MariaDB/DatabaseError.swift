@@ -24,7 +24,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// a COMMIT that failed this way has an unknown outcome.
     public var isConnectionFailure: Bool {
         switch code {
-        case 2002, 2003, 2005, 2006, 2011, 2012, 2013, 2026, 2048, 2055, 1053, 1927, 4031: true
+        // 2014 (commands out of sync) and 2027 (malformed packet) leave the protocol state
+        // unknown: the connection cannot be trusted either.
+        case 2002, 2003, 2005, 2006, 2011, 2012, 2013, 2014, 2026, 2027, 2048, 2055, 1053, 1927, 4031: true
         default: false
         }
     }

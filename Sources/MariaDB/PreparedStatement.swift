@@ -27,19 +27,37 @@ final class PreparedStatement {
     func close() { mysql_stmt_close(statement) }
 
     func execute(_ parameters: [DatabaseValue]) throws(DatabaseError) -> Int {
-        try bindAndExecute(parameters)
-        let affected = mysql_stmt_affected_rows(statement)
-        mysql_stmt_free_result(statement)
-        try drainResults()
-        return affected == UInt64.max ? 0 : Int(affected)
+        do {
+            try bindAndExecute(parameters)
+            let affected = mysql_stmt_affected_rows(statement)
+            mysql_stmt_free_result(statement)
+            try drainResults()
+            return affected == UInt64.max ? 0 : Int(affected)
+        } catch {
+            recover()
+            throw error
+        }
     }
 
     func query(_ parameters: [DatabaseValue]) throws(DatabaseError) -> [DatabaseRow] {
-        try bindAndExecute(parameters)
-        let rows = try fetchAll()
+        do {
+            try bindAndExecute(parameters)
+            let rows = try fetchAll()
+            mysql_stmt_free_result(statement)
+            try drainResults()
+            return rows
+        } catch {
+            recover()
+            throw error
+        }
+    }
+
+    /// After a failed execute or fetch, unread result sets (a CALL's trailing status) would
+    /// leave the connection out of sync; reset discards them. A connection that is broken
+    /// anyway is dropped by the caller.
+    private func recover() {
         mysql_stmt_free_result(statement)
-        try drainResults()
-        return rows
+        _ = mysql_stmt_reset(statement)
     }
 
     /// A CALL answers its result sets and then a status; the statement is usable again only

@@ -72,6 +72,8 @@ final class WorkerThread: @unchecked Sendable {
             }
             serve(request, handler)
             request.finish()
+            // The answer is on its way to nginx: deferred work no longer delays it.
+            handler.afterResponse()
         }
         request.closeConnection()
     }

@@ -5,6 +5,9 @@ import MariaDB
 public enum StorageError: Error, Sendable, CustomStringConvertible {
     /// The shard's server cannot be reached, or the connection broke mid-transaction.
     case unavailable(shard: String, underlying: DatabaseError)
+    /// A lock wait timed out (1205) or a deadlock outlived its retries: nothing was written and
+    /// the request can be retried at once; the shard itself is fine.
+    case busy(shard: String, underlying: DatabaseError)
     /// A statement failed for another reason: a bug or a broken invariant.
     case database(shard: String, underlying: DatabaseError)
     /// Data in a row that cannot be decoded into the domain type.
@@ -13,6 +16,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unavailable(shard, underlying): "shard \(shard) unavailable: \(underlying)"
+        case let .busy(shard, underlying): "shard \(shard) busy: \(underlying)"
         case let .database(shard, underlying): "shard \(shard) error: \(underlying)"
         case let .corrupt(shard, detail): "shard \(shard) holds an undecodable row: \(detail)"
         }

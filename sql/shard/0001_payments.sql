@@ -51,9 +51,11 @@ CREATE TABLE request_nonces (
     merchant_id  VARCHAR(40) NOT NULL,
     nonce        VARCHAR(64) NOT NULL,
     signature    VARCHAR(64) NOT NULL,
+    slot         SMALLINT UNSIGNED NOT NULL,  -- the slot of the effect: moves with its slot
     created_at   DATETIME(3) NOT NULL,
     PRIMARY KEY (merchant_id, nonce, signature),
-    KEY by_age (created_at)
+    KEY by_age (created_at),
+    KEY by_slot (slot)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- Idempotency-Key records, on the shard of the key's own slot (hash of merchant and key).
@@ -66,6 +68,7 @@ CREATE TABLE idempotency_keys (
     response_status SMALLINT     NULL,
     response_body   MEDIUMTEXT   NULL,
     locked_until    DATETIME(3)  NOT NULL,   -- an in_progress record past this may be taken over
+    lease_token     CHAR(32)     NOT NULL,   -- who holds it: only the holder completes or releases it
     created_at      DATETIME(3)  NOT NULL,
     expires_at      DATETIME(3)  NOT NULL,
     PRIMARY KEY (merchant_id, idempotency_key),

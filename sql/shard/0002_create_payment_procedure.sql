@@ -25,8 +25,8 @@ body: BEGIN
 
     START TRANSACTION;
     IF p_nonce IS NOT NULL THEN
-        INSERT INTO request_nonces (merchant_id, nonce, signature, created_at)
-            VALUES (p_merchant_id, p_nonce, p_signature, p_created_at);
+        INSERT INTO request_nonces (merchant_id, nonce, signature, slot, created_at)
+            VALUES (p_merchant_id, p_nonce, p_signature, p_slot, p_created_at);
         IF v_duplicate = 1 THEN
             ROLLBACK;
             SELECT 'nonce_reused' AS outcome;

@@ -24,7 +24,7 @@ extension GatewayHandler {
             HMACSHA256.authenticate(
                 key: secret,
                 message: AuthorizationHeader.stringToSign(
-                    method: request.method, requestURI: request.requestURI, timestamp: header.timestamp,
+                    method: request.method, requestURI: request.requestURI, timestampText: header.timestampText,
                     nonce: header.nonce, body: request.body))
         }
         guard let given = Base64.decode(header.signature), ConstantTime.equals(given, expected) else { throw wrongSignature }

@@ -20,7 +20,7 @@ extension GatewayHandler {
     /// answered with an error has written nothing. A stored answer is replayed only to a request
     /// whose nonce is new: replaying the exact same signed request is still `nonce_reused`.
     func idempotent(
-        _ request: HTTPRequest, auth: AuthenticatedRequest, key: String?, actionShard: Int,
+        _ request: HTTPRequest, auth: AuthenticatedRequest, key: String?, actionSlot: Int,
         _ action: () throws -> HTTPResponse
     ) throws -> HTTPResponse {
         guard let key else { return try action() }
@@ -33,22 +33,29 @@ extension GatewayHandler {
         case .inProgress:
             throw APIError(.idempotencyInProgress, "A request with this Idempotency-Key is still running.")
         case .replay(let status, let body):
-            guard try payments.recordNonce(auth.nonce, shard: actionShard) else {
+            guard try payments.recordNonce(auth.nonce, slot: actionSlot) else {
                 throw APIError(.nonceReused, "This request was already accepted (nonce reused).")
             }
             return .json(status: status, body: Array(body.utf8), headers: [("Idempotent-Replayed", "true")])
-        case .started:
+        case .started(let leaseToken):
             let response: HTTPResponse
             do {
                 response = try action()
             } catch {
-                try? idempotency.abandon(merchantId: merchantId, key: key)
+                try? idempotency.abandon(merchantId: merchantId, key: key, leaseToken: leaseToken)
                 throw error
             }
-            if response.status < 400 {
-                try idempotency.complete(merchantId: merchantId, key: key, status: response.status, body: String(decoding: response.body, as: UTF8.self))
-            } else {
-                try idempotency.abandon(merchantId: merchantId, key: key)
+            // The action has committed (or answered an error): its answer stands even if the key
+            // cannot be updated now. A key left in progress is taken over by the same request
+            // after its lease, which then finds the payment by merchant_order_no.
+            do {
+                if response.status < 400 {
+                    try idempotency.complete(merchantId: merchantId, key: key, leaseToken: leaseToken, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+                } else {
+                    try idempotency.abandon(merchantId: merchantId, key: key, leaseToken: leaseToken)
+                }
+            } catch {
+                log.warning("Idempotency-Key record not updated (left in progress until its lease ends): \(error)", requestId: request.requestId)
             }
             return response
         }

@@ -13,7 +13,7 @@ extension GatewayHandler {
         let merchantId = auth.merchant.id
         let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, slotCount: shards.map.slotCount)
 
-        return try idempotent(request, auth: auth, key: idempotencyKey, actionShard: shards.shardIndex(forSlot: slot)) {
+        return try idempotent(request, auth: auth, key: idempotencyKey, actionSlot: slot) {
             let outcome = try createWithFreshId(slot: slot, merchantId: merchantId, body: body, auth: auth, requestId: request.requestId)
             switch outcome {
             case .created(let created):
@@ -91,8 +91,7 @@ extension GatewayHandler {
         let auth = try authenticate(request)
         let idempotencyKey = try self.idempotencyKey(request)
         guard let paymentId = PaymentId(id), paymentId.slot < shards.map.slotCount else { throw APIError(.notFound, "No payment \(id).") }
-        let shard = shards.shardIndex(forSlot: paymentId.slot)
-        return try idempotent(request, auth: auth, key: idempotencyKey, actionShard: shard) {
+        return try idempotent(request, auth: auth, key: idempotencyKey, actionSlot: paymentId.slot) {
             switch try payments.transition(
                 id: paymentId, merchantId: auth.merchant.id, to: .closed, reason: "merchant_close",
                 nonce: auth.nonce, requestId: request.requestId) {

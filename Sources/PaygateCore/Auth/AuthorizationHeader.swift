@@ -10,6 +10,8 @@ public struct AuthorizationHeader: Sendable, Equatable {
 
     public var merchantId: String
     public var timestamp: Int64
+    /// The timestamp exactly as sent: the signature covers this text, not a re-formatting of it.
+    public var timestampText: String
     public var nonce: String
     public var signature: String
 
@@ -50,17 +52,22 @@ public struct AuthorizationHeader: Sendable, Equatable {
         }
         self.merchantId = merchantId
         self.timestamp = timestamp
+        self.timestampText = timestampText
         self.nonce = nonce
         self.signature = signature
     }
 
     /// METHOD \n REQUEST_URI \n timestamp \n nonce \n BODY \n
     public static func stringToSign(method: String, requestURI: String, timestamp: Int64, nonce: String, body: [UInt8]) -> [UInt8] {
+        stringToSign(method: method, requestURI: requestURI, timestampText: String(timestamp), nonce: nonce, body: body)
+    }
+
+    public static func stringToSign(method: String, requestURI: String, timestampText: String, nonce: String, body: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(method.utf8.count + requestURI.utf8.count + nonce.utf8.count + body.count + 32)
         bytes.append(contentsOf: method.utf8); bytes.append(0x0A)
         bytes.append(contentsOf: requestURI.utf8); bytes.append(0x0A)
-        bytes.append(contentsOf: String(timestamp).utf8); bytes.append(0x0A)
+        bytes.append(contentsOf: timestampText.utf8); bytes.append(0x0A)
         bytes.append(contentsOf: nonce.utf8); bytes.append(0x0A)
         bytes.append(contentsOf: body); bytes.append(0x0A)
         return bytes

@@ -67,6 +67,15 @@ public struct Configuration: Sendable, Codable {
         guard pool.requestBodyBytesMax >= 1024 else {
             throw ConfigurationError("pool.request_body_bytes_max must be >= 1024")
         }
+        let db = database
+        guard db.connectTimeoutSeconds >= 1, db.lockWaitTimeoutSeconds >= 1,
+              db.lockWaitTimeoutSeconds < db.readTimeoutSeconds, db.writeTimeoutSeconds >= 1 else {
+            throw ConfigurationError("database timeouts must be >= 1 and lock_wait_timeout_seconds < read_timeout_seconds")
+        }
+        // A request can hold an idempotency lease for at most a few statements' timeouts.
+        guard idempotencyLeaseSeconds > DatabaseConfiguration.transactionAttemptsMax * db.readTimeoutSeconds, merchantCacheSeconds >= 0 else {
+            throw ConfigurationError("idempotency_lease_seconds must exceed \(DatabaseConfiguration.transactionAttemptsMax) x read_timeout_seconds; merchant_cache_seconds >= 0")
+        }
         _ = try ShardMap(database)
     }
 }
@@ -111,6 +120,9 @@ public struct PoolConfiguration: Sendable, Codable {
 }
 
 public struct DatabaseConfiguration: Sendable, Codable {
+    /// How many times a deadlocked transaction is run in all (1213 rolls it back whole).
+    public static let transactionAttemptsMax = 3
+
     public var servers: [Server]
     /// The small global directory (merchants, configuration).
     public var directory: Location
@@ -121,6 +133,8 @@ public struct DatabaseConfiguration: Sendable, Codable {
     public var connectTimeoutSeconds: Int = 2
     public var readTimeoutSeconds: Int = 10
     public var writeTimeoutSeconds: Int = 10
+    /// Server-side row-lock wait; below `readTimeoutSeconds` (checked at start-up).
+    public var lockWaitTimeoutSeconds: Int = 5
 
     public struct Server: Sendable, Codable {
         public var name: String
@@ -162,6 +176,7 @@ public struct DatabaseConfiguration: Sendable, Codable {
         case connectTimeoutSeconds = "connect_timeout_seconds"
         case readTimeoutSeconds = "read_timeout_seconds"
         case writeTimeoutSeconds = "write_timeout_seconds"
+        case lockWaitTimeoutSeconds = "lock_wait_timeout_seconds"
     }
 
     public init(servers: [Server], directory: Location, shards: [Shard], slotCount: Int = 1024, slotMap: [SlotRange]) {
@@ -178,6 +193,7 @@ public struct DatabaseConfiguration: Sendable, Codable {
         connectTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .connectTimeoutSeconds) ?? 2
         readTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .readTimeoutSeconds) ?? 10
         writeTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .writeTimeoutSeconds) ?? 10
+        lockWaitTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .lockWaitTimeoutSeconds) ?? 5
     }
 }
 

@@ -25,6 +25,13 @@ public struct HTTPResponse: Sendable {
 /// a `RequestHandlerFactory`, so it can hold per-thread resources such as database connections.
 public protocol RequestHandler: AnyObject {
     func handle(_ request: HTTPRequest) -> HTTPResponse
+    /// Called after the answer has been handed to nginx: for housekeeping that must not add to
+    /// any request's latency.
+    func afterResponse()
+}
+
+extension RequestHandler {
+    public func afterResponse() {}
 }
 
 /// Made once per worker process (after fork) and asked for one handler per thread.

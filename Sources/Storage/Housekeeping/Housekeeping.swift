@@ -7,6 +7,9 @@ import PaygateCore
 /// so it never holds locks that a payment transaction waits on.
 public struct Housekeeping {
     public static let deleteBatchRowsMax = 500
+    /// Batches per purge of one shard: bounds one purge's time while deleting far more rows
+    /// than arrive between purges (README "Housekeeping" has the arithmetic).
+    public static let batchesPerPurgeMax = 40
 
     public let shards: ShardConnections
     public let authWindowSeconds: Int
@@ -16,16 +19,22 @@ public struct Housekeeping {
         self.authWindowSeconds = authWindowSeconds
     }
 
-    /// One bounded pass over one shard; returns the rows deleted.
+    /// Purges one shard in batches until a batch comes back short (or the batch cap is hit);
+    /// returns the rows deleted.
     @discardableResult
     public func purge(shard index: Int, now: Timestamp = .now()) throws -> Int {
         let nonceCutoff = now.adding(seconds: -2 * Int64(authWindowSeconds)).databaseString
-        return try shards.read(shard: index) { connection in
-            let nonces = try connection.execute(
-                "DELETE FROM request_nonces WHERE created_at < ? LIMIT \(Housekeeping.deleteBatchRowsMax)", [.text(nonceCutoff)])
-            let keys = try connection.execute(
-                "DELETE FROM idempotency_keys WHERE expires_at < ? LIMIT \(Housekeeping.deleteBatchRowsMax)", [.text(now.databaseString)])
-            return nonces + keys
+        var deleted = 0
+        for (sql, cutoff) in [
+            ("DELETE FROM request_nonces WHERE created_at < ? LIMIT \(Housekeeping.deleteBatchRowsMax)", nonceCutoff),
+            ("DELETE FROM idempotency_keys WHERE expires_at < ? LIMIT \(Housekeeping.deleteBatchRowsMax)", now.databaseString),
+        ] {
+            for _ in 0..<Housekeeping.batchesPerPurgeMax {
+                let rows = try shards.read(shard: index) { connection in try connection.execute(sql, [.text(cutoff)]) }
+                deleted += rows
+                if rows < Housekeeping.deleteBatchRowsMax { break }
+            }
         }
+        return deleted
     }
 }

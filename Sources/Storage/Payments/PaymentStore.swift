@@ -24,15 +24,17 @@ public struct PaymentStore {
     public func create(_ payment: Payment, nonce: RequestNonce?, requestId: String) throws -> CreateOutcome {
         let shard = shards.shardIndex(forSlot: payment.id.slot)
         let shardName = shards.shardNames[shard]
-        let rows = try shards.withDeadlockRetry(shard: shard) { connection in
-            try connection.query(
-                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [.text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
-                 .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
-                 .text(payment.status.rawValue), .text(payment.subject), .text(payment.notifyURL), .text(payment.metadataJSON),
-                 .init(payment.payerJSON), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
-                 .text(payment.expiresAt.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
-                 .init(requestId.isEmpty ? nil : requestId)])
+        let rows: [DatabaseRow]
+        do {
+            rows = try call(payment, nonce: nonce, requestId: requestId, shard: shard)
+        } catch StorageError.unavailable(let name, let underlying) {
+            // The connection broke: the CALL may or may not have committed. Resolve by business
+            // key (our own payment_id) instead of guessing; if the shard cannot answer either,
+            // the client's retry with the same merchant_order_no settles it.
+            if let found = try? findNow(id: payment.id, merchantId: payment.merchantId, shard: shard) {
+                return .created(found)
+            }
+            throw StorageError.unavailable(shard: name, underlying: underlying)
         }
         guard let row = rows.first, let outcome = row[0] else {
             throw StorageError.corrupt(shard: shardName, detail: "create_payment answered no outcome")
@@ -44,6 +46,29 @@ public struct PaymentStore {
         case "nonce_reused": return .nonceReused
         case "id_collision": throw PaymentIdCollision()
         default: throw StorageError.corrupt(shard: shardName, detail: "create_payment answered \(outcome)")
+        }
+    }
+
+    private func call(_ payment: Payment, nonce: RequestNonce?, requestId: String, shard: Int) throws -> [DatabaseRow] {
+        try shards.withDeadlockRetry(shard: shard) { connection in
+            try connection.query(
+                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [.text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
+                 .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
+                 .text(payment.status.rawValue), .text(payment.subject), .text(payment.notifyURL), .text(payment.metadataJSON),
+                 .init(payment.payerJSON), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
+                 .text(payment.expiresAt.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
+                 .init(requestId.isEmpty ? nil : requestId)])
+        }
+    }
+
+    /// Reads a payment, reconnecting at once if need be (outcome resolution).
+    func findNow(id: PaymentId, merchantId: String, shard: Int) throws -> Payment? {
+        try shards.readNow(shard: shard) { connection in
+            let rows = try connection.query(
+                "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? AND merchant_id = ?",
+                [.text(id.text), .text(merchantId)])
+            return try rows.first.map { row throws(StorageError) in try PaymentRow.decode(row, shard: shards.shardNames[shard]) }
         }
     }
 
@@ -83,7 +108,7 @@ public struct PaymentStore {
         let shard = shards.shardIndex(forSlot: id.slot)
         do {
             return try shards.transaction(shard: shard) { connection in
-                try PaymentStore.insertNonce(nonce, connection)
+                try PaymentStore.insertNonce(nonce, slot: id.slot, connection)
                 let rows = try connection.query(
                     "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? AND merchant_id = ? FOR UPDATE",
                     [.text(id.text), .text(merchantId)])
@@ -109,17 +134,25 @@ public struct PaymentStore {
             return .illegal(status)
         } catch Rollback.nonceReused {
             return .nonceReused
+        } catch StorageError.unavailable(let name, let underlying) {
+            // The COMMIT may have happened before the connection broke. A payment found in the
+            // target status answers as a repeat would (closing a closed payment is 200).
+            if let found = try? findNow(id: id, merchantId: merchantId, shard: shard),
+               (try? PaymentStateMachine.decide(from: found.status, to: target)) == .alreadyDone {
+                return .unchanged(found)
+            }
+            throw StorageError.unavailable(shard: name, underlying: underlying)
         }
     }
 
     /// Inserts the nonce; throws `Rollback.nonceReused` when the same (merchant, nonce,
     /// signature) was already accepted, which rolls back the whole request.
-    static func insertNonce(_ nonce: RequestNonce?, _ connection: Connection) throws {
+    static func insertNonce(_ nonce: RequestNonce?, slot: Int, _ connection: Connection) throws {
         guard let nonce else { return }
         do {
             try connection.execute(
-                "INSERT INTO request_nonces (merchant_id, nonce, signature, created_at) VALUES (?, ?, ?, ?)",
-                [.text(nonce.merchantId), .text(nonce.nonce), .text(nonce.signature), .text(Timestamp.now().databaseString)])
+                "INSERT INTO request_nonces (merchant_id, nonce, signature, slot, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(nonce.merchantId), .text(nonce.nonce), .text(nonce.signature), .init(slot), .text(Timestamp.now().databaseString)])
         } catch {
             if error.isDuplicateKey { throw Rollback.nonceReused }
             throw error
@@ -147,9 +180,11 @@ enum Rollback: Error {
 extension PaymentStore {
     /// Records a nonce on its own (for answers that have no other write, such as an
     /// idempotent replay). False when it was already used.
-    public func recordNonce(_ nonce: RequestNonce, shard: Int) throws -> Bool {
+    public func recordNonce(_ nonce: RequestNonce, slot: Int) throws -> Bool {
         do {
-            try shards.transaction(shard: shard) { connection in try PaymentStore.insertNonce(nonce, connection) }
+            try shards.transaction(shard: shards.shardIndex(forSlot: slot)) { connection in
+                try PaymentStore.insertNonce(nonce, slot: slot, connection)
+            }
             return true
         } catch Rollback.nonceReused {
             return false

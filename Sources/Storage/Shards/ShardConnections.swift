@@ -7,7 +7,7 @@ import PaygateCore
 public final class ShardConnections {
     public static let reconnectBackoffMilliseconds: Int64 = 250
     /// Deadlocks (1213) roll back the whole transaction; retrying it is the documented remedy.
-    public static let deadlockRetryCountMax = 3
+    public static let deadlockRetryCountMax = DatabaseConfiguration.transactionAttemptsMax
 
     public let map: ShardMap
     public let shardNames: [String]
@@ -26,7 +26,8 @@ public final class ShardConnections {
                 password: server.password, database: database,
                 connectTimeoutSeconds: configuration.connectTimeoutSeconds,
                 readTimeoutSeconds: configuration.readTimeoutSeconds,
-                writeTimeoutSeconds: configuration.writeTimeoutSeconds)
+                writeTimeoutSeconds: configuration.writeTimeoutSeconds,
+                lockWaitTimeoutSeconds: configuration.lockWaitTimeoutSeconds)
         }
         shardConnections = configuration.shards.map { Connection(options: options(server: $0.server, database: $0.database)) }
         shardFailedAt = Array(repeating: 0, count: configuration.shards.count)
@@ -69,7 +70,7 @@ public final class ShardConnections {
             attempt += 1
             do {
                 return try read(shard: index, body)
-            } catch StorageError.database(_, let underlying) where underlying.isDeadlock && attempt < ShardConnections.deadlockRetryCountMax {
+            } catch StorageError.busy(_, let underlying) where underlying.isDeadlock && attempt < ShardConnections.deadlockRetryCountMax {
                 continue
             }
         }
@@ -89,9 +90,19 @@ public final class ShardConnections {
     public func unreachableShards() -> [String] {
         var failing: [String] = []
         for index in 0..<shardCount {
-            do { try ready(shard: index).ping() } catch { failing.append(shardNames[index]); markFailed(index) }
+            // ready() records a failed connect itself; only a ping that fails on an open
+            // connection marks it here (re-marking a backing-off shard would keep it backing off).
+            guard let connection = try? ready(shard: index) else { failing.append(shardNames[index]); continue }
+            do { try connection.ping() } catch { failing.append(shardNames[index]); markFailed(index) }
         }
         return failing
+    }
+
+    /// A read that may reconnect at once, even while the shard is backing off: used to learn the
+    /// outcome of a write whose connection broke (the write may have committed).
+    public func readNow<T>(shard index: Int, _ body: (Connection) throws -> T) throws -> T {
+        shardFailedAt[index] = 0
+        return try read(shard: index, body)
     }
 
     private func ready(shard index: Int) throws(StorageError) -> Connection {
@@ -120,6 +131,9 @@ public final class ShardConnections {
         if error.isConnectionFailure || !shardConnections[index].isConnected {
             markFailed(index)
             return .unavailable(shard: shardNames[index], underlying: error)
+        }
+        if error.isLockWaitTimeout || error.isDeadlock {
+            return .busy(shard: shardNames[index], underlying: error)
         }
         return .database(shard: shardNames[index], underlying: error)
     }
