@@ -23,11 +23,14 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Thin wrappers: Swift types in, typed errors out.
         .target(name: "FastCGI", dependencies: ["CFastCGI"], swiftSettings: strict),
         .target(name: "MariaDB", dependencies: ["CMariaDB"], swiftSettings: strict),
         .target(name: "PaygateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // Outbound HTTPS (channels, webhooks): libcurl behind one client.
+        .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strict),
 
         // Pure domain: money, state machine, validation, routing, ids. No I/O.
         .target(name: "PaygateCore", swiftSettings: strict),
@@ -44,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto"], swiftSettings: strict),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
