@@ -43,6 +43,9 @@ usage() {
 
 layout_ensure() {
     mkdir -p "$ROOT" "$ROOT/run" "$ROOT/log" "$ROOT/nginx" "$ROOT/mariadb"
+    # The local MariaDB servers let root in without a password over their sockets: only the
+    # owner of the stack may reach those sockets. Logs carry payment ids: owner only too.
+    chmod 0700 "$ROOT/mariadb" "$ROOT/log"
 }
 
 healthz_code() {

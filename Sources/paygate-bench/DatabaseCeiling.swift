@@ -7,6 +7,8 @@ import Storage
 /// straight against the shards by the storage layer from many threads, with no HTTP, TLS or
 /// FastCGI in the way. It is the ceiling the full HTTPS path (d) is compared with.
 enum DatabaseCeiling {
+    static let merchantId = "mch_bench_ceiling"
+
     static func run(configuration: Configuration, threads: Int, seconds: Double) -> LatencySummary {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let results = ResultBox(threads: threads)
@@ -17,44 +19,49 @@ enum DatabaseCeiling {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-            var latencies: [UInt64] = []
-            var errors = 0
-            do {
-                let shards = try ShardConnections(configuration: configuration.database)
-                let store = PaymentStore(shards: shards)
-                let merchantId = "mch_bench_ceiling"
-                var sequence = 0
-                while DispatchTime.now().uptimeNanoseconds < deadline {
-                    sequence += 1
-                    let begin = DispatchTime.now().uptimeNanoseconds
-                    do {
-                        let orderNo = "ceiling-\(index)-\(sequence)-\(try SecureRandom.uint64())"
-                        let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: orderNo, slotCount: shards.map.slotCount)
-                        let now = Timestamp.now()
-                        let payment = Payment(
-                            id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
-                            merchantId: merchantId, merchantOrderNo: orderNo, amount: Money(minorUnits: 1230, currency: .cny),
-                            channel: .alipay, status: .created, refundedAmount: Money(minorUnits: 0, currency: .cny),
-                            subject: "bench", notifyURL: "https://merchant.example/notify", metadataJSON: "{}", payerJSON: nil,
-                            channelPayloadJSON: "{}", channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now,
-                            paidAt: nil, expiresAt: now.adding(seconds: 900))
-                        let nonce = RequestNonce(merchantId: merchantId, nonce: try SecureRandom.alphanumeric(32), signature: "bench")
-                        guard case .created = try store.create(payment, nonce: nonce, requestId: "") else { errors += 1; continue }
-                        latencies.append(DispatchTime.now().uptimeNanoseconds - begin)
-                    } catch {
-                        errors += 1
-                    }
-                }
-            } catch {
-                errors += 1
-            }
-            results.store(index: index, latencies: latencies, errors: errors)
+                let (latencies, errors) = client(index: index, configuration: configuration, deadline: deadline)
+                results.store(index: index, latencies: latencies, errors: errors)
             }
             thread.start()
         }
         group.wait()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return LatencySummary(latenciesNanoseconds: results.allLatencies, errors: results.errorCount, seconds: elapsed)
+    }
+
+    /// One simulated client: creates payments back to back until the deadline.
+    private static func client(index: Int, configuration: Configuration, deadline: UInt64) -> (latencies: [UInt64], errors: Int) {
+        var latencies: [UInt64] = []
+        var errors = 0
+        let store: PaymentStore
+        do { store = PaymentStore(shards: try ShardConnections(configuration: configuration.database)) } catch { return ([], 1) }
+        var sequence = 0
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            sequence += 1
+            let begin = DispatchTime.now().uptimeNanoseconds
+            do {
+                let payment = try newPayment(orderNo: "ceiling-\(index)-\(sequence)-\(try SecureRandom.uint64())", slotCount: store.shards.map.slotCount)
+                let nonce = RequestNonce(merchantId: merchantId, nonce: try SecureRandom.alphanumeric(32), signature: "bench")
+                guard case .created = try store.create(payment, nonce: nonce, requestId: "") else { errors += 1; continue }
+                latencies.append(DispatchTime.now().uptimeNanoseconds - begin)
+            } catch {
+                errors += 1
+            }
+        }
+        return (latencies, errors)
+    }
+
+    /// The same payment the API would build for a CNY 12.30 order.
+    private static func newPayment(orderNo: String, slotCount: Int) throws -> Payment {
+        let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: orderNo, slotCount: slotCount)
+        let now = Timestamp.now()
+        return Payment(
+            id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
+            merchantId: merchantId, merchantOrderNo: orderNo, amount: Money(minorUnits: 1230, currency: .cny),
+            channel: .alipay, status: .created, refundedAmount: Money(minorUnits: 0, currency: .cny),
+            subject: "bench", notifyURL: "https://merchant.example/notify", metadataJSON: "{}", payerJSON: nil,
+            channelPayloadJSON: "{}", channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now,
+            paidAt: nil, expiresAt: now.adding(seconds: 900))
     }
 }
 

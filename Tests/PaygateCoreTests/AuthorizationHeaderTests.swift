@@ -134,3 +134,17 @@ final class AuthorizationHeaderTests: XCTestCase {
         XCTAssertEqual(bytes, Array("POST\n/v1/refunds\n1\nabcdefghijklmnop\n".utf8) + body + [0x0A])
     }
 }
+
+final class AuthorizationTimestampTextTests: XCTestCase {
+    /// The signature covers the timestamp text exactly as sent, so a client that pads it signs
+    /// what it sent, and nobody can re-spell the header's timestamp under the same signature.
+    func testStringToSignUsesTheTimestampAsSent() throws {
+        let header = try AuthorizationHeader(
+            #"PAYGATE-HMAC-SHA256 merchant_id="mch_1",timestamp="01700000000",nonce="abcdefghijklmnop",signature="c2ln""#)
+        XCTAssertEqual(header.timestamp, 1_700_000_000)
+        XCTAssertEqual(header.timestampText, "01700000000")
+        let signed = AuthorizationHeader.stringToSign(
+            method: "GET", requestURI: "/v1/payments", timestampText: header.timestampText, nonce: header.nonce, body: [])
+        XCTAssertEqual(String(decoding: signed, as: UTF8.self), "GET\n/v1/payments\n01700000000\nabcdefghijklmnop\n\n")
+    }
+}
