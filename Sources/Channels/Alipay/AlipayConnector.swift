@@ -1,0 +1,178 @@
+import HTTPClient
+import PaygateCore
+import PaygateCrypto
+
+/// Alipay (open platform, RSA2). Every call is a form-encoded POST of the common parameters to
+/// one gateway URL; the business fields travel as JSON in `biz_content`. Answers are JSON whose
+/// `<method>_response` object is signed as raw text; callbacks are signed form posts.
+///
+/// Prepay uses `alipay.trade.precreate`, which answers with a `qr_code` URL (used as `pay_url`),
+/// so the whole exchange is server to server like the other channels.
+public struct AlipayConnector: ChannelConnector {
+    public enum Method {
+        public static let precreate = "alipay.trade.precreate"
+        public static let query = "alipay.trade.query"
+        public static let close = "alipay.trade.close"
+        public static let refund = "alipay.trade.refund"
+        public static let refundQuery = "alipay.trade.fastpay.refund.query"
+        public static let statement = "alipay.data.dataservice.bill.downloadurl.query"
+    }
+
+    /// Callbacks are a few hundred bytes; anything far larger is not from Alipay.
+    public static let callbackBodyBytesMax = 16 * 1024
+
+    public let account: AlipayAccount
+    /// Tells which retired keys are still accepted when an answer arrives (answers carry no time).
+    let clock: @Sendable () -> Timestamp
+    public var channel: Channel { .alipay }
+
+    /// `clock` is the wall clock unless a test fixes it.
+    public init(account: AlipayAccount, clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+        self.account = account
+        self.clock = clock
+    }
+
+    public func prepayRequest(_ order: PrepayOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        try signedRequest(Method.precreate, AlipayTransformers.precreateContent(order), notifyURL: order.callbackURL, now: now)
+    }
+
+    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+        switch verifiedAnswer(response, Method.precreate) {
+        case .failure(let failure): .unknown(reason: failure.reason)
+        case .success(let answer): AlipayTransformers.prepayResult(answer)
+        }
+    }
+
+    public func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        try signedRequest(Method.query, AlipayTransformers.tradeContent(payment.paymentId), notifyURL: nil, now: now)
+    }
+
+    public func queryResult(_ response: ChannelResponse) -> QueryResult {
+        switch verifiedAnswer(response, Method.query) {
+        case .failure(let failure): .unknown(reason: failure.reason)
+        case .success(let answer): AlipayTransformers.queryResult(answer)
+        }
+    }
+
+    public func closeRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        try signedRequest(Method.close, AlipayTransformers.tradeContent(payment.paymentId), notifyURL: nil, now: now)
+    }
+
+    public func closeResult(_ response: ChannelResponse) -> CloseResult {
+        switch verifiedAnswer(response, Method.close) {
+        case .failure(let failure): .unknown(reason: failure.reason)
+        case .success(let answer): AlipayTransformers.closeResult(answer)
+        }
+    }
+
+    public func refundRequest(_ refund: RefundOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        try signedRequest(Method.refund, AlipayTransformers.refundContent(refund), notifyURL: nil, now: now)
+    }
+
+    public func refundResult(_ response: ChannelResponse) -> RefundResult {
+        switch verifiedAnswer(response, Method.refund) {
+        case .failure(let failure): .unknown(reason: failure.reason)
+        case .success(let answer): AlipayTransformers.refundResult(answer)
+        }
+    }
+
+    public func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        try signedRequest(Method.refundQuery, AlipayTransformers.refundQueryContent(refund), notifyURL: nil, now: now)
+    }
+
+    public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
+        switch verifiedAnswer(response, Method.refundQuery) {
+        case .failure(let failure): .unknown(reason: failure.reason)
+        case .success(let answer): AlipayTransformers.refundQueryResult(answer)
+        }
+    }
+
+    /// `day` is `yyyy-MM-dd`, a China calendar day, as Alipay's bill_date.
+    public func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        try signedRequest(Method.statement, AlipayTransformers.statementContent(day: day), notifyURL: nil, now: now)
+    }
+
+    /// The signed answer names a `bill_download_url`; the file itself is fetched with a GET
+    /// (the URL carries Alipay's own short-lived token).
+    public func statementDownloadRequest(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> OutboundRequest? {
+        switch verifiedAnswer(response, Method.statement) {
+        case .failure(let failure):
+            throw ChannelError(.badSignature, failure.reason)
+        case .success(let answer):
+            guard answer.string("code") == AlipayTransformers.successCode, let url = answer.string("bill_download_url"), !url.isEmpty else {
+                throw ChannelError(.malformedResponse, "no bill_download_url (code \(answer.string("code") ?? "-"), sub_code \(answer.string("sub_code") ?? "-"))")
+            }
+            return OutboundRequest(method: "GET", url: url)
+        }
+    }
+
+    public func statementLines(_ response: ChannelResponse) throws(ChannelError) -> [StatementLine] {
+        guard response.status == 200 else { throw ChannelError(.malformedResponse, "statement download answered \(response.status)") }
+        return try AlipayTransformers.statementLines(response.body)
+    }
+
+    public func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification {
+        guard request.body.count <= Self.callbackBodyBytesMax else { return .rejected(reason: "callback body too large") }
+        guard let fields = FormFields.decoding(urlEncoded: request.body) else { return .rejected(reason: "callback form unreadable") }
+        guard fields["sign_type"] == AlipayTransformers.signType else { return .rejected(reason: "sign_type is not RSA2") }
+        guard let signText = fields["sign"], let signature = Base64.decode(signText) else { return .rejected(reason: "sign missing or not base64") }
+        // Callbacks leave both sign and sign_type out of the signed text (requests keep sign_type).
+        let message = Array(fields.signingText(excluding: ["sign", "sign_type"]).utf8)
+        guard account.alipayKeys.verify(signature: signature, message: message, keyId: nil, now: now) else {
+            return .rejected(reason: "signature does not verify")
+        }
+        guard fields["app_id"] == account.appId else { return .rejected(reason: "app_id is not this account's") }
+        return AlipayTransformers.notification(fields)
+    }
+
+    /// Alipay stops retrying only on the exact body `success`; anything else is retried.
+    public func callbackAcknowledgement(accepted: Bool) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array((accepted ? "success" : "failure").utf8))
+    }
+
+    /// The signed form POST of one method call.
+    func signedRequest(_ method: String, _ bizContent: String, notifyURL: String?, now: Timestamp) throws(ChannelError) -> OutboundRequest {
+        var fields = FormFields([
+            ("app_id", account.appId), ("biz_content", bizContent), ("charset", "utf-8"), ("method", method),
+            ("notify_url", notifyURL ?? ""), ("sign_type", AlipayTransformers.signType),
+            ("timestamp", ChinaTime.dateTime(now)), ("version", "1.0"),
+        ])
+        let signingText = fields.signingText(excluding: ["sign"])
+        let signature: [UInt8]
+        do {
+            signature = try account.privateKey.signSHA256(Array(signingText.utf8))
+        } catch {
+            throw ChannelError(.signingFailed, "RSA2 signing failed: \(error.code)")
+        }
+        fields.append("sign", Base64.encode(signature))
+        // Empty values are not sent (notify_url on calls that have none); the rest in name order.
+        let sent = FormFields(fields.pairs.filter { !$0.value.isEmpty }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
+        return OutboundRequest(
+            method: "POST", url: account.gatewayURL,
+            headers: [("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")],
+            body: Array(sent.urlEncoded.utf8))
+    }
+
+    /// The `<method>_response` object of an answer whose `sign` verifies over its raw text.
+    func verifiedAnswer(_ response: ChannelResponse, _ method: String) -> Result<JSONValue, AnswerFailure> {
+        guard response.status == 200 else { return .failure(AnswerFailure("HTTP \(response.status)")) }
+        guard let document = JSONValue.parsing(response.body) else { return .failure(AnswerFailure("answer is not a JSON object")) }
+        let member = method.replacingOccurrences(of: ".", with: "_") + "_response"
+        guard let raw = AlipayResponseText.rawValue(ofMember: member, in: response.body), let answer = document[member] else {
+            return .failure(AnswerFailure(document["error_response"] != nil ? "error_response (unsigned)" : "no \(member)"))
+        }
+        guard let signText = document.string("sign"), let signature = Base64.decode(signText) else {
+            return .failure(AnswerFailure("answer is not signed"))
+        }
+        guard account.alipayKeys.verify(signature: signature, message: Array(raw), keyId: nil, now: clock()) else {
+            return .failure(AnswerFailure("answer signature does not verify"))
+        }
+        return .success(answer)
+    }
+}
+
+/// Why an answer was not used; a reason for our log, never key material.
+struct AnswerFailure: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}

@@ -1,0 +1,193 @@
+import PaygateCore
+
+/// Alipay wire content (biz_content, answer objects, callbacks, statement lines) and its
+/// mapping to domain values. Amounts are yuan strings ("12.30") converted from integer fen.
+enum AlipayTransformers {
+    static let signType = "RSA2"
+    /// `code` of a call that did what was asked.
+    static let successCode = "10000"
+    /// `code` of a definite business refusal; `sub_code` says which.
+    static let businessFailureCode = "40004"
+    /// `code` of "service unavailable, try again": never a definite answer.
+    static let unavailableCode = "20000"
+    static let tradeNotExist = "ACQ.TRADE_NOT_EXIST"
+    static let tradeStatusError = "ACQ.TRADE_STATUS_ERROR"
+    static let systemError = "ACQ.SYSTEM_ERROR"
+    /// A statement larger than this is refused rather than read into memory whole.
+    static let statementLinesMax = 200_000
+    static let statementHeader = "trade_no,out_trade_no,biz_type,out_request_no,amount,fee,finished_at"
+
+    // MARK: biz_content
+
+    static func precreateContent(_ order: PrepayOrder) throws(ChannelError) -> String {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.objectOpen()
+        writer.member("out_trade_no", order.paymentId.text)
+        writer.member("total_amount", try ChannelAmount.yuanText(order.amount))
+        writer.member("subject", order.subject)
+        writer.member("time_expire", ChinaTime.dateTime(order.expiresAt))
+        writer.objectClose()
+        return writer.string
+    }
+
+    static func tradeContent(_ paymentId: PaymentId) -> String {
+        var writer = JSONWriter(reservingCapacity: 64)
+        writer.objectOpen()
+        writer.member("out_trade_no", paymentId.text)
+        writer.objectClose()
+        return writer.string
+    }
+
+    static func refundContent(_ refund: RefundOrder) throws(ChannelError) -> String {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.objectOpen()
+        writer.member("out_trade_no", refund.paymentId.text)
+        writer.member("refund_amount", try ChannelAmount.yuanText(refund.amount))
+        writer.member("out_request_no", refund.refundId)
+        if let reason = refund.reason { writer.member("refund_reason", reason) }
+        writer.objectClose()
+        return writer.string
+    }
+
+    static func refundQueryContent(_ refund: ChannelRefundReference) -> String {
+        var writer = JSONWriter(reservingCapacity: 128)
+        writer.objectOpen()
+        writer.member("out_trade_no", refund.paymentId.text)
+        writer.member("out_request_no", refund.refundId)
+        writer.objectClose()
+        return writer.string
+    }
+
+    static func statementContent(day: String) -> String {
+        var writer = JSONWriter(reservingCapacity: 64)
+        writer.objectOpen()
+        writer.member("bill_type", "trade")
+        writer.member("bill_date", day)
+        writer.objectClose()
+        return writer.string
+    }
+
+    // MARK: answers
+
+    /// The failure code of a non-success answer, or nil when the answer is not definite.
+    private static func definiteFailure(_ answer: JSONValue) -> String? {
+        let code = answer.string("code") ?? ""
+        let subCode = answer.string("sub_code")
+        guard code != unavailableCode, subCode != systemError, code.hasPrefix("4") || code.hasPrefix("2") else { return nil }
+        return subCode ?? code
+    }
+
+    static func prepayResult(_ answer: JSONValue) -> PrepayResult {
+        if answer.string("code") == successCode {
+            guard let url = answer.string("qr_code"), !url.isEmpty else { return .unknown(reason: "success without qr_code") }
+            return .accepted(payURL: url)
+        }
+        guard let failure = definiteFailure(answer) else { return .unknown(reason: "code \(answer.string("code") ?? "-")") }
+        return .rejected(failureCode: failure)
+    }
+
+    static func queryResult(_ answer: JSONValue) -> QueryResult {
+        guard answer.string("code") == successCode else {
+            if answer.string("sub_code") == tradeNotExist { return .notFound }
+            return .unknown(reason: "code \(answer.string("code") ?? "-") sub_code \(answer.string("sub_code") ?? "-")")
+        }
+        switch answer.string("trade_status") {
+        case "WAIT_BUYER_PAY": return .notPaid
+        case "TRADE_CLOSED": return .closed
+        case "TRADE_SUCCESS", "TRADE_FINISHED":
+            guard let payment = payment(answer, paidAtField: "send_pay_date") else { return .unknown(reason: "paid trade with unreadable fields") }
+            return .paid(payment)
+        default: return .unknown(reason: "trade_status \(answer.string("trade_status") ?? "-")")
+        }
+    }
+
+    /// A trade Alipay never created (the payer never opened the QR code) needs no closing. A
+    /// status error means the trade is past closing, normally paid: the caller confirms by query.
+    static func closeResult(_ answer: JSONValue) -> CloseResult {
+        if answer.string("code") == successCode { return .closed }
+        switch answer.string("sub_code") {
+        case tradeNotExist: return .closed
+        case tradeStatusError: return .alreadyPaid
+        default: return .unknown(reason: "code \(answer.string("code") ?? "-") sub_code \(answer.string("sub_code") ?? "-")")
+        }
+    }
+
+    /// `fund_change` Y: this call moved the money. N: nothing moved now (a repeat of a refund
+    /// already made, or still in progress), so the refund query decides.
+    static func refundResult(_ answer: JSONValue) -> RefundResult {
+        if answer.string("code") == successCode {
+            guard answer.string("fund_change") == "Y" else { return .processing }
+            guard let tradeNo = answer.string("trade_no") else { return .unknown(reason: "refund success without trade_no") }
+            return .succeeded(channelRefundId: tradeNo)
+        }
+        guard let failure = definiteFailure(answer) else { return .unknown(reason: "code \(answer.string("code") ?? "-")") }
+        return .failed(failureCode: failure)
+    }
+
+    static func refundQueryResult(_ answer: JSONValue) -> RefundResult {
+        guard answer.string("code") == successCode else {
+            return .unknown(reason: "code \(answer.string("code") ?? "-") sub_code \(answer.string("sub_code") ?? "-")")
+        }
+        guard answer.string("refund_status") == "REFUND_SUCCESS" else { return .processing }
+        guard let tradeNo = answer.string("trade_no") else { return .unknown(reason: "refund success without trade_no") }
+        return .succeeded(channelRefundId: tradeNo)
+    }
+
+    private static func payment(_ fields: JSONValue, paidAtField: String) -> ChannelPayment? {
+        guard let paymentId = fields.string("out_trade_no").flatMap(PaymentId.init), let tradeNo = fields.string("trade_no"), !tradeNo.isEmpty,
+              let amount = fields.string("total_amount").flatMap(ChannelAmount.parseYuan),
+              let paidAt = fields.string(paidAtField).flatMap(ChinaTime.parseDateTime) else { return nil }
+        return ChannelPayment(paymentId: paymentId, channelTransactionId: tradeNo, amount: amount, paidAt: paidAt)
+    }
+
+    // MARK: callbacks
+
+    /// A verified trade_status_sync notice. Refund notices (they carry `out_biz_no` and
+    /// `refund_fee`, the trade's cumulative refunded amount, and a full refund turns the trade
+    /// to TRADE_CLOSED) have no effect: Alipay's refund API already answered definitely.
+    static func notification(_ fields: FormFields) -> CallbackVerification {
+        guard let paymentId = fields["out_trade_no"].flatMap(PaymentId.init) else { return .rejected(reason: "out_trade_no is not a payment id") }
+        if fields["out_biz_no"] != nil || fields["refund_fee"] != nil {
+            return .verified(.noEffect(reason: "refund notice"))
+        }
+        switch fields["trade_status"] {
+        case "TRADE_SUCCESS", "TRADE_FINISHED":
+            guard let tradeNo = fields["trade_no"], !tradeNo.isEmpty,
+                  let amount = fields["total_amount"].flatMap(ChannelAmount.parseYuan),
+                  let paidAt = fields["gmt_payment"].flatMap(ChinaTime.parseDateTime) else {
+                return .rejected(reason: "paid notice with unreadable trade_no, total_amount or gmt_payment")
+            }
+            return .verified(.paymentSucceeded(ChannelPayment(paymentId: paymentId, channelTransactionId: tradeNo, amount: amount, paidAt: paidAt)))
+        case "TRADE_CLOSED":
+            return .verified(.paymentClosed(paymentId: paymentId))
+        case "WAIT_BUYER_PAY":
+            return .verified(.noEffect(reason: "WAIT_BUYER_PAY"))
+        default:
+            return .rejected(reason: "unknown trade_status")
+        }
+    }
+
+    // MARK: statement
+
+    /// Our statement file, modelled on Alipay's trade bill: `#` comment lines, the header
+    /// `statementHeader`, then one line per trade or refund with yuan amounts and China time.
+    static func statementLines(_ body: [UInt8]) throws(ChannelError) -> [StatementLine] {
+        let rows = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") }
+        guard let header = rows.first, header == statementHeader else { throw ChannelError(.malformedResponse, "statement header missing") }
+        guard rows.count <= statementLinesMax else { throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines") }
+        var lines: [StatementLine] = []
+        for (number, row) in rows.dropFirst().enumerated() {
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == 7, let paymentId = PaymentId(cells[1]), !cells[0].isEmpty,
+                  let kind = ["trade": StatementLine.Kind.payment, "refund": .refund][cells[2]],
+                  kind == .payment ? cells[3].isEmpty : !cells[3].isEmpty,
+                  let amount = ChannelAmount.parseYuan(cells[4]), let fee = ChannelAmount.parseYuan(cells[5]),
+                  let occurredAt = ChinaTime.parseDateTime(cells[6]) else {
+                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
+            }
+            lines.append(StatementLine(kind: kind, paymentId: paymentId, refundId: kind == .refund ? cells[3] : nil,
+                                       channelTransactionId: cells[0], amount: amount, fee: fee, occurredAt: occurredAt))
+        }
+        return lines
+    }
+}

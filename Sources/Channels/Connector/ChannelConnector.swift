@@ -1,0 +1,74 @@
+import HTTPClient
+import PaygateCore
+
+/// One payment channel, seen from paygate (issue 3). A connector is pure: it turns domain values
+/// into the channel's signed wire requests and the channel's answers and callbacks back into
+/// domain values. Sending is done by the caller through `HTTPClient`, so every connector is tested
+/// with fixed vectors and no network, and the I/O (timeouts, circuit breaker) lives in one place.
+///
+/// Each channel is two files, as in the style guide: `<Channel>Connector.swift` (URLs, requests,
+/// responses, callbacks) and `<Channel>Transformers.swift` (wire structs, amounts, statuses).
+public protocol ChannelConnector: Sendable {
+    var channel: Channel { get }
+
+    func prepayRequest(_ order: PrepayOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
+    func prepayResult(_ response: ChannelResponse) -> PrepayResult
+
+    func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
+    func queryResult(_ response: ChannelResponse) -> QueryResult
+
+    func closeRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
+    func closeResult(_ response: ChannelResponse) -> CloseResult
+
+    func refundRequest(_ refund: RefundOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
+    func refundResult(_ response: ChannelResponse) -> RefundResult
+
+    func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
+    func refundQueryResult(_ response: ChannelResponse) -> RefundResult
+
+    /// The statement (reconciliation) file of one day, as the channel publishes it.
+    func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest
+    /// Alipay and WeChat Pay answer the statement request with a download URL: this is the
+    /// request that fetches the file, and `statementLines` reads its answer. Nil when the first
+    /// answer already holds the file (UnionPay).
+    func statementDownloadRequest(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> OutboundRequest?
+    func statementLines(_ response: ChannelResponse) throws(ChannelError) -> [StatementLine]
+
+    /// Verifies a callback (signature, decryption) before anything else looks at it, and maps it
+    /// to a domain notification. A forged, undecryptable or malformed callback is `.rejected`.
+    func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification
+
+    /// What the channel expects back: Alipay `success`, WeChat Pay 200/204, UnionPay 200 `ok`;
+    /// and the channel's own failure form when we refuse a callback.
+    func callbackAcknowledgement(accepted: Bool) -> HTTPResponse
+}
+
+/// The HTTP answer a connector parses (status, lower-case header names, raw body).
+public struct ChannelResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first(where: { $0.0 == name })?.1
+    }
+}
+
+/// A connector-level failure to build a request or read an answer (never contains key material).
+public struct ChannelError: Error, Sendable, Equatable {
+    public enum Code: String, Sendable {
+        case signingFailed = "signing_failed"
+        case malformedResponse = "malformed_response"
+        case badSignature = "bad_signature"
+        case unsupported
+    }
+    public var code: Code
+    public var message: String
+    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+}

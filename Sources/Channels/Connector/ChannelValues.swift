@@ -1,0 +1,126 @@
+import PaygateCore
+
+/// What a prepay needs to know about a payment.
+public struct PrepayOrder: Sendable, Equatable {
+    public var paymentId: PaymentId
+    public var amount: Money
+    public var subject: String
+    public var expiresAt: Timestamp
+    /// Where the channel posts its callback (paygate's /callbacks/<channel> URL).
+    public var callbackURL: String
+    public init(paymentId: PaymentId, amount: Money, subject: String, expiresAt: Timestamp, callbackURL: String) {
+        self.paymentId = paymentId; self.amount = amount; self.subject = subject; self.expiresAt = expiresAt; self.callbackURL = callbackURL
+    }
+}
+
+/// A payment as the channel knows it: our payment_id is the channel's out_trade_no / orderId.
+public struct ChannelPaymentReference: Sendable, Equatable {
+    public var paymentId: PaymentId
+    public var amount: Money
+    public init(paymentId: PaymentId, amount: Money) { self.paymentId = paymentId; self.amount = amount }
+}
+
+public struct RefundOrder: Sendable, Equatable {
+    public var refundId: String
+    public var paymentId: PaymentId
+    public var channelTransactionId: String?
+    public var amount: Money
+    /// The payment's whole amount (WeChat Pay and UnionPay want it with every refund).
+    public var paymentAmount: Money
+    public var reason: String?
+    public var callbackURL: String
+    /// When the refund was created (stored with it). UnionPay names a transaction by orderId
+    /// plus txnTime, so a retried refund and every later query must send this same time.
+    public var createdAt: Timestamp
+    public init(refundId: String, paymentId: PaymentId, channelTransactionId: String?, amount: Money, paymentAmount: Money, reason: String?, callbackURL: String, createdAt: Timestamp) {
+        self.refundId = refundId; self.paymentId = paymentId; self.channelTransactionId = channelTransactionId
+        self.amount = amount; self.paymentAmount = paymentAmount; self.reason = reason; self.callbackURL = callbackURL
+        self.createdAt = createdAt
+    }
+}
+
+public struct ChannelRefundReference: Sendable, Equatable {
+    public var refundId: String
+    public var paymentId: PaymentId
+    /// The refund's creation time, as in `RefundOrder.createdAt`.
+    public var createdAt: Timestamp
+    public init(refundId: String, paymentId: PaymentId, createdAt: Timestamp) {
+        self.refundId = refundId; self.paymentId = paymentId; self.createdAt = createdAt
+    }
+}
+
+public enum PrepayResult: Sendable, Equatable {
+    /// The channel took the order: the payer goes to `payURL`.
+    case accepted(payURL: String)
+    /// A definite no (bad account, order refused): the payment becomes `failed`.
+    case rejected(failureCode: String)
+    /// No definite answer (5xx, unreadable, bad signature on the answer): retry later.
+    case unknown(reason: String)
+}
+
+public enum QueryResult: Sendable, Equatable {
+    case paid(ChannelPayment)
+    case notPaid
+    case closed
+    case failed(failureCode: String)
+    case notFound
+    case unknown(reason: String)
+}
+
+/// A payment the channel says it took, with the amount it says it took.
+public struct ChannelPayment: Sendable, Equatable {
+    public var paymentId: PaymentId
+    public var channelTransactionId: String
+    public var amount: Money
+    public var paidAt: Timestamp
+    public init(paymentId: PaymentId, channelTransactionId: String, amount: Money, paidAt: Timestamp) {
+        self.paymentId = paymentId; self.channelTransactionId = channelTransactionId; self.amount = amount; self.paidAt = paidAt
+    }
+}
+
+public enum CloseResult: Sendable, Equatable {
+    case closed
+    /// The channel says the order is already paid: it cannot be closed (and must not be lost).
+    case alreadyPaid
+    case unknown(reason: String)
+}
+
+public enum RefundResult: Sendable, Equatable {
+    case succeeded(channelRefundId: String)
+    case processing
+    case failed(failureCode: String)
+    case unknown(reason: String)
+}
+
+public struct StatementLine: Sendable, Equatable {
+    public enum Kind: String, Sendable { case payment, refund }
+    public var kind: Kind
+    public var paymentId: PaymentId
+    public var refundId: String?
+    public var channelTransactionId: String
+    public var amount: Money
+    public var fee: Money
+    public var occurredAt: Timestamp
+    public init(kind: Kind, paymentId: PaymentId, refundId: String?, channelTransactionId: String, amount: Money, fee: Money, occurredAt: Timestamp) {
+        self.kind = kind; self.paymentId = paymentId; self.refundId = refundId; self.channelTransactionId = channelTransactionId
+        self.amount = amount; self.fee = fee; self.occurredAt = occurredAt
+    }
+}
+
+/// A verified callback, in domain terms.
+public enum ChannelNotification: Sendable, Equatable {
+    case paymentSucceeded(ChannelPayment)
+    case paymentFailed(paymentId: PaymentId, failureCode: String)
+    case paymentClosed(paymentId: PaymentId)
+    case refundSucceeded(refundId: String, channelRefundId: String, amount: Money)
+    case refundFailed(refundId: String, failureCode: String)
+    /// A genuine callback that changes nothing here: Alipay's WAIT_BUYER_PAY, or its notice of a
+    /// refund its refund API already confirmed. Acknowledged, nothing written.
+    case noEffect(reason: String)
+}
+
+public enum CallbackVerification: Sendable, Equatable {
+    case verified(ChannelNotification)
+    /// Refused with the channel's failure form; `reason` is for our log (no secrets).
+    case rejected(reason: String)
+}
