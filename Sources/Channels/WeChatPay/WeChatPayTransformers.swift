@@ -1,0 +1,169 @@
+import PaygateCore
+
+/// WeChat Pay v3 wire bodies and their mapping to domain values. Amounts are integer fen in
+/// `{"total": 1230, "currency": "CNY"}`; statement files print yuan, read without Double.
+enum WeChatPayTransformers {
+    static let currencyCode = "CNY"
+    /// HTTP 429 (FREQUENCY_LIMITED) is a 4xx that is not a definite answer.
+    static let rateLimitedStatus = 429
+    /// A statement larger than this is refused rather than read into memory whole.
+    static let statementLinesMax = 200_000
+    static let statementHeader = "trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"
+    /// The summary block that ends WeChat Pay's bill starts with this header.
+    static let statementSummaryPrefix = "total_count,"
+
+    // MARK: request bodies
+
+    static func nativeBody(_ order: PrepayOrder, account: WeChatPayAccount) throws(ChannelError) -> String {
+        let total = try ChannelAmount.fen(order.amount)
+        var writer = JSONWriter(reservingCapacity: 384)
+        writer.objectOpen()
+        writer.member("appid", account.appId)
+        writer.member("mchid", account.merchantId)
+        writer.member("description", order.subject)
+        writer.member("out_trade_no", order.paymentId.text)
+        writer.member("time_expire", ChinaTime.rfc3339(order.expiresAt))
+        writer.member("notify_url", order.callbackURL)
+        writer.key("amount")
+        writer.objectOpen()
+        writer.member("total", Int(total))
+        writer.member("currency", currencyCode)
+        writer.objectClose()
+        writer.objectClose()
+        return writer.string
+    }
+
+    static func merchantBody(_ account: WeChatPayAccount) -> String {
+        var writer = JSONWriter(reservingCapacity: 64)
+        writer.objectOpen()
+        writer.member("mchid", account.merchantId)
+        writer.objectClose()
+        return writer.string
+    }
+
+    static func refundBody(_ refund: RefundOrder) throws(ChannelError) -> String {
+        let amount = try ChannelAmount.fen(refund.amount)
+        let total = try ChannelAmount.fen(refund.paymentAmount)
+        var writer = JSONWriter(reservingCapacity: 384)
+        writer.objectOpen()
+        writer.member("out_trade_no", refund.paymentId.text)
+        writer.member("out_refund_no", refund.refundId)
+        if let reason = refund.reason { writer.member("reason", reason) }
+        writer.member("notify_url", refund.callbackURL)
+        writer.key("amount")
+        writer.objectOpen()
+        writer.member("refund", Int(amount))
+        writer.member("total", Int(total))
+        writer.member("currency", currencyCode)
+        writer.objectClose()
+        writer.objectClose()
+        return writer.string
+    }
+
+    // MARK: answers
+
+    private static func isDefiniteRefusal(_ status: Int) -> Bool {
+        (400...499).contains(status) && status != rateLimitedStatus
+    }
+
+    private static func code(_ answer: JSONValue, _ status: Int) -> String {
+        answer.string("code") ?? "HTTP_\(status)"
+    }
+
+    static func prepayResult(status: Int, _ answer: JSONValue) -> PrepayResult {
+        if status == 200 {
+            guard let url = answer.string("code_url"), !url.isEmpty else { return .unknown(reason: "200 without code_url") }
+            return .accepted(payURL: url)
+        }
+        return isDefiniteRefusal(status) ? .rejected(failureCode: code(answer, status)) : .unknown(reason: "HTTP \(status) \(code(answer, status))")
+    }
+
+    static func queryResult(status: Int, _ answer: JSONValue) -> QueryResult {
+        if status == 404 && answer.string("code") == "ORDER_NOT_EXIST" { return .notFound }
+        guard status == 200 else { return .unknown(reason: "HTTP \(status) \(code(answer, status))") }
+        switch answer.string("trade_state") {
+        case "NOTPAY", "USERPAYING": return .notPaid
+        case "CLOSED", "REVOKED": return .closed
+        case "PAYERROR": return .failed(failureCode: "PAYERROR")
+        case "SUCCESS", "REFUND":
+            // REFUND: paid, then (partly) refunded; the payment itself succeeded.
+            guard let payment = payment(answer) else { return .unknown(reason: "paid order with unreadable fields") }
+            return .paid(payment)
+        default: return .unknown(reason: "trade_state \(answer.string("trade_state") ?? "-")")
+        }
+    }
+
+    /// WeChat Pay may answer 204 for an order that is in fact paid: the caller confirms a close
+    /// with a query before writing `closed`.
+    static func closeResult(status: Int, _ answer: JSONValue) -> CloseResult {
+        if status == 204 { return .closed }
+        switch answer.string("code") {
+        case "ORDER_CLOSED": return .closed
+        case "ORDERPAID": return .alreadyPaid
+        default: return .unknown(reason: "HTTP \(status) \(code(answer, status))")
+        }
+    }
+
+    static func refundResult(status: Int, _ answer: JSONValue) -> RefundResult {
+        guard status == 200 else {
+            // A refund the channel has not heard of (404 on a query) may still be in flight.
+            guard isDefiniteRefusal(status), status != 404 else { return .unknown(reason: "HTTP \(status) \(code(answer, status))") }
+            return .failed(failureCode: code(answer, status))
+        }
+        let refundState = answer.string("status") ?? answer.string("refund_status")
+        switch refundState {
+        case "SUCCESS":
+            guard let refundId = answer.string("refund_id"), !refundId.isEmpty else { return .unknown(reason: "SUCCESS without refund_id") }
+            return .succeeded(channelRefundId: refundId)
+        case "PROCESSING": return .processing
+        case "CLOSED", "ABNORMAL": return .failed(failureCode: refundState ?? "-")
+        default: return .unknown(reason: "refund status \(refundState ?? "-")")
+        }
+    }
+
+    /// A paid transaction (query answer or decrypted callback resource). CNY only.
+    static func payment(_ transaction: JSONValue) -> ChannelPayment? {
+        guard let paymentId = transaction.string("out_trade_no").flatMap(PaymentId.init),
+              let transactionId = transaction.string("transaction_id"), !transactionId.isEmpty,
+              let amount = transaction["amount"], amount.string("currency") == currencyCode,
+              let total = amount.numberText("total").flatMap(ChannelAmount.parseFen),
+              let paidAt = transaction.string("success_time").flatMap(ChinaTime.parseRFC3339) else { return nil }
+        return ChannelPayment(paymentId: paymentId, channelTransactionId: transactionId, amount: total, paidAt: paidAt)
+    }
+
+    // MARK: statement
+
+    /// Our statement file, modelled on WeChat Pay's trade bill: a header, then one line per
+    /// trade or refund with every field prefixed by a backtick, then a summary block that starts
+    /// with `statementSummaryPrefix`. Amounts in yuan, times in China time.
+    static func statementLines(_ body: [UInt8]) throws(ChannelError) -> [StatementLine] {
+        let rows = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline)
+        guard rows.first == Substring(statementHeader) else { throw ChannelError(.malformedResponse, "statement header missing") }
+        guard rows.count <= statementLinesMax else { throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines") }
+        var lines: [StatementLine] = []
+        for (number, row) in rows.dropFirst().enumerated() {
+            if row.hasPrefix(statementSummaryPrefix) { return lines }
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false)
+            guard cells.count == 12, cells.allSatisfy({ $0.hasPrefix("`") }), let line = statementLine(cells.map { String($0.dropFirst()) }) else {
+                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
+            }
+            lines.append(line)
+        }
+        throw ChannelError(.malformedResponse, "statement summary missing: the file may be cut short")
+    }
+
+    private static func statementLine(_ cells: [String]) -> StatementLine? {
+        guard let occurredAt = ChinaTime.parseDateTime(cells[0]), !cells[3].isEmpty, let paymentId = PaymentId(cells[4]),
+              let fee = ChannelAmount.parseYuan(cells[11]) else { return nil }
+        switch cells[5] {
+        case "SUCCESS":
+            guard let amount = ChannelAmount.parseYuan(cells[6]) else { return nil }
+            return StatementLine(kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt)
+        case "REFUND":
+            guard !cells[8].isEmpty, cells[10] == "SUCCESS", let amount = ChannelAmount.parseYuan(cells[9]) else { return nil }
+            return StatementLine(kind: .refund, paymentId: paymentId, refundId: cells[8], channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt)
+        default:
+            return nil
+        }
+    }
+}
