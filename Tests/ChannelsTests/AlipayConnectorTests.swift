@@ -31,7 +31,7 @@ final class AlipayConnectorTests: XCTestCase {
     }
 
     func testRequestsWithoutNotifyURLLeaveItOut() throws {
-        let request = try connector.queryRequest(ChannelPaymentReference(paymentId: Fixtures.paymentId, amount: Fixtures.amount), now: Fixtures.now)
+        let request = try connector.queryRequest(Fixtures.reference, now: Fixtures.now)
         let fields = try XCTUnwrap(FormFields.decoding(urlEncoded: request.body))
         XCTAssertNil(fields["notify_url"])
         XCTAssertEqual(fields["method"], "alipay.trade.query")

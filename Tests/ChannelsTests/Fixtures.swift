@@ -15,6 +15,8 @@ enum Fixtures {
         PrepayOrder(paymentId: paymentId, amount: amount, subject: subject, expiresAt: now.adding(seconds: 900), callbackURL: callbackURL)
     }
 
+    static let reference = ChannelPaymentReference(paymentId: paymentId, amount: amount, expiresAt: now.adding(seconds: 900))
+
     static func refund(callbackURL: String, channelTransactionId: String?) -> RefundOrder {
         RefundOrder(refundId: "ref_1", paymentId: paymentId, channelTransactionId: channelTransactionId, amount: refundAmount,
                     paymentAmount: amount, reason: "damaged", callbackURL: callbackURL, createdAt: now.adding(seconds: 3600))

@@ -30,7 +30,7 @@ final class WeChatPayConnectorTests: XCTestCase {
     }
 
     func testQueryRequestSignsPathAndQuery() throws {
-        let request = try connector.queryRequest(ChannelPaymentReference(paymentId: Fixtures.paymentId, amount: Fixtures.amount), now: Fixtures.now)
+        let request = try connector.queryRequest(Fixtures.reference, now: Fixtures.now)
         XCTAssertEqual(request.method, "GET")
         XCTAssertEqual(request.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718?mchid=1900000109")
         XCTAssertEqual(request.headers.map(\.0), ["Authorization", "Accept"])
@@ -39,7 +39,7 @@ final class WeChatPayConnectorTests: XCTestCase {
     }
 
     func testCloseAndRefundBodies() throws {
-        let close = try connector.closeRequest(ChannelPaymentReference(paymentId: Fixtures.paymentId, amount: Fixtures.amount), now: Fixtures.now)
+        let close = try connector.closeRequest(Fixtures.reference, now: Fixtures.now)
         XCTAssertEqual(close.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718/close")
         XCTAssertEqual(String(decoding: close.body, as: UTF8.self), #"{"mchid":"1900000109"}"#)
         let refund = try connector.refundRequest(Fixtures.refund(callbackURL: callbackURL, channelTransactionId: "4200001234202611270000000001"), now: Fixtures.now)

@@ -17,7 +17,12 @@ public struct PrepayOrder: Sendable, Equatable {
 public struct ChannelPaymentReference: Sendable, Equatable {
     public var paymentId: PaymentId
     public var amount: Money
-    public init(paymentId: PaymentId, amount: Money) { self.paymentId = paymentId; self.amount = amount }
+    /// The payment's expires_at. UnionPay has no close call for an unpaid order: it stops
+    /// accepting payment at the payTimeout we sent (this time), so "closed" is true only after it.
+    public var expiresAt: Timestamp
+    public init(paymentId: PaymentId, amount: Money, expiresAt: Timestamp) {
+        self.paymentId = paymentId; self.amount = amount; self.expiresAt = expiresAt
+    }
 }
 
 public struct RefundOrder: Sendable, Equatable {

@@ -1,0 +1,158 @@
+import PaygateCore
+import PaygateCrypto
+
+/// UnionPay wire fields and their mapping to domain values. Amounts are integer fen
+/// (`txnAmt=1230`), currency 156 (CNY), times `yyyyMMddHHmmss` in China time.
+enum UnionPayTransformers {
+    static let currencyCode = "156"
+    static let successCode = "00"
+    /// respCode/origRespCode that mean "in progress or timed out, ask again later".
+    static let pendingCodes: Set<String> = ["03", "04", "05"]
+    /// respCode of a query for a transaction UnionPay does not have.
+    static let notFoundCode = "34"
+    static let consumeType = "01"
+    static let refundType = "04"
+    /// A statement larger than this is refused rather than read into memory whole.
+    static let statementLinesMax = 200_000
+    static let statementHeader = "txnType|orderId|origOrderId|queryId|txnAmt|fee|txnTime"
+
+    /// A payment's txnTime: the creation time inside its id, so every retry sends the same one.
+    static func txnTime(_ paymentId: PaymentId) -> String {
+        ChinaTime.compact(Timestamp(millisecondsSinceEpoch: paymentId.millisecondsSinceEpoch))
+    }
+
+    // MARK: request fields (the common ones are added by the connector)
+
+    static func qrApplyFields(_ order: PrepayOrder) throws(ChannelError) -> [(name: String, value: String)] {
+        [("txnType", consumeType), ("txnSubType", "07"), ("bizType", "000000"), ("channelType", "08"),
+         ("orderId", order.paymentId.text), ("txnTime", txnTime(order.paymentId)), ("txnAmt", String(try ChannelAmount.fen(order.amount))),
+         ("currencyCode", currencyCode), ("backUrl", order.callbackURL), ("payTimeout", ChinaTime.compact(order.expiresAt))]
+    }
+
+    static func queryFields(orderId: String, txnTime: String) -> [(name: String, value: String)] {
+        [("txnType", "00"), ("txnSubType", "00"), ("bizType", "000000"), ("orderId", orderId), ("txnTime", txnTime)]
+    }
+
+    static func refundFields(_ refund: RefundOrder) throws(ChannelError) -> [(name: String, value: String)] {
+        guard let queryId = refund.channelTransactionId, !queryId.isEmpty else {
+            throw ChannelError(.unsupported, "a UnionPay refund needs the payment's queryId")
+        }
+        return [("txnType", refundType), ("txnSubType", "00"), ("bizType", "000000"), ("channelType", "08"),
+                ("orderId", refund.refundId), ("origQryId", queryId), ("txnTime", ChinaTime.compact(refund.createdAt)),
+                ("txnAmt", String(try ChannelAmount.fen(refund.amount))), ("currencyCode", currencyCode), ("backUrl", refund.callbackURL)]
+    }
+
+    static func fileTransferFields(settleDate: String, now: Timestamp) -> [(name: String, value: String)] {
+        [("txnType", "76"), ("txnSubType", "01"), ("bizType", "000000"), ("settleDate", settleDate), ("txnTime", ChinaTime.compact(now)), ("fileType", "00")]
+    }
+
+    // MARK: answers
+
+    static func prepayResult(_ answer: FormFields) -> PrepayResult {
+        let code = answer["respCode"] ?? ""
+        if code == successCode {
+            guard let url = answer["qrCode"], !url.isEmpty else { return .unknown(reason: "respCode 00 without qrCode") }
+            return .accepted(payURL: url)
+        }
+        guard !code.isEmpty, !pendingCodes.contains(code) else { return .unknown(reason: "respCode \(code)") }
+        return .rejected(failureCode: code)
+    }
+
+    static func queryResult(_ answer: FormFields) -> QueryResult {
+        switch answer["respCode"] {
+        case notFoundCode: return .notFound
+        case successCode: break
+        default: return .unknown(reason: "respCode \(answer["respCode"] ?? "-")")
+        }
+        let original = answer["origRespCode"] ?? ""
+        if original == successCode {
+            guard let payment = payment(answer) else { return .unknown(reason: "paid order with unreadable fields") }
+            return .paid(payment)
+        }
+        if pendingCodes.contains(original) { return .notPaid }
+        return original.isEmpty ? .unknown(reason: "no origRespCode") : .failed(failureCode: original)
+    }
+
+    /// Accepted (respCode 00) is not done: the result comes by callback or refund query.
+    static func refundResult(_ answer: FormFields) -> RefundResult {
+        let code = answer["respCode"] ?? ""
+        if code == successCode { return .processing }
+        guard !code.isEmpty, !pendingCodes.contains(code) else { return .unknown(reason: "respCode \(code)") }
+        return .failed(failureCode: code)
+    }
+
+    /// A refund UnionPay has not heard of (34) may still be in flight: not a definite failure.
+    static func refundQueryResult(_ answer: FormFields) -> RefundResult {
+        guard answer["respCode"] == successCode else { return .unknown(reason: "respCode \(answer["respCode"] ?? "-")") }
+        let original = answer["origRespCode"] ?? ""
+        if original == successCode {
+            guard let queryId = answer["queryId"], !queryId.isEmpty else { return .unknown(reason: "refund success without queryId") }
+            return .succeeded(channelRefundId: queryId)
+        }
+        if pendingCodes.contains(original) { return .processing }
+        return original.isEmpty ? .unknown(reason: "no origRespCode") : .failed(failureCode: original)
+    }
+
+    /// UnionPay reports no full payment time in these fields; txnTime (the order's time on the
+    /// channel) stands for it. Currency, when present, must be 156.
+    static func payment(_ fields: FormFields) -> ChannelPayment? {
+        guard let paymentId = fields["orderId"].flatMap(PaymentId.init), let queryId = fields["queryId"], !queryId.isEmpty,
+              fields["currencyCode"] == nil || fields["currencyCode"] == currencyCode,
+              let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen),
+              let paidAt = fields["txnTime"].flatMap(ChinaTime.parseCompact) else { return nil }
+        return ChannelPayment(paymentId: paymentId, channelTransactionId: queryId, amount: amount, paidAt: paidAt)
+    }
+
+    // MARK: callbacks
+
+    static func notification(_ fields: FormFields) -> CallbackVerification {
+        guard let orderId = fields["orderId"], let code = fields["respCode"] else { return .rejected(reason: "orderId or respCode missing") }
+        switch fields["txnType"] {
+        case consumeType:
+            guard let paymentId = PaymentId(orderId) else { return .rejected(reason: "orderId is not a payment id") }
+            guard code == successCode else { return .verified(.paymentFailed(paymentId: paymentId, failureCode: code)) }
+            guard let payment = payment(fields) else { return .rejected(reason: "paid callback with unreadable queryId, txnAmt or txnTime") }
+            return .verified(.paymentSucceeded(payment))
+        case refundType:
+            guard code == successCode else { return .verified(.refundFailed(refundId: orderId, failureCode: code)) }
+            guard let queryId = fields["queryId"], !queryId.isEmpty, let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen) else {
+                return .rejected(reason: "refund callback with unreadable queryId or txnAmt")
+            }
+            return .verified(.refundSucceeded(refundId: orderId, channelRefundId: queryId, amount: amount))
+        default:
+            return .rejected(reason: "unknown txnType")
+        }
+    }
+
+    // MARK: statement
+
+    /// Our statement file, modelled on UnionPay's settlement file and carried base64 in
+    /// `fileContent`: the header `statementHeader`, then `|`-separated lines, amounts in fen.
+    static func statementLines(_ answer: FormFields) throws(ChannelError) -> [StatementLine] {
+        guard answer["respCode"] == successCode, let content = answer["fileContent"].flatMap(Base64.decode) else {
+            throw ChannelError(.malformedResponse, "no statement file (respCode \(answer["respCode"] ?? "-"))")
+        }
+        let rows = String(decoding: content, as: UTF8.self).split(whereSeparator: \.isNewline)
+        guard rows.first == Substring(statementHeader) else { throw ChannelError(.malformedResponse, "statement header missing") }
+        guard rows.count <= statementLinesMax else { throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines") }
+        var lines: [StatementLine] = []
+        for (number, row) in rows.dropFirst().enumerated() {
+            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == 7, !cells[3].isEmpty, let amount = ChannelAmount.parseFen(cells[4]), let fee = ChannelAmount.parseFen(cells[5]),
+                  let occurredAt = ChinaTime.parseCompact(cells[6]) else {
+                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
+            }
+            switch cells[0] {
+            case consumeType where cells[2].isEmpty:
+                guard let paymentId = PaymentId(cells[1]) else { throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable") }
+                lines.append(StatementLine(kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt))
+            case refundType:
+                guard let paymentId = PaymentId(cells[2]) else { throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable") }
+                lines.append(StatementLine(kind: .refund, paymentId: paymentId, refundId: cells[1], channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt))
+            default:
+                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
+            }
+        }
+        return lines
+    }
+}
