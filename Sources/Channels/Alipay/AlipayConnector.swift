@@ -170,9 +170,3 @@ public struct AlipayConnector: ChannelConnector {
         return .success(answer)
     }
 }
-
-/// Why an answer was not used; a reason for our log, never key material.
-struct AnswerFailure: Error {
-    let reason: String
-    init(_ reason: String) { self.reason = reason }
-}
