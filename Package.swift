@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "PaygateCore", swiftSettings: strict),
         // Shards, connections and the transactions that touch them.
         .target(name: "Storage", dependencies: ["PaygateCore", "MariaDB", "PaygateCrypto"], swiftSettings: strict),
+        // Payment channels: connectors (pure request/response/callback transformers), keys.
+        .target(name: "Channels", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
         // HTTP routes, authentication, handlers.
         .target(name: "Gateway", dependencies: ["PaygateCore", "Storage", "PaygateCrypto"], swiftSettings: strict),
         // Master + forked workers + threads serving FastCGI.
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
