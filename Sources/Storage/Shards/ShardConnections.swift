@@ -1,3 +1,4 @@
+import Glibc
 import MariaDB
 import PaygateCore
 
@@ -53,7 +54,10 @@ public final class ShardConnections {
                 return result
             } catch let error as DatabaseError {
                 connection.rollback()
-                if error.isDeadlock, attempt < ShardConnections.deadlockRetryCountMax { continue }
+                if error.isDeadlock, attempt < ShardConnections.deadlockRetryCountMax {
+                    ShardConnections.pauseBeforeRetry(attempt: attempt)
+                    continue
+                }
                 throw classify(error, shard: index)
             } catch {
                 connection.rollback()
@@ -71,9 +75,19 @@ public final class ShardConnections {
             do {
                 return try read(shard: index, body)
             } catch StorageError.busy(_, let underlying) where underlying.isDeadlock && attempt < ShardConnections.deadlockRetryCountMax {
+                ShardConnections.pauseBeforeRetry(attempt: attempt)
                 continue
             }
         }
+    }
+
+    /// Deadlocked transactions that retry at once tend to collide again: wait a few random
+    /// milliseconds, more after each attempt.
+    static let retryPauseMillisecondsMax = 20
+
+    static func pauseBeforeRetry(attempt: Int) {
+        let milliseconds = Int.random(in: 1...(retryPauseMillisecondsMax * attempt))
+        usleep(useconds_t(milliseconds * 1000))
     }
 
     /// A read outside an explicit transaction (autocommit).
