@@ -33,7 +33,8 @@ config_write() {
     "slot_count": 1024,
     "slot_map": [{"first": 0, "last": 255, "shard": "shard0"}, {"first": 256, "last": 511, "shard": "shard1"},
                  {"first": 512, "last": 767, "shard": "shard2"}, {"first": 768, "last": 1023, "shard": "shard3"}]
-  }
+  },
+  "channels": $(channels_config_json)
 }
 EOF
     mv "$ROOT/paygate.json.tmp" "$ROOT/paygate.json"

@@ -10,6 +10,7 @@
 #   scripts/stack.sh banner ROOT PORT      how to use a running stack
 #   scripts/stack.sh db-stop ROOT SERVER   stop one MariaDB server (s0, s1): a shard outage
 #   scripts/stack.sh db-start ROOT SERVER  start it again
+#   scripts/stack.sh channel-rotate ROOT CHANNEL  new platform key for one channel (stack-channels.sh)
 #
 # Environment: PAYGATE_WORKERS, PAYGATE_THREADS (pool size in the config), PAYGATE_RATE_LIMITS
 # (a rate-limits file used for this root instead of nginx/rate-limits.conf; "default" goes back),
@@ -33,6 +34,8 @@ source "$REPO/scripts/stack-mariadb.sh"
 source "$REPO/scripts/stack-tls.sh"
 # shellcheck source=scripts/stack-pool.sh
 source "$REPO/scripts/stack-pool.sh"
+# shellcheck source=scripts/stack-channels.sh
+source "$REPO/scripts/stack-channels.sh"
 # shellcheck source=scripts/stack-nginx.sh
 source "$REPO/scripts/stack-nginx.sh"
 
@@ -71,6 +74,7 @@ cmd_up() {
     layout_ensure
     secrets_ensure
     tls_ensure
+    channels_ensure "$port"
     db_start_all
     config_write
     migrate
@@ -181,6 +185,12 @@ main() {
             db_require_name "$2"
             ROOT=$(realpath -m "$1")
             if [[ $command == db-stop ]]; then db_stop "$2"; else db_start "$2"; fi
+            ;;
+        channel-rotate)
+            [[ $# -eq 2 ]] || usage
+            require_root_dir "$1"
+            ROOT=$(realpath -m "$1")
+            channels_rotate_command "$2"
             ;;
         -h | --help | help) usage ;;
         *) usage ;;

@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Codable {
     public var idempotencyLeaseSeconds: Int = 60
     /// How long a worker trusts its cached copy of a merchant (secret, status).
     public var merchantCacheSeconds: Int = 5
+    /// Channel endpoints, timeouts and key files (issue 3). Nil when the section is absent.
+    public var channels: ChannelsConfiguration?
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -27,6 +29,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
+        case channels
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +42,7 @@ public struct Configuration: Sendable, Codable {
         idempotencyTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyTTLSeconds) ?? 86_400
         idempotencyLeaseSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyLeaseSeconds) ?? 60
         merchantCacheSeconds = try c.decodeIfPresent(Int.self, forKey: .merchantCacheSeconds) ?? 5
+        channels = try c.decodeIfPresent(ChannelsConfiguration.self, forKey: .channels)
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -77,6 +81,7 @@ public struct Configuration: Sendable, Codable {
             throw ConfigurationError("idempotency_lease_seconds must exceed \(DatabaseConfiguration.transactionAttemptsMax) x read_timeout_seconds; merchant_cache_seconds >= 0")
         }
         _ = try ShardMap(database)
+        try channels?.validate()
     }
 }
 

@@ -1,0 +1,93 @@
+import PaygateCore
+import PaygateCrypto
+
+/// Reading the key store's files into keys. Errors keep the CryptoError's code but not its
+/// message: the message cannot show key text, and leaving it out makes sure of it.
+extension ChannelKeyStore {
+    static func readPrivateKey(_ path: String, field: String) throws(KeyStoreError) -> RSAPrivateKey {
+        let pem = try KeyFile.read(path, .ownerOnly, field: field)
+        do {
+            return try RSAPrivateKey(pem: pem)
+        } catch {
+            throw KeyStoreError(.keyUnreadable, "\(field): \(path) holds no unencrypted RSA private key of an accepted size (\(error.code))")
+        }
+    }
+
+    static func readPublicKey(_ path: String, field: String) throws(KeyStoreError) -> RSAPublicKey {
+        let pem = try KeyFile.read(path, .anyone, field: field)
+        do {
+            return try pem.withBytes { (bytes) throws(CryptoError) in try RSAPublicKey(pem: bytes) }
+        } catch {
+            throw KeyStoreError(.keyUnreadable, "\(field): \(path) holds no RSA public key (BEGIN PUBLIC KEY) of an accepted size (\(error.code))")
+        }
+    }
+
+    /// `mustBeValidAt` is nil for a retired certificate: its acceptance ends with its grace.
+    static func readCertificate(_ path: String, field: String, mustBeValidAt now: Timestamp?) throws(KeyStoreError) -> X509Certificate {
+        let pem = try KeyFile.read(path, .anyone, field: field)
+        let certificate: X509Certificate
+        do {
+            certificate = try pem.withBytes { (bytes) throws(CryptoError) in try X509Certificate(pem: bytes) }
+        } catch {
+            throw KeyStoreError(.certificateUnreadable, "\(field): \(path) holds no X.509 certificate with an RSA key (\(error.code))")
+        }
+        if let now, !certificate.isValid(atUnixSeconds: now.secondsSinceEpoch) {
+            let from = Timestamp(secondsSinceEpoch: certificate.notBeforeUnixSeconds).rfc3339
+            let until = Timestamp(secondsSinceEpoch: certificate.notAfterUnixSeconds).rfc3339
+            throw KeyStoreError(.certificateNotValidNow, "\(field): \(path) is valid from \(from) to \(until), not at \(now.rfc3339)")
+        }
+        return certificate
+    }
+
+    /// Exactly `WeChatPayAccount.apiV3KeyByteCount` printable ASCII characters, as WeChat Pay
+    /// issues it. One trailing newline is forgiven: `echo KEY > file` is how people write it.
+    static func readAPIV3Key(_ path: String, field: String) throws(KeyStoreError) -> Secret {
+        let contents = try KeyFile.read(path, .ownerOnly, field: field)
+        let bytes = contents.withBytes { bytes in bytes.last == UInt8(ascii: "\n") ? Array(bytes.dropLast()) : bytes }
+        let printable = bytes.allSatisfy { (0x21...0x7E).contains($0) }
+        guard bytes.count == WeChatPayAccount.apiV3KeyByteCount && printable else {
+            // The length is not secret (it is fixed by design); the characters are.
+            throw KeyStoreError(
+                .apiV3KeyInvalid,
+                "\(field): \(path) must hold \(WeChatPayAccount.apiV3KeyByteCount) printable ASCII characters, it holds \(bytes.count) bytes")
+        }
+        return Secret(bytes)
+    }
+
+    /// Builds one account's key set: the current key (no `retired_at`) and any previous keys,
+    /// each accepted until its `retired_at` plus the grace period. `read` gives a file's key
+    /// id and key; its third argument says whether the file is the current key.
+    static func verificationKeys(
+        _ files: [ChannelsConfiguration.VerificationKeyFile],
+        style: VerificationKeySet.IdentifierStyle,
+        graceSeconds: Int64,
+        field: String,
+        read: (String, String, Bool) throws(KeyStoreError) -> (String, RSAPublicKey)
+    ) throws(KeyStoreError) -> VerificationKeySet {
+        let keysField = "\(field).verification_keys"
+        guard (1...VerificationKeySet.keyCountMax).contains(files.count), files.filter({ $0.retiredAt == nil }).count == 1 else {
+            throw KeyStoreError(
+                .accountInvalid, "\(keysField) must list one current key and at most \(VerificationKeySet.keyCountMax - 1) retired ones")
+        }
+        var keys: [VerificationKey] = []
+        // The current key first: it is the one tried first when the channel names no key.
+        for file in files.sorted(by: { ($0.retiredAt == nil) && ($1.retiredAt != nil) }) {
+            var acceptedUntil: Timestamp? = nil
+            if let retiredAt = file.retiredAt {
+                guard let retired = file.retiredAtTimestamp else {
+                    throw KeyStoreError(.accountInvalid, "\(keysField): retired_at '\(retiredAt)' of \(file.file) is not an RFC 3339 time")
+                }
+                acceptedUntil = retired.adding(seconds: graceSeconds)
+            }
+            let (id, publicKey) = try read(file.file, keysField, file.retiredAt == nil)
+            // A key set treats a repeated id as a programmer error; here it is bad input. The
+            // set itself compares, so hex serials match as it matches them (case, leading zeros).
+            let earlier = keys.map { VerificationKey(id: $0.id, publicKey: $0.publicKey) }
+            if !earlier.isEmpty, VerificationKeySet(style: style, keys: earlier).key(id: id, now: Timestamp(secondsSinceEpoch: 0)) != nil {
+                throw KeyStoreError(.accountInvalid, "\(keysField): \(file.file) holds the key \(id) a second time")
+            }
+            keys.append(VerificationKey(id: id, publicKey: publicKey, acceptedUntil: acceptedUntil))
+        }
+        return VerificationKeySet(style: style, keys: keys)
+    }
+}

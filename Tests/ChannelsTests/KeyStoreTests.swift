@@ -1,0 +1,348 @@
+import Foundation
+import PaygateCore
+import PaygateCrypto
+import XCTest
+@testable import Channels
+
+/// The key store against the files scripts/stack-channels.sh generates (openssl CLI) and the
+/// `channels` section it prints, so the script and the loader are checked together.
+final class KeyStoreTests: XCTestCase {
+    /// One generated root shared by every test (key generation is the slow part); tests that
+    /// change files work on copies.
+    fileprivate struct Stack: Sendable {
+        var root: String
+        var sectionJSON: String
+    }
+
+    fileprivate static let stack: Result<Stack, StackError> = makeStack()
+
+    fileprivate struct StackError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    private static func makeStack() -> Result<Stack, StackError> {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("paygate-keystore-\(UUID().uuidString)").path
+        // Test keys protect nothing, but they do not outlive the test process either.
+        atexit {
+            if case .success(let stack) = KeyStoreTests.stack {
+                try? FileManager.default.removeItem(atPath: stack.root)
+            }
+        }
+        do {
+            _ = try script(["ensure", root])
+            // Running ensure again must change nothing (checked below through the serials).
+            _ = try script(["ensure", root])
+            for channel in ["alipay", "wechatpay", "unionpay"] {
+                _ = try script(["rotate", root, channel])
+            }
+            return .success(Stack(root: root, sectionJSON: try script(["section", root, "18443"])))
+        } catch {
+            return .failure(StackError(description: "\(error)"))
+        }
+    }
+
+    private static func script(_ arguments: [String]) throws -> String {
+        try run("/bin/bash", [repository + "/scripts/stack-channels.sh"] + arguments)
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw StackError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func configuration(_ edit: (inout ChannelsConfiguration) -> Void = { _ in }) throws -> ChannelsConfiguration {
+        let stack = try Self.stack.get()
+        var configuration = try JSONDecoder().decode(ChannelsConfiguration.self, from: Data(stack.sectionJSON.utf8))
+        edit(&configuration)
+        return configuration
+    }
+
+    private func path(_ relative: String) throws -> String {
+        try Self.stack.get().root + "/channels/" + relative
+    }
+
+    /// A copy of a generated file in a fresh directory, with `mode`.
+    private func copy(_ relative: String, mode: Int, contents: [UInt8]? = nil) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paygate-keystore-copy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        let target = directory + "/" + (relative as NSString).lastPathComponent
+        let bytes = try contents ?? Array(Data(contentsOf: URL(fileURLWithPath: try path(relative))))
+        XCTAssertTrue(FileManager.default.createFile(atPath: target, contents: Data(bytes), attributes: [.posixPermissions: mode]))
+        return target
+    }
+
+    private func loadError(_ configuration: ChannelsConfiguration, now: Timestamp = .now()) -> KeyStoreError? {
+        do {
+            _ = try ChannelKeyStore.load(configuration: configuration, now: now)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func certificate(_ relative: String) throws -> X509Certificate {
+        try X509Certificate(pem: Array(Data(contentsOf: URL(fileURLWithPath: try path(relative)))))
+    }
+
+    private func privateKey(_ relative: String) throws -> RSAPrivateKey {
+        try RSAPrivateKey(pem: Array(Data(contentsOf: URL(fileURLWithPath: try path(relative)))))
+    }
+
+    // MARK: the generated files
+
+    func testGeneratedFilesAreOwnerOnly() throws {
+        let root = try Self.stack.get().root
+        var modes: [String: Int] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root + "/channels")
+        while let name = enumerator?.nextObject() as? String {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root + "/channels/" + name)
+            modes[name] = (attributes[.posixPermissions] as? Int) ?? -1
+        }
+        XCTAssertEqual(modes.count, 3 + 7 + 8 + 7)  // directories + alipay, wechatpay, unionpay files
+        for (name, mode) in modes {
+            let isDirectory = !name.contains(".")
+            XCTAssertEqual(mode, isDirectory ? 0o700 : 0o600, name)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/apiv3.key"))).count, 32)
+    }
+
+    func testSerialsAreTheOnesOpenSSLPrints() throws {
+        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now())
+        let wechatSerial = try Self.run("/usr/bin/openssl", ["x509", "-noout", "-serial", "-in", try path("wechatpay/merchant.pem")])
+        XCTAssertEqual("serial=" + store.weChatPay.merchantCertificateSerial, wechatSerial.trimmingCharacters(in: .whitespacesAndNewlines))
+        let unionSerial = try Self.run("/usr/bin/openssl", ["x509", "-noout", "-serial", "-in", try path("unionpay/merchant.pem")])
+        let hex = String(unionSerial.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("serial=".count))
+        // UnionPay serials are 8 bytes, so the decimal certId fits a UInt64.
+        XCTAssertEqual(store.unionPay.signingCertificateId, UInt64(hex, radix: 16).map(String.init))
+        let platform = try certificate("wechatpay/platform.pem")
+        XCTAssertNotNil(store.weChatPay.platformKeys.key(id: platform.serialNumberHex.lowercased(), now: .now()))
+        XCTAssertNotNil(store.unionPay.verificationKeys.key(id: try certificate("unionpay/platform.pem").serialNumberDecimal, now: .now()))
+    }
+
+    // MARK: loading
+
+    func testLoadsTheThreeAccounts() throws {
+        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now())
+        XCTAssertEqual(store.alipay.appId, "2021000000000001")
+        XCTAssertEqual(store.alipay.gatewayURL, "https://127.0.0.1:9443/alipay/gateway.do")
+        XCTAssertEqual(store.weChatPay.merchantId, "1900000001")
+        XCTAssertEqual(store.weChatPay.appId, "wx8888888888888888")
+        XCTAssertEqual(store.weChatPay.baseURL, "https://127.0.0.1:9443/wechatpay")
+        XCTAssertEqual(store.weChatPay.apiV3Key.count, 32)
+        XCTAssertEqual(store.unionPay.merchantId, "777290058110048")
+        XCTAssertEqual(store.unionPay.baseURL, "https://127.0.0.1:9443/unionpay/gateway/api")
+        XCTAssertEqual(store.weChatPay.merchantCertificateSerial, try certificate("wechatpay/merchant.pem").serialNumberHex)
+        XCTAssertEqual(store.unionPay.signingCertificateId, try certificate("unionpay/merchant.pem").serialNumberDecimal)
+        // Our keys sign what the channel (the sandbox) verifies with our public half.
+        let message = Array("k=v&x=y".utf8)
+        let alipayPublic = try RSAPublicKey(pem: Array(Data(contentsOf: URL(fileURLWithPath: try path("alipay/merchant.pub")))))
+        XCTAssertTrue(alipayPublic.verifySHA256(signature: try store.alipay.privateKey.signSHA256(message), message: message))
+        XCTAssertTrue(try certificate("unionpay/merchant.pem").publicKey
+            .verifySHA256(signature: try store.unionPay.privateKey.signSHA256(message), message: message))
+        // Each current set holds the current and the previous key, current first.
+        XCTAssertEqual(store.alipay.alipayKeys.keys.map { $0.acceptedUntil == nil }, [true, false])
+        XCTAssertEqual(store.weChatPay.platformKeys.keys.map { $0.acceptedUntil == nil }, [true, false])
+        XCTAssertEqual(store.unionPay.verificationKeys.keys.map { $0.acceptedUntil == nil }, [true, false])
+    }
+
+    func testNoTextualFormShowsKeyMaterial() throws {
+        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now())
+        let apiV3Key = String(decoding: try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/apiv3.key"))), as: UTF8.self)
+        for text in [store.description, "\(store)", String(reflecting: store), "\(store.weChatPay)", "\(store.alipay)"] {
+            XCTAssertFalse(text.contains(apiV3Key), text)
+            XCTAssertFalse(text.contains("PRIVATE KEY"), text)
+            XCTAssertFalse(text.contains("MII"), text)  // the start of every base64 DER key
+        }
+        XCTAssertTrue(store.description.contains("keys: <redacted>"))
+    }
+
+    func testPreviousKeyIsAcceptedDuringTheGraceOnly() throws {
+        let configuration = try configuration { $0.verificationKeyGraceSeconds = 600 }
+        let store = try ChannelKeyStore.load(configuration: configuration, now: .now())
+        let message = Array("timestamp\nnonce\nbody\n".utf8)
+        let cases: [(String, ChannelsConfiguration.VerificationKeyFile, VerificationKeySet, String?)] = [
+            ("alipay", configuration.alipay.verificationKeys[1], store.alipay.alipayKeys, nil),
+            ("wechatpay", configuration.wechatpay.verificationKeys[1], store.weChatPay.platformKeys,
+             try certificate("wechatpay/platform-previous.pem").serialNumberHex),
+            ("unionpay", configuration.unionpay.verificationKeys[1], store.unionPay.verificationKeys,
+             try certificate("unionpay/platform-previous.pem").serialNumberDecimal),
+        ]
+        for (channel, file, keys, keyId) in cases {
+            let retiredAt = try XCTUnwrap(file.retiredAtTimestamp, channel)
+            let lastAccepted = retiredAt.adding(seconds: 600)
+            let previous = try privateKey("\(channel)/platform-previous.key").signSHA256(message)
+            let current = try privateKey("\(channel)/platform.key").signSHA256(message)
+            let currentId = channel == "alipay" ? nil : keys.keys[0].id
+            XCTAssertTrue(keys.verify(signature: previous, message: message, keyId: keyId, now: retiredAt), channel)
+            XCTAssertTrue(keys.verify(signature: previous, message: message, keyId: keyId, now: lastAccepted), channel)
+            XCTAssertFalse(keys.verify(signature: previous, message: message, keyId: keyId, now: lastAccepted.adding(seconds: 1)), channel)
+            XCTAssertTrue(keys.verify(signature: current, message: message, keyId: currentId, now: lastAccepted.adding(seconds: 1)), channel)
+        }
+    }
+
+    func testZeroGraceEndsThePreviousKeyAtItsRetirement() throws {
+        let configuration = try configuration { $0.verificationKeyGraceSeconds = 0 }
+        let store = try ChannelKeyStore.load(configuration: configuration, now: .now())
+        let retiredAt = try XCTUnwrap(configuration.alipay.verificationKeys[1].retiredAtTimestamp)
+        XCTAssertEqual(store.alipay.alipayKeys.keys[1].acceptedUntil, retiredAt)
+    }
+
+    // MARK: refusals
+
+    func testRefusesPrivateKeysReadableByOthers() throws {
+        let open = try copy("unionpay/merchant.key", mode: 0o644)
+        let error = loadError(try configuration { $0.unionpay.privateKeyFile = open })
+        XCTAssertEqual(error?.code, .filePermissionsTooOpen)
+        XCTAssertTrue(error?.message.contains("0644") ?? false)
+        XCTAssertFalse(error?.message.contains("PRIVATE") ?? true)
+
+        let groupReadable = try copy("wechatpay/apiv3.key", mode: 0o640)
+        XCTAssertEqual(loadError(try configuration { $0.wechatpay.apiV3KeyFile = groupReadable })?.code, .filePermissionsTooOpen)
+        // Public halves may be world-readable.
+        let publicCopy = try copy("alipay/platform.pub", mode: 0o644)
+        XCTAssertNil(loadError(try configuration { $0.alipay.verificationKeys[0].file = publicCopy }))
+    }
+
+    func testRefusesBadFiles() throws {
+        let missing = try path("alipay/absent.key")
+        XCTAssertEqual(loadError(try configuration { $0.alipay.privateKeyFile = missing })?.code, .fileUnreadable)
+        let notAKey = try copy("wechatpay/merchant.pem", mode: 0o600)
+        XCTAssertEqual(loadError(try configuration { $0.wechatpay.privateKeyFile = notAKey })?.code, .keyUnreadable)
+        let notACertificate = try copy("unionpay/platform.key", mode: 0o600)
+        XCTAssertEqual(loadError(try configuration { $0.unionpay.verificationKeys[0].file = notACertificate })?.code, .certificateUnreadable)
+        let large = try copy("alipay/merchant.key", mode: 0o600, contents: [UInt8](repeating: 0x41, count: KeyFile.fileBytesMax + 1))
+        XCTAssertEqual(loadError(try configuration { $0.alipay.privateKeyFile = large })?.code, .fileTooLarge)
+        let short = try copy("wechatpay/apiv3.key", mode: 0o600, contents: Array("0123456789abcdef".utf8))
+        let error = loadError(try configuration { $0.wechatpay.apiV3KeyFile = short })
+        XCTAssertEqual(error?.code, .apiV3KeyInvalid)
+        XCTAssertFalse(error?.message.contains("0123456789abcdef") ?? true)
+        let withNewline = try copy("wechatpay/apiv3.key", mode: 0o600, contents: Array(String(repeating: "k", count: 32).utf8) + [0x0A])
+        XCTAssertNil(loadError(try configuration { $0.wechatpay.apiV3KeyFile = withNewline }))
+    }
+
+    func testRefusesAccountsThatDoNotHangTogether() throws {
+        let otherKey = try path("wechatpay/merchant.key")
+        XCTAssertEqual(loadError(try configuration { $0.unionpay.privateKeyFile = otherKey })?.code, .accountInvalid)
+        // The same certificate twice, under two file names.
+        let again = try copy("wechatpay/platform.pem", mode: 0o600)
+        let duplicate = try configuration {
+            $0.wechatpay.verificationKeys[1] = ChannelsConfiguration.VerificationKeyFile(file: again, retiredAt: "2026-01-01T00:00:00Z")
+        }
+        XCTAssertEqual(loadError(duplicate)?.code, .accountInvalid)
+        let twoCurrent = try configuration { $0.alipay.verificationKeys[1].retiredAt = nil }
+        XCTAssertEqual(loadError(twoCurrent)?.code, .accountInvalid)
+    }
+
+    func testRefusesCertificatesOutsideTheirValidity() throws {
+        let certificate = try certificate("unionpay/merchant.pem")
+        let after = Timestamp(secondsSinceEpoch: certificate.notAfterUnixSeconds + 1)
+        XCTAssertEqual(loadError(try configuration(), now: after)?.code, .certificateNotValidNow)
+        let before = Timestamp(secondsSinceEpoch: certificate.notBeforeUnixSeconds - 86_400)
+        XCTAssertEqual(loadError(try configuration(), now: before)?.code, .certificateNotValidNow)
+    }
+}
+
+/// The optional `channels` section of the whole configuration file (PaygateCore).
+final class ChannelsConfigurationTests: XCTestCase {
+    private func configurationJSON(channels: String?) -> String {
+        """
+        {"master_key_file": "/srv/paygate/secrets/master.key",
+         "pool": {"socket_path": "/srv/paygate/run/paygate.sock"},
+         "database": {"servers": [{"name": "s0", "socket": "/srv/s0.sock", "user": "root"}],
+                      "directory": {"server": "s0", "database": "paygate_directory"},
+                      "shards": [{"name": "shard0", "server": "s0", "database": "paygate_shard_0"}],
+                      "slot_map": [{"first": 0, "last": 1023, "shard": "shard0"}]}\(channels.map { ", \"channels\": \($0)" } ?? "")}
+        """
+    }
+
+    private func decode(_ text: String) throws -> Configuration {
+        try JSONDecoder().decode(Configuration.self, from: Data(text.utf8))
+    }
+
+    private func section(_ edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try KeyStoreTests.stack.get().sectionJSON.utf8)) as? [String: Any])
+        edit(&object)
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    func testAbsentSectionIsNil() throws {
+        let configuration = try decode(configurationJSON(channels: nil))
+        XCTAssertNil(configuration.channels)
+        XCTAssertNoThrow(try configuration.validate())
+    }
+
+    func testPresentSectionDecodesEveryField() throws {
+        let root = try KeyStoreTests.stack.get().root
+        let configuration = try decode(configurationJSON(channels: try section()))
+        XCTAssertNoThrow(try configuration.validate())
+        let channels = try XCTUnwrap(configuration.channels)
+        XCTAssertEqual(channels.caFile, root + "/tls/ca.pem")
+        XCTAssertEqual(channels.callbackBaseURL, "https://127.0.0.1:18443/callbacks")
+        XCTAssertEqual(channels.connectTimeoutMilliseconds, 1000)
+        XCTAssertEqual(channels.totalTimeoutMilliseconds, 5000)
+        XCTAssertEqual(channels.verificationKeyGraceSeconds, 86_400)
+        XCTAssertEqual(channels.alipay.privateKeyFile, root + "/channels/alipay/merchant.key")
+        XCTAssertEqual(channels.alipay.verificationKeys.map(\.file),
+                       [root + "/channels/alipay/platform.pub", root + "/channels/alipay/platform-previous.pub"])
+        XCTAssertNil(channels.alipay.verificationKeys[0].retiredAt)
+        XCTAssertNotNil(channels.alipay.verificationKeys[1].retiredAtTimestamp)
+        XCTAssertEqual(channels.wechatpay.merchantId, "1900000001")
+        XCTAssertEqual(channels.wechatpay.certificateFile, root + "/channels/wechatpay/merchant.pem")
+        XCTAssertEqual(channels.wechatpay.apiV3KeyFile, root + "/channels/wechatpay/apiv3.key")
+        XCTAssertEqual(channels.unionpay.merchantId, "777290058110048")
+        XCTAssertEqual(channels.unionpay.verificationKeys.count, 2)
+    }
+
+    func testDocumentedDefaults() throws {
+        let text = try section {
+            for key in ["connect_timeout_milliseconds", "total_timeout_milliseconds", "verification_key_grace_seconds"] {
+                $0.removeValue(forKey: key)
+            }
+        }
+        let channels = try XCTUnwrap(try decode(configurationJSON(channels: text)).channels)
+        XCTAssertEqual(channels.connectTimeoutMilliseconds, 1000)
+        XCTAssertEqual(channels.totalTimeoutMilliseconds, 5000)
+        XCTAssertEqual(channels.verificationKeyGraceSeconds, 86_400)
+    }
+
+    func testValidationRefusesWhatCannotWork() throws {
+        let broken: [(String, (inout [String: Any]) -> Void)] = [
+            ("connect_timeout", { $0["connect_timeout_milliseconds"] = 0 }),
+            ("connect_timeout", { $0["connect_timeout_milliseconds"] = 5000 }),
+            ("grace", { $0["verification_key_grace_seconds"] = -1 }),
+            ("ca_file", { $0["ca_file"] = "tls/ca.pem" }),
+            ("callback_base_url", { $0["callback_base_url"] = "http://127.0.0.1/callbacks" }),
+            ("app_id", { Self.edit(&$0, "alipay") { $0["app_id"] = "" } }),
+            ("private_key_file", { Self.edit(&$0, "unionpay") { $0["private_key_file"] = "" } }),
+            ("exactly one current", { Self.edit(&$0, "wechatpay") { $0["verification_keys"] = [["file": "/a"], ["file": "/b"]] } }),
+            ("retired_at", { Self.edit(&$0, "wechatpay") { $0["verification_keys"] = [["file": "/a"], ["file": "/b", "retired_at": "yesterday"]] } }),
+            ("1 to 8 keys", { Self.edit(&$0, "alipay") { $0["verification_keys"] = [[String: String]]() } }),
+        ]
+        for (expected, edit) in broken {
+            let configuration = try decode(configurationJSON(channels: try section(edit)))
+            XCTAssertThrowsError(try configuration.validate(), expected) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(error) should mention \(expected)")
+            }
+        }
+    }
+
+    private static func edit(_ object: inout [String: Any], _ channel: String, _ change: (inout [String: Any]) -> Void) {
+        var account = object[channel] as? [String: Any] ?? [:]
+        change(&account)
+        object[channel] = account
+    }
+}
