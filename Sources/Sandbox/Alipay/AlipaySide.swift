@@ -1,0 +1,180 @@
+import PaygateCore
+import PaygateCrypto
+
+/// Alipay's open-platform gateway, from Alipay's side: one form-encoded POST endpoint for every
+/// method, RSA2 request signatures checked with the merchant's public key, and JSON answers
+/// whose `<method>_response` text is signed with Alipay's key exactly as sent.
+struct AlipaySide: Sendable {
+    static let gatewayPath = "/alipay/gateway.do"
+    static let billPathPrefix = "/alipay/bill/"
+    /// Answer fields: Alipay answers hold only strings, in this order.
+    typealias Fields = [(String, String)]
+
+    let context: SandboxContext
+    var keys: SandboxChannelKeys { context.configuration.alipay }
+    var state: SandboxState { context.state }
+
+    func handleGateway(_ request: HTTPRequest, now: Timestamp) -> HTTPResponse {
+        guard request.method == "POST", let form = WireForm.decoding(urlEncoded: request.body),
+              let method = form["method"], !method.isEmpty, method.utf8.allSatisfy({ $0 == 0x2E || ($0 >= 0x61 && $0 <= 0x7A) }) else {
+            return errorResponse()
+        }
+        guard form["app_id"] == keys.merchantAccountId else {
+            return answer(method, Self.failure("40002", "isv.invalid-app-id"))
+        }
+        guard form["sign_type"] == "RSA2", let signature = form["sign"].flatMap(Base64.decode),
+              keys.merchantSigned(signature, Array(form.signingText(excluding: ["sign"]).utf8), keyId: nil) else {
+            return answer(method, Self.failure("40002", "isv.invalid-signature"))
+        }
+        guard let content = form["biz_content"].flatMap({ JSONValue.object(Array($0.utf8)) }) else {
+            return answer(method, Self.failure("40002", "isv.invalid-biz-content"))
+        }
+        let fields: Fields
+        switch method {
+        case "alipay.trade.precreate": fields = precreate(content, notifyURL: form["notify_url"] ?? "", now: now)
+        case "alipay.trade.query": fields = query(content, now: now)
+        case "alipay.trade.close": fields = close(content, now: now)
+        case "alipay.trade.refund": fields = refund(content, now: now)
+        case "alipay.trade.fastpay.refund.query": fields = refundQuery(content, now: now)
+        case "alipay.data.dataservice.bill.downloadurl.query": fields = statement(content)
+        default: fields = Self.failure("40002", "isv.invalid-method")
+        }
+        return answer(method, fields)
+    }
+
+    // MARK: methods
+
+    private func precreate(_ content: JSONValue, notifyURL: String, now: Timestamp) -> Fields {
+        guard let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty,
+              let amount = content.text("total_amount").flatMap(WireAmount.parseYuan), let subject = content.text("subject") else {
+            return Self.failure("40002", "isv.invalid-parameter")
+        }
+        let expiresAt = content.text("time_expire").flatMap(ChannelTime.parseDateTime)
+        let order = SandboxOrder(
+            channel: .alipay, outTradeNo: outTradeNo, amount: amount, subject: subject, expiresAt: expiresAt, notifyURL: notifyURL,
+            token: SandboxState.randomToken(), createdAt: now, orderTime: "", appId: "",
+            channelTransactionId: String(ChannelTime.compact(now).prefix(8)) + "2200" + String(1_000_000_000 + state.nextSerial()))
+        switch state.create(order) {
+        case .created(let created), .repeated(let created):
+            return Self.success + [("out_trade_no", outTradeNo), ("qr_code", context.payURL(.alipay, token: created.token))]
+        case .conflict: return Self.failure("40004", "ACQ.CONTEXT_INCONSISTENT")
+        case .full: return Self.failure("20000", "ACQ.SYSTEM_ERROR")
+        }
+    }
+
+    private func query(_ content: JSONValue, now: Timestamp) -> Fields {
+        guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
+            return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
+        }
+        var fields = Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
+                                     ("buyer_logon_id", "sandbox***@example.com"), ("trade_status", Self.tradeStatus(order)),
+                                     ("total_amount", (order.paidAmount ?? order.amount).text)]
+        if let paidAt = order.paidAt { fields.append(("send_pay_date", ChannelTime.dateTime(paidAt))) }
+        return fields
+    }
+
+    private func close(_ content: JSONValue, now: Timestamp) -> Fields {
+        switch state.close(channel: .alipay, outTradeNo: content.text("out_trade_no") ?? "", now: now) {
+        case .closed(let order): return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo)]
+        case .alreadyPaid: return Self.failure("40004", "ACQ.TRADE_STATUS_ERROR")
+        case .notFound: return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
+        }
+    }
+
+    /// Alipay refunds synchronously: `fund_change` Y when this call moved money, N when it is a
+    /// repeat of a refund already made. Alipay then also posts a refund notice.
+    private func refund(_ content: JSONValue, now: Timestamp) -> Fields {
+        guard let outTradeNo = content.text("out_trade_no"), let amount = content.text("refund_amount").flatMap(WireAmount.parseYuan) else {
+            return Self.failure("40002", "isv.invalid-parameter")
+        }
+        let refundId = content.text("out_request_no") ?? outTradeNo
+        let outcome = state.refund(
+            channel: .alipay, order: RecordKey(channel: .alipay, number: outTradeNo), refundId: refundId, amount: amount, notifyURL: "",
+            orderTime: "", channelRefundId: "", now: now, callback: { refund, order in AlipayCallbacks.refundNotice(refund, order, keys: keys) })
+        switch outcome {
+        case .created(let refund, let order), .repeated(let refund, let order):
+            let moved = if case .created = outcome { "Y" } else { "N" }
+            return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
+                                   ("buyer_logon_id", "sandbox***@example.com"), ("fund_change", moved),
+                                   ("refund_fee", order.refundedAmount.text), ("gmt_refund_pay", ChannelTime.dateTime(refund.createdAt))]
+        case .orderNotFound: return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
+        case .orderNotPaid: return Self.failure("40004", "ACQ.TRADE_STATUS_ERROR")
+        case .exceedsPaidAmount: return Self.failure("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL")
+        case .conflict: return Self.failure("40004", "ACQ.REFUND_FEE_ERROR")
+        case .full: return Self.failure("20000", "ACQ.SYSTEM_ERROR")
+        }
+    }
+
+    /// A refund Alipay does not know is answered with success and no refund_status, as Alipay does.
+    private func refundQuery(_ content: JSONValue, now: Timestamp) -> Fields {
+        guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
+            return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
+        }
+        let refundId = content.text("out_request_no") ?? order.outTradeNo
+        guard let refund = state.refund(channel: .alipay, refundId: refundId), refund.outTradeNo == order.outTradeNo else { return Self.success }
+        return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo), ("out_request_no", refundId),
+                               ("total_amount", order.amount.text), ("refund_amount", refund.amount.text), ("refund_status", "REFUND_SUCCESS")]
+    }
+
+    private func statement(_ content: JSONValue) -> Fields {
+        guard content.text("bill_type") == "trade", let day = content.text("bill_date"), day.utf8.count == 10,
+              ChannelTime.parseDateTime(day + " 00:00:00") != nil else { return Self.failure("40004", "isv.invalid-bill-date") }
+        guard let token = state.registerDownload(channel: .alipay, content: billFile(day: day)) else { return Self.failure("20000", "ACQ.SYSTEM_ERROR") }
+        return Self.success + [("bill_download_url", context.configuration.publicBaseURL + Self.billPathPrefix + token)]
+    }
+
+    /// `GET /alipay/bill/<token>`: the trade bill file (the URL's token is its only credential).
+    func handleBillDownload(token: Substring) -> HTTPResponse {
+        guard let content = state.download(channel: .alipay, token: String(token)) else { return SandboxContext.plain(404, "no such bill") }
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/csv; charset=utf-8")], body: content)
+    }
+
+    /// Modelled on Alipay's trade bill: `#` comment lines, a header, one line per trade or refund.
+    private func billFile(day: String) -> [UInt8] {
+        let statement = state.statement(channel: .alipay, day: day)
+        var lines = ["# alipay sandbox trade bill " + day, "trade_no,out_trade_no,biz_type,out_request_no,amount,fee,finished_at"]
+        for order in statement.payments {
+            guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
+            lines.append([order.channelTransactionId, order.outTradeNo, "trade", "", paid.text, WireAmount.fee(paid).text, ChannelTime.dateTime(paidAt)].joined(separator: ","))
+        }
+        for refund in statement.refunds {
+            let tradeNo = state.order(channel: .alipay, outTradeNo: refund.outTradeNo, now: refund.createdAt)?.channelTransactionId ?? ""
+            lines.append([tradeNo, refund.outTradeNo, "refund", refund.refundId, refund.amount.text, "0.00", ChannelTime.dateTime(refund.createdAt)].joined(separator: ","))
+        }
+        lines.append("# end of bill")
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    // MARK: answers
+
+    static let success: Fields = [("code", "10000"), ("msg", "Success")]
+
+    static func failure(_ code: String, _ subCode: String) -> Fields {
+        let message = ["40002": "Invalid Arguments", "40004": "Business Failed", "20000": "Service Currently Unavailable"][code] ?? "Failed"
+        return [("code", code), ("msg", message), ("sub_code", subCode), ("sub_msg", subCode)]
+    }
+
+    static func tradeStatus(_ order: SandboxOrder) -> String {
+        switch order.status {
+        case .awaitingPayment: "WAIT_BUYER_PAY"
+        case .paid: "TRADE_SUCCESS"
+        case .failed, .closed: "TRADE_CLOSED"
+        }
+    }
+
+    /// `{"<method>_response":{...},"sign":"..."}` with the signature over the member's exact text.
+    func answer(_ method: String, _ fields: Fields) -> HTTPResponse {
+        var writer = JSONWriter(reservingCapacity: 512)
+        writer.objectOpen()
+        for (name, value) in fields { writer.member(name, value) }
+        writer.objectClose()
+        let member = method.split(separator: ".").joined(separator: "_") + "_response"
+        let body = Array("{\"\(member)\":".utf8) + writer.bytes + Array(",\"sign\":\"\(keys.sign(writer.bytes))\"}".utf8)
+        return HTTPResponse.json(status: 200, body: body)
+    }
+
+    /// A request Alipay cannot even attribute to a method: the unsigned `error_response`.
+    func errorResponse() -> HTTPResponse {
+        HTTPResponse.json(status: 200, body: Array(#"{"error_response":{"code":"40001","msg":"Missing Required Arguments","sub_code":"isv.missing-method","sub_msg":"isv.missing-method"}}"#.utf8))
+    }
+}

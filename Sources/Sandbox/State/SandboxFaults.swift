@@ -1,0 +1,94 @@
+import PaygateCore
+
+/// The misbehaviour knobs a test switches on (`POST /sandbox/faults`), so the gateway can be
+/// shown to survive what real channels do. All off by default. A POST replaces the whole set:
+/// a knob left out is off, so a test never inherits a fault from an earlier one.
+///
+/// JSON (every member optional):
+/// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
+///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false}`
+public struct SandboxFaults: Sendable, Equatable {
+    public static let delayMillisecondsMax = 120_000
+    public static let duplicateCallbacksMax = 10
+    /// How long an out-of-order callback waits for a later one to overtake it.
+    public static let outOfOrderHoldMilliseconds: Int64 = 2_000
+
+    /// Only this channel misbehaves; nil means all three.
+    public var channel: Channel?
+    /// Every channel API answer is delayed this long.
+    public var latencyMilliseconds = 0
+    /// The request is carried out, then its answer is held this long: set it above the
+    /// gateway's client timeout to play "the channel did it, but we never heard".
+    public var timeoutMilliseconds = 0
+    /// 0, or a 5xx status answered instead of carrying the request out.
+    public var status5xx = 0
+    /// Extra copies of every callback.
+    public var duplicateCallbacks = 0
+    /// Each callback is held until a later one overtakes it (or `outOfOrderHoldMilliseconds`).
+    public var outOfOrderCallbacks = false
+    /// Minor units added to the amount the payer pays: the callback (and query, statement)
+    /// then report an amount that differs from the order.
+    public var callbackAmountDelta: Int64 = 0
+    /// The channel sends no callback at all: the gateway must find out by query.
+    public var dropCallbacks = false
+
+    public init() {}
+
+    public func applies(to channel: Channel) -> Bool {
+        self.channel == nil || self.channel == channel
+    }
+
+    public enum ParseError: Error, Sendable, Equatable {
+        case notAnObject
+        case badMember(String)
+    }
+
+    /// Reads the JSON above; an unknown member or a value out of range is refused, never ignored.
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> SandboxFaults {
+        guard let document = try? JSONParser.parse(bytes), case .object(let members) = document else { throw .notAnObject }
+        var faults = SandboxFaults()
+        for (key, value) in members {
+            switch (key, value) {
+            case ("channel", .null): faults.channel = nil
+            case ("channel", .string(let name)):
+                guard let channel = Channel(rawValue: name) else { throw .badMember(key) }
+                faults.channel = channel
+            case ("latency_ms", _): faults.latencyMilliseconds = try integer(value, key, 0...Int64(delayMillisecondsMax)).asInt
+            case ("timeout_ms", _): faults.timeoutMilliseconds = try integer(value, key, 0...Int64(delayMillisecondsMax)).asInt
+            case ("status_5xx", _):
+                faults.status5xx = try integer(value, key, 0...599).asInt
+                guard faults.status5xx == 0 || faults.status5xx >= 500 else { throw .badMember(key) }
+            case ("duplicate_callbacks", _): faults.duplicateCallbacks = try integer(value, key, 0...Int64(duplicateCallbacksMax)).asInt
+            case ("out_of_order_callbacks", .bool(let flag)): faults.outOfOrderCallbacks = flag
+            case ("callback_amount_delta", _): faults.callbackAmountDelta = try integer(value, key, -1_000_000...1_000_000)
+            case ("drop_callbacks", .bool(let flag)): faults.dropCallbacks = flag
+            default: throw .badMember(key)
+            }
+        }
+        return faults
+    }
+
+    public var json: [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.objectOpen()
+        writer.member("channel", channel?.rawValue)
+        writer.member("latency_ms", latencyMilliseconds)
+        writer.member("timeout_ms", timeoutMilliseconds)
+        writer.member("status_5xx", status5xx)
+        writer.member("duplicate_callbacks", duplicateCallbacks)
+        writer.member("out_of_order_callbacks", outOfOrderCallbacks)
+        writer.member("callback_amount_delta", Int(callbackAmountDelta))
+        writer.member("drop_callbacks", dropCallbacks)
+        writer.objectClose()
+        return writer.bytes
+    }
+
+    private static func integer(_ value: JSONValue, _ key: String, _ range: ClosedRange<Int64>) throws(ParseError) -> Int64 {
+        guard case .number(let text) = value, let number = Int64(text), range.contains(number) else { throw .badMember(key) }
+        return number
+    }
+}
+
+extension Int64 {
+    fileprivate var asInt: Int { Int(self) }
+}

@@ -1,0 +1,138 @@
+import PaygateCore
+import PaygateCrypto
+
+/// WeChat Pay v3 callbacks: a JSON envelope whose `resource` is the transaction (or refund)
+/// sealed with AEAD_AES_256_GCM under the APIv3 key, signed with the platform key in the
+/// `Wechatpay-*` headers. WeChat Pay sends no callback for a failed payment: the merchant
+/// learns it by query.
+enum WeChatPayCallbacks {
+    static let resourceNonceCharacterCount = 12
+    static let headerNonceCharacterCount = 32
+
+    static func paymentNotice(_ order: SandboxOrder, keys: SandboxChannelKeys) -> CallbackMessage? {
+        guard order.status == .paid, let paid = order.paidAmount, let paidAt = order.paidAt else { return nil }
+        var writer = JSONWriter(reservingCapacity: 512)
+        writer.objectOpen()
+        writer.member("mchid", keys.merchantAccountId)
+        writer.member("appid", order.appId)
+        writer.member("out_trade_no", order.outTradeNo)
+        writer.member("transaction_id", order.channelTransactionId)
+        writer.member("trade_type", "NATIVE")
+        writer.member("trade_state", "SUCCESS")
+        writer.member("trade_state_desc", "success")
+        writer.member("bank_type", "OTHERS")
+        writer.member("attach", "")
+        writer.member("success_time", ChannelTime.rfc3339(paidAt))
+        writer.key("payer")
+        writer.objectOpen()
+        writer.member("openid", "o-sandbox-payer")
+        writer.objectClose()
+        WeChatPaySide.writeAmount(&writer, total: paid, payer: paid)
+        writer.objectClose()
+        return CallbackMessage(channel: .wechatpay, url: order.notifyURL, kind: .payment, subject: order.outTradeNo,
+                               content: .weChatPay(notificationId: "EV-" + SandboxState.randomToken(), eventType: "TRANSACTION.SUCCESS",
+                                                   summary: "payment succeeded", originalType: "transaction", plaintext: writer.bytes))
+    }
+
+    static func refundNotice(_ refund: SandboxRefund, _ order: SandboxOrder, keys: SandboxChannelKeys) -> CallbackMessage? {
+        guard !refund.notifyURL.isEmpty else { return nil }
+        var writer = JSONWriter(reservingCapacity: 512)
+        writer.objectOpen()
+        writer.member("mchid", keys.merchantAccountId)
+        writer.member("out_trade_no", order.outTradeNo)
+        writer.member("transaction_id", order.channelTransactionId)
+        writer.member("out_refund_no", refund.refundId)
+        writer.member("refund_id", refund.channelRefundId)
+        writer.member("refund_status", "SUCCESS")
+        writer.member("success_time", ChannelTime.rfc3339(refund.createdAt))
+        writer.member("user_received_account", "sandbox balance")
+        writer.key("amount")
+        writer.objectOpen()
+        writer.member("total", Int(order.amount.minorUnits))
+        writer.member("refund", Int(refund.amount.minorUnits))
+        writer.member("payer_total", Int((order.paidAmount ?? order.amount).minorUnits))
+        writer.member("payer_refund", Int(refund.amount.minorUnits))
+        writer.objectClose()
+        writer.objectClose()
+        return CallbackMessage(channel: .wechatpay, url: refund.notifyURL, kind: .refund, subject: refund.refundId,
+                               content: .weChatPay(notificationId: "EV-" + SandboxState.randomToken(), eventType: "REFUND.SUCCESS",
+                                                   summary: "refund succeeded", originalType: "refund", plaintext: writer.bytes))
+    }
+
+    /// One attempt: a fresh GCM nonce, a fresh signature timestamp and nonce.
+    static func render(
+        notificationId: String, eventType: String, summary: String, originalType: String, plaintext: [UInt8],
+        url: String, keys: SandboxChannelKeys, apiV3Key: Secret, now: Timestamp
+    ) -> RenderedCallback {
+        let resourceNonce = random(resourceNonceCharacterCount)
+        let sealed: [UInt8]
+        do {
+            sealed = try AESGCM.seal(key: apiV3Key, nonce: Array(resourceNonce.utf8), plaintext: plaintext, associatedData: Array(originalType.utf8))
+        } catch {
+            preconditionFailure("sealing a callback resource failed: \(error.code)")
+        }
+        var writer = JSONWriter(reservingCapacity: 1024)
+        writer.objectOpen()
+        writer.member("id", notificationId)
+        writer.member("create_time", ChannelTime.rfc3339(now))
+        writer.member("resource_type", "encrypt-resource")
+        writer.member("event_type", eventType)
+        writer.member("summary", summary)
+        writer.key("resource")
+        writer.objectOpen()
+        writer.member("original_type", originalType)
+        writer.member("algorithm", "AEAD_AES_256_GCM")
+        writer.member("ciphertext", Base64.encode(sealed))
+        writer.member("associated_data", originalType)
+        writer.member("nonce", resourceNonce)
+        writer.objectClose()
+        writer.objectClose()
+        let body = writer.bytes
+        let timestamp = String(now.secondsSinceEpoch)
+        let nonce = random(headerNonceCharacterCount)
+        let signature = keys.sign(Array((timestamp + "\n" + nonce + "\n").utf8) + body + [0x0A])
+        return RenderedCallback(url: url, headers: [
+            ("Content-Type", "application/json"), ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce),
+            ("Wechatpay-Signature", signature), ("Wechatpay-Serial", keys.channelKeyId),
+        ], body: body)
+    }
+
+    private static func random(_ count: Int) -> String {
+        do {
+            return try SecureRandom.alphanumeric(count)
+        } catch {
+            preconditionFailure("the system random source failed: \(error.code)")
+        }
+    }
+}
+
+/// Modelled on WeChat Pay's trade bill: a header, one backtick-prefixed line per trade or
+/// refund, then a summary block that starts with `total_count,`. Amounts in yuan.
+enum WeChatPayBill {
+    static func file(_ statement: (payments: [SandboxOrder], refunds: [SandboxRefund]), state: SandboxState, keys: SandboxChannelKeys, now: Timestamp) -> [UInt8] {
+        var lines = ["trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"]
+        var paidTotal: Int64 = 0, refundTotal: Int64 = 0, feeTotal: Int64 = 0
+        for order in statement.payments {
+            guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
+            let fee = WireAmount.fee(paid)
+            paidTotal += paid.minorUnits
+            feeTotal += fee.minorUnits
+            lines.append(row([ChannelTime.dateTime(paidAt), order.appId, keys.merchantAccountId, order.channelTransactionId, order.outTradeNo,
+                              "SUCCESS", paid.text, "", "", "0.00", "", fee.text]))
+        }
+        for refund in statement.refunds {
+            let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now)
+            refundTotal += refund.amount.minorUnits
+            lines.append(row([ChannelTime.dateTime(refund.createdAt), order?.appId ?? "", keys.merchantAccountId, order?.channelTransactionId ?? "",
+                              refund.outTradeNo, "REFUND", "0.00", refund.channelRefundId, refund.refundId, refund.amount.text, "SUCCESS", "0.00"]))
+        }
+        let yuan = { (fen: Int64) in Money(minorUnits: fen, currency: .cny).text }
+        lines.append("total_count,total_amount,total_refund,total_fee")
+        lines.append(row([String(statement.payments.count + statement.refunds.count), yuan(paidTotal), yuan(refundTotal), yuan(feeTotal)]))
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        cells.map { "`" + $0 }.joined(separator: ",")
+    }
+}

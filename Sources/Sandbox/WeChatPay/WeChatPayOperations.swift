@@ -1,0 +1,157 @@
+import PaygateCore
+import PaygateCrypto
+
+/// The WeChat Pay v3 APIs the connector calls: Native prepay, query, close, refund, refund
+/// query and the trade bill. Amounts are integer fen.
+extension WeChatPaySide {
+    func native(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
+        guard let content = JSONValue.object(body), let appId = content.text("appid"), let merchantId = content.text("mchid"),
+              let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty, let subject = content.text("description"),
+              let notifyURL = content.text("notify_url"), !notifyURL.isEmpty, let amount = content["amount"],
+              let total = amount.integer("total"), total > 0, (amount.text("currency") ?? "CNY") == "CNY" else {
+            return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
+        }
+        guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "MCH_NOT_EXISTS", "mchid does not match", now: now) }
+        let expiresAt = content.text("time_expire").flatMap(ChannelTime.parseRFC3339)
+        let order = SandboxOrder(
+            channel: .wechatpay, outTradeNo: outTradeNo, amount: Money(minorUnits: total, currency: .cny), subject: subject,
+            expiresAt: expiresAt, notifyURL: notifyURL, token: SandboxState.randomToken(), createdAt: now, orderTime: "", appId: appId,
+            channelTransactionId: "42000" + String(ChannelTime.compact(now).prefix(8)) + String(100_000_000_000_000 + state.nextSerial()))
+        switch state.create(order) {
+        case .created(let created), .repeated(let created):
+            return answer(200, now: now) { $0.member("code_url", context.payURL(.wechatpay, token: created.token)) }
+        case .conflict: return Self.error(self, 403, "OUT_TRADE_NO_USED", "out_trade_no is taken by another order", now: now)
+        case .full: return Self.error(self, 500, "SYSTEM_ERROR", "the sandbox holds too many orders", now: now)
+        }
+    }
+
+    func queryOrder(_ outTradeNo: String, merchantId: String?, now: Timestamp) -> HTTPResponse {
+        guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "PARAM_ERROR", "mchid does not match", now: now) }
+        guard let order = state.order(channel: .wechatpay, outTradeNo: outTradeNo, now: now) else {
+            return Self.error(self, 404, "ORDER_NOT_EXIST", "no such order", now: now)
+        }
+        return answer(200, now: now) { writer in
+            writer.member("appid", order.appId)
+            writer.member("mchid", keys.merchantAccountId)
+            writer.member("out_trade_no", order.outTradeNo)
+            if order.status == .paid { writer.member("transaction_id", order.channelTransactionId) }
+            writer.member("trade_type", "NATIVE")
+            writer.member("trade_state", Self.tradeState(order))
+            writer.member("trade_state_desc", Self.tradeState(order).lowercased())
+            if let paidAt = order.paidAt {
+                writer.member("bank_type", "OTHERS")
+                writer.member("success_time", ChannelTime.rfc3339(paidAt))
+                writer.key("payer")
+                writer.objectOpen()
+                writer.member("openid", "o-sandbox-payer")
+                writer.objectClose()
+            }
+            Self.writeAmount(&writer, total: order.paidAmount ?? order.amount, payer: order.paidAmount)
+        }
+    }
+
+    func close(_ outTradeNo: String, body: [UInt8], now: Timestamp) -> HTTPResponse {
+        guard JSONValue.object(body)?.text("mchid") == keys.merchantAccountId else {
+            return Self.error(self, 400, "PARAM_ERROR", "mchid does not match", now: now)
+        }
+        switch state.close(channel: .wechatpay, outTradeNo: outTradeNo, now: now) {
+        case .closed: return answer(204, [], now: now)
+        case .alreadyPaid: return Self.error(self, 400, "ORDERPAID", "the order is paid", now: now)
+        case .notFound: return Self.error(self, 404, "ORDER_NOT_EXIST", "no such order", now: now)
+        }
+    }
+
+    /// The refund is accepted as PROCESSING; the REFUND.SUCCESS callback and the refund query
+    /// then say it succeeded (the sandbox settles at once).
+    func refund(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
+        guard let content = JSONValue.object(body), let outTradeNo = content.text("out_trade_no"), let refundId = content.text("out_refund_no"),
+              !refundId.isEmpty, let amount = content["amount"], let refundFen = amount.integer("refund"), refundFen > 0,
+              let totalFen = amount.integer("total"), (amount.text("currency") ?? "CNY") == "CNY" else {
+            return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
+        }
+        let key = RecordKey(channel: .wechatpay, number: outTradeNo)
+        if let order = state.order(channel: .wechatpay, outTradeNo: outTradeNo, now: now), order.amount.minorUnits != totalFen {
+            return Self.error(self, 400, "PARAM_ERROR", "amount.total is not the order's total", now: now)
+        }
+        let outcome = state.refund(
+            channel: .wechatpay, order: key, refundId: refundId, amount: Money(minorUnits: refundFen, currency: .cny),
+            notifyURL: content.text("notify_url") ?? "", orderTime: "",
+            channelRefundId: "50" + String(ChannelTime.compact(now).prefix(8)) + String(1_000_000_000_000_000_000 + state.nextSerial()),
+            now: now, callback: { refund, order in WeChatPayCallbacks.refundNotice(refund, order, keys: keys) })
+        switch outcome {
+        case .created(let refund, let order): return refundAnswer(refund, order, status: "PROCESSING", now: now)
+        case .repeated(let refund, let order): return refundAnswer(refund, order, status: "SUCCESS", now: now)
+        case .orderNotFound: return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such order", now: now)
+        case .orderNotPaid: return Self.error(self, 400, "INVALID_REQUEST", "the order is not paid", now: now)
+        case .exceedsPaidAmount: return Self.error(self, 400, "INVALID_REQUEST", "refunds would exceed the paid amount", now: now)
+        case .conflict: return Self.error(self, 400, "INVALID_REQUEST", "out_refund_no is taken by another refund", now: now)
+        case .full: return Self.error(self, 500, "SYSTEM_ERROR", "the sandbox holds too many refunds", now: now)
+        }
+    }
+
+    func queryRefund(_ refundId: String, now: Timestamp) -> HTTPResponse {
+        guard let refund = state.refund(channel: .wechatpay, refundId: refundId),
+              let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now) else {
+            return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such refund", now: now)
+        }
+        return refundAnswer(refund, order, status: "SUCCESS", now: now)
+    }
+
+    private func refundAnswer(_ refund: SandboxRefund, _ order: SandboxOrder, status: String, now: Timestamp) -> HTTPResponse {
+        answer(200, now: now) { writer in
+            writer.member("refund_id", refund.channelRefundId)
+            writer.member("out_refund_no", refund.refundId)
+            writer.member("transaction_id", order.channelTransactionId)
+            writer.member("out_trade_no", order.outTradeNo)
+            writer.member("channel", "ORIGINAL")
+            writer.member("user_received_account", "sandbox balance")
+            writer.member("create_time", ChannelTime.rfc3339(refund.createdAt))
+            if status == "SUCCESS" { writer.member("success_time", ChannelTime.rfc3339(refund.createdAt)) }
+            writer.member("status", status)
+            writer.key("amount")
+            writer.objectOpen()
+            writer.member("refund", Int(refund.amount.minorUnits))
+            writer.member("total", Int(order.amount.minorUnits))
+            writer.member("payer_refund", Int(refund.amount.minorUnits))
+            writer.member("payer_total", Int((order.paidAmount ?? order.amount).minorUnits))
+            writer.member("currency", "CNY")
+            writer.objectClose()
+        }
+    }
+
+    /// The bill is made now and fetched from `download_url` (on the API host, signed request).
+    func tradeBill(day: String, type: String, now: Timestamp) -> HTTPResponse {
+        guard day.utf8.count == 10, ChannelTime.parseDateTime(day + " 00:00:00") != nil, type == "ALL" else {
+            return Self.error(self, 400, "PARAM_ERROR", "bill_date must be yyyy-MM-dd and bill_type ALL", now: now)
+        }
+        let content = WeChatPayBill.file(state.statement(channel: .wechatpay, day: day), state: state, keys: keys, now: now)
+        guard let token = state.registerDownload(channel: .wechatpay, content: content) else {
+            return Self.error(self, 500, "SYSTEM_ERROR", "too many bills outstanding", now: now)
+        }
+        return answer(200, now: now) { writer in
+            writer.member("hash_type", "SHA256")
+            writer.member("hash_value", SHA256Digest.hexHash(content))
+            writer.member("download_url", context.configuration.publicBaseURL + Self.pathPrefix + "/v3/billdownload/file?token=" + token)
+        }
+    }
+
+    static func tradeState(_ order: SandboxOrder) -> String {
+        switch order.status {
+        case .awaitingPayment: "NOTPAY"
+        case .paid: order.refundedAmount.minorUnits > 0 ? "REFUND" : "SUCCESS"
+        case .failed: "PAYERROR"
+        case .closed: "CLOSED"
+        }
+    }
+
+    /// `total` is what the channel says it took (the paid amount once paid).
+    static func writeAmount(_ writer: inout JSONWriter, total: Money, payer: Money?) {
+        writer.key("amount")
+        writer.objectOpen()
+        writer.member("total", Int(total.minorUnits))
+        if let payer { writer.member("payer_total", Int(payer.minorUnits)) }
+        writer.member("currency", "CNY")
+        writer.member("payer_currency", "CNY")
+        writer.objectClose()
+    }
+}

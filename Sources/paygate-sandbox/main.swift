@@ -1,0 +1,1 @@
+print("paygate-sandbox: stage 3")

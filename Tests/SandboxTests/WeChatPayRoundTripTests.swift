@@ -1,0 +1,62 @@
+import Channels
+import PaygateCore
+import Sandbox
+import XCTest
+
+/// The real WeChat Pay v3 connector against the sandbox, in process.
+final class WeChatPayRoundTripTests: XCTestCase {
+    let sandbox = SandboxFixture()
+    let connector = SandboxFixture.weChatPay()
+
+    func testPayQueryRefundAndStatement() throws {
+        let order = SandboxFixture.order(.wechatpay)
+        let payURL = try sandbox.prepay(connector, order)
+        let reference = SandboxFixture.reference(order)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .notPaid)
+
+        sandbox.pay(payURL, result: "success")
+        guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("no verified payment callback") }
+        XCTAssertEqual(payment.paymentId, order.paymentId)
+        XCTAssertEqual(payment.amount, order.amount)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .paid(payment))
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now()))), .alreadyPaid)
+
+        let refund = RefundOrder(refundId: "ref_w1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
+                                 amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
+                                 callbackURL: order.callbackURL, createdAt: .now())
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
+        guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
+            return XCTFail("no verified refund callback")
+        }
+        XCTAssertEqual(refundId, "ref_w1")
+        XCTAssertEqual(amount, refund.amount)
+        let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
+        XCTAssertEqual(connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+                       .succeeded(channelRefundId: channelRefundId))
+
+        let lines = try sandbox.statementLines(connector)
+        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount })
+        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundId == "ref_w1" && $0.amount.minorUnits == 500 })
+    }
+
+    func testCloseAndFail() throws {
+        let unpaid = SandboxFixture.order(.wechatpay)
+        _ = try sandbox.prepay(connector, unpaid)
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now()))), .closed)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(unpaid), now: .now()))), .closed)
+
+        // WeChat Pay sends no callback for a failed payment: the query tells.
+        let failing = SandboxFixture.order(.wechatpay)
+        sandbox.pay(try sandbox.prepay(connector, failing), result: "fail")
+        XCTAssertTrue(sandbox.callbacks().isEmpty)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now()))),
+                       .failed(failureCode: "PAYERROR"))
+    }
+
+    func testForgedRequestIsRefusedInWeChatPaysForm() throws {
+        let forger = SandboxFixture.weChatPay(signingWith: TestKeys.channelRetired)
+        let response = sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.wechatpay), now: .now()))
+        XCTAssertEqual(response.status, 401)
+        XCTAssertEqual(forger.prepayResult(response), .rejected(failureCode: "SIGN_ERROR"))
+    }
+}
