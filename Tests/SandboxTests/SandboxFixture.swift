@@ -25,7 +25,8 @@ struct SandboxFixture {
     let state = SandboxState()
     let handler: SandboxHandler
 
-    init() {
+    init(retryScheduleMilliseconds: [Channel: [Int64]] = SandboxConfiguration.channelSchedules,
+         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
         let merchant = TestKeys.merchant.publicKey
         configuration = SandboxConfiguration(
             publicBaseURL: Self.baseURL,
@@ -37,7 +38,8 @@ struct SandboxFixture {
             weChatPayAPIv3Key: Self.apiV3Key,
             unionpay: SandboxChannelKeys(channelPrivateKey: TestKeys.channelCurrent, channelKeyId: Self.unionPayChannelCertId,
                                          merchantAccountId: Self.unionPayMerchantId,
-                                         merchantKeys: [MerchantKey(id: Self.unionPayMerchantCertId, publicKey: merchant)]))
+                                         merchantKeys: [MerchantKey(id: Self.unionPayMerchantCertId, publicKey: merchant)]),
+            retryScheduleMilliseconds: retryScheduleMilliseconds, clock: clock)
         handler = SandboxHandler(configuration: configuration, state: state, log: Log(component: "sandbox-test", minimum: .error))
     }
 

@@ -96,6 +96,11 @@ struct CallbackQueue: Sendable {
         return true
     }
 
+    /// Returns a taken callback unchanged (not attempted in this pass).
+    mutating func putBack(_ callback: QueuedCallback) {
+        entries.append(callback)
+    }
+
     private static func deliveryOrder(_ left: QueuedCallback, _ right: QueuedCallback) -> Bool {
         left.dueAt == right.dueAt ? left.id < right.id : left.dueAt < right.dueAt
     }

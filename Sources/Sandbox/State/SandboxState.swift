@@ -53,6 +53,10 @@ public final class SandboxState: Sendable {
         storage.withLock { $0.callbacks.takeDue(now: now) }
     }
 
+    func putBack(_ callback: QueuedCallback) {
+        storage.withLock { $0.callbacks.putBack(callback) }
+    }
+
     func retry(_ callback: QueuedCallback, schedule: [Int64], now: Timestamp) -> Bool {
         storage.withLock { $0.callbacks.retry(callback, schedule: schedule, now: now) }
     }

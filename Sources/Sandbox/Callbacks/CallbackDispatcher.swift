@@ -1,0 +1,81 @@
+import Foundation
+import HTTPClient
+import PaygateCore
+import Synchronization
+
+/// Sends the queued callbacks the way the channels do: each is posted, and until the merchant
+/// acknowledges it (Alipay body `success`, WeChat Pay 200/204, UnionPay 200) it is posted again
+/// after each step of that channel's retry schedule, then given up. One background thread per
+/// sandbox process, with its own `HTTPClient` (a client belongs to one thread).
+public final class CallbackDispatcher: Sendable {
+    /// How often an idle dispatcher looks for due callbacks: the floor of any retry delay.
+    public static let pollMilliseconds = 20
+    /// Callbacks sent in one pass before the queue is looked at again, so one slow receiver
+    /// cannot hide newly due callbacks for long.
+    public static let passCallbackCountMax = 64
+
+    let state: SandboxState
+    let renderer: CallbackRenderer
+    let configuration: SandboxConfiguration
+    let clientConfiguration: HTTPClientConfiguration
+    let log: Log
+    private let stopped = Mutex(false)
+
+    /// `clientConfiguration` carries the CA file that signs the gateway's TLS certificate.
+    public init(configuration: SandboxConfiguration, state: SandboxState, clientConfiguration: HTTPClientConfiguration, log: Log) {
+        self.configuration = configuration
+        self.state = state
+        self.renderer = CallbackRenderer(configuration: configuration)
+        self.clientConfiguration = clientConfiguration
+        self.log = log
+    }
+
+    /// Starts the background thread. Call once per process, after fork.
+    public func start() {
+        let thread = Thread { [self] in
+            let client = HTTPClient(configuration: clientConfiguration)
+            while !stopped.withLock({ $0 }) {
+                if deliverDue(client: client) == 0 { SandboxHandler.sleep(milliseconds: Self.pollMilliseconds) }
+            }
+        }
+        thread.name = "sandbox-callbacks"
+        thread.start()
+    }
+
+    /// Asks the thread to end after its current pass (tests).
+    public func stop() {
+        stopped.withLock { $0 = true }
+    }
+
+    /// One pass: every callback due now is attempted once. Returns how many were attempted.
+    @discardableResult
+    public func deliverDue(client: HTTPClient) -> Int {
+        let due = state.takeDueCallbacks(now: configuration.clock())
+        // Over the cap, the rest go back untouched and are taken on the next pass.
+        for callback in due.dropFirst(Self.passCallbackCountMax) { state.putBack(callback) }
+        for callback in due.prefix(Self.passCallbackCountMax) { attempt(callback, client: client) }
+        return min(due.count, Self.passCallbackCountMax)
+    }
+
+    private func attempt(_ callback: QueuedCallback, client: HTTPClient) {
+        let message = callback.message
+        let rendered = renderer.render(message, now: configuration.clock())
+        let outcome: String
+        switch client.send(OutboundRequest(method: "POST", url: rendered.url, headers: rendered.headers, body: rendered.body)) {
+        case .response(let status, _, let body, _):
+            if CallbackRenderer.isAcknowledged(channel: message.channel, status: status, body: body) {
+                log.info("callback \(callback.id) \(message.channel.rawValue) \(message.kind.rawValue) \(message.subject) acknowledged on attempt \(callback.attempts + 1)")
+                return
+            }
+            outcome = "answered \(status)"
+        case .failure(let error):
+            outcome = "failed: \(error.code)"
+        }
+        let schedule = configuration.retryScheduleMilliseconds[message.channel] ?? []
+        if state.retry(callback, schedule: schedule, now: configuration.clock()) {
+            log.info("callback \(callback.id) \(message.channel.rawValue) \(message.subject) attempt \(callback.attempts + 1) \(outcome); will retry")
+        } else {
+            log.warning("callback \(callback.id) \(message.channel.rawValue) \(message.subject) attempt \(callback.attempts + 1) \(outcome); schedule used up, given up")
+        }
+    }
+}
