@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "paygate", targets: ["paygate"]),
         .executable(name: "paygate-admin", targets: ["paygate-admin"]),
         .executable(name: "paygate-bench", targets: ["paygate-bench"]),
+        .executable(name: "paygate-sandbox", targets: ["paygate-sandbox"]),
     ],
     targets: [
         // C libraries: only the wrapper module right below each one imports it.
@@ -38,6 +39,8 @@ let package = Package(
         .target(name: "Storage", dependencies: ["PaygateCore", "MariaDB", "PaygateCrypto"], swiftSettings: strict),
         // Payment channels: connectors (pure request/response/callback transformers), keys.
         .target(name: "Channels", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
+        // The channel sandbox: plays Alipay, WeChat Pay and UnionPay from their side (local stack, tests).
+        .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient", "Channels"], swiftSettings: strict),
         // HTTP routes, authentication, handlers.
         .target(name: "Gateway", dependencies: ["PaygateCore", "Storage", "PaygateCrypto"], swiftSettings: strict),
         // Master + forked workers + threads serving FastCGI.
@@ -45,12 +48,14 @@ let package = Package(
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
