@@ -1,6 +1,8 @@
 # paygate: every target is a thin call into scripts/ (read those for the details).
 #   make run     install missing packages, build, run the stack in the foreground (Ctrl-C stops it)
 #   make up      the same stack in the background; `make down` stops it. Data stays in var/.
+#                API on https://127.0.0.1:8443, channel sandbox on https://127.0.0.1:9443
+#                (PAYGATE_SANDBOX_PORT=N make up for another sandbox port).
 #   make test    unit tests, then end-to-end tests on a temporary stack (never touches var/)
 #   make bench   the benchmark (scripts/bench.sh)
 #   make reload  apply an edit of nginx/rate-limits.conf (nginx -t, reload) and restart workers
@@ -12,7 +14,7 @@ ROOT := $(CURDIR)/var
 PORT := 8443
 # SwiftPM's scratch directory. Override to keep parallel builds apart: make up BUILD_DIR=.build-me
 BUILD_DIR ?= $(CURDIR)/.build
-# stack.sh, e2e.sh and bench.sh take paygate and paygate-admin from here.
+# stack.sh, e2e.sh and bench.sh take paygate, paygate-admin and paygate-sandbox from here.
 export PAYGATE_BIN_DIR := $(abspath $(BUILD_DIR))/release
 
 SWIFT_BUILD := swift build --scratch-path $(BUILD_DIR)

@@ -9,7 +9,8 @@
 # (b)/(a) and (d)/(c). Machines here are shared and noisy: read the ratios, not the absolutes.
 #
 # Environment: PAYGATE_BENCH_SECONDS (default 10), PAYGATE_BENCH_CONCURRENCY (default 64),
-# PAYGATE_BENCH_PORT (default 18743), PAYGATE_BENCH_KEEP=1 keeps the root.
+# PAYGATE_BENCH_PORT (default 18743), PAYGATE_BENCH_SANDBOX_PORT (the channel sandbox's, default
+# 19743: apart from `make up` and the e2e suite), PAYGATE_BENCH_KEEP=1 keeps the root.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +19,7 @@ BIN_DIR=${PAYGATE_BIN_DIR:-$REPO/.build/release}
 SECONDS_PER_RUN=${PAYGATE_BENCH_SECONDS:-10}
 CONCURRENCY=${PAYGATE_BENCH_CONCURRENCY:-64}
 PORT=${PAYGATE_BENCH_PORT:-18743}
+SANDBOX_PORT=${PAYGATE_BENCH_SANDBOX_PORT:-19743}
 WRK_THREADS=2
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-bench.XXXXXX")
 
@@ -29,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$STACK" up "$ROOT" "$PORT" >/dev/null
+PAYGATE_SANDBOX_PORT=$SANDBOX_PORT "$STACK" up "$ROOT" "$PORT" >/dev/null
 URL="https://127.0.0.1:$PORT"
 # wrk has no option for a CA file; the stack's certificate is checked by curl in `stack.sh up`.
 

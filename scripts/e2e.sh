@@ -5,11 +5,13 @@
 #
 #   scripts/e2e.sh [PYTEST_ARGS...]      e.g. scripts/e2e.sh -k refunds -x
 #
-# Environment: PAYGATE_E2E_PORT (default 18443), PAYGATE_E2E_KEEP=1 keeps the root for a look,
-# and whatever scripts/stack.sh reads (PAYGATE_WORKERS, PAYGATE_BIN_DIR, ...).
+# Environment: PAYGATE_E2E_PORT (default 18443), PAYGATE_E2E_SANDBOX_PORT (the channel sandbox's,
+# default 19443: apart from a `make up` on 9443), PAYGATE_E2E_KEEP=1 keeps the root for a look,
+# and whatever scripts/stack.sh reads (PAYGATE_WORKERS, PAYGATE_BIN_DIR, ...). The sandbox retries
+# callbacks after seconds (PAYGATE_SANDBOX_FAST_RETRIES=1), not the channels' hours.
 #
-# The tests get: PAYGATE_URL, PAYGATE_ROOT, PAYGATE_CA, PAYGATE_CONFIG, PAYGATE_ADMIN and
-# PAYGATE_STACK (to stop a MariaDB server, or to reload tighter rate limits with
+# The tests get: PAYGATE_URL, PAYGATE_SANDBOX_URL, PAYGATE_ROOT, PAYGATE_CA, PAYGATE_CONFIG,
+# PAYGATE_ADMIN and PAYGATE_STACK (to stop a MariaDB server, or to reload tighter rate limits with
 # `PAYGATE_RATE_LIMITS=FILE $PAYGATE_STACK reload $PAYGATE_ROOT`, and back with
 # PAYGATE_RATE_LIMITS=default). The stack starts with the repo's default rate limits.
 set -euo pipefail
@@ -17,6 +19,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK=$REPO/scripts/stack.sh
 PORT=${PAYGATE_E2E_PORT:-18443}
+SANDBOX_PORT=${PAYGATE_E2E_SANDBOX_PORT:-19443}
 BIN_DIR=${PAYGATE_BIN_DIR:-$REPO/.build/release}
 
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-e2e.XXXXXX")
@@ -37,14 +40,29 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # A port already taken (a stale stack, another suite) would make nginx fail later, less clearly.
-if curl --silent --output /dev/null --max-time 2 --insecure "https://127.0.0.1:$PORT/"; then
+# Anything but "connection refused" (curl exit 7) means something listens there, even a server
+# that does not speak TLS or does not answer: nginx could not bind the port either way.
+port_in_use() {
+    local status=0
+    curl --silent --output /dev/null --max-time 2 --insecure "https://127.0.0.1:$1/" || status=$?
+    ((status != 7))
+}
+if port_in_use "$PORT"; then
     echo "e2e: port $PORT is already in use; set PAYGATE_E2E_PORT" >&2
     exit 1
 fi
+if port_in_use "$SANDBOX_PORT"; then
+    echo "e2e: port $SANDBOX_PORT is already in use; set PAYGATE_E2E_SANDBOX_PORT" >&2
+    exit 1
+fi
 
+# Exported for the tests too: a test that runs stack.sh again keeps the same sandbox.
+export PAYGATE_SANDBOX_PORT="$SANDBOX_PORT"
+export PAYGATE_SANDBOX_FAST_RETRIES=1
 "$STACK" up "$ROOT" "$PORT"
 
 export PAYGATE_URL="https://127.0.0.1:$PORT"
+export PAYGATE_SANDBOX_URL="https://127.0.0.1:$SANDBOX_PORT"
 export PAYGATE_ROOT="$ROOT"
 export PAYGATE_CA="$ROOT/tls/ca.pem"
 export PAYGATE_CONFIG="$ROOT/paygate.json"

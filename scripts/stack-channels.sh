@@ -212,13 +212,18 @@ EOF
 # channels_rotate_command CHANNEL (stack.sh channel-rotate): rotates, then rewrites paygate.json
 # with the port it already names, so the next reload of the pool and the sandbox sees both keys.
 channels_rotate_command() {
+    local sandbox_port
     channels_rotate "$1"
     [[ -s $ROOT/paygate.json ]] || return 0
     CHANNELS_CALLBACK_PORT=$(python3 -c 'import json, sys, urllib.parse
 print(urllib.parse.urlsplit(json.load(open(sys.argv[1]))["channels"]["callback_base_url"]).port)' \
         "$ROOT/paygate.json") || die "cannot read channels.callback_base_url from $ROOT/paygate.json"
-    config_write
-    note "rotated $1; apply it with: scripts/stack.sh reload $ROOT (and restart the sandbox)"
+    # The sandbox port too (the stack may run on another than the default): from the same file.
+    sandbox_port=$(python3 -c 'import json, sys, urllib.parse
+print(urllib.parse.urlsplit(json.load(open(sys.argv[1]))["channels"]["alipay"]["base_url"]).port)' \
+        "$ROOT/paygate.json") || die "cannot read channels.alipay.base_url from $ROOT/paygate.json"
+    PAYGATE_SANDBOX_PORT=$sandbox_port config_write
+    note "rotated $1; apply it with: scripts/stack.sh reload $ROOT && scripts/stack.sh sandbox-restart $ROOT"
 }
 
 # Run on its own: the subcommands in the header (the unit tests use ensure and section).

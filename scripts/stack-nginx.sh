@@ -27,9 +27,11 @@ nginx_rate_limits_file() {
     fi
 }
 
-# nginx_render PORT: writes ROOT/nginx/nginx.conf and remembers PORT for later reloads.
+# nginx_render PORT SANDBOX_PORT: writes ROOT/nginx/nginx.conf (the API on PORT, the channel
+# sandbox on SANDBOX_PORT) and remembers both ports for later reloads.
 nginx_render() {
-    local port=$1 dir=$ROOT/nginx rate_limits user_line keep_conn temp
+    local port=$1 sandbox_port=$2 dir=$ROOT/nginx rate_limits user_line keep_conn temp
+    require_port "$sandbox_port"
     # The keep-alive switch sticks to the root until set again, so a plain reload keeps it.
     keep_conn=${PAYGATE_FASTCGI_KEEP_CONN:-$(cat "$dir/fastcgi-keep-conn" 2>/dev/null || echo off)}
     [[ $keep_conn == on || $keep_conn == off ]] ||
@@ -47,6 +49,7 @@ nginx_render() {
     sed -e "s|@ROOT@|$(sed_escape "$ROOT")|g" \
         -e "s|@REPO@|$(sed_escape "$REPO")|g" \
         -e "s|@PORT@|$port|g" \
+        -e "s|@SANDBOX_PORT@|$sandbox_port|g" \
         -e "s|@RATE_LIMITS@|$(sed_escape "$rate_limits")|g" \
         -e "s|@USER_LINE@|$(sed_escape "$user_line")|g" \
         -e "s|@FASTCGI_KEEP_CONN@|$keep_conn|g" \
@@ -56,6 +59,7 @@ nginx_render() {
     fi
     mv "$dir/nginx.conf.tmp" "$dir/nginx.conf"
     printf '%s\n' "$port" >"$dir/port"
+    printf '%s\n' "$sandbox_port" >"$dir/sandbox-port"
     printf '%s\n' "$keep_conn" >"$dir/fastcgi-keep-conn"
 }
 
@@ -92,15 +96,15 @@ nginx_reload_running() {
 }
 
 nginx_start() {
-    local port=$1 pid deadline
-    nginx_render "$port"
+    local port=$1 sandbox_port=$2 pid deadline
+    nginx_render "$port" "$sandbox_port"
     nginx_test
     if pid=$(pid_file_running "$ROOT/run/nginx.pid" nginx); then
         note "nginx already running (pid $pid): reloading its configuration"
         nginx_reload_running "$pid"
         return 0
     fi
-    note "starting nginx on https://127.0.0.1:$port"
+    note "starting nginx on https://127.0.0.1:$port and https://127.0.0.1:$sandbox_port (sandbox)"
     # nginx daemonises itself (and leaves the terminal's session), then writes run/nginx.pid.
     nginx_cmd || {
         log_tail "$ROOT/log/nginx-error.log"
@@ -121,7 +125,7 @@ nginx_reload() {
     local pid port
     pid=$(pid_file_running "$ROOT/run/nginx.pid" nginx) || die "nginx is not running for $ROOT"
     if port=$(cat "$ROOT/nginx/port" 2>/dev/null) && [[ $port =~ ^[0-9]+$ ]]; then
-        nginx_render "$port"
+        nginx_render "$port" "$(sandbox_port_of_root)"
     fi
     nginx_test
     note "reloading nginx (pid $pid)"

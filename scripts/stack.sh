@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# stack.sh: the local paygate stack (MariaDB servers, the paygate pool, nginx with TLS) under one
-# root directory. `make run` / `make up` / `make down` use ROOT=var/, `make test` a temp dir.
+# stack.sh: the local paygate stack (MariaDB servers, the paygate pool, the channel sandbox, nginx
+# with TLS) under one root directory. `make run` / `make up` / `make down` use ROOT=var/, `make
+# test` a temp dir.
 #
 #   scripts/stack.sh deps                  install missing Debian packages (root) or name them
 #   scripts/stack.sh up ROOT PORT          start everything (idempotent), wait for /healthz
+#                                          (the sandbox on PAYGATE_SANDBOX_PORT, default 9443)
 #   scripts/stack.sh down ROOT             stop everything (harmless when nothing runs)
 #   scripts/stack.sh run ROOT PORT         up + banner, in the foreground until Ctrl-C
 #   scripts/stack.sh reload ROOT           nginx -t + reload (rate limits), SIGHUP to the pool
+#                                          (never to the sandbox: its state is in memory)
 #   scripts/stack.sh banner ROOT PORT      how to use a running stack
 #   scripts/stack.sh db-stop ROOT SERVER   stop one MariaDB server (s0, s1): a shard outage
 #   scripts/stack.sh db-start ROOT SERVER  start it again
 #   scripts/stack.sh channel-rotate ROOT CHANNEL  new platform key for one channel (stack-channels.sh)
+#   scripts/stack.sh sandbox-restart ROOT  a fresh channel sandbox (after a rotation; state is lost)
 #
 # Environment: PAYGATE_WORKERS, PAYGATE_THREADS (pool size in the config), PAYGATE_RATE_LIMITS
 # (a rate-limits file used for this root instead of nginx/rate-limits.conf; "default" goes back),
 # PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool, default off), PAYGATE_BIN_DIR
-# (where paygate and paygate-admin are, default .build/release), PAYGATE_DB_EXTRA_ARGS (extra
-# mariadbd options for experiments, e.g. --thread-handling=pool-of-threads).
+# (where paygate, paygate-admin and paygate-sandbox are, default .build/release),
+# PAYGATE_DB_EXTRA_ARGS (extra mariadbd options for experiments, e.g. --thread-handling=pool-of-threads),
+# PAYGATE_SANDBOX_PORT, PAYGATE_SANDBOX_FAST_RETRIES=1, PAYGATE_SANDBOX_THREADS (stack-sandbox.sh).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,11 +41,13 @@ source "$REPO/scripts/stack-tls.sh"
 source "$REPO/scripts/stack-pool.sh"
 # shellcheck source=scripts/stack-channels.sh
 source "$REPO/scripts/stack-channels.sh"
+# shellcheck source=scripts/stack-sandbox.sh
+source "$REPO/scripts/stack-sandbox.sh"
 # shellcheck source=scripts/stack-nginx.sh
 source "$REPO/scripts/stack-nginx.sh"
 
 usage() {
-    sed -n '2,20p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,26p' "$SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -70,19 +77,24 @@ healthz_wait() {
 }
 
 cmd_up() {
-    local port=$1
+    local port=$1 sandbox_port
+    sandbox_port=$(sandbox_port)
+    ((sandbox_port != port)) || die "PAYGATE_SANDBOX_PORT ($sandbox_port) must differ from PORT"
     layout_ensure
     secrets_ensure
     tls_ensure
     channels_ensure "$port"
     db_start_all
-    config_write
+    # paygate.json's channel base URLs and sandbox.json's public URL both name this port.
+    PAYGATE_SANDBOX_PORT=$sandbox_port config_write
     migrate
     pool_start
-    nginx_start "$port"
+    sandbox_start "$sandbox_port"
+    nginx_start "$port" "$sandbox_port"
     healthz_wait "$port"
+    sandbox_health_wait "$sandbox_port"
     demo_merchant_ensure
-    note "up: https://127.0.0.1:$port (root $ROOT)"
+    note "up: https://127.0.0.1:$port, sandbox https://127.0.0.1:$sandbox_port (root $ROOT)"
 }
 
 cmd_down() {
@@ -91,15 +103,18 @@ cmd_down() {
         return 0
     fi
     # Outside in: stop taking requests, let the pool finish its transactions, then the databases.
+    # The sandbox goes after nginx: callbacks it still owes fail like any unreachable merchant.
     nginx_stop
+    sandbox_stop
     pool_stop
     db_stop_all
     note "down: $ROOT"
 }
 
 cmd_banner() {
-    local port=$1 request merchant admin
+    local port=$1 request merchant admin sandbox_port
     merchant=$(demo_merchant_id)
+    sandbox_port=$(sandbox_port_of_root)
     request="scripts/paygate-request --root $ROOT"
     [[ $PWD == "$REPO" ]] || request="$REPO/$request"
     # paygate-request defaults to https://127.0.0.1:8443, the port of `make up`.
@@ -111,16 +126,19 @@ cmd_banner() {
 
 paygate is running.
   API          https://127.0.0.1:$port   (merchant API /v1/..., callbacks /callbacks/..., /healthz)
+  sandbox      https://127.0.0.1:$sandbox_port   (simulated Alipay, WeChat Pay, UnionPay; /sandbox/health)
   CA           $ROOT/tls/ca.pem
                curl --cacert $ROOT/tls/ca.pem https://127.0.0.1:$port/healthz
   merchant     $merchant   (id and secrets in $ROOT/demo-merchant.json)
   admin tool   $admin merchant create --name NAME
-  logs         $ROOT/log/   (paygate.log, nginx-access.log, nginx-error.log)
+  logs         $ROOT/log/   (paygate.log, sandbox.log, nginx-access.log, nginx-error.log)
 
 Create a payment, then fetch it by the payment_id it printed:
   $request POST /v1/payments \\
     '{"merchant_order_no":"order-0001","amount":"12.30","currency":"CNY","channel":"alipay","subject":"Demo order","notify_url":"https://merchant.example/notify"}'
   $request GET /v1/payments/PAYMENT_ID
+Pay it as the payer would, at the pay_url in its channel_payload (API.md section 9):
+  curl --cacert $ROOT/tls/ca.pem -d result=success PAY_URL
 
 Rate limits: edit $REPO/nginx/rate-limits.conf, then scripts/stack.sh reload $ROOT
 EOF
@@ -146,6 +164,12 @@ cmd_run() {
             "$SELF" down "$ROOT" || true
             exit 1
         fi
+        if ((stop_requested == 0)) && ! pid_file_running "$ROOT/run/sandbox.pid" paygate-sandbox >/dev/null; then
+            log_tail "$ROOT/log/sandbox.log"
+            note "the channel sandbox exited: stopping the stack"
+            "$SELF" down "$ROOT" || true
+            exit 1
+        fi
     done
     # Ignore further signals while stopping: `make` passes its own SIGINT on to us, and the
     # down below (bounded) must not be cut short. Ignored signals pass on to the child too.
@@ -153,6 +177,11 @@ cmd_run() {
     echo
     "$SELF" down "$ROOT"
     exit 0
+}
+
+# The sandbox is left alone: it refuses SIGHUP (a new worker would start an empty world).
+cmd_sandbox_restart() {
+    sandbox_restart
 }
 
 cmd_reload() {
@@ -173,11 +202,11 @@ main() {
             ROOT=$(realpath -m "$1")
             "cmd_$command" "$2"
             ;;
-        down | reload)
+        down | reload | sandbox-restart)
             [[ $# -eq 1 ]] || usage
             require_root_dir "$1"
             ROOT=$(realpath -m "$1")
-            "cmd_$command"
+            "cmd_${command//-/_}"
             ;;
         db-stop | db-start)
             [[ $# -eq 2 ]] || usage

@@ -1,8 +1,9 @@
 """Shared fixtures for the end-to-end suite: nginx over HTTPS -> pool -> real MariaDB shards.
 
-The harness (scripts/e2e.sh) starts a stack and sets PAYGATE_URL, PAYGATE_ROOT, PAYGATE_CA,
-PAYGATE_CONFIG, PAYGATE_ADMIN and PAYGATE_STACK. A missing variable or a stack that does not answer
-makes every test FAIL: a suite that silently skips proves nothing.
+The harness (scripts/e2e.sh) starts a stack and sets PAYGATE_URL, PAYGATE_SANDBOX_URL (the channel
+sandbox behind the same nginx), PAYGATE_ROOT, PAYGATE_CA, PAYGATE_CONFIG, PAYGATE_ADMIN and
+PAYGATE_STACK. A missing variable or a stack (or sandbox) that does not answer makes every test FAIL:
+a suite that silently skips proves nothing.
 """
 import json
 import os
@@ -14,8 +15,8 @@ import requests
 
 from paygate_support import Client, Database, SlotMap
 
-REQUIRED_ENVIRONMENT = ("PAYGATE_URL", "PAYGATE_ROOT", "PAYGATE_CA", "PAYGATE_CONFIG", "PAYGATE_ADMIN",
-                        "PAYGATE_STACK")
+REQUIRED_ENVIRONMENT = ("PAYGATE_URL", "PAYGATE_SANDBOX_URL", "PAYGATE_ROOT", "PAYGATE_CA", "PAYGATE_CONFIG",
+                        "PAYGATE_ADMIN", "PAYGATE_STACK")
 ADMIN_TIMEOUT_SECONDS = 60
 PROBE_TIMEOUT_SECONDS = 10
 
@@ -25,6 +26,7 @@ class Stack:
 
     def __init__(self, environment):
         self.url = environment["PAYGATE_URL"].rstrip("/")
+        self.sandbox_url = environment["PAYGATE_SANDBOX_URL"].rstrip("/")
         self.root = environment["PAYGATE_ROOT"]
         self.ca = environment["PAYGATE_CA"]
         self.config_path = environment["PAYGATE_CONFIG"]
@@ -79,6 +81,12 @@ def stack():
         pytest.fail(f"stack at {stack.url} does not answer: {error}")
     if answer.status_code != 200:
         pytest.fail(f"stack at {stack.url} answered /healthz/live with {answer.status_code}")
+    try:
+        answer = stack.session().get(stack.sandbox_url + "/sandbox/health", timeout=PROBE_TIMEOUT_SECONDS)
+    except requests.RequestException as error:
+        pytest.fail(f"channel sandbox at {stack.sandbox_url} does not answer: {error}")
+    if answer.status_code != 200:
+        pytest.fail(f"channel sandbox at {stack.sandbox_url} answered /sandbox/health with {answer.status_code}")
     return stack
 
 
