@@ -42,7 +42,7 @@ let package = Package(
         // The channel sandbox: plays Alipay, WeChat Pay and UnionPay from their side (local stack, tests).
         .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient", "Channels"], swiftSettings: strict),
         // HTTP routes, authentication, handlers.
-        .target(name: "Gateway", dependencies: ["PaygateCore", "Storage", "PaygateCrypto"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["PaygateCore", "Storage", "PaygateCrypto", "Channels", "HTTPClient"], swiftSettings: strict),
         // Master + forked workers + threads serving FastCGI.
         .target(name: "Pool", dependencies: ["PaygateCore", "FastCGI"], swiftSettings: strict),
 

@@ -1,3 +1,4 @@
+import HTTPClient
 import MariaDB
 import PaygateCore
 import PaygateCrypto
@@ -9,20 +10,26 @@ public struct GatewayFactory: RequestHandlerFactory {
     public let configuration: Configuration
     public let secretBox: SecretBox
     public let log: Log
+    /// nil when the configuration has no `channels` section: payments then stay `created`.
+    public let channels: ChannelRuntime?
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
         self.secretBox = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
         self.log = log
+        // Keys are read here, in the master, so a bad key refuses to start (or, on SIGHUP,
+        // refuses the reload) instead of failing in every worker.
+        self.channels = try ChannelRuntime.load(configuration, log: log)
     }
 
     public func workerDidStart() {
         Connection.initializeLibraryOnce()
+        HTTPClient.initializeOnce()
     }
 
     public func makeHandler() -> any RequestHandler {
         do {
-            return try GatewayHandler(configuration: configuration, secretBox: secretBox, log: log)
+            return try GatewayHandler(configuration: configuration, secretBox: secretBox, channels: channels, log: log)
         } catch {
             // The configuration was validated at start-up; failing here is a programmer error.
             preconditionFailure("cannot build a gateway handler: \(error)")

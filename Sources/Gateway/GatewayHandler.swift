@@ -12,6 +12,8 @@ public final class GatewayHandler: RequestHandler {
     let idempotency: IdempotencyStore
     let merchants: MerchantCache
     let housekeeping: Housekeeping
+    /// nil without a `channels` configuration.
+    let channels: ChannelCaller?
     /// Every this many requests a thread purges one shard's expired nonces and idempotency
     /// records, round robin: the work is spread over all threads and processes, needs no extra
     /// process, and stops when the pool stops.
@@ -19,9 +21,10 @@ public final class GatewayHandler: RequestHandler {
     private var requestsServed = 0
     private var nextHousekeepingShard = 0
 
-    init(configuration: Configuration, secretBox: SecretBox, log: Log) throws {
+    init(configuration: Configuration, secretBox: SecretBox, channels: ChannelRuntime?, log: Log) throws {
         self.configuration = configuration
         self.log = log
+        self.channels = channels.map { ChannelCaller(runtime: $0, log: log) }
         shards = try ShardConnections(configuration: configuration.database)
         payments = PaymentStore(shards: shards)
         idempotency = IdempotencyStore(
@@ -50,6 +53,8 @@ public final class GatewayHandler: RequestHandler {
             return .error(error, requestId: request.requestId)
         } catch let error as StorageError {
             return storageFailure(error, request: request)
+        } catch is NonceReused {
+            return .error(APIError(.nonceReused, "This request was already accepted (nonce reused)."), requestId: request.requestId)
         } catch {
             log.error("unexpected error: \(error)", requestId: request.requestId)
             return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)
@@ -97,6 +102,9 @@ public final class GatewayHandler: RequestHandler {
         case .closePayment(let id):
             guard request.method == "POST" else { throw APIError(.methodNotAllowed, "Use POST to close a payment.") }
             return try closePayment(request, id: id)
+        case .callback(let channel):
+            guard request.method == "POST" else { throw APIError(.methodNotAllowed, "Channels POST their callbacks.") }
+            return try callback(request, channel: channel)
         case .notFound:
             throw APIError(.notFound, "No such resource.")
         }
@@ -105,16 +113,25 @@ public final class GatewayHandler: RequestHandler {
     private func health() -> HTTPResponse {
         var failing = shards.unreachableShards()
         do { try shards.directoryConnection().ping() } catch { failing.append("directory"); shards.directory.close() }
-        if failing.isEmpty { return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8)) }
         var writer = JSONWriter()
         writer.objectOpen()
-        writer.member("status", "unavailable")
-        writer.key("failing")
-        writer.arrayOpen()
-        for name in failing { writer.value(name) }
-        writer.arrayClose()
+        writer.member("status", failing.isEmpty ? "ok" : "unavailable")
+        if !failing.isEmpty {
+            writer.key("failing")
+            writer.arrayOpen()
+            for name in failing { writer.value(name) }
+            writer.arrayClose()
+        }
+        // The channels' circuit breakers (of this worker process); an open breaker does not make
+        // paygate unhealthy: payments on other channels and every lookup still work.
+        if let channels {
+            writer.key("channels")
+            writer.objectOpen()
+            for (channel, state) in channels.runtime.breakers.states() { writer.member(channel.rawValue, state) }
+            writer.objectClose()
+        }
         writer.objectClose()
-        return .json(status: 503, body: writer.bytes)
+        return .json(status: failing.isEmpty ? 200 : 503, body: writer.bytes)
     }
 }
 
@@ -122,11 +139,17 @@ public final class GatewayHandler: RequestHandler {
 enum Route: Equatable {
     case health, healthLive, payments
     case payment(String), closePayment(String)
+    case callback(Channel)
     case notFound
 
     init(path: Substring) {
         if path == "/healthz" { self = .health; return }
         if path == "/healthz/live" { self = .healthLive; return }
+        if path.hasPrefix("/callbacks/") {
+            let name = path.dropFirst("/callbacks/".count)
+            self = Channel(rawValue: String(name)).map(Route.callback) ?? .notFound
+            return
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         // "", "v1", "payments", id, "close"
         guard parts.count >= 3, parts[0].isEmpty, parts[1] == "v1", parts[2] == "payments" else { self = .notFound; return }

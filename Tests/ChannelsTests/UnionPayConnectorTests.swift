@@ -56,7 +56,7 @@ final class UnionPayConnectorTests: XCTestCase {
 
     func testAnswersMapWhenTheirSignatureVerifies() {
         XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer)), .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .rejected(failureCode: "12"))
+        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .unknown(reason: "respCode 12"))  // a retried request whose first attempt arrived
         let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid)), .paid(paid))
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending)), .notPaid)

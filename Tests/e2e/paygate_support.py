@@ -292,7 +292,7 @@ def rfc3339_seconds(moment):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def assert_payment(payment, body, merchant_id, *, status="created", expire_seconds=900, amount=None):
+def assert_payment(payment, body, merchant_id, *, status="processing", expire_seconds=900, amount=None):
     """Every field of the payment object (API.md section 5), checked against the request."""
     assert set(payment) >= PAYMENT_FIELDS, sorted(PAYMENT_FIELDS - set(payment))
     assert PAYMENT_ID_PATTERN.match(payment["payment_id"]), payment["payment_id"]
@@ -307,6 +307,9 @@ def assert_payment(payment, body, merchant_id, *, status="created", expire_secon
     assert payment["notify_url"] == body["notify_url"]
     assert payment["metadata"] == body.get("metadata", {})
     assert isinstance(payment["channel_payload"], dict)
+    if status == "processing":
+        # The channel took the order (issue 3): the payer goes to its pay_url.
+        assert payment["channel_payload"].get("pay_url", "").startswith("https://"), payment["channel_payload"]
     assert payment["channel_txn_id"] is None
     assert payment["failure_code"] is None
     assert payment["paid_at"] is None

@@ -10,14 +10,14 @@ BODY_TOO_LARGE_BYTES = 100 * 1024
 def test_healthz_ok(stack):
     response = stack.session().get(stack.url + "/healthz", timeout=30)
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"
 
 
 @pytest.mark.parametrize("path", ["/healthz/live", "/healthz/nginx"])
 def test_other_health_endpoints(stack, path):
     response = stack.session().get(stack.url + path, timeout=30)
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"
 
 
 def test_unknown_path_outside_routes_is_json_404(stack):

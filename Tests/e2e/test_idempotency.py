@@ -44,7 +44,7 @@ def test_same_key_different_path_is_rejected(client):
     assert created.status_code == 201, created.text
     reused = client.post(f"/v1/payments/{created.json()['payment_id']}/close", idempotency_key=key)
     assert_error(reused, 422, "idempotency_key_reused")
-    assert client.get(f"/v1/payments/{created.json()['payment_id']}").json()["status"] == "created"
+    assert client.get(f"/v1/payments/{created.json()['payment_id']}").json()["status"] == "processing"
 
 
 def test_rejected_request_stores_nothing_under_key(client, database):

@@ -104,9 +104,9 @@ def test_status_filter(client, spread_payments):
     assert [payment["payment_id"] for payment in data] == [p["payment_id"] for p in spread_payments if p["payment_id"] in closed_ids]
     assert all(payment["status"] == "closed" for payment in data) and has_more is False
 
-    data, has_more = list_page(client, "?status=created&limit=100")
+    data, has_more = list_page(client, "?status=processing&limit=100")
     assert [payment["payment_id"] for payment in data] == [p["payment_id"] for p in spread_payments if p["payment_id"] not in closed_ids]
-    assert all(payment["status"] == "created" for payment in data) and has_more is False
+    assert all(payment["status"] == "processing" for payment in data) and has_more is False
 
     data, has_more = list_page(client, "?status=closed&limit=1")
     assert len(data) == 1 and has_more is True

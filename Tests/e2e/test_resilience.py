@@ -81,7 +81,7 @@ def test_shard_server_down_and_back(stack, client, database, slots):
     assert all(r.status_code in (201, 503) for r in attempts), [r.status_code for r in attempts]
     health = retry_until(lambda: session.get(stack.url + "/healthz", timeout=30),
                          lambda response: response.status_code == 200, RECOVERY_SECONDS_MAX)
-    assert health[-1].status_code == 200 and health[-1].json() == {"status": "ok"}, health[-1].text
+    assert health[-1].status_code == 200 and health[-1].json()["status"] == "ok", health[-1].text
 
     # Nothing of the refused creates was written: no rows, and the same orders now create anew.
     for body in refused:

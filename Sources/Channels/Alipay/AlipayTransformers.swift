@@ -82,9 +82,15 @@ enum AlipayTransformers {
             guard let url = answer.string("qr_code"), !url.isEmpty else { return .unknown(reason: "success without qr_code") }
             return .accepted(payURL: url)
         }
-        guard let failure = definiteFailure(answer) else { return .unknown(reason: "code \(answer.string("code") ?? "-")") }
+        guard let failure = definiteFailure(answer), !prepayAnswersThatAreNotRefusals.contains(failure) else {
+            return .unknown(reason: "code \(answer.string("code") ?? "-") sub_code \(answer.string("sub_code") ?? "-")")
+        }
         return .rejected(failureCode: failure)
     }
+
+    /// A retried prepay whose first attempt arrived (the trade exists or is paid), or our own
+    /// signature refused (a key problem): never a reason to fail the payment.
+    static let prepayAnswersThatAreNotRefusals: Set<String> = ["ACQ.TRADE_HAS_SUCCESS", "ACQ.TRADE_HAS_CLOSE", "isv.invalid-signature"]
 
     static func queryResult(_ answer: JSONValue) -> QueryResult {
         guard answer.string("code") == successCode else {

@@ -6,8 +6,13 @@ import PaygateCrypto
 enum UnionPayTransformers {
     static let currencyCode = "156"
     static let successCode = "00"
-    /// respCode/origRespCode that mean "in progress or timed out, ask again later".
-    static let pendingCodes: Set<String> = ["03", "04", "05"]
+    /// UnionPay counts both as success ("A6": success with a deferred detail); treating A6 as a
+    /// failure would lose a paid order.
+    static let successCodes: Set<String> = ["00", "A6"]
+    /// respCode/origRespCode that mean "in progress or timed out, ask again later". "12"
+    /// (duplicate transaction) answers a retried request whose first attempt arrived: the first
+    /// attempt's outcome is what counts, so it is "ask again", never a definite failure.
+    static let pendingCodes: Set<String> = ["03", "04", "05", "12"]
     /// respCode of a query for a transaction UnionPay does not have.
     static let notFoundCode = "34"
     static let consumeType = "01"
@@ -50,7 +55,7 @@ enum UnionPayTransformers {
 
     static func prepayResult(_ answer: FormFields) -> PrepayResult {
         let code = answer["respCode"] ?? ""
-        if code == successCode {
+        if successCodes.contains(code) {
             guard let url = answer["qrCode"], !url.isEmpty else { return .unknown(reason: "respCode 00 without qrCode") }
             return .accepted(payURL: url)
         }
@@ -59,13 +64,11 @@ enum UnionPayTransformers {
     }
 
     static func queryResult(_ answer: FormFields) -> QueryResult {
-        switch answer["respCode"] {
-        case notFoundCode: return .notFound
-        case successCode: break
-        default: return .unknown(reason: "respCode \(answer["respCode"] ?? "-")")
-        }
+        let respCode = answer["respCode"] ?? ""
+        if respCode == notFoundCode { return .notFound }
+        guard successCodes.contains(respCode) else { return .unknown(reason: "respCode \(respCode.isEmpty ? "-" : respCode)") }
         let original = answer["origRespCode"] ?? ""
-        if original == successCode {
+        if successCodes.contains(original) {
             guard let payment = payment(answer) else { return .unknown(reason: "paid order with unreadable fields") }
             return .paid(payment)
         }
@@ -76,16 +79,16 @@ enum UnionPayTransformers {
     /// Accepted (respCode 00) is not done: the result comes by callback or refund query.
     static func refundResult(_ answer: FormFields) -> RefundResult {
         let code = answer["respCode"] ?? ""
-        if code == successCode { return .processing }
+        if successCodes.contains(code) { return .processing }
         guard !code.isEmpty, !pendingCodes.contains(code) else { return .unknown(reason: "respCode \(code)") }
         return .failed(failureCode: code)
     }
 
     /// A refund UnionPay has not heard of (34) may still be in flight: not a definite failure.
     static func refundQueryResult(_ answer: FormFields) -> RefundResult {
-        guard answer["respCode"] == successCode else { return .unknown(reason: "respCode \(answer["respCode"] ?? "-")") }
+        guard successCodes.contains(answer["respCode"] ?? "") else { return .unknown(reason: "respCode \(answer["respCode"] ?? "-")") }
         let original = answer["origRespCode"] ?? ""
-        if original == successCode {
+        if successCodes.contains(original) {
             guard let queryId = answer["queryId"], !queryId.isEmpty else { return .unknown(reason: "refund success without queryId") }
             return .succeeded(channelRefundId: queryId)
         }
@@ -110,11 +113,11 @@ enum UnionPayTransformers {
         switch fields["txnType"] {
         case consumeType:
             guard let paymentId = PaymentId(orderId) else { return .rejected(reason: "orderId is not a payment id") }
-            guard code == successCode else { return .verified(.paymentFailed(paymentId: paymentId, failureCode: code)) }
+            guard successCodes.contains(code) else { return .verified(.paymentFailed(paymentId: paymentId, failureCode: code)) }
             guard let payment = payment(fields) else { return .rejected(reason: "paid callback with unreadable queryId, txnAmt or txnTime") }
             return .verified(.paymentSucceeded(payment))
         case refundType:
-            guard code == successCode else { return .verified(.refundFailed(refundId: orderId, failureCode: code)) }
+            guard successCodes.contains(code) else { return .verified(.refundFailed(refundId: orderId, failureCode: code)) }
             guard let queryId = fields["queryId"], !queryId.isEmpty, let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen) else {
                 return .rejected(reason: "refund callback with unreadable queryId or txnAmt")
             }

@@ -75,8 +75,15 @@ enum WeChatPayTransformers {
             guard let url = answer.string("code_url"), !url.isEmpty else { return .unknown(reason: "200 without code_url") }
             return .accepted(payURL: url)
         }
-        return isDefiniteRefusal(status) ? .rejected(failureCode: code(answer, status)) : .unknown(reason: "HTTP \(status) \(code(answer, status))")
+        let failure = code(answer, status)
+        // The order exists or is paid already (a retried prepay whose first attempt arrived), or
+        // our own signature was refused (a key problem, not this order's fault): none of these
+        // may fail the payment; the outcome is learnt by query.
+        if prepayAnswersThatAreNotRefusals.contains(failure) { return .unknown(reason: "HTTP \(status) \(failure)") }
+        return isDefiniteRefusal(status) ? .rejected(failureCode: failure) : .unknown(reason: "HTTP \(status) \(failure)")
     }
+
+    static let prepayAnswersThatAreNotRefusals: Set<String> = ["ORDERPAID", "OUT_TRADE_NO_USED", "SIGN_ERROR", "ORDER_CLOSED"]
 
     static func queryResult(status: Int, _ answer: JSONValue) -> QueryResult {
         if status == 404 && answer.string("code") == "ORDER_NOT_EXIST" { return .notFound }

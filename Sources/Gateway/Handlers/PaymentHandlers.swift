@@ -10,6 +10,11 @@ extension GatewayHandler {
         try requireJSON(request)
         let idempotencyKey = try self.idempotencyKey(request)
         let body = try CreatePaymentRequest(body: request.body)
+        // The connected channels settle in CNY only (their connectors refuse other currencies):
+        // refuse before anything is written rather than create a payment no channel can take.
+        if channels != nil, body.amount.currency != .cny {
+            throw APIError(.unsupportedCurrency, "The \(body.channel.rawValue) channel settles only CNY.", field: "currency")
+        }
         let merchantId = auth.merchant.id
         let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, slotCount: shards.map.slotCount)
 
@@ -17,9 +22,10 @@ extension GatewayHandler {
             let outcome = try createWithFreshId(slot: slot, merchantId: merchantId, body: body, auth: auth, requestId: request.requestId)
             switch outcome {
             case .created(let created):
-                return .json(status: 201, body: created.json)
+                return .json(status: 201, body: try prepay(created, requestId: request.requestId).json)
             case .existing(let existing):
-                return .json(status: 200, body: existing.json)
+                // An identical repeat of a create whose prepay got no answer tries it again.
+                return .json(status: 200, body: try prepay(existing, requestId: request.requestId).json)
             case .conflict:
                 throw APIError(.orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.", field: "merchant_order_no")
             case .nonceReused:
@@ -52,6 +58,30 @@ extension GatewayHandler {
     }
 
     static let idCollisionRetryCountMax = 3
+
+    /// Close with channels: the lifecycle decides; an open order is closed at its channel first.
+    private func closeWithChannel(_ id: PaymentId, auth: AuthenticatedRequest, requestId: String) throws -> HTTPResponse {
+        guard let applied = try payments.apply(.closeRequested(by: .merchant), to: id, merchantId: auth.merchant.id, reason: "merchant_close", requestId: requestId) else {
+            throw APIError(.notFound, "No payment \(id.text).")
+        }
+        if applied.decision.answer == .invalidState {
+            throw APIError(.invalidState, "A payment in status \(applied.payment.status.rawValue) cannot be closed.")
+        }
+        var payment = applied.payment
+        if applied.decision.channelActions.contains(.closeAtChannel) {
+            payment = try closeAtChannel(payment, nonce: auth.nonce, requestId: requestId)
+            if payment.status.isPaid {
+                throw APIError(.invalidState, "The payer paid before the close reached the channel: the payment is \(payment.status.rawValue).")
+            }
+            guard payment.status == .closed else {
+                throw APIError(.channelUnavailable, "The channel did not confirm the close; retry.")
+            }
+        } else {
+            // Already closed: answered again; the nonce still marks the request as used.
+            guard try payments.recordNonce(auth.nonce, slot: id.slot) else { throw APIError(.nonceReused, "This request was already accepted (nonce reused).") }
+        }
+        return .json(status: 200, body: payment.json)
+    }
 
     /// GET /v1/payments?merchant_order_no=X is a lookup; any other query lists.
     func listPayments(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -92,6 +122,7 @@ extension GatewayHandler {
         let idempotencyKey = try self.idempotencyKey(request)
         guard let paymentId = PaymentId(id), paymentId.slot < shards.map.slotCount else { throw APIError(.notFound, "No payment \(id).") }
         return try idempotent(request, auth: auth, key: idempotencyKey, actionSlot: paymentId.slot) {
+            if channels != nil { return try closeWithChannel(paymentId, auth: auth, requestId: request.requestId) }
             switch try payments.transition(
                 id: paymentId, merchantId: auth.merchant.id, to: .closed, reason: "merchant_close",
                 nonce: auth.nonce, requestId: request.requestId) {

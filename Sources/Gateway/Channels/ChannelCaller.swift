@@ -1,0 +1,58 @@
+import Channels
+import HTTPClient
+import PaygateCore
+
+/// One call to a channel from a pool thread: the breaker, the signed request, the send and the
+/// parse. Everything that is not a definite answer from the channel is `.unavailable`.
+final class ChannelCaller {
+    let runtime: ChannelRuntime
+    let log: Log
+    private lazy var client = HTTPClient(configuration: runtime.client)
+
+    init(runtime: ChannelRuntime, log: Log) {
+        self.runtime = runtime
+        self.log = log
+    }
+
+    enum Outcome<Answer> {
+        case answered(Answer)
+        /// Breaker open, timeout, unreachable, 5xx or an answer we could not verify.
+        case unavailable(reason: String)
+        /// The channel has no such operation for this payment now (UnionPay cannot close an
+        /// unpaid order before it expires): nothing was sent.
+        case unsupported(reason: String)
+    }
+
+    func call<Answer>(
+        _ channel: Channel, requestId: String,
+        build: (any ChannelConnector, Timestamp) throws(ChannelError) -> OutboundRequest,
+        parse: (any ChannelConnector, ChannelResponse) -> Answer,
+        isDefinite: (Answer) -> Bool
+    ) -> Outcome<Answer> {
+        guard let connector = runtime.connectors[channel] else { return .unavailable(reason: "channel not configured") }
+        let now = Timestamp.now()
+        if runtime.breakers.admit(channel, now: now) == .rejectNow {
+            return .unavailable(reason: "circuit breaker open for \(channel.rawValue)")
+        }
+        let request: OutboundRequest
+        do { request = try build(connector, now) } catch {
+            // Nothing was sent: the admitted call ends without a verdict on the channel.
+            runtime.breakers.record(channel, success: true, now: .now())
+            if error.code == .unsupported { return .unsupported(reason: error.message) }
+            log.error("\(channel.rawValue): cannot build the request: \(error.code.rawValue)", requestId: requestId)
+            return .unavailable(reason: "request could not be built")
+        }
+        switch client.send(request) {
+        case .failure(let failure):
+            runtime.breakers.record(channel, success: false, now: .now())
+            log.warning("\(channel.rawValue): \(failure)", requestId: requestId)
+            return .unavailable(reason: "channel unreachable or timed out")
+        case .response(let status, let headers, let body, _):
+            let answer = parse(connector, ChannelResponse(status: status, headers: headers, body: body))
+            let definite = isDefinite(answer)
+            runtime.breakers.record(channel, success: definite, now: .now())
+            if !definite { log.warning("\(channel.rawValue): no definite answer (HTTP \(status))", requestId: requestId) }
+            return .answered(answer)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Channels
+import PaygateCore
+import Storage
+
+/// The gateway's conversations with channels (issue 3): prepay after a create, close at the
+/// channel before closing here, and callbacks. Each channel answer becomes a `LifecycleEvent`
+/// applied by `PaymentStore.apply` in one transaction; every call out happens outside any
+/// transaction.
+extension GatewayHandler {
+    /// After the payment row is written `created`: prepay at its channel. Accepted → processing
+    /// with pay_url; a definite no → failed with failure_code; anything else → 503
+    /// channel_unavailable and the payment stays `created` (the identical repeat retries).
+    func prepay(_ payment: Payment, requestId: String) throws -> Payment {
+        guard let channels, payment.status == .created else { return payment }
+        let order = PrepayOrder(
+            paymentId: payment.id, amount: payment.amount, subject: payment.subject, expiresAt: payment.expiresAt,
+            callbackURL: channels.runtime.callbackURL(for: payment.channel))
+        let outcome = channels.call(
+            payment.channel, requestId: requestId,
+            build: { connector, now throws(ChannelError) in try connector.prepayRequest(order, now: now) },
+            parse: { connector, response in connector.prepayResult(response) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
+        let event: LifecycleEvent
+        switch outcome {
+        case .unavailable(let reason), .unsupported(let reason):
+            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); the payment stays created: retry the same request.")
+        case .answered(.unknown(let reason)):
+            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer (\(reason)); retry the same request.")
+        case .answered(.accepted(let payURL)): event = .prepayAccepted(payURL: payURL)
+        case .answered(.rejected(let code)): event = .prepayRejected(failureCode: code)
+        }
+        guard let applied = try payments.apply(event, to: payment.id, merchantId: payment.merchantId, reason: "prepay", requestId: requestId) else {
+            throw APIError(.notFound, "No payment \(payment.id.text).")
+        }
+        try carryOut(applied, requestId: requestId)
+        return applied.payment
+    }
+
+    /// POST /v1/payments/{id}/close with channels: the order is closed at the channel first, so a
+    /// payer cannot pay a payment we report closed; then here.
+    func closeAtChannel(_ payment: Payment, nonce: RequestNonce, requestId: String) throws -> Payment {
+        guard let channels else { return payment }
+        let reference = ChannelPaymentReference(paymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt)
+        let outcome = channels.call(
+            payment.channel, requestId: requestId,
+            build: { connector, now throws(ChannelError) in try connector.closeRequest(reference, now: now) },
+            parse: { connector, response in connector.closeResult(response) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
+        let event: LifecycleEvent
+        switch outcome {
+        case .unavailable(let reason):
+            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); the payment is not closed: retry.")
+        case .unsupported(let reason):
+            throw APIError(.invalidState, "The \(payment.channel.rawValue) channel cannot close this payment now: \(reason)")
+        case .answered(.unknown(let reason)):
+            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer to the close (\(reason)); retry.")
+        case .answered(.closed): event = .channelConfirmedClosed(from: .close)
+        case .answered(.alreadyPaid): event = .channelReportedPaidOnClose(nil)
+        }
+        guard let applied = try payments.apply(event, to: payment.id, merchantId: payment.merchantId, nonce: nonce, reason: "merchant_close", requestId: requestId) else {
+            throw APIError(.notFound, "No payment \(payment.id.text).")
+        }
+        try carryOut(applied, requestId: requestId)
+        return applied.payment
+    }
+
+    /// POST /callbacks/{channel}: verify first (a forged, undecryptable or unknown-order callback
+    /// is refused in the channel's failure form and writes nothing), then apply.
+    func callback(_ request: HTTPRequest, channel: Channel) throws -> HTTPResponse {
+        guard let caller = channels, let connector = caller.runtime.connectors[channel] else {
+            throw APIError(.notFound, "No such channel.")
+        }
+        let refuse = connector.callbackAcknowledgement(accepted: false)
+        let acknowledge = connector.callbackAcknowledgement(accepted: true)
+        let notification: ChannelNotification
+        switch connector.verifyCallback(request, now: .now()) {
+        case .rejected(let reason):
+            log.warning("callback \(channel.rawValue) refused: \(reason)", requestId: request.requestId)
+            return refuse
+        case .verified(let verified): notification = verified
+        }
+        let paymentId: PaymentId
+        let event: LifecycleEvent
+        switch notification {
+        case .paymentSucceeded(let paid):
+            paymentId = paid.paymentId
+            event = .channelReportedPaid(ChannelPaid(transactionId: paid.channelTransactionId, amount: paid.amount, paidAt: paid.paidAt), from: .callback)
+        case .paymentFailed(let id, let code):
+            paymentId = id
+            event = .channelReportedFailed(failureCode: code, from: .callback)
+        case .paymentClosed(let id):
+            paymentId = id
+            event = .channelConfirmedClosed(from: .callback)
+        case .refundSucceeded, .refundFailed, .noEffect:
+            // Refunds are not built yet (issue 4); a genuine notice is acknowledged.
+            log.info("callback \(channel.rawValue): acknowledged without effect", requestId: request.requestId)
+            return acknowledge
+        }
+        guard paymentId.slot < shards.map.slotCount,
+              let applied = try payments.apply(event, to: paymentId, merchantId: nil, channel: channel, reason: "callback_\(channel.rawValue)", requestId: request.requestId) else {
+            log.warning("callback \(channel.rawValue) for unknown payment \(paymentId.text) refused", requestId: request.requestId)
+            return refuse
+        }
+        log.info("callback \(channel.rawValue) \(paymentId.text): \(applied.decision.reason)", requestId: request.requestId)
+        try carryOut(applied, requestId: request.requestId)
+        return applied.decision.answer == .refuse ? refuse : acknowledge
+    }
+
+    /// Channel actions a decision asks for. A query is made at once and its answer applied;
+    /// a late payment's refund needs the refund machinery of issue 4: until then it stays as an
+    /// anomaly row (paid_after_close / paid_after_failure) for an operator, logged loudly.
+    func carryOut(_ applied: PaymentStore.Applied, requestId: String) throws {
+        for action in applied.decision.channelActions {
+            switch action {
+            case .queryPayment:
+                try query(applied.payment, requestId: requestId)
+            case .refundLatePayment(let amount, let transactionId):
+                log.error("late payment \(applied.payment.id.text) (\(transactionId), \(amount.text) \(amount.currency.rawValue)) needs a refund: recorded as an anomaly", requestId: requestId)
+            case .closeAtChannel:
+                break  // The close flow itself makes this call.
+            }
+        }
+    }
+
+    /// Asks the channel for a payment's state and applies a definite answer.
+    func query(_ payment: Payment, requestId: String) throws {
+        guard let channels else { return }
+        let reference = ChannelPaymentReference(paymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt)
+        let outcome = channels.call(
+            payment.channel, requestId: requestId,
+            build: { connector, now throws(ChannelError) in try connector.queryRequest(reference, now: now) },
+            parse: { connector, response in connector.queryResult(response) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
+        let event: LifecycleEvent
+        switch outcome {
+        case .unavailable, .unsupported, .answered(.unknown): return
+        case .answered(.paid(let paid)) where paid.paymentId != payment.id:
+            // A signed answer about another order never settles this one.
+            log.error("query for \(payment.id.text) answered for \(paid.paymentId.text): ignored", requestId: requestId)
+            return
+        case .answered(.paid(let paid)):
+            event = .channelReportedPaid(ChannelPaid(transactionId: paid.channelTransactionId, amount: paid.amount, paidAt: paid.paidAt), from: .query)
+        case .answered(.notPaid): event = .channelReportedNotPaid
+        case .answered(.notFound): event = .channelReportedNotFound
+        case .answered(.closed): event = .channelConfirmedClosed(from: .query)
+        case .answered(.failed(let code)): event = .channelReportedFailed(failureCode: code, from: .query)
+        }
+        if let applied = try payments.apply(event, to: payment.id, merchantId: payment.merchantId, reason: "query", requestId: requestId) {
+            // A query answer never asks for another query; other actions are logged as above.
+            for action in applied.decision.channelActions where action != .queryPayment {
+                if case .refundLatePayment = action { try carryOut(applied, requestId: requestId) }
+            }
+        }
+    }
+}

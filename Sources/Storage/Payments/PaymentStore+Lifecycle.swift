@@ -1,0 +1,124 @@
+import MariaDB
+import PaygateCore
+import PaygateCrypto
+
+/// The request's nonce was already accepted: nothing was written.
+public struct NonceReused: Error {}
+
+extension PaymentStore {
+    /// A lifecycle decision as it was carried out: the payment afterwards and what the caller
+    /// still has to do (channel actions, the answer to a callback).
+    public struct Applied: Sendable {
+        public var payment: Payment
+        public var decision: LifecycleDecision
+    }
+
+    /// Runs one lifecycle event against a payment in one transaction on its shard: locks the
+    /// row, asks `PaymentLifecycle` (which asks `PaymentStateMachine` for every step), writes the
+    /// steps with a compare-and-set on the version plus one history row each, the merchant
+    /// events (outbox) and the anomalies, and commits. Channel actions are returned, not run:
+    /// they are calls to the outside and happen after the commit. `merchantId` nil means the
+    /// caller is a channel (a callback), which knows the payment only by its id.
+    public func apply(
+        _ event: LifecycleEvent, to id: PaymentId, merchantId: String?, channel: Channel? = nil,
+        nonce: RequestNonce? = nil, reason: String, requestId: String
+    ) throws -> Applied? {
+        let shard = shards.shardIndex(forSlot: id.slot)
+        let shardName = shards.shardNames[shard]
+        do {
+            return try shards.transaction(shard: shard) { connection in
+                try PaymentStore.insertNonce(nonce, slot: id.slot, connection)
+                var sql = "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ?"
+                var parameters: [DatabaseValue] = [.text(id.text)]
+                if let merchantId { sql += " AND merchant_id = ?"; parameters.append(.text(merchantId)) }
+                if let channel { sql += " AND channel = ?"; parameters.append(.text(channel.rawValue)) }
+                guard let row = try connection.query(sql + " FOR UPDATE", parameters).first else { throw Rollback.notFound }
+                var payment = try PaymentRow.decode(row, shard: shardName)
+                let lateRefunds = try connection.query(
+                    "SELECT transaction_id FROM payment_anomalies WHERE payment_id = ? AND kind IN ('paid_after_close', 'paid_after_failure')",
+                    [.text(id.text)]).compactMap { $0[0] }
+                let snapshot = PaymentSnapshot(
+                    status: payment.status, amount: payment.amount, channelTransactionId: payment.channelTransactionId,
+                    expiresAt: payment.expiresAt, paidAt: payment.paidAt, lateRefundTransactionIds: Set(lateRefunds))
+                let now = Timestamp.now()
+                let decision = PaymentLifecycle.decide(snapshot, event, now: now)
+                if let write = decision.write {
+                    payment = try self.write(write, to: payment, reason: reason, requestId: requestId, now: now, connection)
+                }
+                for type in decision.merchantEvents {
+                    try insertEvent(type, for: payment, now: now, connection)
+                }
+                for anomaly in decision.anomalies {
+                    try insertAnomaly(anomaly, for: payment, requestId: requestId, now: now, connection)
+                }
+                return Applied(payment: payment, decision: decision)
+            }
+        } catch Rollback.notFound {
+            return nil
+        } catch Rollback.nonceReused {
+            throw NonceReused()
+        }
+    }
+
+    private func write(
+        _ write: StatusWrite, to payment: Payment, reason: String, requestId: String, now: Timestamp, _ connection: Connection
+    ) throws -> Payment {
+        var next = payment
+        var source = write.source
+        precondition(source == payment.status, "a write decided for another status")
+        for target in write.steps {
+            // The lifecycle asked the state machine already; asking again here keeps the store
+            // from ever writing a step that the table forbids, whoever calls it.
+            precondition(PaymentStateMachine.allows(from: source, to: target), "illegal step \(source) -> \(target)")
+            try appendHistory(payment.id, from: source, to: target, reason: reason, requestId: requestId, connection)
+            source = target
+        }
+        next.status = write.target
+        if let transactionId = write.channelTransactionId { next.channelTransactionId = transactionId }
+        if let paidAt = write.paidAt { next.paidAt = paidAt }
+        if let failureCode = write.failureCode { next.failureCode = failureCode }
+        if let payURL = write.payURL {
+            var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
+            writer.objectOpen()
+            writer.member("pay_url", payURL)
+            writer.objectClose()
+            next.channelPayloadJSON = writer.string
+        }
+        let updated = try connection.execute(
+            """
+            UPDATE payments SET status = ?, channel_txn_id = ?, paid_at = ?, failure_code = ?, channel_payload = ?,
+              version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?
+            """,
+            [.text(next.status.rawValue), .init(next.channelTransactionId), .init(next.paidAt?.databaseString),
+             .init(next.failureCode), .text(next.channelPayloadJSON), .text(now.databaseString),
+             .text(payment.id.text), .init(payment.version)])
+        // The row is locked FOR UPDATE, so the version cannot have moved.
+        precondition(updated == 1, "compare-and-set lost under a row lock")
+        next.version += 1
+        return next
+    }
+
+    /// One outbox row; the unique key (payment, type) makes a second one impossible.
+    private func insertEvent(_ type: MerchantEventType, for payment: Payment, now: Timestamp, _ connection: Connection) throws {
+        try connection.execute(
+            """
+            INSERT INTO payment_events (event_id, payment_id, slot, merchant_id, type, data, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text("evt_" + Hex.encode(try SecureRandom.bytes(16))), .text(payment.id.text), .init(payment.id.slot),
+             .text(payment.merchantId), .text(type.rawValue), .text(String(decoding: payment.json, as: UTF8.self)),
+             .text(now.databaseString), .text(now.databaseString)])
+    }
+
+    private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws {
+        try connection.execute(
+            """
+            INSERT IGNORE INTO payment_anomalies
+              (payment_id, slot, kind, transaction_id, reported_amount, reported_currency, request_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.kind.rawValue), .text(anomaly.transactionId ?? ""),
+             .init(anomaly.reportedAmount?.databaseText), .init(anomaly.reportedAmount?.currency.rawValue),
+             .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
+    }
+}

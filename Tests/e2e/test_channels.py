@@ -1,0 +1,169 @@
+"""Issue 3 end to end: payments through nginx to the pool, prepaid at the channel sandbox over
+HTTPS, paid by "the payer" at the sandbox, and settled by the channel's signed callback."""
+import os
+import time
+
+import pytest
+import requests
+
+from paygate_support import assert_error, payment_body, sql_string
+
+CHANNELS = ["alipay", "wechatpay", "unionpay"]
+SETTLE_SECONDS_MAX = 15
+POLL_PAUSE_SECONDS = 0.1
+
+
+def sandbox(stack):
+    url = os.environ.get("PAYGATE_SANDBOX_URL")
+    assert url, "PAYGATE_SANDBOX_URL is not set (run through scripts/e2e.sh)"
+    session = requests.Session()
+    session.verify = stack.ca
+    session.trust_env = False
+    return url.rstrip("/"), session
+
+
+def set_faults(stack, knobs):
+    url, session = sandbox(stack)
+    response = session.post(url + "/sandbox/faults", json=knobs, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def faults(stack):
+    """Fault knobs for one test; always reset afterwards."""
+    yield lambda knobs: set_faults(stack, knobs)
+    set_faults(stack, {})
+
+
+def pay(stack, payment, result="success"):
+    _, session = sandbox(stack)
+    response = session.post(payment["channel_payload"]["pay_url"], data={"result": result}, timeout=10)
+    assert response.status_code in (200, 204), response.text
+
+
+def wait_for(client, payment_id, accept):
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    while True:
+        current = client.get(f"/v1/payments/{payment_id}").json()
+        if accept(current) or time.monotonic() >= deadline:
+            return current
+        time.sleep(POLL_PAUSE_SECONDS)
+
+
+def events_of(stack, slots, payment):
+    shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+    return stack.database.rows_on_shard(
+        shard, "SELECT type FROM {db}.payment_events WHERE payment_id = " + sql_string(payment["payment_id"]) + " ORDER BY type")
+
+
+def anomalies_of(stack, slots, payment):
+    shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+    return stack.database.rows_on_shard(
+        shard, "SELECT kind FROM {db}.payment_anomalies WHERE payment_id = " + sql_string(payment["payment_id"]))
+
+
+def create_processing(client, channel):
+    response = client.create_payment(payment_body(channel=channel))
+    assert response.status_code == 201, response.text
+    payment = response.json()
+    assert payment["status"] == "processing", payment
+    assert payment["channel_payload"]["pay_url"].startswith("https://"), payment
+    return payment
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_pay_success_reaches_succeeded_with_one_event(stack, client, slots, channel):
+    payment = create_processing(client, channel)
+    pay(stack, payment)
+    settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == "succeeded")
+    assert settled["status"] == "succeeded", settled
+    assert settled["channel_txn_id"] and settled["paid_at"], settled
+    assert settled["amount"] == payment["amount"]
+    assert events_of(stack, slots, payment) == [["payment.succeeded"]]
+
+
+def test_unionpay_pay_fail_reaches_failed(stack, client, slots):
+    payment = create_processing(client, "unionpay")
+    pay(stack, payment, "fail")
+    settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == "failed")
+    assert settled["status"] == "failed" and settled["failure_code"], settled
+    assert events_of(stack, slots, payment) == [["payment.failed"]]
+
+
+def test_duplicate_callbacks_apply_once(stack, client, slots, faults):
+    faults({"duplicate_callbacks": 3})
+    payment = create_processing(client, "alipay")
+    pay(stack, payment)
+    settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == "succeeded")
+    assert settled["status"] == "succeeded", settled
+    time.sleep(1)  # let the duplicates arrive
+    assert events_of(stack, slots, payment) == [["payment.succeeded"]]
+    shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+    history = stack.database.rows_on_shard(
+        shard, "SELECT to_status FROM {db}.payment_status_history WHERE payment_id = " + sql_string(payment["payment_id"]) + " ORDER BY id")
+    assert history == [["created"], ["processing"], ["succeeded"]]
+
+
+def test_wrong_amount_callback_never_succeeds(stack, client, slots, faults):
+    faults({"callback_amount_delta": 1})
+    payment = create_processing(client, "wechatpay")
+    pay(stack, payment)
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    while not anomalies_of(stack, slots, payment) and time.monotonic() < deadline:
+        time.sleep(POLL_PAUSE_SECONDS)
+    assert anomalies_of(stack, slots, payment) == [["amount_mismatch"]]
+    current = client.get(f"/v1/payments/{payment['payment_id']}").json()
+    assert current["status"] == "processing" and current["channel_txn_id"] is None, current
+    assert events_of(stack, slots, payment) == []
+
+
+def test_forged_callback_is_refused_and_writes_nothing(stack, client, slots):
+    payment = create_processing(client, "alipay")
+    forged = {"app_id": "2021000000000001", "out_trade_no": payment["payment_id"], "trade_no": "forged-1",
+              "trade_status": "TRADE_SUCCESS", "total_amount": "12.30", "sign_type": "RSA2", "sign": "Zm9yZ2Vk"}
+    response = stack.session().post(stack.url + "/callbacks/alipay", data=forged, timeout=10)
+    assert response.text == "failure", response.text
+    current = client.get(f"/v1/payments/{payment['payment_id']}").json()
+    assert current["status"] == "processing", current
+    assert events_of(stack, slots, payment) == [] and anomalies_of(stack, slots, payment) == []
+
+
+def test_merchant_close_closes_at_the_channel_first(stack, client, slots):
+    payment = create_processing(client, "wechatpay")
+    closed = client.post(f"/v1/payments/{payment['payment_id']}/close")
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    assert events_of(stack, slots, payment) == [["payment.closed"]]
+    # The payer can no longer pay it at the channel.
+    _, session = sandbox(stack)
+    late = session.post(payment["channel_payload"]["pay_url"], data={"result": "success"}, timeout=10)
+    assert late.status_code >= 400, late.text
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "closed"
+
+
+def test_channel_failures_answer_503_then_the_breaker_opens_and_recovers(stack, client, faults):
+    faults({"channel": "unionpay", "status_5xx": 503})
+    bodies = [payment_body(channel="unionpay") for _ in range(12)]
+    answers = [client.create_payment(body) for body in bodies]
+    for answer in answers:
+        assert_error(answer, 503, "channel_unavailable")
+    # The payment exists, still `created`; nothing else was written for it.
+    first = client.get(f"/v1/payments?merchant_order_no={bodies[0]['merchant_order_no']}").json()
+    assert first["status"] == "created", first
+    # Enough consecutive failures open every worker's breaker: answered at once, no call made.
+    assert any("circuit breaker open" in a.json()["error"]["message"] for a in answers), [a.text for a in answers]
+    health = stack.session().get(stack.url + "/healthz", timeout=10).json()
+    assert health["channels"]["unionpay"] in ("open", "half_open"), health
+    assert health["channels"]["alipay"] == "closed", health
+
+    faults({})
+    # After the open period one probe goes out, succeeds, and the breaker closes: the identical
+    # repeat of the first request now completes its prepay.
+    deadline = time.monotonic() + 30
+    while True:
+        repeat = client.create_payment(bodies[0])
+        if repeat.status_code == 200 or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    assert repeat.status_code == 200, repeat.text
+    assert repeat.json()["status"] == "processing" and repeat.json()["payment_id"] == first["payment_id"]
