@@ -59,6 +59,11 @@ fi
 # Exported for the tests too: a test that runs stack.sh again keeps the same sandbox.
 export PAYGATE_SANDBOX_PORT="$SANDBOX_PORT"
 export PAYGATE_SANDBOX_FAST_RETRIES=1
+# The timeout worker (stack-worker.sh) looks for due payments every 200 ms. Its query delay stays
+# longer than any test that keeps a payment `processing` on purpose (a wrong-amount callback);
+# test_worker.py ages its own payments in SQL instead of waiting for the delay.
+export PAYGATE_WORKER_POLL_MS=200
+export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
 "$STACK" up "$ROOT" "$PORT"
 
 export PAYGATE_URL="https://127.0.0.1:$PORT"

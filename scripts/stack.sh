@@ -8,8 +8,9 @@
 #                                          (the sandbox on PAYGATE_SANDBOX_PORT, default 9443)
 #   scripts/stack.sh down ROOT             stop everything (harmless when nothing runs)
 #   scripts/stack.sh run ROOT PORT         up + banner, in the foreground until Ctrl-C
-#   scripts/stack.sh reload ROOT           nginx -t + reload (rate limits), SIGHUP to the pool
-#                                          (never to the sandbox: its state is in memory)
+#   scripts/stack.sh reload ROOT           nginx -t + reload (rate limits), SIGHUP to the pool,
+#                                          restart of the timeout worker (never the sandbox:
+#                                          its state is in memory)
 #   scripts/stack.sh banner ROOT PORT      how to use a running stack
 #   scripts/stack.sh db-stop ROOT SERVER   stop one MariaDB server (s0, s1): a shard outage
 #   scripts/stack.sh db-start ROOT SERVER  start it again
@@ -21,7 +22,8 @@
 # PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool, default off), PAYGATE_BIN_DIR
 # (where paygate, paygate-admin and paygate-sandbox are, default .build/release),
 # PAYGATE_DB_EXTRA_ARGS (extra mariadbd options for experiments, e.g. --thread-handling=pool-of-threads),
-# PAYGATE_SANDBOX_PORT, PAYGATE_SANDBOX_FAST_RETRIES=1, PAYGATE_SANDBOX_THREADS (stack-sandbox.sh).
+# PAYGATE_SANDBOX_PORT, PAYGATE_SANDBOX_FAST_RETRIES=1, PAYGATE_SANDBOX_THREADS (stack-sandbox.sh),
+# PAYGATE_WORKER_* (the timeout worker, stack-worker.sh; `run` supervises it, `up` alone does not).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,6 +41,8 @@ source "$REPO/scripts/stack-mariadb.sh"
 source "$REPO/scripts/stack-tls.sh"
 # shellcheck source=scripts/stack-pool.sh
 source "$REPO/scripts/stack-pool.sh"
+# shellcheck source=scripts/stack-worker.sh
+source "$REPO/scripts/stack-worker.sh"
 # shellcheck source=scripts/stack-channels.sh
 source "$REPO/scripts/stack-channels.sh"
 # shellcheck source=scripts/stack-sandbox.sh
@@ -89,6 +93,7 @@ cmd_up() {
     PAYGATE_SANDBOX_PORT=$sandbox_port config_write
     migrate
     pool_start
+    worker_start
     sandbox_start "$sandbox_port"
     nginx_start "$port" "$sandbox_port"
     healthz_wait "$port"
@@ -106,6 +111,7 @@ cmd_down() {
     # The sandbox goes after nginx: callbacks it still owes fail like any unreachable merchant.
     nginx_stop
     sandbox_stop
+    worker_stop
     pool_stop
     db_stop_all
     note "down: $ROOT"
@@ -170,6 +176,12 @@ cmd_run() {
             "$SELF" down "$ROOT" || true
             exit 1
         fi
+        if ((stop_requested == 0)) && ! worker_running; then
+            log_tail "$ROOT/log/worker.log"
+            note "the timeout worker exited: stopping the stack"
+            "$SELF" down "$ROOT" || true
+            exit 1
+        fi
     done
     # Ignore further signals while stopping: `make` passes its own SIGINT on to us, and the
     # down below (bounded) must not be cut short. Ignored signals pass on to the child too.
@@ -187,6 +199,7 @@ cmd_sandbox_restart() {
 cmd_reload() {
     nginx_reload
     pool_hangup
+    worker_restart
 }
 
 main() {

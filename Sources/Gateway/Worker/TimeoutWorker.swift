@@ -1,0 +1,108 @@
+import Glibc
+import PaygateCore
+import Storage
+
+/// The timeout worker (issue 3, item 6), run by `paygate-worker`: round after round over every
+/// shard, it claims a bounded batch of due payments (PaymentStore.claimDue) and handles each one
+/// outside any transaction: past `expires_at` → the expiry close; otherwise → a query at the
+/// channel for a `processing` payment whose callback has not come. It owns what a pool thread
+/// owns (a `GatewayHandler`: connections, channel client, breakers) and shares the channel flows.
+/// Any number of workers may run against the same shards, on any host: claims are disjoint.
+///
+/// Operating errors never end the loop: a shard that is down is skipped and tried again next
+/// round; a payment whose handling failed is tried again after the query delay.
+public final class TimeoutWorker {
+    let handler: GatewayHandler
+    let limits: WorkerLimits
+    let log: Log
+    let claimRequest: PaymentStore.ClaimRequest
+    let paymentSecondsMax: Int64
+    private var paymentsHandled = 0
+
+    public init(configuration: Configuration, limits: WorkerLimits, log: Log) throws {
+        try limits.validate(against: configuration)
+        let factory = try GatewayFactory(configuration: configuration, log: log)
+        factory.workerDidStart()
+        handler = try GatewayHandler(configuration: configuration, secretBox: factory.secretBox, channels: factory.channels, log: log)
+        self.limits = limits
+        self.log = log
+        claimRequest = PaymentStore.ClaimRequest(
+            batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds, queryDelaySeconds: limits.queryDelaySeconds)
+        paymentSecondsMax = WorkerLimits.paymentSecondsMax(
+            channelTotalTimeoutMilliseconds: configuration.channels?.totalTimeoutMilliseconds ?? 0,
+            lockWaitTimeoutSeconds: configuration.database.lockWaitTimeoutSeconds)
+    }
+
+    /// Runs until `stop` is raised; the payment being handled then completes first.
+    public func run(until stop: WorkerStop) {
+        log.info("started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(handler.shards.shardCount) shards")
+        while !stop.isRaised {
+            // A round that did work goes again at once: more may be due.
+            if round(stop) == 0 { stop.wait(milliseconds: limits.pollIntervalMilliseconds) }
+        }
+        log.info("stopped after \(paymentsHandled) payments")
+    }
+
+    /// One pass over every shard. Returns how many payments it handled.
+    func round(_ stop: WorkerStop) -> Int {
+        var handled = 0
+        for shard in 0..<handler.shards.shardCount where !stop.isRaised {
+            let claim: PaymentStore.Claim
+            do {
+                claim = try handler.payments.claimDue(shard: shard, request: claimRequest, now: .now())
+            } catch {
+                log.warning("claim on \(handler.shards.shardNames[shard]) failed, skipped this round: \(error)")
+                continue
+            }
+            handled += work(claim, stop)
+        }
+        return handled
+    }
+
+    /// Handles a claim's payments in order while the stop is not raised and the lease can still
+    /// cover one more; gives back the rest so another worker (or the next round) takes them.
+    private func work(_ claim: PaymentStore.Claim, _ stop: WorkerStop) -> Int {
+        var next = 0
+        while next < claim.payments.count, !stop.isRaised,
+              WorkerPlan.mayStart(now: .now(), leaseEnd: claim.leaseEnd, paymentSecondsMax: paymentSecondsMax) {
+            handle(claim.payments[next])
+            next += 1
+        }
+        let rest = claim.payments[next...].map(\.id)
+        if !rest.isEmpty {
+            do {
+                try handler.payments.release(rest, shard: claim.shard, leaseEnd: claim.leaseEnd, now: .now())
+                log.info("gave back \(rest.count) claimed payments on \(handler.shards.shardNames[claim.shard])")
+            } catch {
+                log.warning("could not give back \(rest.count) payments on \(handler.shards.shardNames[claim.shard]) (due again when the lease ends): \(error)")
+            }
+        }
+        return next
+    }
+
+    private func handle(_ payment: Payment) {
+        paymentsHandled += 1
+        let requestId = "worker-\(getpid())-\(paymentsHandled)"
+        let plan = WorkerPlan.decide(status: payment.status, expiresAt: payment.expiresAt, now: .now())
+        do {
+            switch plan {
+            case .expire:
+                let outcome = try handler.expire(payment, requestId: requestId)
+                log.info("expire \(payment.id.text): \(outcome)", requestId: requestId)
+            case .query:
+                log.info("query \(payment.id.text) at \(payment.channel.rawValue): no callback after \(limits.queryDelaySeconds)s", requestId: requestId)
+                try handler.query(payment, requestId: requestId)
+            case .skip:
+                log.info("skip \(payment.id.text): \(payment.status.rawValue)", requestId: requestId)
+            }
+        } catch {
+            log.warning("\(plan) \(payment.id.text) failed, tried again later: \(error)", requestId: requestId)
+        }
+        let next = WorkerPlan.nextCheck(now: .now(), expiresAt: payment.expiresAt, queryDelaySeconds: limits.queryDelaySeconds)
+        do {
+            try handler.payments.scheduleCheck(payment.id, at: next)
+        } catch {
+            log.warning("could not schedule the next check of \(payment.id.text) (due again when the lease ends): \(error)", requestId: requestId)
+        }
+    }
+}

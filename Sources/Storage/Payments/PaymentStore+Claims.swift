@@ -1,0 +1,94 @@
+import MariaDB
+import PaygateCore
+
+/// Claims of the timeout worker (issue 3, item 6; schema sql/shard/0004). A payment is due when it
+/// is still open (`created` or `processing`), its `check_after` has passed, and either it is past
+/// `expires_at` or it has been `processing` for the query delay without a change (no callback).
+/// A claim takes a bounded batch with `FOR UPDATE SKIP LOCKED` and moves the rows' `check_after`
+/// to the end of a lease in the same short transaction, so concurrent workers on any host take
+/// disjoint batches and nobody takes a claimed payment again until its lease ends.
+extension PaymentStore {
+    /// What one claim asks for; the worker's limits (WorkerLimits) fill it in.
+    public struct ClaimRequest: Sendable {
+        /// At most this many payments per claim.
+        public var batchSizeMax: Int
+        /// Claimed rows are not due again before this many seconds.
+        public var leaseSeconds: Int64
+        /// A `processing` payment unchanged for this long (no callback) is due for a query.
+        public var queryDelaySeconds: Int64
+
+        public init(batchSizeMax: Int, leaseSeconds: Int64, queryDelaySeconds: Int64) {
+            precondition(batchSizeMax >= 1 && leaseSeconds >= 1 && queryDelaySeconds >= 0, "claim limits out of range")
+            self.batchSizeMax = batchSizeMax
+            self.leaseSeconds = leaseSeconds
+            self.queryDelaySeconds = queryDelaySeconds
+        }
+    }
+
+    /// Payments one worker holds on one shard until `leaseEnd`, as they were when claimed.
+    public struct Claim: Sendable {
+        public var shard: Int
+        public var payments: [Payment]
+        /// The `check_after` written for every claimed row: ours while it has not passed.
+        public var leaseEnd: Timestamp
+    }
+
+    /// Claims up to `batchSizeMax` due payments on one shard. An empty claim writes nothing.
+    public func claimDue(shard: Int, request: ClaimRequest, now: Timestamp) throws -> Claim {
+        let leaseEnd = now.adding(seconds: request.leaseSeconds)
+        let shardName = shards.shardNames[shard]
+        // READ COMMITTED for this one transaction: no gap locks on the (status, check_after)
+        // range, so a claim never holds up the inserts of new payments, and rows the WHERE
+        // rejects are unlocked as soon as they are read. Applies to the next transaction only.
+        // (A deadlock retry inside `transaction` would run at the default level: still correct.)
+        try shards.read(shard: shard) { connection in
+            try connection.run("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        }
+        let payments = try shards.transaction(shard: shard) { connection in
+            // No ORDER BY: a sort would make InnoDB read (and lock) every due row before the
+            // LIMIT; the index (status, check_after) already yields the longest-waiting first.
+            let rows = try connection.query(
+                """
+                SELECT \(PaymentRow.columns) FROM payments
+                WHERE status IN ('created', 'processing') AND check_after <= ?
+                  AND (expires_at <= ? OR (status = 'processing' AND updated_at <= ?))
+                LIMIT ? FOR UPDATE SKIP LOCKED
+                """,
+                [.text(now.databaseString), .text(now.databaseString),
+                 .text(now.adding(seconds: -request.queryDelaySeconds).databaseString), .init(request.batchSizeMax)])
+            let claimed = try rows.map { row throws(StorageError) in try PaymentRow.decode(row, shard: shardName) }
+            if claimed.isEmpty { return claimed }
+            let marks = Array(repeating: "?", count: claimed.count).joined(separator: ", ")
+            let updated = try connection.execute(
+                "UPDATE payments SET check_after = ? WHERE payment_id IN (\(marks))",
+                [.text(leaseEnd.databaseString)] + claimed.map { .text($0.id.text) })
+            // The rows are locked by the SELECT above: all of them must have been updated.
+            precondition(updated == claimed.count, "claimed rows changed under their locks")
+            return claimed
+        }
+        return Claim(shard: shard, payments: payments, leaseEnd: leaseEnd)
+    }
+
+    /// After a payment was handled: when to look at it again if it is still open. A payment that
+    /// became final is never due again, whatever `check_after` says.
+    public func scheduleCheck(_ id: PaymentId, at next: Timestamp) throws {
+        let shard = shards.shardIndex(forSlot: id.slot)
+        _ = try shards.withDeadlockRetry(shard: shard) { connection in
+            try connection.execute(
+                "UPDATE payments SET check_after = ? WHERE payment_id = ? AND status IN ('created', 'processing')",
+                [.text(next.databaseString), .text(id.text)])
+        }
+    }
+
+    /// Gives back claimed payments the worker did not reach (it is stopping): due again at once.
+    /// Only rows whose lease is still ours (check_after unchanged) are touched.
+    public func release(_ ids: [PaymentId], shard: Int, leaseEnd: Timestamp, now: Timestamp) throws {
+        guard !ids.isEmpty else { return }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        _ = try shards.withDeadlockRetry(shard: shard) { connection in
+            try connection.execute(
+                "UPDATE payments SET check_after = ? WHERE check_after = ? AND payment_id IN (\(marks))",
+                [.text(now.databaseString), .text(leaseEnd.databaseString)] + ids.map { .text($0.text) })
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// paygate-worker: the timeout worker (issue 3, item 6). Queries the channel for `processing`
+// payments whose callback has not come after the query delay, and closes payments past
+// expires_at (at the channel first). Several may run against the same shards, on any host:
+// each payment is claimed by one of them (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004).
+//
+//   paygate-worker --config FILE [--batch-size N] [--lease-seconds N]
+//                  [--query-delay-seconds N] [--poll-interval-ms N]
+//
+// Defaults (WorkerLimits): batch 32 payments per shard and claim, lease 120 s (at least twice the
+// longest payment: two channel calls plus three lock waits), query delay 60 s, poll 1000 ms after
+// a round that found nothing. It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT
+// finishes the payment in hand, gives back the rest of its claim and exits 0. Exit 2: bad
+// arguments or configuration.
+import Foundation
+import Gateway
+import PaygateCore
+
+let usage = "usage: paygate-worker --config FILE [--batch-size N] [--lease-seconds N] [--query-delay-seconds N] [--poll-interval-ms N]"
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("paygate-worker: " + message + "\n").utf8))
+    exit(2)
+}
+
+func parse(_ arguments: [String]) -> (config: String, limits: WorkerLimits) {
+    var configPath: String?
+    var limits = WorkerLimits()
+    var rest = arguments[...]
+    func number(_ flag: String) -> Int64 {
+        guard let text = rest.popFirst(), let value = Int64(text), value >= 0 else { fail("\(flag) needs a whole number\n\(usage)") }
+        return value
+    }
+    while let flag = rest.popFirst() {
+        switch flag {
+        case "--config":
+            guard let path = rest.popFirst() else { fail(usage) }
+            configPath = path
+        case "--batch-size": limits.batchSizeMax = Int(number(flag))
+        case "--lease-seconds": limits.leaseSeconds = number(flag)
+        case "--query-delay-seconds": limits.queryDelaySeconds = number(flag)
+        case "--poll-interval-ms": limits.pollIntervalMilliseconds = number(flag)
+        case "-h", "--help": print(usage); exit(0)
+        default: fail("unknown argument \(flag)\n\(usage)")
+        }
+    }
+    guard let configPath else { fail(usage) }
+    return (configPath, limits)
+}
+
+let (configPath, limits) = parse(Array(CommandLine.arguments.dropFirst()))
+let log = Log(component: "worker")
+let worker: TimeoutWorker
+do {
+    let configuration = try Configuration.load(path: configPath)
+    worker = try TimeoutWorker(configuration: configuration, limits: limits, log: log)
+} catch {
+    fail("\(error)")
+}
+
+let stop = WorkerStop()
+signal(SIGPIPE, SIG_IGN)
+let signalSources = stop.raiseOnTerminationSignals(log: log)
+withExtendedLifetime(signalSources) {
+    worker.run(until: stop)
+}
+exit(0)

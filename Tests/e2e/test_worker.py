@@ -1,0 +1,114 @@
+"""Issue 3, item 6 end to end: the timeout worker (paygate-worker, started by the stack) queries
+payments whose callback never came and closes expired ones, at the channel sandbox first. Payments
+are made due by moving their own times into the past on their shard, so no test waits for the
+worker's query delay; only the worker's poll (200 ms under scripts/e2e.sh) separates the steps."""
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from paygate_support import payment_body, sql_string
+from test_channels import create_processing, events_of, faults, pay, sandbox  # noqa: F401 (fixture)
+
+SETTLE_SECONDS_MAX = 30
+POLL_PAUSE_SECONDS = 0.2
+WORKER_STOP_SECONDS_MAX = 60
+CONCURRENT_PAYMENTS = 12
+
+
+def shard_of(slots, payment):
+    return slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+
+
+def age(stack, slots, payments, column):
+    """Moves `column` (expires_at or updated_at) of these payments an hour into the past."""
+    by_shard = {}
+    for payment in payments:
+        by_shard.setdefault(shard_of(slots, payment), []).append(sql_string(payment["payment_id"]))
+    for shard, ids in by_shard.items():
+        stack.database.rows_on_shard(
+            shard, f"UPDATE {{db}}.payments SET {column} = UTC_TIMESTAMP(3) - INTERVAL 1 HOUR "
+                   f"WHERE payment_id IN ({', '.join(ids)})")
+
+
+def wait_for_status(client, payment_ids, status):
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    while True:
+        current = {pid: client.get(f"/v1/payments/{pid}").json() for pid in payment_ids}
+        if all(p["status"] == status for p in current.values()) or time.monotonic() >= deadline:
+            return current
+        time.sleep(POLL_PAUSE_SECONDS)
+
+
+def history_of(stack, slots, payment):
+    return stack.database.rows_on_shard(
+        shard_of(slots, payment),
+        "SELECT to_status, reason FROM {db}.payment_status_history WHERE payment_id = "
+        + sql_string(payment["payment_id"]) + " ORDER BY id")
+
+
+def test_dropped_callback_is_resolved_by_query(stack, client, slots, faults):  # noqa: F811
+    faults({"drop_callbacks": True})
+    payment = create_processing(client, "alipay")
+    pay(stack, payment)
+    # No callback will come. Once the payment looks old enough, the worker asks the channel.
+    age(stack, slots, [payment], "updated_at")
+    settled = wait_for_status(client, [payment["payment_id"]], "succeeded")[payment["payment_id"]]
+    assert settled["status"] == "succeeded", settled
+    assert settled["channel_txn_id"] and settled["paid_at"], settled
+    assert events_of(stack, slots, payment) == [["payment.succeeded"]]
+    assert history_of(stack, slots, payment)[-1] == ["succeeded", "query"]
+
+
+@pytest.mark.parametrize("channel", ["alipay", "wechatpay"])
+def test_expired_payment_is_closed_at_the_channel_then_here(stack, client, slots, channel):
+    payment = create_processing(client, channel)
+    age(stack, slots, [payment], "expires_at")
+    closed = wait_for_status(client, [payment["payment_id"]], "closed")[payment["payment_id"]]
+    assert closed["status"] == "closed", closed
+    assert events_of(stack, slots, payment) == [["payment.closed"]]
+    assert history_of(stack, slots, payment)[-1] == ["closed", "expiry_close"]
+    # Closed at the channel first: the payer can no longer pay it there.
+    _, session = sandbox(stack)
+    late = session.post(payment["channel_payload"]["pay_url"], data={"result": "success"}, timeout=10)
+    assert late.status_code >= 400, late.text
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "closed"
+
+
+def test_expired_created_payment_closes_without_the_channel(stack, client, slots, faults):  # noqa: F811
+    # A prepay that never got an answer leaves the payment `created`: no payer has a pay_url.
+    faults({"channel": "wechatpay", "status_5xx": 503})
+    body = payment_body(channel="wechatpay")
+    response = client.create_payment(body)
+    assert response.status_code == 503, response.text
+    faults({})
+    payment = client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}").json()
+    assert payment["status"] == "created", payment
+    age(stack, slots, [payment], "expires_at")
+    closed = wait_for_status(client, [payment["payment_id"]], "closed")[payment["payment_id"]]
+    assert closed["status"] == "closed", closed
+    assert events_of(stack, slots, payment) == [["payment.closed"]]
+    assert history_of(stack, slots, payment) == [["created", "created"], ["closed", "expiry"]]
+
+
+def test_two_workers_claim_disjointly(stack, client, slots):
+    worker = os.path.join(os.path.dirname(stack.admin), "paygate-worker")
+    log_path = os.path.join(stack.root, "log", "worker-second.log")
+    payments = [create_processing(client, "alipay") for _ in range(CONCURRENT_PAYMENTS)]
+    with open(log_path, "ab") as log:
+        second = subprocess.Popen([worker, "--config", stack.config_path, "--poll-interval-ms", "50", "--batch-size", "2"],
+                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    try:
+        age(stack, slots, payments, "expires_at")
+        ids = [p["payment_id"] for p in payments]
+        current = wait_for_status(client, ids, "closed")
+        assert all(p["status"] == "closed" for p in current.values()), current
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=WORKER_STOP_SECONDS_MAX) == 0
+    for payment in payments:
+        closing = [row for row in history_of(stack, slots, payment) if row[0] == "closed"]
+        assert closing == [["closed", "expiry_close"]], (payment["payment_id"], closing)
+        assert events_of(stack, slots, payment) == [["payment.closed"]]
