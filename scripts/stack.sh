@@ -108,10 +108,11 @@ cmd_down() {
         return 0
     fi
     # Outside in: stop taking requests, let the pool finish its transactions, then the databases.
+    # The timeout worker goes first, while the channels still answer the payment in its hands.
     # The sandbox goes after nginx: callbacks it still owes fail like any unreachable merchant.
+    worker_stop
     nginx_stop
     sandbox_stop
-    worker_stop
     pool_stop
     db_stop_all
     note "down: $ROOT"
