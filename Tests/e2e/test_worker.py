@@ -108,7 +108,14 @@ def test_two_workers_claim_disjointly(stack, client, slots):
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=WORKER_STOP_SECONDS_MAX) == 0
+    # Claims are disjoint, not just the writes (a compare-and-set would hide a double handling):
+    # across both workers' logs, each payment was handled by exactly one expiry action.
+    handled = []
+    for name in ("worker.log", "worker-second.log"):
+        with open(os.path.join(stack.root, "log", name), encoding="utf-8") as log:
+            handled += [line.split(" expire ", 1)[1].split(":", 1)[0] for line in log if " expire pay_" in line]
     for payment in payments:
+        assert handled.count(payment["payment_id"]) == 1, (payment["payment_id"], handled.count(payment["payment_id"]))
         closing = [row for row in history_of(stack, slots, payment) if row[0] == "closed"]
         assert closing == [["closed", "expiry_close"]], (payment["payment_id"], closing)
         assert events_of(stack, slots, payment) == [["payment.closed"]]
