@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "paygate-admin", targets: ["paygate-admin"]),
         .executable(name: "paygate-bench", targets: ["paygate-bench"]),
         .executable(name: "paygate-sandbox", targets: ["paygate-sandbox"]),
+        .executable(name: "paygate-worker", targets: ["paygate-worker"]),
     ],
     targets: [
         // C libraries: only the wrapper module right below each one imports it.
@@ -48,13 +49,15 @@ let package = Package(
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .executableTarget(name: "paygate-worker", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore"], swiftSettings: strict),
-        .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

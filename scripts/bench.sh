@@ -77,6 +77,13 @@ COUNT=$(awk -v r="$C_RPS" -v s="$SECONDS_PER_RUN" 'BEGIN { n = int(r * s * 4); i
 "$BIN_DIR/paygate-bench" sign --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --count "$COUNT" --out "$ROOT/bench-requests"
 D=$(PAYGATE_BENCH_REQUESTS="$ROOT/bench-requests" PAYGATE_BENCH_THREADS="$WRK_THREADS" run_wrk -s "$REPO/scripts/bench-wrk.lua" "$URL/v1/payments")
 
+echo "bench: (e) pay path: create, pay at the sandbox, callback to succeeded" >&2
+# Fewer clients than (d): each payment is two HTTPS requests plus the channel's callback, and the
+# sandbox (one process, playing all three channels) shares the two cores.
+PAY_THREADS=${PAYGATE_BENCH_PAY_THREADS:-16}
+E=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" paypath --url "$URL" --ca "$ROOT/tls/ca.pem" \
+    --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --threads "$PAY_THREADS" --seconds "$SECONDS_PER_RUN")
+
 row() { awk -v name="$1" '{ printf "%-52s %10.0f %9.2f %9.2f %7d\n", name, $1, $2, $3, $4 }' <<<"$2"; }
 ratio() { awk -v x="${1%% *}" -v y="${2%% *}" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
 
@@ -86,7 +93,11 @@ row "(a) nginx static 200, same TLS listener" "$A"
 row "(b) /healthz/live through the FastCGI pool" "$B"
 row "(c) create transaction on the shards (ceiling)" "$C"
 row "(d) signed HTTPS POST /v1/payments" "$D"
+printf "%-52s %10s %9s %9s %7s\n" "(e) pay path, $PAY_THREADS payers" "paid/s" "p50 ms" "p99 ms" "errors"
+row "    create + pay + callback -> succeeded" "$E"
 echo
 echo "(b)/(a) = $(ratio "$B" "$A")   target >= 0.28 (plain C libfcgi here: ~0.31 keep-alive, ~0.18 without)"
 echo "(d)/(c) = $(ratio "$D" "$C")   target >= 0.50"
 echo "p99 (d) = $(awk '{print $3}' <<<"$D") ms   target <= 50 ms; errors (d) = $(awk '{print $4}' <<<"$D")   target 0"
+echo "(e): completed payments per second; latency from the payer's payment at the sandbox to the"
+echo "     succeeded row (sandbox callback dispatch, nginx, pool, transaction), $(awk '{print $5}' <<<"$E") payments"

@@ -11,7 +11,8 @@
 # PAYGATE_SANDBOX_FAST_RETRIES=1 (callback retries after seconds instead of the channels' real
 # minutes and hours: the end-to-end suite), PAYGATE_SANDBOX_THREADS (default below).
 
-SANDBOX_THREADS_DEFAULT=8
+# The gateway prepays from up to 32 pool threads at once: one sandbox thread for each.
+SANDBOX_THREADS_DEFAULT=32
 # The master gives its worker 30 s to finish (PoolLimits.stopGraceSeconds), like the pool's.
 SANDBOX_STOP_SECONDS_MAX=45
 # Each channel's callback retry delays with PAYGATE_SANDBOX_FAST_RETRIES=1: the same number of

@@ -1,10 +1,13 @@
 import Foundation
+import HTTPClient
 import PaygateCore
 
 // paygate-bench: the parts of `make bench` that wrk cannot do (scripts/bench.sh runs the rest).
 //   paygate-bench --config FILE ceiling [--threads N] [--seconds S]
 //       (c) the create transaction straight against the shards; prints one result line.
 //   paygate-bench sign --merchant-id ID --secret-file FILE --count N --out FILE
+//   paygate-bench --config FILE paypath --url URL --ca FILE --merchant-id ID --secret-file FILE [--threads N] [--seconds S]
+//       (e) create + sandbox pay + callback; completed payments/s and pay-to-succeeded latency.
 //       pre-signed create requests for wrk (d).
 
 func complain(_ message: String) -> Never {
@@ -27,6 +30,22 @@ if arguments.contains("ceiling") {
     let summary = DatabaseCeiling.run(configuration: configuration, threads: threads, seconds: seconds)
     // One machine-readable line: requests_per_second p50_ms p99_ms errors count
     print(String(format: "%.1f %.2f %.2f %d %d", summary.requestsPerSecond, summary.p50Milliseconds, summary.p99Milliseconds, summary.errors, summary.count))
+} else if arguments.contains("paypath") {
+    guard let path = option("--config"), let url = option("--url"), let ca = option("--ca"),
+          let merchantId = option("--merchant-id"), let secretFile = option("--secret-file") else {
+        complain("paypath needs --config, --url, --ca, --merchant-id and --secret-file")
+    }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    guard let secret = try? String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
+        complain("cannot read \(secretFile)")
+    }
+    HTTPClient.initializeOnce()
+    let result = PayPath.run(PayPath.Options(
+        configuration: configuration, apiURL: url, caFile: ca, merchantId: merchantId, secret: secret,
+        threads: Int(option("--threads") ?? "16") ?? 16, seconds: Double(option("--seconds") ?? "10") ?? 10))
+    // completed_per_second p50_ms p99_ms errors completed
+    print(String(format: "%.1f %.2f %.2f %d %d", result.completedPerSecond, result.p50, result.p99, result.errors, result.completed))
 } else if arguments.contains("sign") {
     guard let merchantId = option("--merchant-id"), let secretFile = option("--secret-file"),
           let count = option("--count").flatMap(Int.init), let out = option("--out") else {
@@ -37,5 +56,5 @@ if arguments.contains("ceiling") {
     }
     do { try SignedRequests.write(merchantId: merchantId, secret: secret, count: count, to: out) } catch { complain("\(error)") }
 } else {
-    complain("usage: paygate-bench --config FILE ceiling [--threads N] [--seconds S] | sign --merchant-id ID --secret-file FILE --count N --out FILE")
+    complain("usage: paygate-bench --config FILE ceiling [--threads N] [--seconds S] | sign --merchant-id ID --secret-file FILE --count N --out FILE | paypath ...")
 }

@@ -70,6 +70,8 @@ extension GatewayHandler {
         var payment = applied.payment
         if applied.decision.channelActions.contains(.closeAtChannel) {
             payment = try closeAtChannel(payment, nonce: auth.nonce, requestId: requestId)
+            // "Already paid" at the channel was followed by a query that may have settled it.
+            payment = try payments.find(id: id, merchantId: auth.merchant.id) ?? payment
             if payment.status.isPaid {
                 throw APIError(.invalidState, "The payer paid before the close reached the channel: the payment is \(payment.status.rawValue).")
             }
