@@ -36,26 +36,41 @@ extension GatewayHandler {
         return applied.payment
     }
 
-    /// POST /v1/payments/{id}/close with channels: the order is closed at the channel first, so a
-    /// payer cannot pay a payment we report closed; then here.
-    func closeAtChannel(_ payment: Payment, nonce: RequestNonce, requestId: String) throws -> Payment {
-        guard let channels else { return payment }
+    /// The channel's answer to closing an order, as the lifecycle event to apply; or why there is
+    /// none (nothing is written then). Shared by the merchant's close and the expiry close.
+    enum CloseAtChannel {
+        case answered(LifecycleEvent)
+        case unavailable(String)
+        case unsupported(String)
+    }
+
+    func askChannelToClose(_ payment: Payment, requestId: String) -> CloseAtChannel {
+        guard let channels else { return .unavailable("no channels configured") }
         let reference = ChannelPaymentReference(paymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt)
         let outcome = channels.call(
             payment.channel, requestId: requestId,
             build: { connector, now throws(ChannelError) in try connector.closeRequest(reference, now: now) },
             parse: { connector, response in connector.closeResult(response) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
-        let event: LifecycleEvent
         switch outcome {
+        case .unavailable(let reason): return .unavailable(reason)
+        case .unsupported(let reason): return .unsupported(reason)
+        case .answered(.unknown(let reason)): return .unavailable("no definite answer: \(reason)")
+        case .answered(.closed): return .answered(.channelConfirmedClosed(from: .close))
+        case .answered(.alreadyPaid): return .answered(.channelReportedPaidOnClose(nil))
+        }
+    }
+
+    /// POST /v1/payments/{id}/close with channels: the order is closed at the channel first, so a
+    /// payer cannot pay a payment we report closed; then here.
+    func closeAtChannel(_ payment: Payment, nonce: RequestNonce, requestId: String) throws -> Payment {
+        let event: LifecycleEvent
+        switch askChannelToClose(payment, requestId: requestId) {
         case .unavailable(let reason):
-            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); the payment is not closed: retry.")
+            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel could not close the payment (\(reason)); it is not closed: retry.")
         case .unsupported(let reason):
             throw APIError(.invalidState, "The \(payment.channel.rawValue) channel cannot close this payment now: \(reason)")
-        case .answered(.unknown(let reason)):
-            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer to the close (\(reason)); retry.")
-        case .answered(.closed): event = .channelConfirmedClosed(from: .close)
-        case .answered(.alreadyPaid): event = .channelReportedPaidOnClose(nil)
+        case .answered(let answer): event = answer
         }
         guard let applied = try payments.apply(event, to: payment.id, merchantId: payment.merchantId, nonce: nonce, reason: "merchant_close", requestId: requestId) else {
             throw APIError(.notFound, "No payment \(payment.id.text).")

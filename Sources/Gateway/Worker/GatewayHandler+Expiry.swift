@@ -1,4 +1,3 @@
-import Channels
 import PaygateCore
 import Storage
 
@@ -16,24 +15,14 @@ extension GatewayHandler {
         guard applied.decision.channelActions.contains(.closeAtChannel) else {
             return "\(applied.decision.reason) (now \(applied.payment.status.rawValue))"
         }
-        guard let channels else { return "no channels configured: cannot close at the channel" }
         let current = applied.payment
-        let reference = ChannelPaymentReference(paymentId: current.id, amount: current.amount, expiresAt: current.expiresAt)
-        let outcome = channels.call(
-            current.channel, requestId: requestId,
-            build: { connector, now throws(ChannelError) in try connector.closeRequest(reference, now: now) },
-            parse: { connector, response in connector.closeResult(response) },
-            isDefinite: { if case .unknown = $0 { false } else { true } })
         let event: LifecycleEvent
-        switch outcome {
+        switch askChannelToClose(current, requestId: requestId) {
         case .unavailable(let reason):
             return "close at \(current.channel.rawValue) failed (\(reason)); tried again later"
         case .unsupported(let reason):
             return "\(current.channel.rawValue) cannot close it yet (\(reason)); tried again later"
-        case .answered(.unknown(let reason)):
-            return "no definite answer to the close from \(current.channel.rawValue) (\(reason)); tried again later"
-        case .answered(.closed): event = .channelConfirmedClosed(from: .close)
-        case .answered(.alreadyPaid): event = .channelReportedPaidOnClose(nil)
+        case .answered(let answer): event = answer
         }
         guard let answered = try payments.apply(event, to: current.id, merchantId: current.merchantId, reason: "expiry_close", requestId: requestId) else {
             return "no such payment any more"
