@@ -169,3 +169,41 @@ def test_channel_failures_answer_503_then_the_breaker_opens_and_recovers(stack, 
         time.sleep(0.5)
     assert repeat.status_code == 200, repeat.text
     assert repeat.json()["status"] == "processing" and repeat.json()["payment_id"] == first["payment_id"]
+
+
+def test_payment_after_close_is_never_lost(stack, client, slots, faults):
+    # The race: the merchant closes, and the payer's payment reaches the channel anyway.
+    payment = create_processing(client, "alipay")
+    closed = client.post(f"/v1/payments/{payment['payment_id']}/close")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed", closed.text
+    faults({"pay_closed_orders": True})
+    pay(stack, payment)
+    # The callback is acknowledged (the channel stops retrying) and recorded for a refund: the
+    # payment stays closed, no payment.succeeded is sent, the money is flagged, never dropped.
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    while not anomalies_of(stack, slots, payment) and time.monotonic() < deadline:
+        time.sleep(POLL_PAUSE_SECONDS)
+    assert anomalies_of(stack, slots, payment) == [["paid_after_close"]]
+    current = client.get(f"/v1/payments/{payment['payment_id']}").json()
+    assert current["status"] == "closed", current
+    assert events_of(stack, slots, payment) == [["payment.closed"]]
+
+
+def test_channel_timeout_answers_503_and_leaves_the_payment_created(stack, client, faults):
+    # The sandbox holds its answer longer than paygate's total channel timeout (5 s).
+    faults({"channel": "wechatpay", "timeout_ms": 7000})
+    body = payment_body(channel="wechatpay")
+    answer = client.create_payment(body)
+    assert_error(answer, 503, "channel_unavailable")
+    stored = client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}").json()
+    assert stored["status"] == "created", stored
+    faults({})
+    # The identical repeat prepays again; the channel already has the order from the first
+    # attempt, and the payment goes on to processing either way.
+    deadline = time.monotonic() + 30
+    while True:
+        repeat = client.create_payment(body)
+        if repeat.status_code == 200 or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    assert repeat.status_code == 200 and repeat.json()["status"] == "processing", repeat.text

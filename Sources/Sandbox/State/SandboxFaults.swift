@@ -31,6 +31,9 @@ public struct SandboxFaults: Sendable, Equatable {
     public var callbackAmountDelta: Int64 = 0
     /// The channel sends no callback at all: the gateway must find out by query.
     public var dropCallbacks = false
+    /// The payer can pay an order that was closed: the race in which a payment reaches the
+    /// channel just as the merchant's close does, so the money arrives after the close.
+    public var payClosedOrders = false
 
     public init() {}
 
@@ -62,6 +65,7 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("out_of_order_callbacks", .bool(let flag)): faults.outOfOrderCallbacks = flag
             case ("callback_amount_delta", _): faults.callbackAmountDelta = try integer(value, key, -1_000_000...1_000_000)
             case ("drop_callbacks", .bool(let flag)): faults.dropCallbacks = flag
+            case ("pay_closed_orders", .bool(let flag)): faults.payClosedOrders = flag
             default: throw .badMember(key)
             }
         }
@@ -79,6 +83,7 @@ public struct SandboxFaults: Sendable, Equatable {
         writer.member("out_of_order_callbacks", outOfOrderCallbacks)
         writer.member("callback_amount_delta", Int(callbackAmountDelta))
         writer.member("drop_callbacks", dropCallbacks)
+        writer.member("pay_closed_orders", payClosedOrders)
         writer.objectClose()
         return writer.bytes
     }

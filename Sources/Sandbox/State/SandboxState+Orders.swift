@@ -91,7 +91,9 @@ extension SandboxState {
     func pay(token: String, success: Bool, now: Timestamp, callback: (SandboxOrder) -> CallbackMessage?) -> PayOutcome {
         storage.withLock { storage in
             guard let key = storage.ordersByToken[token], var order = Self.current(&storage, key, now: now) else { return .notFound }
-            guard order.status == .awaitingPayment else { return .notPayable(order) }
+            let lateButAllowed = order.status == .closed && success
+                && storage.faults.payClosedOrders && storage.faults.applies(to: order.channel)
+            guard order.status == .awaitingPayment || lateButAllowed else { return .notPayable(order) }
             if success {
                 let delta = storage.faults.applies(to: order.channel) ? storage.faults.callbackAmountDelta : 0
                 order.paidAmount = Money(minorUnits: max(1, order.amount.minorUnits + delta), currency: order.amount.currency)
