@@ -143,20 +143,29 @@ def test_merchant_close_closes_at_the_channel_first(stack, client, slots):
 
 def test_channel_failures_answer_503_then_the_breaker_opens_and_recovers(stack, client, faults):
     faults({"channel": "unionpay", "status_5xx": 503})
-    # Each pool worker process has its own breakers: enough failures for every worker to see 5.
-    bodies = [payment_body(channel="unionpay") for _ in range(20)]
-    answers = [client.create_payment(body) for body in bodies]
-    for answer in answers:
-        assert_error(answer, 503, "channel_unavailable")
-    # The payment exists, still `created`; nothing else was written for it.
+    # Each pool worker process has its own breakers, and /healthz shows those of the worker that
+    # answers: keep failing (bounded) until a /healthz shows an open breaker.
+    bodies, answers, healths = [], [], []
+    while len(bodies) < 60:
+        bodies.append(payment_body(channel="unionpay"))
+        answers.append(client.create_payment(bodies[-1]))
+        assert_error(answers[-1], 503, "channel_unavailable")
+        healths.append(stack.session().get(stack.url + "/healthz", timeout=10).json())
+        if healths[-1]["channels"]["unionpay"] in ("open", "half_open"):
+            break
+    assert healths[-1]["channels"]["unionpay"] in ("open", "half_open"), healths[-1]
+    assert all(h["channels"]["alipay"] == "closed" for h in healths), healths
+    # Once open, answers come at once, without a call, and say so (bounded: a worker whose
+    # breaker is still closed opens it after a few more failures).
+    for _ in range(40):
+        if any("circuit breaker open" in a.json()["error"]["message"] for a in answers):
+            break
+        answers.append(client.create_payment(payment_body(channel="unionpay")))
+        assert_error(answers[-1], 503, "channel_unavailable")
+    assert any("circuit breaker open" in a.json()["error"]["message"] for a in answers), [a.text for a in answers[-3:]]
+    # The first payment exists, still `created`; nothing else was written for it.
     first = client.get(f"/v1/payments?merchant_order_no={bodies[0]['merchant_order_no']}").json()
     assert first["status"] == "created", first
-    # Enough consecutive failures open every worker's breaker: answered at once, no call made.
-    assert any("circuit breaker open" in a.json()["error"]["message"] for a in answers), [a.text for a in answers]
-    # /healthz shows the breakers of whichever worker answers: ask until one answers open.
-    healths = [stack.session().get(stack.url + "/healthz", timeout=10).json() for _ in range(10)]
-    assert any(h["channels"]["unionpay"] in ("open", "half_open") for h in healths), healths
-    assert all(h["channels"]["alipay"] == "closed" for h in healths), healths
 
     faults({})
     # After the open period one probe goes out, succeeds, and the breaker closes: the identical
@@ -187,6 +196,17 @@ def test_payment_after_close_is_never_lost(stack, client, slots, faults):
     current = client.get(f"/v1/payments/{payment['payment_id']}").json()
     assert current["status"] == "closed", current
     assert events_of(stack, slots, payment) == [["payment.closed"]]
+    # ... and refunded automatically by the timeout worker, once, under a fixed refund id.
+    shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+    query = ("SELECT refund_state, refund_id, refund_amount FROM {db}.payment_anomalies WHERE payment_id = "
+             + sql_string(payment["payment_id"]))
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    rows = stack.database.rows_on_shard(shard, query)
+    while rows[0][0] != "succeeded" and time.monotonic() < deadline:
+        time.sleep(POLL_PAUSE_SECONDS)
+        rows = stack.database.rows_on_shard(shard, query)
+    # `succeeded` is written only from the channel's own definite answer to the refund.
+    assert rows[0][0] == "succeeded" and rows[0][1].startswith("rl") and rows[0][2] == payment["amount"], rows
 
 
 def test_channel_timeout_answers_503_and_leaves_the_payment_created(stack, client, faults):

@@ -29,7 +29,15 @@ CREATE TABLE payment_anomalies (
     reported_currency CHAR(3)     NULL,
     request_id       VARCHAR(64)  NULL,
     created_at       DATETIME(3)  NOT NULL,
+    -- Money taken for an order we closed or failed is refunded automatically: the refund's state
+    -- (pending -> processing -> succeeded | failed), its fixed id (a retry sends the same one,
+    -- so the channel refunds once) and when it was last tried. NULL for other kinds.
+    refund_state     VARCHAR(16)  NULL,
+    refund_id        VARCHAR(32)  NULL,
+    refund_amount    DECIMAL(20,2) NULL,
+    refund_tried_at  DATETIME(3)  NULL,
     -- A repeated report (a duplicate callback) records nothing new.
     UNIQUE KEY once (payment_id, kind, transaction_id),
+    KEY refunds_due (refund_state, refund_tried_at),
     KEY by_slot (slot)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

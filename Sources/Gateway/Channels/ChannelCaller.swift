@@ -5,6 +5,11 @@ import PaygateCore
 /// One call to a channel from a pool thread: the breaker, the signed request, the send and the
 /// parse. Everything that is not a definite answer from the channel is `.unavailable`.
 final class ChannelCaller {
+    static func isOther(_ code: OutboundError.Code) -> Bool {
+        if case .other = code { return true }
+        return false
+    }
+
     let runtime: ChannelRuntime
     let log: Log
     private lazy var client = HTTPClient(configuration: runtime.client)
@@ -42,7 +47,16 @@ final class ChannelCaller {
             log.error("\(channel.rawValue): cannot build the request: \(error.code.rawValue)", requestId: requestId)
             return .unavailable(reason: "request could not be built")
         }
-        switch client.send(request) {
+        var result = client.send(request)
+        // A kept-alive connection that the far side closed just as we reused it (a server
+        // reloading, an idle timeout) fails without an answer. Every channel call is idempotent
+        // at the channel (our payment or refund number), so one fresh attempt is safe; timeouts
+        // are not retried: the channel was slow, not gone.
+        if case .failure(let failure) = result, failure.code == .connectionFailed || Self.isOther(failure.code) {
+            log.info("\(channel.rawValue): \(failure); retrying once on a fresh connection", requestId: requestId)
+            result = client.send(request)
+        }
+        switch result {
         case .failure(let failure):
             runtime.breakers.record(channel, success: false, now: .now())
             log.warning("\(channel.rawValue): \(failure)", requestId: requestId)

@@ -121,16 +121,18 @@ extension GatewayHandler {
         return applied.decision.answer == .refuse ? refuse : acknowledge
     }
 
-    /// Channel actions a decision asks for. A query is made at once and its answer applied;
-    /// a late payment's refund needs the refund machinery of issue 4: until then it stays as an
-    /// anomaly row (paid_after_close / paid_after_failure) for an operator, logged loudly.
+    /// Channel actions a decision asks for. A query is made at once and its answer applied; a
+    /// late payment's refund is left to the timeout worker (LateRefunds.swift).
     func carryOut(_ applied: PaymentStore.Applied, requestId: String) throws {
         for action in applied.decision.channelActions {
             switch action {
             case .queryPayment:
                 try query(applied.payment, requestId: requestId)
             case .refundLatePayment(let amount, let transactionId):
-                log.error("late payment \(applied.payment.id.text) (\(transactionId), \(amount.text) \(amount.currency.rawValue)) needs a refund: recorded as an anomaly", requestId: requestId)
+                // Recorded `pending` in the decision's transaction; the timeout worker asks the
+                // channel on its next pass (always with the stored id and time), and again until
+                // the channel gives a final answer.
+                log.warning("late payment \(applied.payment.id.text) (\(transactionId), \(amount.text) \(amount.currency.rawValue)): refund pending", requestId: requestId)
             case .closeAtChannel:
                 break  // The close flow itself makes this call.
             }

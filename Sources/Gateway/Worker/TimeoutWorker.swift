@@ -55,6 +55,9 @@ public final class TimeoutWorker {
                 continue
             }
             handled += work(claim, stop)
+            if !stop.isRaised {
+                handled += handler.retryLateRefunds(shard: shard, requestId: "worker-\(getpid())-refunds")
+            }
         }
         return handled
     }

@@ -111,14 +111,28 @@ extension PaymentStore {
     }
 
     private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws {
+        // A late payment is refunded automatically: the refund is born `pending` in the same
+        // transaction, with a fixed id, so a crash before the call loses nothing.
+        let refunded = anomaly.kind == .paidAfterClose || anomaly.kind == .paidAfterFailure
+        let refundId = refunded ? PaymentStore.lateRefundId(payment.id, transactionId: anomaly.transactionId ?? "") : nil
         try connection.execute(
             """
             INSERT IGNORE INTO payment_anomalies
-              (payment_id, slot, kind, transaction_id, reported_amount, reported_currency, request_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+              (payment_id, slot, kind, transaction_id, reported_amount, reported_currency, request_id, created_at,
+               refund_state, refund_id, refund_amount, refund_tried_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.kind.rawValue), .text(anomaly.transactionId ?? ""),
              .init(anomaly.reportedAmount?.databaseText), .init(anomaly.reportedAmount?.currency.rawValue),
-             .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
+             .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString),
+             .init(refunded ? "pending" : nil), .init(refundId),
+             .init(refunded ? (anomaly.reportedAmount ?? payment.amount).databaseText : nil),
+             .init(refunded ? Timestamp(millisecondsSinceEpoch: 0).databaseString : nil)])
+    }
+
+    /// The fixed refund id of a late payment: 32 letters and digits (fits every channel's
+    /// refund number), the same on every retry.
+    public static func lateRefundId(_ id: PaymentId, transactionId: String) -> String {
+        "rl" + String(SHA256Digest.hexHash(Array((id.text + "\u{1F}" + transactionId).utf8)).prefix(30))
     }
 }
