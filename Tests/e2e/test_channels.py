@@ -82,17 +82,30 @@ def test_pay_success_reaches_succeeded_with_one_event(stack, client, slots, chan
     assert events_of(stack, slots, payment) == [["payment.succeeded"]]
 
 
-def test_unionpay_pay_fail_reaches_failed(stack, client, slots):
-    payment = create_processing(client, "unionpay")
+# What "the payer failed" looks like differs per channel: UnionPay calls back with a failure code;
+# Alipay has no failed trade, it calls back TRADE_CLOSED; WeChat Pay sends no callback at all and
+# the failure is learnt by the worker's query (made due here by ageing the payment in SQL).
+@pytest.mark.parametrize("channel,final,event", [("unionpay", "failed", "payment.failed"),
+                                                 ("alipay", "closed", "payment.closed"),
+                                                 ("wechatpay", "failed", "payment.failed")])
+def test_pay_fail(stack, client, slots, channel, final, event):
+    payment = create_processing(client, channel)
     pay(stack, payment, "fail")
-    settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == "failed")
-    assert settled["status"] == "failed" and settled["failure_code"], settled
-    assert events_of(stack, slots, payment) == [["payment.failed"]]
+    if channel == "wechatpay":
+        shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+        stack.database.rows_on_shard(shard, "UPDATE {db}.payments SET updated_at = updated_at - INTERVAL 1 HOUR "
+                                     "WHERE payment_id = " + sql_string(payment["payment_id"]))
+    settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == final)
+    assert settled["status"] == final, settled
+    if final == "failed":
+        assert settled["failure_code"], settled
+    assert events_of(stack, slots, payment) == [[event]]
 
 
-def test_duplicate_callbacks_apply_once(stack, client, slots, faults):
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_duplicate_callbacks_apply_once(stack, client, slots, faults, channel):
     faults({"duplicate_callbacks": 3})
-    payment = create_processing(client, "alipay")
+    payment = create_processing(client, channel)
     pay(stack, payment)
     settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == "succeeded")
     assert settled["status"] == "succeeded", settled
@@ -104,9 +117,10 @@ def test_duplicate_callbacks_apply_once(stack, client, slots, faults):
     assert history == [["created"], ["processing"], ["succeeded"]]
 
 
-def test_wrong_amount_callback_never_succeeds(stack, client, slots, faults):
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_wrong_amount_callback_never_succeeds(stack, client, slots, faults, channel):
     faults({"callback_amount_delta": 1})
-    payment = create_processing(client, "wechatpay")
+    payment = create_processing(client, channel)
     pay(stack, payment)
     deadline = time.monotonic() + SETTLE_SECONDS_MAX
     while not anomalies_of(stack, slots, payment) and time.monotonic() < deadline:
@@ -128,8 +142,9 @@ def test_forged_callback_is_refused_and_writes_nothing(stack, client, slots):
     assert events_of(stack, slots, payment) == [] and anomalies_of(stack, slots, payment) == []
 
 
-def test_merchant_close_closes_at_the_channel_first(stack, client, slots):
-    payment = create_processing(client, "wechatpay")
+@pytest.mark.parametrize("channel", ["alipay", "wechatpay"])
+def test_merchant_close_closes_at_the_channel_first(stack, client, slots, channel):
+    payment = create_processing(client, channel)
     closed = client.post(f"/v1/payments/{payment['payment_id']}/close")
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
@@ -180,9 +195,12 @@ def test_channel_failures_answer_503_then_the_breaker_opens_and_recovers(stack, 
     assert repeat.json()["status"] == "processing" and repeat.json()["payment_id"] == first["payment_id"]
 
 
-def test_payment_after_close_is_never_lost(stack, client, slots, faults):
+# UnionPay cannot close an unpaid order before it expires (a merchant close answers 409); its
+# late payments come after an expiry close, which test_worker.py drives.
+@pytest.mark.parametrize("channel", ["alipay", "wechatpay"])
+def test_payment_after_close_is_never_lost(stack, client, slots, faults, channel):
     # The race: the merchant closes, and the payer's payment reaches the channel anyway.
-    payment = create_processing(client, "alipay")
+    payment = create_processing(client, channel)
     closed = client.post(f"/v1/payments/{payment['payment_id']}/close")
     assert closed.status_code == 200 and closed.json()["status"] == "closed", closed.text
     faults({"pay_closed_orders": True})
@@ -227,3 +245,29 @@ def test_channel_timeout_answers_503_and_leaves_the_payment_created(stack, clien
             break
         time.sleep(0.5)
     assert repeat.status_code == 200 and repeat.json()["status"] == "processing", repeat.text
+
+
+def test_unionpay_close_before_expiry_is_refused(client):
+    payment = create_processing(client, "unionpay")
+    assert_error(client.post(f"/v1/payments/{payment['payment_id']}/close"), 409, "invalid_state")
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "processing"
+
+
+def test_forged_wechatpay_and_unionpay_callbacks_are_refused(stack, client, slots):
+    for channel in ("wechatpay", "unionpay"):
+        payment = create_processing(client, channel)
+        if channel == "wechatpay":
+            response = stack.session().post(
+                stack.url + "/callbacks/wechatpay", data=b'{"id":"forged","event_type":"TRANSACTION.SUCCESS","resource":{}}',
+                headers={"Content-Type": "application/json", "Wechatpay-Timestamp": str(int(time.time())),
+                         "Wechatpay-Nonce": "n" * 32, "Wechatpay-Signature": "Zm9yZ2Vk", "Wechatpay-Serial": "01"},
+                timeout=10)
+            assert response.status_code >= 400 and response.json()["code"] == "FAIL", response.text
+        else:
+            forged = {"orderId": payment["payment_id"], "respCode": "00", "txnType": "01", "txnAmt": "1230",
+                      "queryId": "forged", "txnTime": "20261127120000", "merId": "777290058110048",
+                      "certId": "1", "signature": "Zm9yZ2Vk"}
+            response = stack.session().post(stack.url + "/callbacks/unionpay", data=forged, timeout=10)
+            assert response.status_code >= 400 and response.text == "fail", response.text
+        assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "processing"
+        assert events_of(stack, slots, payment) == [] and anomalies_of(stack, slots, payment) == []
