@@ -10,12 +10,9 @@ func complain(_ message: String) {
     _ = message.withCString { write(2, $0, strlen($0)) }
 }
 
-var arguments = Array(CommandLine.arguments.dropFirst())
-// `--echo` serves a database-free echo handler: a tool for measuring the pool alone.
-let echo = arguments.first == "--echo"
-if echo { arguments.removeFirst() }
+let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count == 2, arguments[0] == "--config" else {
-    complain("usage: paygate [--echo] --config FILE\n")
+    complain("usage: paygate --config FILE\n")
     exit(2)
 }
 let configuration: Configuration
@@ -27,20 +24,16 @@ do {
 }
 let log = Log(component: "paygate")
 let factory: any RequestHandlerFactory
-if echo {
-    factory = EchoHandlerFactory()
-} else {
-    do {
-        factory = try GatewayFactory(configuration: configuration, log: log)
-    } catch {
-        complain("paygate: cannot start the gateway: \(error)\n")
-        exit(1)
-    }
+do {
+    factory = try GatewayFactory(configuration: configuration, log: log)
+} catch {
+    complain("paygate: cannot start the gateway: \(error)\n")
+    exit(1)
 }
 // On SIGHUP the master re-reads the configuration (e.g. a new slot_map after moving slots), so
 // the new generation of workers serves it; a file that does not load refuses the reload.
 let configurationPath = arguments[1]
-let reloadFactory: (() -> (any RequestHandlerFactory)?)? = echo ? nil : {
+let reloadFactory: (() -> (any RequestHandlerFactory)?)? = {
     do {
         return try GatewayFactory(configuration: Configuration.load(path: configurationPath), log: log)
     } catch {

@@ -134,12 +134,15 @@ public struct SandboxConfigurationFile: Decodable, Sendable {
 
     /// A private file must be readable by its owner only: a key others can read is not secret.
     private static func secretFile(_ path: String) throws(LoadError) -> [UInt8] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw LoadError("cannot stat \(path)") }
-        guard info.st_mode & 0o077 == 0 else { throw LoadError("\(path) must be readable by its owner only (chmod 600)") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError("cannot read \(path)") }
-        return Array(data)
+        do {
+            return try ProtectedFile.read(path: path, access: .ownerOnly, bytesMax: keyFileBytesMax).reveal()
+        } catch {
+            throw LoadError(error.message)
+        }
     }
+
+    /// A PEM key is a few KB; anything far larger is not one.
+    static let keyFileBytesMax = 64 * 1024
 
     private static func publicFile(_ path: String) throws(LoadError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw LoadError("cannot read \(path)") }
