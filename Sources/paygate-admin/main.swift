@@ -10,12 +10,20 @@ import Storage
 //   paygate-admin [--config FILE] merchant create --name NAME
 //   paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
 //   paygate-admin [--config FILE] shards          (where every slot lives, and whether it answers)
+//   paygate-admin [--config FILE] events list|show|resend ...   (EventsCommand.swift)
+//   paygate-admin [--config FILE] ledger balance --merchant M  (LedgerCommand.swift)
+//   paygate-admin [--config FILE] check           (InvariantCommand.swift: exits 1 on any violation)
 
 let usage = """
     usage: paygate-admin [--config FILE] migrate [--sql-dir DIR]
            paygate-admin [--config FILE] merchant create --name NAME
            paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
            paygate-admin [--config FILE] shards
+           paygate-admin [--config FILE] events list [--state S] [--payment ID] [--limit N]
+           paygate-admin [--config FILE] events show EVENT_ID
+           paygate-admin [--config FILE] events resend EVENT_ID
+           paygate-admin [--config FILE] ledger balance --merchant MERCHANT_ID
+           paygate-admin [--config FILE] check
     """
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
@@ -73,6 +81,12 @@ do {
             let slots = (0..<connections.map.slotCount).filter { connections.map.shardIndex(forSlot: $0) == index }.count
             print("\(shard.name)\tserver=\(shard.server)\tdatabase=\(shard.database)\tslots=\(slots)\t\(failing.contains(shard.name) ? "DOWN" : "ok")")
         }
+    case let command where command.first == "events":
+        try eventsCommand(Array(command.dropFirst()))
+    case let command where command.first == "ledger":
+        try ledgerCommand(Array(command.dropFirst()))
+    case ["check"]:
+        try checkCommand()
     default:
         fail(usage, code: 2)
     }

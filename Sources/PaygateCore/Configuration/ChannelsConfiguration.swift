@@ -19,6 +19,9 @@ public struct ChannelsConfiguration: Sendable, Codable {
     /// Default 86400 (a day): how long a retired verification key is still accepted after its
     /// `retired_at`, so callbacks signed before a rotation are not lost.
     public var verificationKeyGraceSeconds: Int64 = 86_400
+    /// Each channel's fee in basis points, posted to `channel_fees:<channel>` when a payment
+    /// succeeds (LedgerEntry). A channel left out charges nothing.
+    public var feeBasisPoints: [String: Int] = [:]
     public var alipay: Alipay
     public var wechatpay: WeChatPay
     public var unionpay: UnionPay
@@ -97,6 +100,7 @@ public struct ChannelsConfiguration: Sendable, Codable {
         case connectTimeoutMilliseconds = "connect_timeout_milliseconds"
         case totalTimeoutMilliseconds = "total_timeout_milliseconds"
         case verificationKeyGraceSeconds = "verification_key_grace_seconds"
+        case feeBasisPoints = "fee_basis_points"
         case alipay, wechatpay, unionpay
     }
 
@@ -107,6 +111,7 @@ public struct ChannelsConfiguration: Sendable, Codable {
         connectTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .connectTimeoutMilliseconds) ?? 1000
         totalTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .totalTimeoutMilliseconds) ?? 5000
         verificationKeyGraceSeconds = try c.decodeIfPresent(Int64.self, forKey: .verificationKeyGraceSeconds) ?? 86_400
+        feeBasisPoints = try c.decodeIfPresent([String: Int].self, forKey: .feeBasisPoints) ?? [:]
         alipay = try c.decode(Alipay.self, forKey: .alipay)
         wechatpay = try c.decode(WeChatPay.self, forKey: .wechatpay)
         unionpay = try c.decode(UnionPay.self, forKey: .unionpay)
@@ -120,6 +125,11 @@ public struct ChannelsConfiguration: Sendable, Codable {
         }
         guard verificationKeyGraceSeconds >= 0 else {
             throw ConfigurationError("channels: verification_key_grace_seconds must be >= 0")
+        }
+        for (name, basisPoints) in feeBasisPoints {
+            guard Channel(rawValue: name) != nil, (0...ChannelFee.basisPointsMax).contains(basisPoints) else {
+                throw ConfigurationError("channels.fee_basis_points: \(name) must be a channel with 0 to \(ChannelFee.basisPointsMax) basis points")
+            }
         }
         try Self.requireFile(caFile, "channels.ca_file")
         try Self.requireHTTPS(callbackBaseURL, "channels.callback_base_url")
@@ -142,6 +152,11 @@ public struct ChannelsConfiguration: Sendable, Codable {
         try Self.requireFile(unionpay.privateKeyFile, "channels.unionpay.private_key_file")
         try Self.requireFile(unionpay.certificateFile, "channels.unionpay.certificate_file")
         try Self.requireKeys(unionpay.verificationKeys, "channels.unionpay.verification_keys")
+    }
+
+    /// The fee a channel charges on a payment (zero when not configured).
+    public func fee(for channel: Channel) -> ChannelFee {
+        ChannelFee(basisPoints: feeBasisPoints[channel.rawValue] ?? 0)
     }
 
     private static func requireFile(_ path: String, _ field: String) throws {

@@ -19,6 +19,8 @@ public struct Configuration: Sendable, Codable {
     public var merchantCacheSeconds: Int = 5
     /// Channel endpoints, timeouts and key files (issue 3). Nil when the section is absent.
     public var channels: ChannelsConfiguration?
+    /// The merchant webhook dispatcher (issue 4); the contract's defaults when absent.
+    public var webhooks = WebhooksConfiguration()
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -29,7 +31,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
-        case channels
+        case channels, webhooks
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +45,7 @@ public struct Configuration: Sendable, Codable {
         idempotencyLeaseSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyLeaseSeconds) ?? 60
         merchantCacheSeconds = try c.decodeIfPresent(Int.self, forKey: .merchantCacheSeconds) ?? 5
         channels = try c.decodeIfPresent(ChannelsConfiguration.self, forKey: .channels)
+        webhooks = try c.decodeIfPresent(WebhooksConfiguration.self, forKey: .webhooks) ?? WebhooksConfiguration()
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -82,6 +85,7 @@ public struct Configuration: Sendable, Codable {
         }
         _ = try ShardMap(database)
         try channels?.validate()
+        try webhooks.validate()
     }
 }
 
