@@ -9,6 +9,7 @@ public final class GatewayHandler: RequestHandler {
     let log: Log
     let shards: ShardConnections
     let payments: PaymentStore
+    let refunds: RefundStore
     let idempotency: IdempotencyStore
     let merchants: MerchantCache
     let housekeeping: Housekeeping
@@ -26,7 +27,12 @@ public final class GatewayHandler: RequestHandler {
         self.log = log
         self.channels = channels.map { ChannelCaller(runtime: $0, log: log) }
         shards = try ShardConnections(configuration: configuration.database)
-        payments = PaymentStore(shards: shards)
+        var fees: [Channel: ChannelFee] = [:]
+        if let channelsConfiguration = configuration.channels {
+            for channel in Channel.allCases { fees[channel] = channelsConfiguration.fee(for: channel) }
+        }
+        payments = PaymentStore(shards: shards, channelFees: fees)
+        refunds = RefundStore(shards: shards)
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
         merchants = MerchantCache(
@@ -102,6 +108,12 @@ public final class GatewayHandler: RequestHandler {
         case .closePayment(let id):
             guard request.method == "POST" else { throw APIError(.methodNotAllowed, "Use POST to close a payment.") }
             return try closePayment(request, id: id)
+        case .refunds:
+            guard request.method == "POST" else { throw APIError(.methodNotAllowed, "Use POST on /v1/refunds.") }
+            return try createRefund(request)
+        case .refund(let id):
+            guard request.method == "GET" else { throw APIError(.methodNotAllowed, "Use GET on /v1/refunds/{refund_id}.") }
+            return try getRefund(request, id: id)
         case .callback(let channel):
             guard request.method == "POST" else { throw APIError(.methodNotAllowed, "Channels POST their callbacks.") }
             return try callback(request, channel: channel)
@@ -139,6 +151,7 @@ public final class GatewayHandler: RequestHandler {
 enum Route: Equatable {
     case health, healthLive, payments
     case payment(String), closePayment(String)
+    case refunds, refund(String)
     case callback(Channel)
     case notFound
 
@@ -151,6 +164,15 @@ enum Route: Equatable {
             return
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        // "", "v1", "refunds", id
+        if parts.count >= 3, parts[0].isEmpty, parts[1] == "v1", parts[2] == "refunds" {
+            switch parts.count {
+            case 3: self = .refunds
+            case 4 where !parts[3].isEmpty: self = .refund(String(parts[3]))
+            default: self = .notFound
+            }
+            return
+        }
         // "", "v1", "payments", id, "close"
         guard parts.count >= 3, parts[0].isEmpty, parts[1] == "v1", parts[2] == "payments" else { self = .notFound; return }
         switch parts.count {

@@ -106,8 +106,10 @@ extension GatewayHandler {
         case .paymentClosed(let id):
             paymentId = id
             event = .channelConfirmedClosed(from: .callback)
-        case .refundSucceeded, .refundFailed, .noEffect:
-            // Refunds are not built yet (issue 4); a genuine notice is acknowledged.
+        case .refundSucceeded, .refundFailed:
+            let accepted = try refundCallback(notification, channel: channel, requestId: request.requestId) ?? false
+            return accepted ? acknowledge : refuse
+        case .noEffect:
             log.info("callback \(channel.rawValue): acknowledged without effect", requestId: request.requestId)
             return acknowledge
         }

@@ -5,7 +5,8 @@ import Storage
 /// The timeout worker (issue 3, item 6), run by `paygate-worker`: round after round over every
 /// shard, it claims a bounded batch of due payments (PaymentStore.claimDue) and handles each one
 /// outside any transaction: past `expires_at` → the expiry close; otherwise → a query at the
-/// channel for a `processing` payment whose callback has not come. It owns what a pool thread
+/// channel for a `processing` payment whose callback has not come. It also finishes refunds the
+/// channel has not settled (RefundFlows.swift) and late-payment refunds. It owns what a pool thread
 /// owns (a `GatewayHandler`: connections, channel client, breakers) and shares the channel flows.
 /// Any number of workers may run against the same shards, on any host: claims are disjoint.
 ///
@@ -57,6 +58,12 @@ public final class TimeoutWorker {
             handled += work(claim, stop)
             if !stop.isRaised {
                 handled += handler.retryLateRefunds(shard: shard, requestId: "worker-\(getpid())-refunds")
+            }
+            if !stop.isRaised {
+                // Merchant refunds the channel has not settled: sent again (same id) or asked about.
+                handled += handler.retryRefunds(
+                    shard: shard, leaseSeconds: limits.leaseSeconds, nextCheckSeconds: limits.queryDelaySeconds,
+                    limit: limits.batchSizeMax, requestId: "worker-\(getpid())-merchant-refunds")
             }
         }
         return handled

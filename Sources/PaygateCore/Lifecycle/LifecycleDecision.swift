@@ -61,11 +61,14 @@ public struct StatusWrite: Sendable, Equatable {
     public var target: PaymentStatus { steps[steps.count - 1] }
 }
 
-/// The payment notifications of API.md section 8. The raw value is the wire `type`.
+/// The notifications of API.md section 8. The raw value is the wire `type`. Payment events are
+/// decided by `PaymentLifecycle`, refund events by `RefundLifecycle`.
 public enum MerchantEventType: String, Sendable, Equatable, CaseIterable {
     case paymentSucceeded = "payment.succeeded"
     case paymentFailed = "payment.failed"
     case paymentClosed = "payment.closed"
+    case refundSucceeded = "refund.succeeded"
+    case refundFailed = "refund.failed"
 }
 
 /// Calls to the payment's channel that the decision asks for.

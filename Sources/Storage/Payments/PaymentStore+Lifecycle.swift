@@ -45,8 +45,17 @@ extension PaymentStore {
                 if let write = decision.write {
                     payment = try self.write(write, to: payment, reason: reason, requestId: requestId, now: now, connection)
                 }
+                if decision.write?.target == .succeeded {
+                    // The success posting, in the same transaction as the status change.
+                    let entry = try LedgerEntry.paymentSucceeded(
+                        merchantId: payment.merchantId, paymentId: payment.id, channel: payment.channel,
+                        amount: payment.amount, fee: channelFees[payment.channel] ?? .zero)
+                    try JournalWriter.post(entry, slot: payment.id.slot, now: now, connection)
+                }
                 for type in decision.merchantEvents {
-                    try insertEvent(type, for: payment, now: now, connection)
+                    try OutboxWriter.insert(
+                        type, paymentId: payment.id, merchantId: payment.merchantId, refundId: nil, data: payment.json,
+                        now: now, connection)
                 }
                 for anomaly in decision.anomalies {
                     try insertAnomaly(anomaly, for: payment, requestId: requestId, now: now, connection)
@@ -96,18 +105,6 @@ extension PaymentStore {
         precondition(updated == 1, "compare-and-set lost under a row lock")
         next.version += 1
         return next
-    }
-
-    /// One outbox row; the unique key (payment, type) makes a second one impossible.
-    private func insertEvent(_ type: MerchantEventType, for payment: Payment, now: Timestamp, _ connection: Connection) throws {
-        try connection.execute(
-            """
-            INSERT INTO payment_events (event_id, payment_id, slot, merchant_id, type, data, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.text("evt_" + Hex.encode(try SecureRandom.bytes(16))), .text(payment.id.text), .init(payment.id.slot),
-             .text(payment.merchantId), .text(type.rawValue), .text(String(decoding: payment.json, as: UTF8.self)),
-             .text(now.databaseString), .text(now.databaseString)])
     }
 
     private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws {

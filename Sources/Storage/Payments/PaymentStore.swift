@@ -5,8 +5,13 @@ import PaygateCore
 /// and writes with a compare-and-set on the version, plus its history row, in one transaction.
 public struct PaymentStore {
     public let shards: ShardConnections
+    /// Each channel's fee, posted with a payment's success (LedgerEntry); none when absent.
+    public var channelFees: [Channel: ChannelFee]
 
-    public init(shards: ShardConnections) { self.shards = shards }
+    public init(shards: ShardConnections, channelFees: [Channel: ChannelFee] = [:]) {
+        self.shards = shards
+        self.channelFees = channelFees
+    }
 
     public enum CreateOutcome: Sendable {
         case created(Payment)

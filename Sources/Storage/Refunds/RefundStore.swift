@@ -1,0 +1,129 @@
+import MariaDB
+import PaygateCore
+import PaygateCrypto
+
+/// Refunds on their payment's shard (API.md section 6). Every change locks the payment row first
+/// and then the refund row, in that order everywhere, so concurrent refunds of one payment queue
+/// on the payment's lock and cannot deadlock with each other or with a callback.
+public struct RefundStore {
+    public let shards: ShardConnections
+    /// The worker first asks the channel about a refund this long after it was created, if
+    /// nothing settled it before (a lost answer, a crash between commit and call).
+    public static let firstCheckSeconds: Int64 = 10
+    static let idCollisionRetryCountMax = 3
+
+    public init(shards: ShardConnections) { self.shards = shards }
+
+    public enum CreateOutcome: Sendable {
+        /// A new refund, `processing`, with the payment as locked (for the channel call).
+        case created(Refund, Payment)
+        /// The same merchant_refund_no with the same amount (API: 200 with the existing refund).
+        case existing(Refund)
+    }
+
+    /// Creates a refund in one transaction: the nonce, the payment row locked, the duplicate
+    /// check, the state check, the refundable check and the insert with its first history row.
+    /// The refundable amount is reserved here (the sum of non-failed refunds includes this one),
+    /// so twenty concurrent refunds of one payment are decided one after another on its lock and
+    /// never accept more than the payment covers. Business refusals are `APIError`s thrown inside
+    /// the transaction, which rolls everything back, nonce included.
+    public func create(
+        _ request: CreateRefundRequest, merchantId: String, nonce: RequestNonce?, requestId: String
+    ) throws -> CreateOutcome {
+        let slot = request.paymentId.slot
+        let shard = shards.shardIndex(forSlot: slot)
+        let shardName = shards.shardNames[shard]
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try shards.transaction(shard: shard) { connection in
+                    try PaymentStore.insertNonce(nonce, slot: slot, connection)
+                    guard let row = try connection.query(
+                        "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? AND merchant_id = ? FOR UPDATE",
+                        [.text(request.paymentId.text), .text(merchantId)]).first else {
+                        throw APIError(.notFound, "No payment \(request.paymentId.text).")
+                    }
+                    let payment = try PaymentRow.decode(row, shard: shardName)
+                    let amount = try request.amount(in: payment.amount.currency)
+                    if let existing = try connection.query(
+                        "SELECT \(RefundRow.columns) FROM refunds WHERE payment_id = ? AND merchant_refund_no = ?",
+                        [.text(payment.id.text), .text(request.merchantRefundNo)]).first {
+                        let refund = try RefundRow.decode(existing, shard: shardName)
+                        guard refund.amount == amount else {
+                            throw APIError(.orderConflict, "merchant_refund_no \(request.merchantRefundNo) already exists for this payment with a different amount.", field: "merchant_refund_no")
+                        }
+                        return .existing(refund)
+                    }
+                    guard payment.status == .succeeded || payment.status == .partiallyRefunded else {
+                        throw APIError(.invalidState, "A payment in status \(payment.status.rawValue) cannot be refunded.")
+                    }
+                    let reservedText = try connection.query(
+                        "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status <> 'failed'",
+                        [.text(payment.id.text)]).first?[0] ?? "0"
+                    guard let reserved = Money(databaseText: reservedText, currency: payment.amount.currency) else {
+                        throw StorageError.corrupt(shard: shardName, detail: "refund sum of \(payment.id.text)")
+                    }
+                    guard reserved + amount <= payment.amount else {
+                        let left = payment.amount - reserved
+                        throw APIError(.refundExceedsRefundable, "The refund exceeds the refundable amount (\(left.text) \(left.currency.rawValue) left).", field: "amount")
+                    }
+                    let now = Timestamp.now()
+                    let refund = Refund(
+                        id: RefundId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
+                        paymentId: payment.id, merchantId: merchantId, merchantRefundNo: request.merchantRefundNo, amount: amount,
+                        channel: payment.channel, status: .processing, channelState: .pending, reason: request.reason,
+                        channelRefundId: nil, failureCode: nil, version: 1, createdAt: now, succeededAt: nil)
+                    try insert(refund, slot: slot, now: now, connection)
+                    try appendHistory(refund.id, from: nil, to: .processing, reason: "merchant_refund", requestId: requestId, connection)
+                    return .created(refund, payment)
+                }
+            } catch StorageError.database(_, let underlying) where underlying.isDuplicateKey && attempt < RefundStore.idCollisionRetryCountMax {
+                // A refund_id collision (64 random bits; merchant_refund_no duplicates are
+                // ordered by the payment lock and found above): run it again with a new id.
+                continue
+            } catch Rollback.nonceReused {
+                throw NonceReused()
+            }
+        }
+    }
+
+    private func insert(_ refund: Refund, slot: Int, now: Timestamp, _ connection: Connection) throws {
+        try connection.execute(
+            """
+            INSERT INTO refunds (refund_id, payment_id, slot, merchant_id, merchant_refund_no, amount, currency, channel,
+              status, channel_state, reason, check_after, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(refund.id.text), .text(refund.paymentId.text), .init(slot), .text(refund.merchantId),
+             .text(refund.merchantRefundNo), .text(refund.amount.databaseText), .text(refund.amount.currency.rawValue),
+             .text(refund.channel.rawValue), .text(refund.status.rawValue), .text(refund.channelState.rawValue),
+             .init(refund.reason), .text(now.adding(seconds: RefundStore.firstCheckSeconds).databaseString),
+             .text(now.databaseString), .text(now.databaseString)])
+    }
+
+    func appendHistory(_ id: RefundId, from source: RefundStatus?, to target: RefundStatus, reason: String, requestId: String, _ connection: Connection) throws {
+        try connection.execute(
+            "INSERT INTO refund_status_history (refund_id, slot, from_status, to_status, reason, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [.text(id.text), .init(id.slot), .init(source?.rawValue), .text(target.rawValue), .text(reason),
+             .init(requestId.isEmpty ? nil : requestId), .text(Timestamp.now().databaseString)])
+    }
+
+    /// A merchant's refund; another merchant's is nil, like a missing one.
+    public func find(id: RefundId, merchantId: String) throws -> Refund? {
+        let shard = shards.shardIndex(forSlot: id.slot)
+        return try shards.read(shard: shard) { connection in
+            try connection.query("SELECT \(RefundRow.columns) FROM refunds WHERE refund_id = ? AND merchant_id = ?", [.text(id.text), .text(merchantId)])
+                .first.map { row throws(StorageError) in try RefundRow.decode(row, shard: shards.shardNames[shard]) }
+        }
+    }
+
+    /// A refund by id alone (callbacks and the worker).
+    public func findAny(id: RefundId) throws -> Refund? {
+        let shard = shards.shardIndex(forSlot: id.slot)
+        return try shards.read(shard: shard) { connection in
+            try connection.query("SELECT \(RefundRow.columns) FROM refunds WHERE refund_id = ?", [.text(id.text)])
+                .first.map { row throws(StorageError) in try RefundRow.decode(row, shard: shards.shardNames[shard]) }
+        }
+    }
+}
