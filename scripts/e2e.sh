@@ -64,6 +64,9 @@ export PAYGATE_SANDBOX_FAST_RETRIES=1
 # test_worker.py ages its own payments in SQL instead of waiting for the delay.
 export PAYGATE_WORKER_POLL_MS=200
 export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
+# Merchant webhooks (API.md section 8) retry after 1 s, 1 s and 2 s, then dead-letter: the
+# contract's schedule takes days. test_webhooks.py relies on this being short.
+export PAYGATE_WEBHOOK_SCHEDULE=${PAYGATE_WEBHOOK_SCHEDULE:-1,1,2}
 "$STACK" up "$ROOT" "$PORT"
 
 export PAYGATE_URL="https://127.0.0.1:$PORT"

@@ -13,6 +13,8 @@ config_write() {
     local threads=${PAYGATE_THREADS:-$POOL_THREADS_PER_WORKER_DEFAULT}
     [[ $workers =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_WORKERS must be a positive integer, got '$workers'"
     [[ $threads =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_THREADS must be a positive integer, got '$threads'"
+    # Checked here, in this shell: a `die` inside the $(...) below would only end a subshell.
+    webhooks_config_json >/dev/null
     # Rewritten on every `up` (the file is generated: edit this function, not the file), so
     # PAYGATE_WORKERS / PAYGATE_THREADS take effect on the next start of the pool.
     cat >"$ROOT/paygate.json.tmp" <<EOF
@@ -34,10 +36,26 @@ config_write() {
     "slot_map": [{"first": 0, "last": 255, "shard": "shard0"}, {"first": 256, "last": 511, "shard": "shard1"},
                  {"first": 512, "last": 767, "shard": "shard2"}, {"first": 768, "last": 1023, "shard": "shard3"}]
   },
-  "channels": $(channels_config_json)
+  "channels": $(channels_config_json),
+  "webhooks": $(webhooks_config_json)
 }
 EOF
     mv "$ROOT/paygate.json.tmp" "$ROOT/paygate.json"
+}
+
+# webhooks_config_json: the dispatcher's section (Configuration/WebhooksConfiguration.swift).
+# PAYGATE_WEBHOOK_SCHEDULE (comma-separated seconds, e.g. 1,1,2: three retries, then dead) replaces
+# the contract's schedule of API.md section 8; the end-to-end suite shortens it. Unset: every
+# value is the contract's default.
+webhooks_config_json() {
+    local schedule=${PAYGATE_WEBHOOK_SCHEDULE:-}
+    if [[ -z $schedule ]]; then
+        printf '{}'
+        return 0
+    fi
+    [[ $schedule =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
+        die "PAYGATE_WEBHOOK_SCHEDULE must be comma-separated whole seconds >= 1, got '$schedule'"
+    printf '{"schedule_seconds": [%s]}' "${schedule//,/, }"
 }
 
 require_binary() {

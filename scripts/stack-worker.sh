@@ -1,6 +1,8 @@
-# The timeout worker of a stack root (paygate-worker, issue 3 item 6): started after the pool
-# (migrations done), stopped before it, restarted by `reload`, watched by `run`. Sourced by
-# scripts/stack.sh. BIN_DIR holds paygate-worker. Log ROOT/log/worker.log, pid ROOT/run/worker.pid.
+# The worker of a stack root (paygate-worker: the timeout worker of issue 3 item 6 and the merchant
+# webhook dispatcher of issue 4 item 1): started after the pool (migrations done), stopped before
+# it, restarted by `reload`, watched by `run`. Sourced by scripts/stack.sh. BIN_DIR holds
+# paygate-worker. Log ROOT/log/worker.log, pid ROOT/run/worker.pid. The dispatcher's settings
+# are the `webhooks` section of ROOT/paygate.json (PAYGATE_WEBHOOK_SCHEDULE, scripts/stack-pool.sh).
 #
 # Environment (each a whole number; unset means the worker's own default, see
 # Sources/paygate-worker/main.swift): PAYGATE_WORKER_QUERY_DELAY_SECONDS (query a `processing`
@@ -13,7 +15,8 @@
 # `up` or `reload` starts it again (ROOT/log/worker.log says why it died).
 
 # The worker finishes the payment in hand (at most two channel calls and three lock waits) and
-# exits; give it more than that before SIGKILL.
+# the webhooks in hand (one 10 s timeout and two lock waits), then exits; give it more than that
+# before SIGKILL.
 WORKER_STOP_SECONDS_MAX=45
 
 # worker_args: the command-line flags from the environment, checked (one per line).

@@ -1,7 +1,10 @@
-// paygate-worker: the timeout worker (issue 3, item 6). Queries the channel for `processing`
-// payments whose callback has not come after the query delay, and closes payments past
-// expires_at (at the channel first). Several may run against the same shards, on any host:
-// each payment is claimed by one of them (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004).
+// paygate-worker: the timeout worker (issue 3, item 6) and the merchant webhook dispatcher
+// (issue 4, item 1). The timeout worker queries the channel for `processing` payments whose
+// callback has not come after the query delay, and closes payments past expires_at (at the
+// channel first). The dispatcher's `webhooks.threads` threads (configuration file, `webhooks`
+// section) deliver the outbox's events to merchants (API.md section 8). Several workers may run
+// against the same shards, on any host: each payment and each event is claimed by one of them
+// (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004 and 0005).
 //
 //   paygate-worker --config FILE [--batch-size N] [--lease-seconds N]
 //                  [--query-delay-seconds N] [--poll-interval-ms N]
@@ -9,8 +12,8 @@
 // Defaults (WorkerLimits): batch 32 payments per shard and claim, lease 120 s (at least twice the
 // longest payment: two channel calls plus three lock waits), query delay 60 s, poll 1000 ms after
 // a round that found nothing. It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT
-// finishes the payment in hand, gives back the rest of its claim and exits 0. Exit 2: bad
-// arguments or configuration.
+// finishes the payment and the webhooks in hand (at most one webhook timeout), gives back the rest
+// of its claims and exits 0. Exit 2: bad arguments or configuration.
 import Foundation
 import Gateway
 import PaygateCore
@@ -50,8 +53,9 @@ func parse(_ arguments: [String]) -> (config: String, limits: WorkerLimits) {
 let (configPath, limits) = parse(Array(CommandLine.arguments.dropFirst()))
 let log = Log(component: "worker")
 let worker: TimeoutWorker
+let configuration: Configuration
 do {
-    let configuration = try Configuration.load(path: configPath)
+    configuration = try Configuration.load(path: configPath)
     worker = try TimeoutWorker(configuration: configuration, limits: limits, log: log)
 } catch {
     fail("\(error)")
@@ -60,7 +64,14 @@ do {
 let stop = WorkerStop()
 signal(SIGPIPE, SIG_IGN)
 let signalSources = stop.raiseOnTerminationSignals(log: log)
+let webhookThreads: WebhookThreads
+do {
+    webhookThreads = try WebhookThreads.start(configuration: configuration, stop: stop, log: Log(component: "webhooks"))
+} catch {
+    fail("webhook dispatcher: \(error)")
+}
 withExtendedLifetime(signalSources) {
     worker.run(until: stop)
+    webhookThreads.join()
 }
 exit(0)

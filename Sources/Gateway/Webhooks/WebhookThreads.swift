@@ -1,0 +1,57 @@
+import Foundation
+import HTTPClient
+import MariaDB
+import PaygateCore
+import PaygateCrypto
+
+/// The dispatcher's delivery threads in `paygate-worker`: `webhooks.threads` of them beside the
+/// timeout worker, each with its own `WebhookDispatcher`. They stop with the worker's `WorkerStop`
+/// and `join` waits until every one has recorded its last attempt.
+public final class WebhookThreads: @unchecked Sendable {
+    private let finished = NSCondition()
+    private var running = 0
+
+    private init() {}
+
+    /// Reads the master key and starts the threads. Call after the process-wide library set-up
+    /// (it is done here too, before any thread starts, as libcurl requires).
+    public static func start(configuration: Configuration, stop: WorkerStop, log: Log) throws -> WebhookThreads {
+        let secretBox = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
+        Connection.initializeLibraryOnce()
+        HTTPClient.initializeOnce()
+        let threads = WebhookThreads()
+        let count = configuration.webhooks.threads
+        threads.running = count
+        for index in 0..<count {
+            let thread = Thread { [threads] in
+                defer { threads.threadFinished() }
+                do {
+                    let dispatcher = try WebhookDispatcher(configuration: configuration, secretBox: secretBox, index: index, log: log)
+                    dispatcher.run(until: stop)
+                } catch {
+                    // Only configuration can fail here, and it was validated: say so and stop
+                    // this thread; the others and the timeout worker go on.
+                    log.error("webhooks-\(index) could not start: \(error)")
+                }
+            }
+            thread.name = "webhooks-\(index)"
+            thread.start()
+        }
+        log.info("webhook dispatcher: \(count) threads, schedule \(configuration.webhooks.scheduleSeconds.map(String.init).joined(separator: ","))s, timeout \(configuration.webhooks.timeoutSeconds)s, mode \(configuration.mode.rawValue)")
+        return threads
+    }
+
+    private func threadFinished() {
+        finished.lock()
+        running -= 1
+        finished.broadcast()
+        finished.unlock()
+    }
+
+    /// Waits until every delivery thread has returned (after the stop was raised).
+    public func join() {
+        finished.lock()
+        while running > 0 { finished.wait() }
+        finished.unlock()
+    }
+}
