@@ -39,7 +39,7 @@ extension LifecycleSimulation {
         let expectedSucceeded = status.isPaid ? 1 : 0
         let expectedFailed = status == .failed ? 1 : 0
         let expectedClosed = status == .closed ? 1 : 0
-        if payment.succeededEvents != expectedSucceeded || payment.failedEvents != expectedFailed || payment.closedEvents != expectedClosed {
+        if payment.succeededEvents != expectedSucceeded || payment.failedEvents != expectedFailed || payment.closedEvents != expectedClosed || payment.refundEvents != 0 {
             return "events succeeded/failed/closed \(payment.succeededEvents)/\(payment.failedEvents)/\(payment.closedEvents) for a "
                 + "\(status.rawValue) payment (expected \(expectedSucceeded)/\(expectedFailed)/\(expectedClosed))"
         }

@@ -28,6 +28,7 @@ struct SimulatedPayment {
     /// Transactions with the order's amount and currency that paygate has been told about: each
     /// must end up recorded, refunded, or flagged as a second payment, never lost.
     var reportedRightPayments: Set<String> = []
+    var refundEvents = 0
 
     init(snapshot: PaymentSnapshot) {
         self.snapshot = snapshot
@@ -39,6 +40,7 @@ struct SimulatedPayment {
         case .paymentSucceeded: succeededEvents
         case .paymentFailed: failedEvents
         case .paymentClosed: closedEvents
+        case .refundSucceeded, .refundFailed: refundEvents
         }
     }
 
@@ -47,6 +49,8 @@ struct SimulatedPayment {
         case .paymentSucceeded: succeededEvents += 1
         case .paymentFailed: failedEvents += 1
         case .paymentClosed: closedEvents += 1
+        // The payment lifecycle never emits refund events; the invariants require zero.
+        case .refundSucceeded, .refundFailed: refundEvents += 1
         }
     }
 
