@@ -84,7 +84,27 @@ public struct RefundStore {
                 continue
             } catch Rollback.nonceReused {
                 throw NonceReused()
+            } catch StorageError.unavailable(let name, let underlying) {
+                // The connection broke: the COMMIT may or may not have happened. Resolve by
+                // business key rather than answer an error for a refund that exists (the worker
+                // would carry it out): found → it was created by this request.
+                if let found = try? findNow(paymentId: request.paymentId, merchantRefundNo: request.merchantRefundNo, merchantId: merchantId, shard: shard) {
+                    return .created(found.refund, found.payment)
+                }
+                throw StorageError.unavailable(shard: name, underlying: underlying)
             }
+        }
+    }
+
+    private func findNow(paymentId: PaymentId, merchantRefundNo: String, merchantId: String, shard: Int) throws -> (refund: Refund, payment: Payment)? {
+        try shards.readNow(shard: shard) { connection in
+            guard let refundRow = try connection.query(
+                    "SELECT \(RefundRow.columns) FROM refunds WHERE payment_id = ? AND merchant_refund_no = ? AND merchant_id = ?",
+                    [.text(paymentId.text), .text(merchantRefundNo), .text(merchantId)]).first,
+                  let paymentRow = try connection.query("SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ?", [.text(paymentId.text)]).first else {
+                return nil
+            }
+            return (try RefundRow.decode(refundRow, shard: shards.shardNames[shard]), try PaymentRow.decode(paymentRow, shard: shards.shardNames[shard]))
         }
     }
 
