@@ -130,3 +130,33 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "disruptive: stops part of the stack; runs after the other tests")
+
+
+SESSION_CHECK_TIMEOUT_SECONDS = 300
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Issue 4 item 4: the suite ends with zero violations. After every test, `paygate-admin check`
+    runs over the whole stack; any violation (exit 1) or an unreadable shard (exit 2) fails the
+    session with the checker's output, even when every test passed."""
+    missing = [name for name in ("PAYGATE_ADMIN", "PAYGATE_CONFIG") if not os.environ.get(name)]
+    if missing:
+        return  # not run through scripts/e2e.sh: the stack fixture has failed every test already
+    command = [os.environ["PAYGATE_ADMIN"], "--config", os.environ["PAYGATE_CONFIG"], "check"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=SESSION_CHECK_TIMEOUT_SECONDS)
+        output, failed = result.stdout + result.stderr, result.returncode != 0
+        verdict = f"exited {result.returncode}"
+    except (OSError, subprocess.TimeoutExpired) as error:
+        output, failed, verdict = str(error), True, "could not run"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    write = reporter.write_line if reporter else print
+    if failed:
+        write("")
+        write(f"session-end invariant check {verdict}: the suite must end with zero violations")
+        for line in output.splitlines():
+            write("  " + line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        write("")
+        write("session-end invariant check: " + (output.strip().splitlines() or ["clean"])[-1])
