@@ -75,7 +75,7 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(set.status, 200)
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(String(decoding: read.body, as: UTF8.self),
-                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false}"#)
+                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success"}"#)
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)
         // The held answer is still the real one.

@@ -117,6 +117,9 @@ enum UnionPayTransformers {
             guard let payment = payment(fields) else { return .rejected(reason: "paid callback with unreadable queryId, txnAmt or txnTime") }
             return .verified(.paymentSucceeded(payment))
         case refundType:
+            // A notice saying "in progress" is not the refund's result: the next notice or the
+            // refund query is.
+            if pendingCodes.contains(code) { return .verified(.noEffect(reason: "refund notice respCode \(code): in progress")) }
             guard successCodes.contains(code) else { return .verified(.refundFailed(refundId: orderId, failureCode: code)) }
             guard let queryId = fields["queryId"], !queryId.isEmpty, let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen) else {
                 return .rejected(reason: "refund callback with unreadable queryId or txnAmt")

@@ -63,17 +63,29 @@ enum WeChatPayCallback {
                 return .rejected(reason: "TRANSACTION.SUCCESS with unreadable transaction")
             }
             return .verified(.paymentSucceeded(payment))
-        case "REFUND.SUCCESS":
+        case "REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED":
+            return refundNotification(eventType: eventType, content)
+        default:
+            return .rejected(reason: "unknown event_type")
+        }
+    }
+
+    /// The sealed resource's `refund_status` must say what the (unsealed) event type says: a
+    /// notice whose two halves disagree is not trusted either way.
+    static func refundNotification(eventType: String, _ content: JSONValue) -> CallbackVerification {
+        let status = String(eventType.dropFirst("REFUND.".count))
+        guard content.string("refund_status") == status else { return .rejected(reason: "\(eventType) with refund_status \(content.string("refund_status") ?? "-")") }
+        switch status {
+        case "SUCCESS":
             guard let refundId = content.string("out_refund_no"), let channelRefundId = content.string("refund_id"), !channelRefundId.isEmpty,
                   let amount = content["amount"]?.numberText("refund").flatMap(ChannelAmount.parseFen) else {
                 return .rejected(reason: "REFUND.SUCCESS with unreadable refund")
             }
             return .verified(.refundSucceeded(refundId: refundId, channelRefundId: channelRefundId, amount: amount))
-        case "REFUND.ABNORMAL", "REFUND.CLOSED":
-            guard let refundId = content.string("out_refund_no") else { return .rejected(reason: "\(eventType) without out_refund_no") }
-            return .verified(.refundFailed(refundId: refundId, failureCode: String(eventType.dropFirst("REFUND.".count))))
         default:
-            return .rejected(reason: "unknown event_type")
+            // ABNORMAL (the money could not reach the payer) and CLOSED both end the refund failed.
+            guard let refundId = content.string("out_refund_no"), !refundId.isEmpty else { return .rejected(reason: "\(eventType) without out_refund_no") }
+            return .verified(.refundFailed(refundId: refundId, failureCode: status))
         }
     }
 }

@@ -82,7 +82,9 @@ struct AlipaySide: Sendable {
     }
 
     /// Alipay refunds synchronously: `fund_change` Y when this call moved money, N when it is a
-    /// repeat of a refund already made. Alipay then also posts a refund notice.
+    /// repeat of a refund already made. Alipay then also posts a refund notice. A refund that
+    /// fails (the `refund_result` fault) is refused in the answer itself, again on every repeat,
+    /// and announced by no notice (the trade did not change).
     private func refund(_ content: JSONValue, now: Timestamp) -> Fields {
         guard let outTradeNo = content.text("out_trade_no"), let amount = content.text("refund_amount").flatMap(WireAmount.parseYuan) else {
             return Self.failure("40002", "isv.invalid-parameter")
@@ -90,9 +92,11 @@ struct AlipaySide: Sendable {
         let refundId = content.text("out_request_no") ?? outTradeNo
         let outcome = state.refund(
             channel: .alipay, order: RecordKey(channel: .alipay, number: outTradeNo), refundId: refundId, amount: amount, notifyURL: "",
-            orderTime: "", channelRefundId: "", now: now, callback: { refund, order in AlipayCallbacks.refundNotice(refund, order, keys: keys) })
+            orderTime: "", channelRefundId: "", failureCode: Self.refundFailureSubCode, now: now,
+            callback: { refund, order in refund.succeeded ? AlipayCallbacks.refundNotice(refund, order, keys: keys) : nil })
         switch outcome {
         case .created(let refund, let order), .repeated(let refund, let order):
+            if let failureCode = refund.failureCode { return Self.failure("40004", failureCode) }
             let moved = if case .created = outcome { "Y" } else { "N" }
             return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
                                    ("buyer_logon_id", "sandbox***@example.com"), ("fund_change", moved),
@@ -105,13 +109,15 @@ struct AlipaySide: Sendable {
         }
     }
 
-    /// A refund Alipay does not know is answered with success and no refund_status, as Alipay does.
+    /// A refund Alipay does not know, or one that failed, is answered with success and no
+    /// refund data, as Alipay does ("not received, or failed").
     private func refundQuery(_ content: JSONValue, now: Timestamp) -> Fields {
         guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
             return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         }
         let refundId = content.text("out_request_no") ?? order.outTradeNo
-        guard let refund = state.refund(channel: .alipay, refundId: refundId), refund.outTradeNo == order.outTradeNo else { return Self.success }
+        guard let refund = state.refund(channel: .alipay, refundId: refundId), refund.outTradeNo == order.outTradeNo,
+              refund.succeeded else { return Self.success }
         return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo), ("out_request_no", refundId),
                                ("total_amount", order.amount.text), ("refund_amount", refund.amount.text), ("refund_status", "REFUND_SUCCESS")]
     }
@@ -148,6 +154,9 @@ struct AlipaySide: Sendable {
     // MARK: answers
 
     static let success: Fields = [("code", "10000"), ("msg", "Success")]
+    /// The sub_code of a refund that fails at Alipay (`refund_result` fault): the merchant's
+    /// Alipay balance cannot cover it, a definite business failure.
+    static let refundFailureSubCode = "ACQ.SELLER_BALANCE_NOT_ENOUGH"
 
     static func failure(_ code: String, _ subCode: String) -> Fields {
         let message = ["40002": "Invalid Arguments", "40004": "Business Failed", "20000": "Service Currently Unavailable"][code] ?? "Failed"

@@ -6,8 +6,28 @@ import PaygateCore
 ///
 /// JSON (every member optional):
 /// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
-///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false}`
+///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false,
+///   "pay_closed_orders": false, "refund_result": "success"}`
+///
+/// `"refund_result": "fail"` makes every refund created while it is on (on `channel`, or all
+/// three) fail at the channel, each channel in its own way:
+/// - Alipay answers the refund call itself with a business failure: code 40004, sub_code
+///   `ACQ.SELLER_BALANCE_NOT_ENOUGH`; no refund notice follows, and the refund query answers
+///   success without refund data (Alipay's "not received or failed").
+/// - WeChat Pay accepts (`status` PROCESSING), then sends a `REFUND.ABNORMAL` callback
+///   (`refund_status` ABNORMAL); its refund query answers `status` ABNORMAL.
+/// - UnionPay accepts (respCode 00), then posts a refund notice with respCode 01; its query
+///   answers origRespCode 01.
+/// The knob is read when the channel receives a refund: the outcome is fixed then, so a repeat of
+/// the same refund number answers the same outcome whatever the knobs are later. A failed refund
+/// never counts against the order's refundable amount: a later refund of the same money (a new
+/// refund number) succeeds once the knob is back to `success`.
 public struct SandboxFaults: Sendable, Equatable {
+    /// How a refund the channel receives ends (see the type's comment for each channel's form).
+    public enum RefundResult: String, Sendable {
+        case success, fail
+    }
+
     public static let delayMillisecondsMax = 120_000
     public static let duplicateCallbacksMax = 10
     /// How long an out-of-order callback waits for a later one to overtake it.
@@ -34,6 +54,8 @@ public struct SandboxFaults: Sendable, Equatable {
     /// The payer can pay an order that was closed: the race in which a payment reaches the
     /// channel just as the merchant's close does, so the money arrives after the close.
     public var payClosedOrders = false
+    /// `.fail`: refunds received now fail at the channel (the type's comment says how).
+    public var refundResult = RefundResult.success
 
     public init() {}
 
@@ -66,6 +88,9 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("callback_amount_delta", _): faults.callbackAmountDelta = try integer(value, key, -1_000_000...1_000_000)
             case ("drop_callbacks", .bool(let flag)): faults.dropCallbacks = flag
             case ("pay_closed_orders", .bool(let flag)): faults.payClosedOrders = flag
+            case ("refund_result", .string(let text)):
+                guard let result = RefundResult(rawValue: text) else { throw .badMember(key) }
+                faults.refundResult = result
             default: throw .badMember(key)
             }
         }
@@ -84,6 +109,7 @@ public struct SandboxFaults: Sendable, Equatable {
         writer.member("callback_amount_delta", Int(callbackAmountDelta))
         writer.member("drop_callbacks", dropCallbacks)
         writer.member("pay_closed_orders", payClosedOrders)
+        writer.member("refund_result", refundResult.rawValue)
         writer.objectClose()
         return writer.bytes
     }

@@ -47,8 +47,9 @@ public struct SandboxOrder: Sendable, Equatable {
     }
 }
 
-/// A refund as the channel holds it. The sandbox settles refunds at once: the channel's
-/// answer and callback say what that channel says about a settled refund.
+/// A refund as the channel holds it. The sandbox settles refunds at once, to success or (with
+/// the `refund_result` fault) failure: the channel's answer and callback say what that channel
+/// says about a settled refund.
 public struct SandboxRefund: Sendable, Equatable {
     public let channel: Channel
     /// The merchant's refund number (`out_request_no`, `out_refund_no`, UnionPay `orderId`).
@@ -61,6 +62,11 @@ public struct SandboxRefund: Sendable, Equatable {
     /// UnionPay's txnTime of the refund request. "" elsewhere.
     public let orderTime: String
     public let notifyURL: String
+    /// Nil when the refund succeeded; else the channel's own failure code (Alipay sub_code,
+    /// WeChat Pay refund status, UnionPay respCode). A failed refund moved no money.
+    public let failureCode: String?
+
+    public var succeeded: Bool { failureCode == nil }
 }
 
 /// Orders and refunds are looked up by channel and the merchant's number.

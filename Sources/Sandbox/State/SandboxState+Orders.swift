@@ -109,11 +109,14 @@ extension SandboxState {
         }
     }
 
-    /// A refund of a paid order. The sandbox settles it at once; `callback` builds the
-    /// channel's refund callback (if the channel sends one).
+    /// A refund of a paid order. The sandbox settles it at once: it succeeds, or fails with
+    /// `failureCode` (the channel's own code) when the `refund_result` fault says so. Only a
+    /// successful refund counts against what can still be refunded; a failed one is kept, so a
+    /// repeat of its number and the refund query tell the same failure. `callback` builds the
+    /// channel's refund callback (if the channel sends one for this outcome).
     func refund(
         channel: Channel, order orderKey: RecordKey, refundId: String, amount: Money, notifyURL: String, orderTime: String,
-        channelRefundId: String, now: Timestamp, callback: (SandboxRefund, SandboxOrder) -> CallbackMessage?
+        channelRefundId: String, failureCode: String, now: Timestamp, callback: (SandboxRefund, SandboxOrder) -> CallbackMessage?
     ) -> RefundOutcome {
         storage.withLock { storage in
             guard var order = Self.current(&storage, orderKey, now: now) else { return .orderNotFound }
@@ -125,10 +128,14 @@ extension SandboxState {
             guard amount.currency == paid.currency, amount.minorUnits > 0,
                   order.refundedAmount.minorUnits + amount.minorUnits <= paid.minorUnits else { return .exceedsPaidAmount(order) }
             guard storage.refunds.count < Self.refundsMax else { return .full }
+            let fails = storage.faults.refundResult == .fail && storage.faults.applies(to: channel)
             let refund = SandboxRefund(channel: channel, refundId: refundId, outTradeNo: order.outTradeNo, amount: amount,
-                                       channelRefundId: channelRefundId, createdAt: now, orderTime: orderTime, notifyURL: notifyURL)
-            order.refundedAmount = order.refundedAmount + amount
-            storage.orders[orderKey] = order
+                                       channelRefundId: channelRefundId, createdAt: now, orderTime: orderTime, notifyURL: notifyURL,
+                                       failureCode: fails ? failureCode : nil)
+            if refund.succeeded {
+                order.refundedAmount = order.refundedAmount + amount
+                storage.orders[orderKey] = order
+            }
             storage.refunds[refundKey] = refund
             if let message = callback(refund, order) { storage.callbacks.enqueue(message, faults: storage.faults, now: now) }
             return .created(refund, order)

@@ -103,13 +103,14 @@ public final class SandboxState: Sendable {
         }
     }
 
-    /// Paid orders and refunds of one China calendar day, in time order.
+    /// Paid orders and succeeded refunds of one China calendar day, in time order (a failed
+    /// refund moved no money, so no statement lists it).
     func statement(channel: Channel, day: String) -> (payments: [SandboxOrder], refunds: [SandboxRefund]) {
         storage.withLock { storage in
             let payments = storage.orders.values.filter { order in
                 order.channel == channel && order.paidAt.map { ChannelTime.day($0) == day } == true
             }.sorted { ($0.paidAt!, $0.outTradeNo) < ($1.paidAt!, $1.outTradeNo) }
-            let refunds = storage.refunds.values.filter { $0.channel == channel && ChannelTime.day($0.createdAt) == day }
+            let refunds = storage.refunds.values.filter { $0.channel == channel && $0.succeeded && ChannelTime.day($0.createdAt) == day }
                 .sorted { ($0.createdAt, $0.refundId) < ($1.createdAt, $1.refundId) }
             return (payments, refunds)
         }

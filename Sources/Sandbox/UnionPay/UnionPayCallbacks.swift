@@ -17,11 +17,13 @@ enum UnionPayCallbacks {
         return CallbackMessage(channel: .unionpay, url: order.notifyURL, kind: .payment, subject: order.outTradeNo, content: .form(fields))
     }
 
+    /// respCode 00 for a refund that succeeded, its failure code (01) for one that failed.
     static func refundNotice(_ refund: SandboxRefund, _ order: SandboxOrder, keys: SandboxChannelKeys) -> CallbackMessage? {
         guard !refund.notifyURL.isEmpty else { return nil }
         let fields = common(keys) + [
             ("txnType", "04"), ("txnSubType", "00"), ("orderId", refund.refundId), ("txnTime", refund.orderTime),
-            ("respCode", UnionPaySide.Code.success), ("respMsg", "Success!"), ("queryId", refund.channelRefundId),
+            ("respCode", refund.failureCode ?? UnionPaySide.Code.success), ("respMsg", refund.succeeded ? "Success!" : "refund failed"),
+            ("queryId", refund.channelRefundId),
             ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156"), ("origQryId", order.channelTransactionId),
         ] + UnionPaySide.trace(refund.createdAt).map { (name: $0.0, value: $0.1) }
         return CallbackMessage(channel: .unionpay, url: refund.notifyURL, kind: .refund, subject: refund.refundId, content: .form(fields))

@@ -25,6 +25,9 @@ struct UnionPaySide: Sendable {
         static let originalNotFound = "35"
         /// Refunds would exceed what was paid.
         static let amountExceeded = "36"
+        /// A refund that fails (the `refund_result` fault): the notice's respCode and the
+        /// query's origRespCode, "transaction failed" as for a failed payment.
+        static let refundFailed = "01"
     }
 
     let context: SandboxContext
@@ -74,10 +77,11 @@ struct UnionPaySide: Sendable {
         }
         let outcome = state.refund(
             channel: .unionpay, order: RecordKey(channel: .unionpay, number: order.outTradeNo), refundId: refundId, amount: amount,
-            notifyURL: form["backUrl"] ?? "", orderTime: txnTime, channelRefundId: queryId(now), now: now,
+            notifyURL: form["backUrl"] ?? "", orderTime: txnTime, channelRefundId: queryId(now), failureCode: Code.refundFailed, now: now,
             callback: { refund, order in UnionPayCallbacks.refundNotice(refund, order, keys: keys) })
         switch outcome {
         case .created(let refund, _), .repeated(let refund, _):
+            // Accepted whatever the outcome: UnionPay tells a refund's result by notice and query.
             return [("respCode", Code.success), ("respMsg", "accepted"), ("queryId", refund.channelRefundId)]
         case .orderNotFound, .orderNotPaid: return [("respCode", Code.originalNotFound), ("respMsg", "original transaction not paid")]
         case .exceedsPaidAmount: return [("respCode", Code.amountExceeded), ("respMsg", "refund amount exceeded")]
@@ -104,6 +108,10 @@ struct UnionPaySide: Sendable {
             }
         }
         if let refund = state.refund(channel: .unionpay, refundId: orderId), refund.orderTime == txnTime {
+            if let failureCode = refund.failureCode {
+                return [("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", failureCode), ("origRespMsg", "refund failed"),
+                        ("queryId", refund.channelRefundId), ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156")]
+            }
             return [("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", Code.success), ("origRespMsg", "success"),
                     ("queryId", refund.channelRefundId), ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156")]
         }

@@ -34,8 +34,10 @@ enum WeChatPayCallbacks {
                                                    summary: "payment succeeded", originalType: "transaction", plaintext: writer.bytes))
     }
 
+    /// REFUND.SUCCESS, or for a failed refund REFUND.ABNORMAL (no success_time).
     static func refundNotice(_ refund: SandboxRefund, _ order: SandboxOrder, keys: SandboxChannelKeys) -> CallbackMessage? {
         guard !refund.notifyURL.isEmpty else { return nil }
+        let status = WeChatPaySide.refundStatus(refund)
         var writer = JSONWriter(reservingCapacity: 512)
         writer.objectOpen()
         writer.member("mchid", keys.merchantAccountId)
@@ -43,8 +45,8 @@ enum WeChatPayCallbacks {
         writer.member("transaction_id", order.channelTransactionId)
         writer.member("out_refund_no", refund.refundId)
         writer.member("refund_id", refund.channelRefundId)
-        writer.member("refund_status", "SUCCESS")
-        writer.member("success_time", ChannelTime.rfc3339(refund.createdAt))
+        writer.member("refund_status", status)
+        if refund.succeeded { writer.member("success_time", ChannelTime.rfc3339(refund.createdAt)) }
         writer.member("user_received_account", "sandbox balance")
         writer.key("amount")
         writer.objectOpen()
@@ -55,8 +57,9 @@ enum WeChatPayCallbacks {
         writer.objectClose()
         writer.objectClose()
         return CallbackMessage(channel: .wechatpay, url: refund.notifyURL, kind: .refund, subject: refund.refundId,
-                               content: .weChatPay(notificationId: "EV-" + SandboxState.randomToken(), eventType: "REFUND.SUCCESS",
-                                                   summary: "refund succeeded", originalType: "refund", plaintext: writer.bytes))
+                               content: .weChatPay(notificationId: "EV-" + SandboxState.randomToken(), eventType: "REFUND." + status,
+                                                   summary: refund.succeeded ? "refund succeeded" : "refund abnormal",
+                                                   originalType: "refund", plaintext: writer.bytes))
     }
 
     /// One attempt: a fresh GCM nonce, a fresh signature timestamp and nonce.

@@ -62,7 +62,9 @@ extension WeChatPaySide {
     }
 
     /// The refund is accepted as PROCESSING; the REFUND.SUCCESS callback and the refund query
-    /// then say it succeeded (the sandbox settles at once).
+    /// then say it succeeded (the sandbox settles at once). With the `refund_result` fault the
+    /// callback is REFUND.ABNORMAL and the query says ABNORMAL (the refund could not reach the
+    /// payer): accepted first, failed later, as WeChat Pay does it.
     func refund(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
         guard let content = JSONValue.object(body), let outTradeNo = content.text("out_trade_no"), let refundId = content.text("out_refund_no"),
               !refundId.isEmpty, let amount = content["amount"], let refundFen = amount.integer("refund"), refundFen > 0,
@@ -77,10 +79,11 @@ extension WeChatPaySide {
             channel: .wechatpay, order: key, refundId: refundId, amount: Money(minorUnits: refundFen, currency: .cny),
             notifyURL: content.text("notify_url") ?? "", orderTime: "",
             channelRefundId: "50" + String(ChannelTime.compact(now).prefix(8)) + String(1_000_000_000_000_000_000 + state.nextSerial()),
-            now: now, callback: { refund, order in WeChatPayCallbacks.refundNotice(refund, order, keys: keys) })
+            failureCode: Self.refundFailureStatus, now: now,
+            callback: { refund, order in WeChatPayCallbacks.refundNotice(refund, order, keys: keys) })
         switch outcome {
         case .created(let refund, let order): return refundAnswer(refund, order, status: "PROCESSING", now: now)
-        case .repeated(let refund, let order): return refundAnswer(refund, order, status: "SUCCESS", now: now)
+        case .repeated(let refund, let order): return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)
         case .orderNotFound: return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such order", now: now)
         case .orderNotPaid: return Self.error(self, 400, "INVALID_REQUEST", "the order is not paid", now: now)
         case .exceedsPaidAmount: return Self.error(self, 400, "INVALID_REQUEST", "refunds would exceed the paid amount", now: now)
@@ -94,8 +97,17 @@ extension WeChatPaySide {
               let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now) else {
             return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such refund", now: now)
         }
-        return refundAnswer(refund, order, status: "SUCCESS", now: now)
+        return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)
     }
+
+    /// The `status` of a settled refund: SUCCESS, or its failure status (ABNORMAL).
+    static func refundStatus(_ refund: SandboxRefund) -> String {
+        refund.failureCode ?? "SUCCESS"
+    }
+
+    /// What a refund that fails (the `refund_result` fault) ends as: ABNORMAL, WeChat Pay's
+    /// "the money could not be returned to the payer's account".
+    static let refundFailureStatus = "ABNORMAL"
 
     private func refundAnswer(_ refund: SandboxRefund, _ order: SandboxOrder, status: String, now: Timestamp) -> HTTPResponse {
         answer(200, now: now) { writer in
