@@ -74,7 +74,9 @@ enum WeChatPayCallback {
     /// notice whose two halves disagree is not trusted either way.
     static func refundNotification(eventType: String, _ content: JSONValue) -> CallbackVerification {
         let status = String(eventType.dropFirst("REFUND.".count))
-        guard content.string("refund_status") == status else { return .rejected(reason: "\(eventType) with refund_status \(content.string("refund_status") ?? "-")") }
+        guard content.string("refund_status") == status else {
+            return .rejected(reason: "\(eventType) with refund_status \(content.string("refund_status") ?? "-")")
+        }
         switch status {
         case "SUCCESS":
             guard let refundId = content.string("out_refund_no"), let channelRefundId = content.string("refund_id"), !channelRefundId.isEmpty,
