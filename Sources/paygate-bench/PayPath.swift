@@ -23,6 +23,8 @@ enum PayPath {
         var secret: String
         var threads: Int
         var seconds: Double
+        /// Where the payments' webhooks go (the bench receiver, for (f)).
+        var notifyURL: String
     }
 
     struct Paid { let id: String; let paidAtMilliseconds: Int64 }
@@ -72,7 +74,7 @@ enum PayPath {
     }
 
     private static func create(_ http: HTTPClient, options: Options, orderNo: String) throws -> (String, String)? {
-        let body = Array(#"{"merchant_order_no":"\#(orderNo)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify"}"#.utf8)
+        let body = Array(#"{"merchant_order_no":"\#(orderNo)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"\#(options.notifyURL)"}"#.utf8)
         let timestamp = Timestamp.now().secondsSinceEpoch
         let nonce = try SecureRandom.alphanumeric(32)
         let signature = Base64.encode(HMACSHA256.authenticate(

@@ -9,6 +9,8 @@ import PaygateCore
 //   paygate-bench --config FILE paypath --url URL --ca FILE --merchant-id ID --secret-file FILE [--threads N] [--seconds S]
 //       (e) create + sandbox pay + callback; completed payments/s and pay-to-succeeded latency.
 //       pre-signed create requests for wrk (d).
+//   paygate-bench --config FILE webhooks latency|drain --merchant-id ID --receiver-log FILE
+//       (f) merchant webhooks (WebhookDelivery.swift).
 
 func complain(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("paygate-bench: " + message + "\n").utf8))
@@ -43,9 +45,22 @@ if arguments.contains("ceiling") {
     HTTPClient.initializeOnce()
     let result = PayPath.run(PayPath.Options(
         configuration: configuration, apiURL: url, caFile: ca, merchantId: merchantId, secret: secret,
-        threads: Int(option("--threads") ?? "16") ?? 16, seconds: Double(option("--seconds") ?? "10") ?? 10))
+        threads: Int(option("--threads") ?? "16") ?? 16, seconds: Double(option("--seconds") ?? "10") ?? 10,
+        notifyURL: option("--notify-url") ?? "https://merchant.example/notify"))
     // completed_per_second p50_ms p99_ms errors completed
     print(String(format: "%.1f %.2f %.2f %d %d", result.completedPerSecond, result.p50, result.p99, result.errors, result.completed))
+} else if arguments.contains("webhooks") {
+    guard let path = option("--config"), let merchantId = option("--merchant-id"), let log = option("--receiver-log"),
+          arguments.contains("latency") || arguments.contains("drain") else {
+        complain("webhooks needs latency|drain, --config, --merchant-id and --receiver-log")
+    }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    do {
+        print(arguments.contains("latency")
+              ? try WebhookDelivery.latency(configuration: configuration, merchantId: merchantId, log: log)
+              : try WebhookDelivery.drain(configuration: configuration, merchantId: merchantId, log: log))
+    } catch { complain("\(error)") }
 } else if arguments.contains("sign") {
     guard let merchantId = option("--merchant-id"), let secretFile = option("--secret-file"),
           let count = option("--count").flatMap(Int.init), let out = option("--out") else {
