@@ -443,3 +443,26 @@ def test_refunds_beyond_the_amount_are_found(stack, client):
     finally:
         where.sql(f"DELETE FROM {{db}}.refunds WHERE refund_id = {sql_string(extra_id)}")
     assert_clean(stack)
+
+
+# ---------------------------------------------------------------------------------------------
+# A shard that cannot be read: the answer is incomplete (exit 2), says which, checks the rest
+
+@pytest.mark.disruptive
+def test_unreadable_shard_is_named_and_exits_2(stack):
+    directory_server = stack.config["database"]["directory"]["server"]
+    down_server = next(name for name in stack.slots.servers
+                       if name != directory_server and stack.slots.shards_on_server(name))
+    down_shards = stack.slots.shards_on_server(down_server)
+    read_shards = len(stack.slots.shard_names) - len(down_shards)
+    stack.run_stack_command("db-stop", down_server)
+    try:
+        answer = run_check(stack)
+    finally:
+        stack.run_stack_command("db-start", down_server)
+    assert answer.returncode == 2, answer.output
+    assert list(answer.checks) == CHECKS, answer.output  # the readable shards were still checked
+    for shard in down_shards:
+        assert re.search(rf"^ERROR {shard} could not be read", answer.output, re.MULTILINE), answer.output
+    assert f"on {read_shards} of {len(stack.slots.shard_names)} shards; unreadable: {', '.join(down_shards)}" in answer.output
+    assert_clean(stack)
