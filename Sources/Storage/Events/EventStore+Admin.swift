@@ -27,7 +27,8 @@ extension EventStore {
         if let state = filter.state { conditions.append("state = ?"); parameters.append(.text(state.rawValue)) }
         if let paymentId = filter.paymentId { conditions.append("payment_id = ?"); parameters.append(.text(paymentId.text)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(EventRow.columns) FROM payment_events \(whereClause) ORDER BY created_at DESC, seq DESC LIMIT ?"
+        // Newest first by `seq` (written order, unique index): no sort of the whole table.
+        let sql = "SELECT \(EventRow.columns) FROM payment_events \(whereClause) ORDER BY seq DESC LIMIT ?"
         let shardIndexes = filter.paymentId.map { [shards.shardIndex(forSlot: $0.slot)] } ?? Array(0..<shards.shardCount)
         var events: [WebhookEvent] = []
         for shard in shardIndexes {
