@@ -10,6 +10,7 @@ extension GatewayHandler {
         try requireJSON(request)
         let idempotencyKey = try self.idempotencyKey(request)
         let body = try CreatePaymentRequest(body: request.body)
+        try NotifyURLPolicy.check(body.notifyURL, mode: configuration.mode)
         // The connected channels settle in CNY only (their connectors refuse other currencies):
         // refuse before anything is written rather than create a payment no channel can take.
         if channels != nil, body.amount.currency != .cny {
