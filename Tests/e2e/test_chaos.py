@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from paygate_support import payment_body, sql_string
-from refund_support import CHANNELS, sandbox_session
+from refund_support import CHANNELS, sandbox_session, set_faults
 from test_resilience import master_pid_of, pool_children
 from webhook_receiver import WebhookReceiver
 
@@ -32,6 +32,10 @@ ITERATIONS_MAX = 40             # per thread, spread over LOAD_SECONDS: at most 
 KILL_POOL_WORKER_AT_SECONDS = 6
 KILL_WORKER_AT_SECONDS = 11
 RESTART_WORKER_AT_SECONDS = 14
+# Around the pool worker's kill every channel call is slow, so the victim dies with creates and
+# refunds in the middle of their channel call (committed, not yet answered).
+SLOW_CHANNEL_SECONDS = (4.5, 7)
+SLOW_CHANNEL_MILLISECONDS = 400
 SLOW_RECEIVER_AT_SECONDS = 8     # until the worker is back: deliveries are in flight at the kill
 SLOW_RECEIVER_SECONDS = 0.5
 AMOUNT = "10.00"
@@ -57,6 +61,9 @@ class Transient(Exception):
     pass
 
 
+TRANSIENT_SEEN = []  # every transient failure a load request met (list.append is thread-safe)
+
+
 def retrying(action, what):
     """action() until it answers without a transient failure (a broken upstream while a pool
     worker dies: 502/503 or a dropped connection); the answer is returned whatever it is."""
@@ -69,6 +76,7 @@ def retrying(action, what):
             last = f"{response.status_code} {response.text[:200]}"
         except requests.RequestException as error:
             last = repr(error)
+        TRANSIENT_SEEN.append((what, last))
         time.sleep(RETRY_PAUSE_SECONDS)
     raise Transient(f"{what}: still failing after {RETRIES_MAX} tries: {last}")
 
@@ -188,6 +196,7 @@ def rows_everywhere(stack, sql):
 
 @pytest.mark.disruptive
 def test_chaos_kill_pool_worker_and_worker_under_load(stack):
+    TRANSIENT_SEEN.clear()
     receiver = WebhookReceiver()
     merchants = [stack.create_merchant() for _ in range(LOAD_THREADS)]
     clients = [stack.client(merchant) for merchant in merchants]
@@ -224,9 +233,13 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
     try:
         for thread in threads:
             thread.start()
-        time.sleep(KILL_POOL_WORKER_AT_SECONDS)
+        time.sleep(SLOW_CHANNEL_SECONDS[0])
+        set_faults(stack, {"latency_ms": SLOW_CHANNEL_MILLISECONDS})
+        time.sleep(max(0.0, started + KILL_POOL_WORKER_AT_SECONDS - time.monotonic()))
         pool_victim = min(pool_children(master))
         os.kill(pool_victim, signal.SIGKILL)
+        time.sleep(max(0.0, started + SLOW_CHANNEL_SECONDS[1] - time.monotonic()))
+        set_faults(stack, {})
         time.sleep(max(0.0, started + SLOW_RECEIVER_AT_SECONDS - time.monotonic()))
         receiver.delay(SLOW_RECEIVER_SECONDS)
         time.sleep(max(0.0, started + KILL_WORKER_AT_SECONDS - time.monotonic()))
@@ -242,6 +255,7 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
         stop.set()
         for thread in threads:
             thread.join(timeout=300)
+        set_faults(stack, {})
         if not restarted:
             stack_up(stack)
     assert not any(thread.is_alive() for thread in threads)
@@ -267,7 +281,8 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
 
     # What the run went through (shown with -s, and in the report of a failure below).
     print(f"\nchaos: {len(everything)} orders, {len(paid)} paid, {len(refunds)} refunds, "
-          f"claims of the killed worker {leased}, {len(receiver.deliveries)} webhooks so far")
+          f"{len(TRANSIENT_SEEN)} requests retried after the pool kill, claims of the killed worker {leased}, "
+          f"{len(receiver.deliveries)} webhooks so far")
     settle(stack, paid, refunds, receiver, RECOVERY_SECONDS_MAX)
     try:
         check_after_recovery(stack, merchants, everything, paid, refunds, receiver)

@@ -337,11 +337,15 @@ def test_concurrent_refunds_never_exceed_the_payment(stack, client, slots, chann
     payment = paid_payment(stack, client, channel, amount="10.00")
     bodies = [refund_body(payment["payment_id"], "1.00", new_refund_no()) for _ in range(CONCURRENT_REFUNDS)]
     answers = fire_at_once(client, bodies)
-    statuses = sorted(a.status_code for a in answers)
-    assert statuses == [201] * 10 + [422] * 10, [(a.status_code, a.text[:200]) for a in answers]
+    # Exactly what the payment covers is accepted. A refusal is 422 refund_exceeds_refundable, or
+    # 409 invalid_state when it came after the accepted ones had already refunded the payment in
+    # full (Alipay confirms at once; a `refunded` payment takes no refund at all).
+    accepted = [a for a in answers if a.status_code == 201]
+    assert len(accepted) == 10, [(a.status_code, a.text[:200]) for a in answers]
     for answer in answers:
-        if answer.status_code == 422:
-            assert_error(answer, 422, "refund_exceeds_refundable")
+        if answer.status_code != 201:
+            assert answer.status_code in (409, 422), answer.text
+            assert_error(answer, answer.status_code, "refund_exceeds_refundable" if answer.status_code == 422 else "invalid_state")
     accepted = [a.json()["refund_id"] for a in answers if a.status_code == 201]
     assert len(set(accepted)) == 10
     for refund_id in accepted:
@@ -352,7 +356,7 @@ def test_concurrent_refunds_never_exceed_the_payment(stack, client, slots, chann
     rows = refund_rows(stack, slots, payment)
     assert sorted(row[0] for row in rows) == sorted(accepted)
     assert all(row[2] == "1.00" and row[3] == "succeeded" for row in rows), rows
-    refused = {b["merchant_refund_no"] for b, a in zip(bodies, answers) if a.status_code == 422}
+    refused = {b["merchant_refund_no"] for b, a in zip(bodies, answers) if a.status_code != 201}
     assert not refused & {row[1] for row in rows}
     kinds = journal_kinds(stack, slots, payment)
     assert kinds.count(["payment_succeeded", ""]) == 1 and len(kinds) == 11, kinds
