@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from paygate_support import assert_error, payment_body, sql_string
+from paygate_support import assert_error, encode_body, payment_body, sql_string
 from refund_support import (CHANNELS, assert_refund, create_refund, event_rows, get_payment, get_refund,
                             journal_kinds, merchant_footprint, merchant_refund_count, paid_payment, pay,
                             payment_history, refund_body, refund_history, refund_rows, sandbox_faults,  # noqa: F401
@@ -141,6 +141,29 @@ def test_duplicate_merchant_refund_no(stack, client, slots):
     assert elsewhere.status_code == 201, elsewhere.text
     assert elsewhere.json()["refund_id"] != first.json()["refund_id"]
     wait_payment(client, payment["payment_id"], "partially_refunded")
+
+
+def test_same_amount_written_differently_is_the_same_refund(stack, client, slots):
+    payment = paid_payment(stack, client, "alipay", amount="10.00")
+    number = new_refund_no()
+    first = client.post("/v1/refunds", refund_body(payment["payment_id"], "2.5", number))
+    assert first.status_code == 201, first.text
+    assert first.json()["amount"] == "2.50"
+    again = client.post("/v1/refunds", refund_body(payment["payment_id"], "2.50", number))
+    assert again.status_code == 200 and again.json()["refund_id"] == first.json()["refund_id"], again.text
+    assert len(refund_rows(stack, slots, payment)) == 1
+
+
+def test_replayed_refund_request_is_refused_and_writes_nothing(stack, client, slots):
+    payment = paid_payment(stack, client, "alipay", amount="10.00")
+    body = encode_body(refund_body(payment["payment_id"], "1.00", new_refund_no()))
+    headers = dict(client.signed_headers("POST", "/v1/refunds", body), **{"Content-Type": "application/json"})
+    first = client.send("POST", "/v1/refunds", body, headers)
+    assert first.status_code == 201, first.text
+    before = merchant_footprint(stack, client.merchant_id)
+    assert_error(client.send("POST", "/v1/refunds", body, headers), 401, "nonce_reused")
+    assert merchant_footprint(stack, client.merchant_id) == before
+    assert len(refund_rows(stack, slots, payment)) == 1
 
 
 def test_refund_above_the_payment_is_refused(stack, client):
@@ -281,6 +304,51 @@ def test_failed_refund_gives_the_amount_back(stack, client, slots, sandbox_fault
         lambda d: d.event_type == "refund.succeeded" and d.json()["data"].get("refund_id") == succeeded["refund_id"])
     assert failure.json()["data"]["status"] == "failed" and failure.json()["data"]["failure_code"], failure.json()
     assert failure.received_at <= success.received_at
+
+
+# ---------------------------------------------------------------------------------------------
+# A channel that cannot be reached: the refund waits `processing`, the worker sends it again
+
+def make_due(stack, slots, payment, refund_id):
+    """Moves the refund's next worker look to now (what waiting for firstCheckSeconds would do)."""
+    on_shard_sql = ("UPDATE {db}.refunds SET check_after = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE refund_id = "
+                    + sql_string(refund_id))
+    stack.database.rows_on_shard(slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"]), on_shard_sql)
+
+
+@pytest.mark.parametrize("channel,knobs", [
+    ("alipay", {"status_5xx": 503}), ("wechatpay", {"status_5xx": 503}), ("unionpay", {"status_5xx": 503}),
+    # The channel carries the refund out but its answer comes too late: the worker's resend of the
+    # same refund id must not refund twice (a second full refund would be refused as exceeding).
+    ("wechatpay", {"timeout_ms": 7000}),
+])
+def test_unreachable_channel_refund_is_sent_again_by_the_worker(stack, client, slots, sandbox_faults, channel, knobs):  # noqa: F811
+    payment = paid_payment(stack, client, channel, amount="10.00")
+    sandbox_faults(dict(knobs, channel=channel))
+    response = create_refund(client, payment["payment_id"], "10.00")
+    assert response.status_code == 201, response.text
+    refund = response.json()
+    assert refund["status"] == "processing", refund
+    # With a late answer the channel may already have called back (WeChat Pay): the payment moves
+    # only once the refund itself is succeeded.
+    assert_moves_only_when_confirmed(client, payment["payment_id"], refund["refund_id"])
+    # Nothing more is refundable: its amount is reserved while it is pending.
+    more = create_refund(client, payment["payment_id"], "0.01")
+    if more.status_code == 409:  # only once the callback has refunded the payment in full
+        assert_error(more, 409, "invalid_state")
+        assert get_payment(client, payment["payment_id"])["status"] == "refunded"
+    else:
+        assert_error(more, 422, "refund_exceeds_refundable")
+    sandbox_faults({})
+
+    make_due(stack, slots, payment, refund["refund_id"])
+    final = wait_refund_final(client, refund["refund_id"])
+    assert final["status"] == "succeeded", final
+    assert final["refund_id"] == refund["refund_id"] and final["created_at"] == refund["created_at"]
+    refunded = wait_payment(client, payment["payment_id"], "refunded")
+    assert refunded["refunded_amount"] == "10.00", refunded
+    assert refund_history(stack, slots, payment, refund["refund_id"]) == [["NULL", "processing"], ["processing", "succeeded"]]
+    assert journal_kinds(stack, slots, payment) == [["payment_succeeded", ""], ["refund_succeeded", refund["refund_id"]]]
 
 
 # ---------------------------------------------------------------------------------------------
