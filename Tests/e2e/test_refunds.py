@@ -13,7 +13,7 @@ from paygate_support import assert_error, encode_body, payment_body, sql_string
 from refund_support import (CHANNELS, assert_refund, create_refund, event_rows, get_payment, get_refund,
                             journal_kinds, merchant_footprint, merchant_refund_count, paid_payment, pay,
                             payment_history, refund_body, refund_history, refund_rows, sandbox_faults,  # noqa: F401
-                            wait_payment, wait_refund_final)
+                            sandbox_session, wait_payment, wait_refund_final, wait_until)
 from webhook_receiver import verify_signature, webhook_receiver  # noqa: F401 (a fixture)
 
 CONCURRENT_REFUNDS = 20
@@ -304,6 +304,48 @@ def test_failed_refund_gives_the_amount_back(stack, client, slots, sandbox_fault
         lambda d: d.event_type == "refund.succeeded" and d.json()["data"].get("refund_id") == succeeded["refund_id"])
     assert failure.json()["data"]["status"] == "failed" and failure.json()["data"]["failure_code"], failure.json()
     assert failure.received_at <= success.received_at
+
+
+# ---------------------------------------------------------------------------------------------
+# Refund callbacks repeated or out of order (the channels that confirm by callback)
+
+def callbacks_owed(stack, subjects):
+    response = sandbox_session(stack).get(stack.sandbox_url + "/sandbox/callbacks", timeout=10)
+    assert response.status_code == 200, response.text
+    return [c for c in response.json()["callbacks"] if c["subject"] in subjects]
+
+
+@pytest.mark.parametrize("channel", ["wechatpay", "unionpay"])
+def test_duplicate_refund_callbacks_apply_once(stack, client, slots, sandbox_faults, channel):  # noqa: F811
+    payment = paid_payment(stack, client, channel, amount="10.00")
+    sandbox_faults({"duplicate_callbacks": 3, "channel": channel})
+    response = create_refund(client, payment["payment_id"], "4.00")
+    assert response.status_code == 201, response.text
+    refund = wait_refund_final(client, response.json()["refund_id"])
+    assert refund["status"] == "succeeded", refund
+    # Every copy has been delivered (the sandbox retries until acknowledged) before counting.
+    wait_until(lambda: not callbacks_owed(stack, {payment["payment_id"], refund["refund_id"]}),
+               "the sandbox to deliver every copy of the refund callback")
+    assert get_payment(client, payment["payment_id"])["refunded_amount"] == "4.00"
+    assert refund_history(stack, slots, payment, refund["refund_id"]) == [["NULL", "processing"], ["processing", "succeeded"]]
+    assert payment_history(stack, slots, payment) == ["created", "processing", "succeeded", "partially_refunded"]
+    assert journal_kinds(stack, slots, payment) == [["payment_succeeded", ""], ["refund_succeeded", refund["refund_id"]]]
+    assert [row[:2] for row in event_rows(stack, slots, payment)] == [["payment.succeeded", ""], ["refund.succeeded", refund["refund_id"]]]
+
+
+@pytest.mark.parametrize("channel", ["wechatpay", "unionpay"])
+def test_out_of_order_refund_callbacks(stack, client, slots, sandbox_faults, channel):  # noqa: F811
+    payment = paid_payment(stack, client, channel, amount="10.00")
+    sandbox_faults({"out_of_order_callbacks": True, "channel": channel})
+    first = create_refund(client, payment["payment_id"], "3.00")
+    second = create_refund(client, payment["payment_id"], "7.00")
+    assert first.status_code == 201 and second.status_code == 201, (first.text, second.text)
+    ids = [first.json()["refund_id"], second.json()["refund_id"]]
+    assert all(wait_refund_final(client, refund_id)["status"] == "succeeded" for refund_id in ids)
+    refunded = wait_payment(client, payment["payment_id"], "refunded")
+    assert refunded["refunded_amount"] == "10.00", refunded
+    assert payment_history(stack, slots, payment) == ["created", "processing", "succeeded", "partially_refunded", "refunded"]
+    assert sorted(k[1] for k in journal_kinds(stack, slots, payment) if k[0] == "refund_succeeded") == sorted(ids)
 
 
 # ---------------------------------------------------------------------------------------------
