@@ -22,15 +22,22 @@ import pytest
 import requests
 
 from paygate_support import payment_body, sql_string
-from refund_support import CHANNELS, sandbox_session, set_faults
+from refund_support import CHANNELS, create_refund, paid_payment, sandbox_session, set_faults
 from test_resilience import master_pid_of, pool_children
 from webhook_receiver import WebhookReceiver
 
-LOAD_THREADS = 4
+LOAD_THREADS = 6
 LOAD_SECONDS = 24
-ITERATIONS_MAX = 40             # per thread, spread over LOAD_SECONDS: at most 160 payments
+ITERATIONS_MAX = 40             # per thread, spread over LOAD_SECONDS: at most 240 payments
 KILL_POOL_WORKER_AT_SECONDS = 6
 KILL_WORKER_AT_SECONDS = 11
+# Refunds in the worker's hands at its kill: WeChat Pay refunds whose callbacks the sandbox drops
+# (so only the worker's query can settle them) are made due just before the kill while every
+# WeChat Pay answer takes seconds.
+HELD_REFUNDS = 3
+SLOW_WECHATPAY_AT_SECONDS = 9.5
+HELD_REFUNDS_DUE_AT_SECONDS = 10
+SLOW_WECHATPAY_MILLISECONDS = 3000
 RESTART_WORKER_AT_SECONDS = 14
 # Around the pool worker's kill every channel call is slow, so the victim dies with creates and
 # refunds in the middle of their channel call (committed, not yet answered).
@@ -186,6 +193,15 @@ def age_leases(stack, merchants):
             for kind, sql in statements.items()}
 
 
+def make_due(stack, held, when="UTC_TIMESTAMP(3)"):
+    """Moves the held refunds' next worker look (10 s after creation by itself) to `when`."""
+    for order in held:
+        [(_, refund_id)] = order.refunds.values()
+        shard = stack.slots.shard_of_order(order.payment["merchant_id"], order.payment["merchant_order_no"])
+        stack.database.rows_on_shard(shard, f"UPDATE {{db}}.refunds SET check_after = {when} WHERE refund_id = "
+                                            + sql_string(refund_id))
+
+
 def rows_everywhere(stack, sql):
     """Rows of `sql` ({db} = each shard database) from every shard, concatenated."""
     rows = []
@@ -200,7 +216,7 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
     receiver = WebhookReceiver()
     merchants = [stack.create_merchant() for _ in range(LOAD_THREADS)]
     clients = [stack.client(merchant) for merchant in merchants]
-    orders = [[] for _ in range(LOAD_THREADS)]
+    orders = [[] for _ in range(LOAD_THREADS)]  # per load thread, then the held refunds' orders
     failures = []
     stop = threading.Event()
 
@@ -223,6 +239,26 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
         finally:
             sandbox.close()
 
+    # The refunds the worker will hold: paid before the load, refunded with callbacks dropped.
+    held_client = stack.client(merchants[0])
+    held = [Order(held_client, payment_body(channel="wechatpay", amount=AMOUNT, notify_url=receiver.url))
+            for _ in range(HELD_REFUNDS)]
+    for order in held:
+        order.payment = paid_payment(stack, held_client, "wechatpay", AMOUNT, notify_url=receiver.url)
+        order.body["merchant_order_no"] = order.payment["merchant_order_no"]
+        order.paid = True
+    orders.append(held)
+    set_faults(stack, {"channel": "wechatpay", "drop_callbacks": True})
+    try:
+        for order in held:
+            number = f"{order.payment['merchant_order_no']}-held"
+            response = create_refund(held_client, order.payment["payment_id"], PARTIAL_REFUND, number)
+            assert response.status_code == 201 and response.json()["status"] == "processing", response.text
+            order.refunds[number] = (PARTIAL_REFUND, response.json()["refund_id"])
+    finally:
+        set_faults(stack, {})
+    make_due(stack, held, "UTC_TIMESTAMP(3) + INTERVAL 1 HOUR")  # not before the worker is slow
+
     master = master_pid_of(stack)
     pool_before = pool_children(master)
     worker_before = worker_pid(stack)
@@ -242,6 +278,10 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
         set_faults(stack, {})
         time.sleep(max(0.0, started + SLOW_RECEIVER_AT_SECONDS - time.monotonic()))
         receiver.delay(SLOW_RECEIVER_SECONDS)
+        time.sleep(max(0.0, started + SLOW_WECHATPAY_AT_SECONDS - time.monotonic()))
+        set_faults(stack, {"channel": "wechatpay", "latency_ms": SLOW_WECHATPAY_MILLISECONDS})
+        time.sleep(max(0.0, started + HELD_REFUNDS_DUE_AT_SECONDS - time.monotonic()))
+        make_due(stack, held)
         time.sleep(max(0.0, started + KILL_WORKER_AT_SECONDS - time.monotonic()))
         os.kill(worker_before, signal.SIGKILL)
         wait_gone(worker_before)
@@ -250,6 +290,7 @@ def test_chaos_kill_pool_worker_and_worker_under_load(stack):
         stack_up(stack)
         restarted = True
         receiver.delay(0)
+        set_faults(stack, {})
         time.sleep(max(0.0, started + LOAD_SECONDS - time.monotonic()))
     finally:
         stop.set()
