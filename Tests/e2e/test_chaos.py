@@ -398,6 +398,8 @@ def check_after_recovery(stack, merchants, everything, paid, refunds, receiver):
     for order in paid:
         key = ("payment.succeeded", order.payment["payment_id"])
         assert delivered.get(key) == {outbox_id[key]}, (key, delivered.get(key), outbox_id.get(key))
+    repeats = len(receiver.deliveries) - len({d.event_id for d in receiver.deliveries})
+    print(f"chaos: {len(receiver.deliveries)} webhooks received, {repeats} of them again with the same event id")
 
     # 4. Refunds: all final and succeeded (no channel refused one), announced once per event id,
     #    no refund row the test does not know of, refunded_amount = sum of succeeded refunds.
