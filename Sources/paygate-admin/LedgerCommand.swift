@@ -10,7 +10,7 @@ import Storage
     guard arguments.count == 3, arguments[0] == "balance", arguments[1] == "--merchant", !arguments[2].isEmpty else {
         fail("usage: paygate-admin [--config FILE] ledger balance --merchant MERCHANT_ID", code: 2)
     }
-    let ledger = try LedgerBalances(shards: ShardConnections(configuration: configuration.database)).merchant(arguments[2])
+    let ledger = try LedgerBalances(shards: ShardConnections(configuration: auditDatabaseConfiguration())).merchant(arguments[2])
     var writer = JSONWriter()
     writer.objectOpen()
     writer.member("merchant_id", ledger.merchantId)
