@@ -53,8 +53,12 @@ db_start() {
         # setsid: the server gets its own session, so a Ctrl-C in the terminal of `make run`
         # reaches only our trap, which then stops everything in order.
         # shellcheck disable=SC2046
+        # Its own tmpdir: temporary tables of large sorts and audits (paygate-admin check) must
+        # not live in the shared /tmp, where cleaners remove them mid-query.
+        mkdir -p "$dir/tmp"
+        chmod 0700 "$dir/tmp"
         setsid nohup mariadbd --no-defaults $(db_user_args) \
-            --datadir="$dir/data" --socket="$dir/mysqld.sock" --skip-networking \
+            --datadir="$dir/data" --socket="$dir/mysqld.sock" --skip-networking --tmpdir="$dir/tmp" \
             --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
             --max-connections="$DB_CONNECTIONS_MAX" \
