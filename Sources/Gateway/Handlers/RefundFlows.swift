@@ -86,8 +86,7 @@ extension GatewayHandler {
             return true
         }
         guard refundId.slot < shards.map.slotCount,
-              let applied = try refunds.apply(event, to: refundId, reason: "callback_\(channel.rawValue)", requestId: requestId),
-              applied.refund.channel == channel else {
+              let applied = try refunds.apply(event, to: refundId, channel: channel, reason: "callback_\(channel.rawValue)", requestId: requestId) else {
             log.warning("callback \(channel.rawValue) for unknown refund \(refundText) refused", requestId: requestId)
             return false
         }

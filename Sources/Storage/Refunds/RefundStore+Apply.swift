@@ -12,13 +12,17 @@ extension RefundStore {
     /// Applies what a channel said about a refund in one transaction on its shard: the payment
     /// row locked, then the refund row; `RefundLifecycle` decides; the refund's and payment's
     /// compare-and-sets with a history row each, the journal reversal, the outbox event and any
-    /// anomaly are written together, so none can exist without the others. Nil: no such refund.
-    public func apply(_ event: RefundEvent, to id: RefundId, reason: String, requestId: String) throws -> Applied? {
+    /// anomaly are written together, so none can exist without the others. Nil: no such refund
+    /// (or, when `channel` is given, none on that channel: a callback speaks only for its own).
+    public func apply(_ event: RefundEvent, to id: RefundId, channel: Channel? = nil, reason: String, requestId: String) throws -> Applied? {
         let shard = shards.shardIndex(forSlot: id.slot)
         let shardName = shards.shardNames[shard]
         return try shards.transaction(shard: shard) { connection in
             // The payment id, unlocked, to take the locks in the one order: payment, then refund.
-            guard let paymentText = try connection.query("SELECT payment_id FROM refunds WHERE refund_id = ?", [.text(id.text)]).first?[0],
+            var lookup = "SELECT payment_id FROM refunds WHERE refund_id = ?"
+            var parameters: [DatabaseValue] = [.text(id.text)]
+            if let channel { lookup += " AND channel = ?"; parameters.append(.text(channel.rawValue)) }
+            guard let paymentText = try connection.query(lookup, parameters).first?[0],
                   let paymentRow = try connection.query(
                     "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? FOR UPDATE", [.text(paymentText)]).first,
                   let refundRow = try connection.query(
