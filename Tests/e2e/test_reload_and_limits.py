@@ -68,7 +68,12 @@ def test_tight_merchant_limit_answers_429_json_and_reverts(stack, client, other_
 @pytest.mark.disruptive
 def test_reload_under_load_drops_no_request(stack):
     master = master_pid_of(stack)
-    workers_before = pool_children(master)
+    # An earlier disruptive test (a SIGKILLed worker, a reload) may still have a worker draining
+    # or being replaced: start from the configured count, so "replaced" compares generations.
+    configured = stack.config["pool"]["workers"]
+    workers_before = retry_until(lambda: pool_children(master), lambda children: len(children) == configured,
+                                 WORKER_REPLACEMENT_SECONDS_MAX)[-1]
+    assert len(workers_before) == configured, workers_before
     clients = [stack.client(stack.create_merchant()) for _ in range(RELOAD_LOAD_THREADS)]
     stop = threading.Event()
     outcomes = [[] for _ in range(RELOAD_LOAD_THREADS)]
