@@ -5,7 +5,7 @@
 
 // Swift cannot call C variadic functions, and curl_easy_setopt / curl_easy_getinfo are variadic.
 // Each wrapper below fixes one argument type, so the compiler checks what Swift passes; HTTPClient
-// is the only caller.
+// (and its HTTPClientShare) is the only caller.
 
 static inline CURLcode paygate_curl_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -41,6 +41,32 @@ static inline CURLcode paygate_curl_setopt_opensocket_function(CURL *handle, cur
 
 static inline CURLcode paygate_curl_setopt_prereq_function(CURL *handle, curl_prereq_callback function) {
     return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, function);
+}
+
+// The easy handle's side of a share: libcurl counts the handles attached, and curl_share_cleanup
+// refuses (CURLSHE_IN_USE) while any is.
+static inline CURLcode paygate_curl_setopt_share(CURL *handle, CURLSH *share) {
+    return curl_easy_setopt(handle, CURLOPT_SHARE, share);
+}
+
+// curl_share_setopt is variadic too. CURLSHOPT_SHARE and CURLSHOPT_UNSHARE take a curl_lock_data
+// (read back as an int), the lock options a function pointer, CURLSHOPT_USERDATA a pointer that
+// libcurl hands to both lock callbacks.
+static inline CURLSHcode paygate_curl_share_setopt_lock_data(CURLSH *share, CURLSHoption option,
+                                                             curl_lock_data data) {
+    return curl_share_setopt(share, option, data);
+}
+
+static inline CURLSHcode paygate_curl_share_setopt_lock_function(CURLSH *share, curl_lock_function function) {
+    return curl_share_setopt(share, CURLSHOPT_LOCKFUNC, function);
+}
+
+static inline CURLSHcode paygate_curl_share_setopt_unlock_function(CURLSH *share, curl_unlock_function function) {
+    return curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, function);
+}
+
+static inline CURLSHcode paygate_curl_share_setopt_user_data(CURLSH *share, void *userData) {
+    return curl_share_setopt(share, CURLSHOPT_USERDATA, userData);
 }
 
 static inline CURLcode paygate_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {

@@ -50,6 +50,10 @@ struct CurlOptions {
         // Refuses early when the peer announces a length; the write callback covers the rest.
         record(paygate_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.responseBodyBytesMax)))
         set(CURLOPT_TCP_KEEPALIVE, 1)
+        // The bound on the handle's connection cache. libcurl 7.88 copies it into the handle's
+        // private multi handle at each perform and, when a finished transfer leaves more cached
+        // connections than this, closes the oldest. curl_easy_reset puts back the default (5).
+        set(CURLOPT_MAXCONNECTS, configuration.connectionCacheCountMax)
         record(paygate_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, CurlCallbacks.write))
         record(paygate_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
         record(paygate_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, CurlCallbacks.header))

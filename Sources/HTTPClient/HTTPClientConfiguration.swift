@@ -18,9 +18,14 @@ public struct HTTPClientConfiguration: Sendable {
     public var destinationPolicy: DestinationPolicy
     /// Plain `http://` is for the local stack only; by default only `https://` is allowed.
     public var allowsPlainHTTP: Bool
+    /// Idle connections one libcurl easy handle keeps open for reuse (CURLOPT_MAXCONNECTS); when a
+    /// finished transfer leaves more, libcurl closes the oldest. One per origin the client calls:
+    /// a worker thread calls a few channel gateways.
+    public var connectionCacheCountMax: Int
 
     /// Defaults suit a channel call: 3 s to connect, 10 s in all (the webhook timeout of API.md
-    /// section 8), 1 MiB of body, 64 KiB of headers, any destination, https only.
+    /// section 8), 1 MiB of body, 64 KiB of headers, any destination, https only, 4 idle
+    /// connections per handle (libcurl's own default is 5).
     public init(
         caFile: String? = nil,
         connectTimeoutMilliseconds: Int = 3_000,
@@ -28,7 +33,8 @@ public struct HTTPClientConfiguration: Sendable {
         responseBodyBytesMax: Int = 1 << 20,
         responseHeaderBytesMax: Int = 64 << 10,
         destinationPolicy: DestinationPolicy = .any,
-        allowsPlainHTTP: Bool = false
+        allowsPlainHTTP: Bool = false,
+        connectionCacheCountMax: Int = 4
     ) {
         // Programmer errors: a configuration like this would make every request fail or hang.
         precondition(connectTimeoutMilliseconds > 0, "connectTimeoutMilliseconds must be positive")
@@ -36,6 +42,7 @@ public struct HTTPClientConfiguration: Sendable {
                      "totalTimeoutMilliseconds must cover connectTimeoutMilliseconds")
         precondition(responseBodyBytesMax > 0, "responseBodyBytesMax must be positive")
         precondition(responseHeaderBytesMax > 0, "responseHeaderBytesMax must be positive")
+        precondition(connectionCacheCountMax > 0, "connectionCacheCountMax must be positive")
         self.caFile = caFile
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.totalTimeoutMilliseconds = totalTimeoutMilliseconds
@@ -43,5 +50,6 @@ public struct HTTPClientConfiguration: Sendable {
         self.responseHeaderBytesMax = responseHeaderBytesMax
         self.destinationPolicy = destinationPolicy
         self.allowsPlainHTTP = allowsPlainHTTP
+        self.connectionCacheCountMax = connectionCacheCountMax
     }
 }

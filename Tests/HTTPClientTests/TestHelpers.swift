@@ -45,7 +45,25 @@ extension OutboundResult {
 }
 
 extension TestServers {
-    /// A client trusting the test CA, as the local stack configures one.
+    /// A configuration trusting the test CA, as the local stack configures one.
+    func configuration(
+        caFile: String? = nil,
+        connectTimeoutMilliseconds: Int = 2_000,
+        totalTimeoutMilliseconds: Int = 5_000,
+        responseBodyBytesMax: Int = 64 << 10,
+        destinationPolicy: DestinationPolicy = .any,
+        allowsPlainHTTP: Bool = false
+    ) -> HTTPClientConfiguration {
+        HTTPClientConfiguration(
+            caFile: caFile ?? self.caFile,
+            connectTimeoutMilliseconds: connectTimeoutMilliseconds,
+            totalTimeoutMilliseconds: totalTimeoutMilliseconds,
+            responseBodyBytesMax: responseBodyBytesMax,
+            destinationPolicy: destinationPolicy,
+            allowsPlainHTTP: allowsPlainHTTP)
+    }
+
+    /// A client of its own (no share) with `configuration`'s settings.
     func client(
         caFile: String? = nil,
         connectTimeoutMilliseconds: Int = 2_000,
@@ -54,12 +72,31 @@ extension TestServers {
         destinationPolicy: DestinationPolicy = .any,
         allowsPlainHTTP: Bool = false
     ) -> HTTPClient {
-        HTTPClient(configuration: HTTPClientConfiguration(
-            caFile: caFile ?? self.caFile,
+        HTTPClient(configuration: configuration(
+            caFile: caFile,
             connectTimeoutMilliseconds: connectTimeoutMilliseconds,
             totalTimeoutMilliseconds: totalTimeoutMilliseconds,
             responseBodyBytesMax: responseBodyBytesMax,
             destinationPolicy: destinationPolicy,
             allowsPlainHTTP: allowsPlainHTTP))
+    }
+}
+
+/// What the test server's /echo says about the connection that carried a request.
+struct ConnectionSeen: Sendable, Equatable {
+    /// The server numbers its connections from 1 as it accepts them.
+    let number: Int
+    /// The TLS handshake of that connection resumed an earlier session.
+    let sessionReused: Bool
+}
+
+extension HTTPClient {
+    /// GETs an /echo URL and reads which connection carried it.
+    func connectionSeen(_ url: String) throws -> ConnectionSeen {
+        let echo = try send(OutboundRequest(method: "GET", url: url)).response().echo()
+        guard let number = echo["connection"] as? Int, let reused = echo["session_reused"] as? Bool else {
+            throw UnexpectedResult(description: "echo without connection facts: \(echo)")
+        }
+        return ConnectionSeen(number: number, sessionReused: reused)
     }
 }

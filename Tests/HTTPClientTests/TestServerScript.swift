@@ -7,10 +7,18 @@ import http.server, json, os, shutil, socket, socketserver, ssl, sys, threading,
 
 cert_file, key_file = sys.argv[1], sys.argv[2]
 accepted = {"count": 0}
+connections = {"count": 0}
 lock = threading.Lock()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so the client can reuse the connection
+
+    def setup(self):
+        # One handler per connection: its number tells the tests which requests shared one.
+        super().setup()
+        with lock:
+            connections["count"] += 1
+            self.connection_number = connections["count"]
 
     def log_message(self, *args):
         pass
@@ -28,10 +36,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parts = self.path.split("?")[0].strip("/").split("/")
         if parts[0] == "echo":
+            # session_reused: the TLS handshake of this connection resumed an earlier session
+            # (None on plain HTTP). ?close=1 ends the connection after the answer.
             answer = {"method": self.command, "path": self.path,
                       "headers": [[k, v] for k, v in self.headers.items()],
-                      "body_hex": body.hex(), "client_port": self.client_address[1]}
-            self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json"), ("X-Echo", "yes")])
+                      "body_hex": body.hex(), "client_port": self.client_address[1],
+                      "connection": self.connection_number,
+                      "session_reused": getattr(self.request, "session_reused", None)}
+            headers = [("Content-Type", "application/json"), ("X-Echo", "yes")]
+            if "close=1" in self.path:
+                headers.append(("Connection", "close"))  # send_header sets close_connection too
+            self.reply(200, json.dumps(answer).encode(), headers)
         elif parts[0] == "status":
             self.reply(int(parts[1]), b"status")
         elif parts[0] == "sleep":
