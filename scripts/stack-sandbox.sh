@@ -9,10 +9,21 @@
 #
 # Environment: PAYGATE_SANDBOX_PORT (the sandbox's HTTPS port at `up`, default 9443),
 # PAYGATE_SANDBOX_FAST_RETRIES=1 (callback retries after seconds instead of the channels' real
-# minutes and hours: the end-to-end suite), PAYGATE_SANDBOX_THREADS (default below).
+# minutes and hours: the end-to-end suite), PAYGATE_SANDBOX_THREADS and
+# PAYGATE_SANDBOX_CALLBACK_SENDERS (defaults below).
 
-# The gateway prepays from up to 32 pool threads at once: one sandbox thread for each.
-SANDBOX_THREADS_DEFAULT=32
+# One sandbox thread serves one channel call at a time, and a call slowed by the latency_ms fault
+# knob holds its thread asleep for the whole delay. A sleeping thread costs only its stack (virtual
+# memory, a few pages touched) and one descriptor, no CPU: 1100 lets 1,024 concurrent slow channel
+# calls (make bench (g) at 1,024 clients) be held at once, with room for the payers, the control
+# endpoints and the worker's queries, so the sandbox is never what a benchmark measures.
+# SandboxConfigurationFile.threadsMax (4096) is the ceiling.
+SANDBOX_THREADS_DEFAULT=1100
+# Threads posting callbacks to paygate: CallbackDispatcher.senderCountDefault (8). make bench
+# asks for more, so that its callback latency is paygate's and not a queue in the sandbox.
+SANDBOX_CALLBACK_SENDERS_DEFAULT=8
+# Descriptors beyond one per thread: the listen socket, logs, the senders' connections, libcurl.
+SANDBOX_SPARE_FILES=256
 # The master gives its worker 30 s to finish (PoolLimits.stopGraceSeconds), like the pool's.
 SANDBOX_STOP_SECONDS_MAX=45
 # Each channel's callback retry delays with PAYGATE_SANDBOX_FAST_RETRIES=1: the same number of
@@ -50,7 +61,9 @@ sandbox_retry_schedules_json() {
 SANDBOX_CONFIG_CHANGED=0
 sandbox_config_write() {
     local port=$1 threads=${PAYGATE_SANDBOX_THREADS:-$SANDBOX_THREADS_DEFAULT} dir=$ROOT/channels file=$ROOT/sandbox.json retries
+    local senders=${PAYGATE_SANDBOX_CALLBACK_SENDERS:-$SANDBOX_CALLBACK_SENDERS_DEFAULT}
     [[ $threads =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_SANDBOX_THREADS must be a positive integer, got '$threads'"
+    [[ $senders =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_SANDBOX_CALLBACK_SENDERS must be a positive integer, got '$senders'"
     [[ ${PAYGATE_SANDBOX_FAST_RETRIES:-0} == [01] ]] ||
         die "PAYGATE_SANDBOX_FAST_RETRIES must be 0 or 1, got '$PAYGATE_SANDBOX_FAST_RETRIES'"
     retries=$(sandbox_retry_schedules_json)
@@ -60,6 +73,7 @@ sandbox_config_write() {
   "listen_socket": "$ROOT/run/sandbox.sock",
   "pid_file": "$ROOT/run/sandbox.pid",
   "threads": $threads,
+  "callback_senders": $senders,
   "public_base_url": "https://127.0.0.1:$port",
   "callback_ca_file": "$ROOT/tls/ca.pem",$retries
   "channels": {
@@ -106,10 +120,16 @@ sandbox_start() {
     # A socket left by a crashed sandbox would make the wait below succeed too early.
     rm -f "$pid_file" "$socket"
     note "starting the channel sandbox"
-    # Its own session and process group, like the pool: Ctrl-C reaches only our trap, and `down`
-    # can reap a worker that outlived its master by group.
-    setsid nohup "$BIN_DIR/paygate-sandbox" --config "$ROOT/sandbox.json" \
-        </dev/null >>"$ROOT/log/sandbox.log" 2>&1 &
+    # Every busy thread holds an accepted connection: the usual soft limit of 1024 descriptors
+    # would refuse connections long before the threads run out. Raised for the sandbox alone
+    # (a subshell), as far as the hard limit allows; libfcgi's accept path uses poll(2), so
+    # descriptors above 1023 are safe. Its own session and process group, like the pool: Ctrl-C
+    # reaches only our trap, and `down` can reap a worker that outlived its master by group.
+    (
+        sandbox_files_limit_raise
+        exec setsid nohup "$BIN_DIR/paygate-sandbox" --config "$ROOT/sandbox.json" \
+            </dev/null >>"$ROOT/log/sandbox.log" 2>&1
+    ) &
     pid=$!
     deadline=$((SECONDS + STACK_START_SECONDS_MAX))
     until [[ -S $socket ]]; do
@@ -120,6 +140,21 @@ sandbox_start() {
         sleep 0.1
     done
     [[ -s $pid_file ]] || printf '%s\n' "$pid" >"$pid_file"
+}
+
+# sandbox_files_limit_raise: the open-files soft limit of this shell, up to what the sandbox's
+# threads need (never above the hard limit; a lower one is said, not fatal: fewer calls at once).
+sandbox_files_limit_raise() {
+    local threads=${PAYGATE_SANDBOX_THREADS:-$SANDBOX_THREADS_DEFAULT} soft hard wanted
+    wanted=$((threads + ${PAYGATE_SANDBOX_CALLBACK_SENDERS:-$SANDBOX_CALLBACK_SENDERS_DEFAULT} + SANDBOX_SPARE_FILES))
+    soft=$(ulimit -Sn)
+    hard=$(ulimit -Hn)
+    [[ $soft == unlimited ]] || ((soft >= wanted)) && return 0
+    [[ $hard == unlimited ]] || ((hard >= wanted)) || {
+        note "open-files hard limit $hard is below the $wanted the sandbox's $threads threads need"
+        wanted=$hard
+    }
+    ulimit -Sn "$wanted"
 }
 
 sandbox_stop() {

@@ -6,11 +6,16 @@ import PaygateCore
 //   paygate-bench --config FILE ceiling [--threads N] [--seconds S]
 //       (c) the create transaction straight against the shards; prints one result line.
 //   paygate-bench sign --merchant-id ID --secret-file FILE --count N --out FILE
+//       pre-signed create requests for wrk (d), (d2), (g).
 //   paygate-bench --config FILE paypath --url URL --ca FILE --merchant-id ID --secret-file FILE [--threads N] [--seconds S]
 //       (e) create + sandbox pay + callback; completed payments/s and pay-to-succeeded latency.
-//       pre-signed create requests for wrk (d).
+//   paygate-bench --config FILE callbacks --merchant-id ID --access-log FILE
+//       (e) at paygate: callback reaching nginx to its succeeded row (CallbackLatency.swift).
 //   paygate-bench --config FILE webhooks latency|drain --merchant-id ID --receiver-log FILE
 //       (f) merchant webhooks (WebhookDelivery.swift).
+//   paygate-bench --config FILE bulkload --count N
+//       (d2) N payments written straight into the shards (BulkLoad.swift); prints
+//       "payments history_rows seconds".
 
 func complain(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("paygate-bench: " + message + "\n").utf8))
@@ -49,6 +54,24 @@ if arguments.contains("ceiling") {
         notifyURL: option("--notify-url") ?? "https://merchant.example/notify"))
     // completed_per_second p50_ms p99_ms errors completed
     print(String(format: "%.1f %.2f %.2f %d %d", result.completedPerSecond, result.p50, result.p99, result.errors, result.completed))
+} else if arguments.contains("callbacks") {
+    guard let path = option("--config"), let merchantId = option("--merchant-id"), let accessLog = option("--access-log") else {
+        complain("callbacks needs --config, --merchant-id and --access-log")
+    }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    // count p50_ms p99_ms missing
+    do { print(try CallbackLatency.run(configuration: configuration, merchantId: merchantId, accessLog: accessLog)) } catch { complain("\(error)") }
+} else if arguments.contains("bulkload") {
+    guard let path = option("--config"), let count = option("--count").flatMap(Int.init), count > 0 else {
+        complain("bulkload needs --config and --count N (N > 0)")
+    }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    do {
+        let result = try BulkLoad.run(configuration: configuration, count: count)
+        print(String(format: "%d %d %.1f", result.payments, result.historyRows, result.seconds))
+    } catch { complain("\(error)") }
 } else if arguments.contains("webhooks") {
     guard let path = option("--config"), let merchantId = option("--merchant-id"), let log = option("--receiver-log"),
           arguments.contains("latency") || arguments.contains("drain") else {
@@ -71,5 +94,5 @@ if arguments.contains("ceiling") {
     }
     do { try SignedRequests.write(merchantId: merchantId, secret: secret, count: count, to: out) } catch { complain("\(error)") }
 } else {
-    complain("usage: paygate-bench --config FILE ceiling [--threads N] [--seconds S] | sign --merchant-id ID --secret-file FILE --count N --out FILE | paypath ...")
+    complain("usage: paygate-bench --config FILE ceiling|paypath|callbacks|webhooks|bulkload ... | sign ... (see the top of Sources/paygate-bench/main.swift)")
 }

@@ -6,15 +6,17 @@
 //   paygate-sandbox --config FILE
 //
 // Runs the pool master in the foreground with ONE worker process (orders, refunds, faults and the
-// callback queue live in that process's memory) of `threads` threads, plus the callback
-// dispatcher thread. SIGTERM stops it. SIGHUP is refused: a new worker would start an empty world.
+// callback queue live in that process's memory) of `threads` threads, plus `callback_senders`
+// threads that send the callbacks. SIGTERM stops it. SIGHUP is refused: a new worker would start an empty world.
 //
 // Config file (JSON, absolute paths; ROOT is the stack root, key files as scripts/stack-channels.sh
 // lays them out):
 // {
 //   "listen_socket": "ROOT/run/sandbox.sock",        FastCGI unix socket nginx connects to
 //   "pid_file": "ROOT/run/sandbox.pid",              optional
-//   "threads": 8,                                     optional, 1...64, default 8
+//   "threads": 8,                                     optional, 1...4096, default 8 (one request each;
+//                                                     a thread asleep in a latency fault holds one)
+//   "callback_senders": 8,                            optional, 1...256, default 8: threads posting callbacks
 //   "public_base_url": "https://127.0.0.1:9443",      what pay URLs and bill URLs start with
 //   "callback_ca_file": "ROOT/tls/ca.pem",            CA of paygate's TLS certificate (optional: system store)
 //   "callback_connect_timeout_ms": 1000,              optional, default 1000
@@ -74,7 +76,8 @@ do {
 }
 let log = Log(component: "sandbox")
 let state = SandboxState()
-let dispatcher = CallbackDispatcher(configuration: configuration, state: state, clientConfiguration: file.callbackClient, log: log)
+let dispatcher = CallbackDispatcher(configuration: configuration, state: state, clientConfiguration: file.callbackClient,
+                                    senderCount: file.callbackSenderCount, log: log)
 // libcurl is initialized in the worker after fork, before its threads start; the dispatcher
 // thread starts there too, so it lives in the process that holds the state.
 let factory = SandboxHandlerFactory(configuration: configuration, state: state, log: log, onWorkerStart: {

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Sends the queued callbacks the way the channels do: each is posted, and until the merchant
 /// acknowledges it (Alipay body `success`, WeChat Pay 200/204, UnionPay 200) it is posted again
-/// after each step of that channel's retry schedule, then given up. `threadCount` background
+/// after each step of that channel's retry schedule, then given up. `senderCount` background
 /// threads per sandbox process share the queue, each with its own `HTTPClient` (a client belongs
 /// to one thread).
 public final class CallbackDispatcher: Sendable {
@@ -14,19 +14,30 @@ public final class CallbackDispatcher: Sendable {
     /// Callbacks one thread takes in one pass before the queue is looked at again: small, so the
     /// threads share a burst and one slow receiver cannot hide newly due callbacks for long.
     public static let passCallbackCountMax = 8
-    /// Sending threads. A real channel sends many callbacks at once; one thread signing and
-    /// posting them in turn made the sandbox, not paygate, the limit of the pay-path benchmark.
-    public static let threadCount = 8
+    /// Sending threads unless the config file says otherwise (`callback_senders`). A real channel
+    /// sends many callbacks at once; one thread signing and posting them in turn made the sandbox,
+    /// not paygate, the limit of the pay-path benchmark, and `make bench` asks for more than this
+    /// so that its callback latency (e) measures paygate rather than a queue in the sandbox.
+    public static let senderCountDefault = 8
+    /// Each sender is a thread with its own HTTPS client and connection; past this it is a mistake.
+    public static let senderCountMax = 256
 
     let state: SandboxState
     let renderer: CallbackRenderer
     let configuration: SandboxConfiguration
     let clientConfiguration: HTTPClientConfiguration
     let log: Log
+    /// How many threads send callbacks (1...`senderCountMax`).
+    public let senderCount: Int
     private let stopped = Mutex(false)
 
     /// `clientConfiguration` carries the CA file that signs the gateway's TLS certificate.
-    public init(configuration: SandboxConfiguration, state: SandboxState, clientConfiguration: HTTPClientConfiguration, log: Log) {
+    public init(
+        configuration: SandboxConfiguration, state: SandboxState, clientConfiguration: HTTPClientConfiguration,
+        senderCount: Int = CallbackDispatcher.senderCountDefault, log: Log
+    ) {
+        precondition((1...Self.senderCountMax).contains(senderCount), "callback senders must be 1...\(Self.senderCountMax)")
+        self.senderCount = senderCount
         self.configuration = configuration
         self.state = state
         self.renderer = CallbackRenderer(configuration: configuration)
@@ -36,7 +47,7 @@ public final class CallbackDispatcher: Sendable {
 
     /// Starts the sending threads, each with its own client. Call once per process, after fork.
     public func start() {
-        for index in 0..<Self.threadCount {
+        for index in 0..<senderCount {
             let thread = Thread { [self] in
                 let client = HTTPClient(configuration: clientConfiguration)
                 while !stopped.withLock({ $0 }) {
@@ -48,7 +59,7 @@ public final class CallbackDispatcher: Sendable {
         }
     }
 
-    /// Asks the thread to end after its current pass (tests).
+    /// Asks the threads to end after their current pass (tests).
     public func stop() {
         stopped.withLock { $0 = true }
     }

@@ -6,8 +6,14 @@ import PaygateCrypto
 /// The sandbox's config file (JSON, absolute paths), read by `paygate-sandbox --config FILE`.
 /// The format is documented at the top of Sources/paygate-sandbox/main.swift.
 public struct SandboxConfigurationFile: Decodable, Sendable {
-    /// Threads of the one worker process; more would only wait on the one state lock.
-    public static let threadsMax = 64
+    /// Threads of the one worker process, each serving one request at a time. The state lock is
+    /// held only for the bookkeeping, never across a fault knob's sleep, so with `latency_ms` on
+    /// most threads are asleep: a sleeping thread costs its stack (virtual memory, a few pages
+    /// touched) and one connection, not CPU. 4096 lets a benchmark hold a thousand and more slow
+    /// channel answers at once (`make bench` (g) at 1,024 clients), so the sandbox is not the
+    /// limit; the process also needs a descriptor per thread (scripts/stack-sandbox.sh raises
+    /// its open-files limit).
+    public static let threadsMax = 4096
     public static let threadsDefault = 8
 
     public struct ChannelEntry: Decodable, Sendable {
@@ -35,12 +41,15 @@ public struct SandboxConfigurationFile: Decodable, Sendable {
     public var callbackTotalTimeoutMilliseconds: Int?
     /// Durations such as "250ms", "15s", "4m", "1h"; a channel left out keeps its real schedule.
     public var retrySchedules: [String: [String]]?
+    /// Threads sending callbacks (CallbackDispatcher); default `CallbackDispatcher.senderCountDefault`.
+    public var callbackSenders: Int?
     public var channels: [String: ChannelEntry]
 
     enum CodingKeys: String, CodingKey {
         case listenSocket = "listen_socket", pidFile = "pid_file", threads, publicBaseURL = "public_base_url"
         case callbackCAFile = "callback_ca_file", callbackConnectTimeoutMilliseconds = "callback_connect_timeout_ms"
-        case callbackTotalTimeoutMilliseconds = "callback_total_timeout_ms", retrySchedules = "retry_schedules", channels
+        case callbackTotalTimeoutMilliseconds = "callback_total_timeout_ms", retrySchedules = "retry_schedules"
+        case callbackSenders = "callback_senders", channels
     }
 
     public struct LoadError: Error, CustomStringConvertible {
@@ -58,6 +67,7 @@ public struct SandboxConfigurationFile: Decodable, Sendable {
     }
 
     public var threadCount: Int { threads ?? Self.threadsDefault }
+    public var callbackSenderCount: Int { callbackSenders ?? CallbackDispatcher.senderCountDefault }
 
     /// The HTTPS client settings of the callback dispatcher (it reaches paygate through nginx).
     public var callbackClient: HTTPClientConfiguration {
@@ -68,6 +78,9 @@ public struct SandboxConfigurationFile: Decodable, Sendable {
     /// Reads every key file and checks the limits agree.
     public func sandboxConfiguration() throws(LoadError) -> SandboxConfiguration {
         guard (1...Self.threadsMax).contains(threadCount) else { throw LoadError("threads must be 1...\(Self.threadsMax)") }
+        guard (1...CallbackDispatcher.senderCountMax).contains(callbackSenderCount) else {
+            throw LoadError("callback_senders must be 1...\(CallbackDispatcher.senderCountMax)")
+        }
         guard publicBaseURL.hasPrefix("https://") || publicBaseURL.hasPrefix("http://") else { throw LoadError("public_base_url must be an http(s) URL") }
         guard (callbackConnectTimeoutMilliseconds ?? 1_000) > 0, (callbackTotalTimeoutMilliseconds ?? 10_000) >= (callbackConnectTimeoutMilliseconds ?? 1_000) else {
             throw LoadError("callback timeouts must be positive, the total covering the connect")
