@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

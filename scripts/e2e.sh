@@ -64,6 +64,10 @@ export PAYGATE_SANDBOX_FAST_RETRIES=1
 # test_worker.py ages its own payments in SQL instead of waiting for the delay.
 export PAYGATE_WORKER_POLL_MS=200
 export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
+export PAYGATE_QUERY_SCHEDULE=20,20,20,20,20,20
+# A small database pool (Tests/e2e/test_concurrency.py fills it on purpose), and a short wait.
+export PAYGATE_DB_CONNECTIONS=4
+export PAYGATE_DB_WAIT_MS=1000
 # Merchant webhooks (API.md section 8) retry after 1 s, 1 s and 2 s, then dead-letter: the
 # contract's schedule takes days. test_webhooks.py relies on this being short.
 export PAYGATE_WEBHOOK_SCHEDULE=${PAYGATE_WEBHOOK_SCHEDULE:-1,1,2}

@@ -2,8 +2,12 @@
 # Sourced by scripts/stack.sh. BIN_DIR holds paygate and paygate-admin (default .build/release).
 
 POOL_WORKERS_DEFAULT=2
-# 2 x 16 threads with nginx's fastcgi_keep_conn off: measured, README "Pool sizing".
-POOL_THREADS_PER_WORKER_DEFAULT=16
+# README "Sizing": a thread waiting on a channel costs only memory, so there are enough of them
+# for every request in flight (rate x channel latency); database connections are a separate,
+# small pool per process and shard, borrowed for one transaction at a time.
+POOL_THREADS_PER_WORKER_DEFAULT=256
+POOL_DB_CONNECTIONS_PER_SHARD_DEFAULT=8
+POOL_DB_WAIT_MS_DEFAULT=2000
 # The master gives its workers 30 s (PoolLimits.stopGraceSeconds) to finish their requests
 # before it kills them itself: wait longer than that before we kill the master.
 POOL_STOP_SECONDS_MAX=45
@@ -13,10 +17,15 @@ config_write() {
     local threads=${PAYGATE_THREADS:-$POOL_THREADS_PER_WORKER_DEFAULT}
     [[ $workers =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_WORKERS must be a positive integer, got '$workers'"
     [[ $threads =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_THREADS must be a positive integer, got '$threads'"
+    local db_connections=${PAYGATE_DB_CONNECTIONS:-$POOL_DB_CONNECTIONS_PER_SHARD_DEFAULT}
+    local db_wait=${PAYGATE_DB_WAIT_MS:-$POOL_DB_WAIT_MS_DEFAULT}
+    [[ $db_connections =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_DB_CONNECTIONS must be a positive integer, got '$db_connections'"
+    [[ $db_wait =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_DB_WAIT_MS must be a positive integer, got '$db_wait'"
     # Checked here, in this shell: a `die` inside the $(...) below would only end a subshell.
     webhooks_config_json >/dev/null
+    queries_config_json >/dev/null
     # Rewritten on every `up` (the file is generated: edit this function, not the file), so
-    # PAYGATE_WORKERS / PAYGATE_THREADS take effect on the next start of the pool.
+    # PAYGATE_WORKERS / PAYGATE_THREADS / PAYGATE_DB_* take effect on the next start of the pool.
     cat >"$ROOT/paygate.json.tmp" <<EOF
 {
   "mode": "local",
@@ -32,12 +41,14 @@ config_write() {
                {"name": "shard1", "server": "s0", "database": "paygate_shard_1"},
                {"name": "shard2", "server": "s1", "database": "paygate_shard_2"},
                {"name": "shard3", "server": "s1", "database": "paygate_shard_3"}],
+    "pool": {"connections_per_shard": $db_connections, "connection_wait_ms": $db_wait},
     "slot_count": 1024,
     "slot_map": [{"first": 0, "last": 255, "shard": "shard0"}, {"first": 256, "last": 511, "shard": "shard1"},
                  {"first": 512, "last": 767, "shard": "shard2"}, {"first": 768, "last": 1023, "shard": "shard3"}]
   },
   "channels": $(channels_config_json),
-  "webhooks": $(webhooks_config_json)
+  "webhooks": $(webhooks_config_json),
+  "queries": $(queries_config_json)
 }
 EOF
     mv "$ROOT/paygate.json.tmp" "$ROOT/paygate.json"
@@ -144,4 +155,18 @@ demo_merchant_ensure() {
 demo_merchant_id() {
     python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["merchant_id"])' \
         "$ROOT/demo-merchant.json" 2>/dev/null || printf '(none yet)\n'
+}
+
+# queries_config_json: when open payments are queried at their channel (QueriesConfiguration in
+# Sources/PaygateCore/Configuration/Configuration.swift). PAYGATE_QUERY_SCHEDULE (comma-separated
+# seconds between queries, counted from the create) replaces the default 30,60,120,300,600.
+queries_config_json() {
+    local schedule=${PAYGATE_QUERY_SCHEDULE:-}
+    if [[ -z $schedule ]]; then
+        printf '{}'
+        return 0
+    fi
+    [[ $schedule =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
+        die "PAYGATE_QUERY_SCHEDULE must be comma-separated whole seconds >= 1, got '$schedule'"
+    printf '{"schedule_seconds": [%s]}' "${schedule//,/, }"
 }

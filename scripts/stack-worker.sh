@@ -5,8 +5,9 @@
 # are the `webhooks` section of ROOT/paygate.json (PAYGATE_WEBHOOK_SCHEDULE, scripts/stack-pool.sh).
 #
 # Environment (each a whole number; unset means the worker's own default, see
-# Sources/paygate-worker/main.swift): PAYGATE_WORKER_QUERY_DELAY_SECONDS (query a `processing`
-# payment with no callback after this long; default 60), PAYGATE_WORKER_POLL_MS (pause after an
+# Sources/paygate-worker/main.swift): PAYGATE_WORKER_QUERY_DELAY_SECONDS (ask again about a refund
+# the channel has not settled after this long; default 60; payments follow the configuration's
+# query schedule, PAYGATE_QUERY_SCHEDULE in stack-pool.sh), PAYGATE_WORKER_POLL_MS (pause after an
 # idle round; default 1000), PAYGATE_WORKER_BATCH (payments per claim; default 32),
 # PAYGATE_WORKER_LEASE_SECONDS (default 120). The end-to-end suite shortens the first two.
 #

@@ -4,9 +4,10 @@ import Synchronization
 
 /// Process-wide libfcgi calls and the listen socket.
 public enum FastCGILibrary {
-    /// Queue of connections nginx has opened that no thread has accepted yet. The kernel caps it at
-    /// net.core.somaxconn (4096 on Debian 12).
-    public static let listenBacklogCountMax: Int32 = 1024
+    /// Queue of connections nginx has opened that no thread has accepted yet: first come, first
+    /// served, and free. Requests beyond the busy threads wait here rather than fail, so it is as
+    /// deep as the kernel allows (net.core.somaxconn, 4096 on Debian 12, caps it).
+    public static let listenBacklogCountMax: Int32 = 4096
 
     /// Opens the unix socket nginx connects to and returns its descriptor.
     ///

@@ -4,14 +4,17 @@ import PaygateCore
 import PaygateCrypto
 import Storage
 
-/// Builds one `GatewayHandler` per pool thread. Holds only immutable, shareable values; every
-/// connection and cache lives in the per-thread handler.
+/// Builds one `GatewayHandler` per pool thread. Holds what the threads of one worker process
+/// share: the database connection pools and the merchant cache. They are made here, in the master,
+/// empty: each forked worker gets its own copy and opens its own connections on first use.
 public struct GatewayFactory: RequestHandlerFactory {
     public let configuration: Configuration
     public let secretBox: SecretBox
     public let log: Log
     /// nil when the configuration has no `channels` section: payments then stay `created`.
     public let channels: ChannelRuntime?
+    public let shards: ShardConnections
+    let merchants: MerchantCache
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
@@ -20,6 +23,9 @@ public struct GatewayFactory: RequestHandlerFactory {
         // Keys are read here, in the master, so a bad key refuses to start (or, on SIGHUP,
         // refuses the reload) instead of failing in every worker.
         self.channels = try ChannelRuntime.load(configuration, log: log)
+        shards = try ShardConnections(configuration: configuration.database)
+        merchants = MerchantCache(
+            directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
     }
 
     public func workerDidStart() {
@@ -28,11 +34,6 @@ public struct GatewayFactory: RequestHandlerFactory {
     }
 
     public func makeHandler() -> any RequestHandler {
-        do {
-            return try GatewayHandler(configuration: configuration, secretBox: secretBox, channels: channels, log: log)
-        } catch {
-            // The configuration was validated at start-up; failing here is a programmer error.
-            preconditionFailure("cannot build a gateway handler: \(error)")
-        }
+        GatewayHandler(configuration: configuration, shards: shards, merchants: merchants, channels: channels, log: log)
     }
 }

@@ -3,7 +3,8 @@ import PaygateCrypto
 import Storage
 
 /// Serves requests on one pool thread: routes them, authenticates merchants and runs the
-/// handlers. Owns this thread's database connections and merchant cache.
+/// handlers. The database connections and the merchant cache belong to the process (shared by its
+/// threads, see `GatewayFactory`); the channel client is this thread's.
 public final class GatewayHandler: RequestHandler {
     let configuration: Configuration
     let log: Log
@@ -22,11 +23,11 @@ public final class GatewayHandler: RequestHandler {
     private var requestsServed = 0
     private var nextHousekeepingShard = 0
 
-    init(configuration: Configuration, secretBox: SecretBox, channels: ChannelRuntime?, log: Log) throws {
+    init(configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, channels: ChannelRuntime?, log: Log) {
         self.configuration = configuration
         self.log = log
         self.channels = channels.map { ChannelCaller(runtime: $0, log: log) }
-        shards = try ShardConnections(configuration: configuration.database)
+        self.shards = shards
         var fees: [Channel: ChannelFee] = [:]
         if let channelsConfiguration = configuration.channels {
             for channel in Channel.allCases { fees[channel] = channelsConfiguration.fee(for: channel) }
@@ -35,8 +36,7 @@ public final class GatewayHandler: RequestHandler {
         refunds = RefundStore(shards: shards)
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
-        merchants = MerchantCache(
-            directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+        self.merchants = merchants
         housekeeping = Housekeeping(shards: shards, authWindowSeconds: configuration.authWindowSeconds)
         // Threads start at different points of the cycle so they do not all purge at once.
         requestsServed = Int.random(in: 0..<GatewayHandler.housekeepingEveryRequests)
@@ -83,6 +83,9 @@ public final class GatewayHandler: RequestHandler {
         case .busy(let shard, _):
             log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
             return .error(APIError(.serviceUnavailable, "Storage for this request (\(shard)) is busy; retry."), requestId: request.requestId)
+        case .exhausted(let shard, _):
+            log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
+            return .error(APIError(.serviceUnavailable, "Too many requests for storage (\(shard)) at once; nothing was written: retry."), requestId: request.requestId)
         case .database, .corrupt:
             log.error("\(request.method) \(request.path): \(error)", requestId: request.requestId)
             return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)
@@ -124,7 +127,7 @@ public final class GatewayHandler: RequestHandler {
 
     private func health() -> HTTPResponse {
         var failing = shards.unreachableShards()
-        do { try shards.directoryConnection().ping() } catch { failing.append("directory"); shards.directory.close() }
+        if !shards.directoryAnswers() { failing.append("directory") }
         var writer = JSONWriter()
         writer.objectOpen()
         writer.member("status", failing.isEmpty ? "ok" : "unavailable")

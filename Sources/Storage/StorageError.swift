@@ -8,6 +8,9 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     /// A lock wait timed out (1205) or a deadlock outlived its retries: nothing was written and
     /// the request can be retried at once; the shard itself is fine.
     case busy(shard: String, underlying: DatabaseError)
+    /// No connection to the shard came free within the pool's bounded wait: too many requests
+    /// want this shard at once. Nothing was written; the request can be retried.
+    case exhausted(shard: String, waitedMilliseconds: Int)
     /// A statement failed for another reason: a bug or a broken invariant.
     case database(shard: String, underlying: DatabaseError)
     /// Data in a row that cannot be decoded into the domain type.
@@ -17,6 +20,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         switch self {
         case let .unavailable(shard, underlying): "shard \(shard) unavailable: \(underlying)"
         case let .busy(shard, underlying): "shard \(shard) busy: \(underlying)"
+        case let .exhausted(shard, waited): "shard \(shard): no connection free after \(waited) ms"
         case let .database(shard, underlying): "shard \(shard) error: \(underlying)"
         case let .corrupt(shard, detail): "shard \(shard) holds an undecodable row: \(detail)"
         }

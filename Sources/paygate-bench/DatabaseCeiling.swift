@@ -42,7 +42,7 @@ enum DatabaseCeiling {
             do {
                 let payment = try newPayment(orderNo: "ceiling-\(index)-\(sequence)-\(try SecureRandom.uint64())", slotCount: store.shards.map.slotCount)
                 let nonce = RequestNonce(merchantId: merchantId, nonce: try SecureRandom.alphanumeric(32), signature: "bench")
-                guard case .created = try store.create(payment, nonce: nonce, requestId: "") else { errors += 1; continue }
+                guard case .created = try store.create(payment, checkAfter: payment.expiresAt, nonce: nonce, requestId: "") else { errors += 1; continue }
                 latencies.append(DispatchTime.now().uptimeNanoseconds - begin)
             } catch {
                 errors += 1

@@ -1,19 +1,22 @@
-// paygate-worker: the timeout worker (issue 3, item 6) and the merchant webhook dispatcher
-// (issue 4, item 1). The timeout worker queries the channel for `processing` payments whose
-// callback has not come after the query delay, and closes payments past expires_at (at the
-// channel first). The dispatcher's `webhooks.threads` threads (configuration file, `webhooks`
-// section) deliver the outbox's events to merchants (API.md section 8). Several workers may run
-// against the same shards, on any host: each payment and each event is claimed by one of them
-// (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004 and 0005).
+// paygate-worker: the timeout worker and the merchant webhook dispatcher. The timeout worker
+// queries the channel for `processing` payments whose callback has not come, on the query schedule
+// of the configuration (`queries`: 30 s, 1, 2, 5 and 10 min after the create by default, at most
+// `channel_rate_per_second` queries per second to each channel), and closes payments past
+// expires_at (at the channel first). It reads only payments that are due (`check_after`, written
+// with every change that leaves a payment open). The dispatcher's `webhooks.threads` threads
+// (configuration file, `webhooks` section) deliver the outbox's events to merchants (API.md
+// section 8). Several workers may run against the same shards, on any host: each payment and each
+// event is claimed by one of them (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004 and 0005).
 //
 //   paygate-worker --config FILE [--batch-size N] [--lease-seconds N]
 //                  [--query-delay-seconds N] [--poll-interval-ms N]
 //
 // Defaults (WorkerLimits): batch 32 payments per shard and claim, lease 120 s (at least twice the
-// longest payment: two channel calls plus three lock waits), query delay 60 s, poll 1000 ms after
-// a round that found nothing. It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT
-// finishes the payment and the webhooks in hand (at most one webhook timeout), gives back the rest
-// of its claims and exits 0. Exit 2: bad arguments or configuration.
+// longest payment: two channel calls plus three lock waits), refund query delay 60 s (a refund
+// the channel has not settled is asked about again after it), poll 1000 ms after a round that
+// found nothing. It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT finishes the
+// payment and the webhooks in hand (at most one webhook timeout), gives back the rest of its
+// claims and exits 0. Exit 2: bad arguments or configuration.
 import Foundation
 import Gateway
 import PaygateCore

@@ -93,7 +93,8 @@ def test_pay_fail(stack, client, slots, channel, final, event):
     pay(stack, payment, "fail")
     if channel == "wechatpay":
         shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
-        stack.database.rows_on_shard(shard, "UPDATE {db}.payments SET updated_at = updated_at - INTERVAL 1 HOUR "
+        stack.database.rows_on_shard(shard, "UPDATE {db}.payments SET updated_at = updated_at - INTERVAL 1 HOUR, "
+                                     "check_after = UTC_TIMESTAMP(3) "
                                      "WHERE payment_id = " + sql_string(payment["payment_id"]))
     settled = wait_for(client, payment["payment_id"], lambda p: p["status"] == final)
     assert settled["status"] == final, settled

@@ -23,13 +23,15 @@ def shard_of(slots, payment):
 
 
 def age(stack, slots, payments, column):
-    """Moves `column` (expires_at or updated_at) of these payments an hour into the past."""
+    """Moves `column` (expires_at or updated_at) of these payments an hour into the past, and makes
+    them due now (check_after: the worker reads only due rows)."""
     by_shard = {}
     for payment in payments:
         by_shard.setdefault(shard_of(slots, payment), []).append(sql_string(payment["payment_id"]))
     for shard, ids in by_shard.items():
         stack.database.rows_on_shard(
-            shard, f"UPDATE {{db}}.payments SET {column} = UTC_TIMESTAMP(3) - INTERVAL 1 HOUR "
+            shard, f"UPDATE {{db}}.payments SET {column} = UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, "
+                   f"check_after = UTC_TIMESTAMP(3) "
                    f"WHERE payment_id IN ({', '.join(ids)})")
 
 

@@ -1,16 +1,24 @@
 import PaygateCore
 import Storage
+import Synchronization
 
-/// A per-thread cache of merchants (secret and status) so that authentication does not read the
-/// directory on every request. Entries live `ttlSeconds`, which bounds how long a disabled
-/// merchant can still be served. Unknown ids are cached too, briefly, so a flood of made-up ids
-/// cannot hammer the directory.
-final class MerchantCache {
+/// The merchants (secret and status) one worker process has read recently, shared by its threads,
+/// so that authentication does not read the directory on every request. Entries live
+/// `ttlSeconds`, which bounds how long a disabled merchant can still be served. Unknown ids are
+/// cached too, briefly, so a flood of made-up ids cannot hammer the directory. The directory is
+/// read outside the lock: two threads missing the same merchant at once both read it, which is
+/// cheaper than making every other thread wait behind one read.
+final class MerchantCache: Sendable {
     static let entryCountMax = 10_000
 
     let directory: MerchantDirectory
     let ttlMilliseconds: Int64
-    private var entries: [String: (merchant: Merchant?, fetchedAt: Int64)] = [:]
+    private let entries = Mutex<[String: Entry]>([:])
+
+    struct Entry {
+        var merchant: Merchant?
+        var fetchedAt: Int64
+    }
 
     init(directory: MerchantDirectory, ttlSeconds: Int) {
         self.directory = directory
@@ -19,10 +27,12 @@ final class MerchantCache {
 
     func merchant(id: String) throws -> Merchant? {
         let now = Timestamp.now().millisecondsSinceEpoch
-        if let entry = entries[id], now - entry.fetchedAt < ttlMilliseconds { return entry.merchant }
+        if let entry = entries.withLock({ $0[id] }), now - entry.fetchedAt < ttlMilliseconds { return entry.merchant }
         let merchant = try directory.find(id: id)
-        if entries.count >= MerchantCache.entryCountMax { entries.removeAll(keepingCapacity: true) }
-        entries[id] = (merchant, now)
+        entries.withLock { entries in
+            if entries.count >= MerchantCache.entryCountMax { entries.removeAll(keepingCapacity: true) }
+            entries[id] = Entry(merchant: merchant, fetchedAt: now)
+        }
         return merchant
     }
 }

@@ -12,7 +12,7 @@ final class ChannelCaller {
 
     let runtime: ChannelRuntime
     let log: Log
-    private lazy var client = HTTPClient(configuration: runtime.client)
+    private lazy var client = HTTPClient(configuration: runtime.client, share: runtime.clientShare.get())
 
     init(runtime: ChannelRuntime, log: Log) {
         self.runtime = runtime

@@ -2,11 +2,13 @@ import Channels
 import Foundation
 import HTTPClient
 import PaygateCore
+import Synchronization
 
 /// What the gateway needs to call payment channels, built once per process from the
 /// configuration's `channels` section: one connector per channel (keys from the key store), the
-/// outbound client settings and the circuit breakers. Shared by the threads; each thread owns its
-/// own `HTTPClient` (connections are reused per thread).
+/// outbound client settings, the circuit breakers and the process's warm libcurl handles
+/// (`HTTPClientShare`: kept-alive connections and TLS sessions to each channel, reused by whichever
+/// thread calls next). Shared by the threads; each thread owns its own `HTTPClient`.
 public struct ChannelRuntime: Sendable {
     /// Consecutive channel failures (timeouts, unreachable, 5xx) that open a channel's breaker.
     public static let breakerFailureCountThreshold = 5
@@ -17,6 +19,8 @@ public struct ChannelRuntime: Sendable {
     public let client: HTTPClientConfiguration
     public let callbackBaseURL: String
     public let breakers: ChannelBreakers
+    /// Made on first use in each worker process (after fork and libcurl's initialization).
+    public let clientShare: LazyClientShare
 
     public static func load(_ configuration: Configuration, log: Log) throws -> ChannelRuntime? {
         guard let channels = configuration.channels else { return nil }
@@ -37,11 +41,36 @@ public struct ChannelRuntime: Sendable {
             probeTimeoutSeconds: Int64(channels.totalTimeoutMilliseconds / 1000) + 1)
         return ChannelRuntime(
             connectors: connectors, client: client, callbackBaseURL: channels.callbackBaseURL,
-            breakers: ChannelBreakers(limits: limits, log: log))
+            breakers: ChannelBreakers(limits: limits, log: log),
+            clientShare: LazyClientShare(configuration: client, idleHandleCountMax: configuration.pool.threadsPerWorker))
     }
 
     public func callbackURL(for channel: Channel) -> String {
         callbackBaseURL + "/" + channel.rawValue
+    }
+}
+
+/// One `HTTPClientShare` per process, made by the first thread that calls a channel: a share made
+/// in the master before fork would hand every worker copies of the same libcurl state.
+public final class LazyClientShare: Sendable {
+    private let configuration: HTTPClientConfiguration
+    private let idleHandleCountMax: Int
+    private let share = Mutex<HTTPClientShare?>(nil)
+
+    init(configuration: HTTPClientConfiguration, idleHandleCountMax: Int) {
+        self.configuration = configuration
+        self.idleHandleCountMax = idleHandleCountMax
+    }
+
+    /// Each process's share: as many idle handles as it has threads, so a burst of channel calls
+    /// leaves its connections warm for the next one.
+    public func get() -> HTTPClientShare {
+        share.withLock { share in
+            if let share { return share }
+            let made = HTTPClientShare(configuration: configuration, idleHandleCountMax: idleHandleCountMax)
+            share = made
+            return made
+        }
     }
 }
 

@@ -2,7 +2,7 @@ import Channels
 import PaygateCore
 import Storage
 
-/// The gateway's conversations with channels (issue 3): prepay after a create, close at the
+/// The gateway's conversations with channels: prepay after a create, close at the
 /// channel before closing here, and callbacks. Each channel answer becomes a `LifecycleEvent`
 /// applied by `PaymentStore.apply` in one transaction; every call out happens outside any
 /// transaction.
@@ -29,7 +29,9 @@ extension GatewayHandler {
         case .answered(.accepted(let payURL)): event = .prepayAccepted(payURL: payURL)
         case .answered(.rejected(let code)): event = .prepayRejected(failureCode: code)
         }
-        guard let applied = try payments.apply(event, to: payment.id, merchantId: payment.merchantId, reason: "prepay", requestId: requestId) else {
+        // Usually the payment this request has just created: one round trip, no re-read.
+        let checkAfter = configuration.queries.schedule.afterPrepay(createdAt: payment.createdAt, expiresAt: payment.expiresAt)
+        guard let applied = try payments.applyOnSnapshot(event, to: payment, checkAfter: checkAfter, reason: "prepay", requestId: requestId) else {
             throw APIError(.notFound, "No payment \(payment.id.text).")
         }
         try carryOut(applied, requestId: requestId)

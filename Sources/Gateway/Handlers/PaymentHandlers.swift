@@ -51,7 +51,8 @@ extension GatewayHandler {
                 channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now, paidAt: nil,
                 expiresAt: now.adding(seconds: Int64(body.expireSeconds)))
             do {
-                return try payments.create(payment, nonce: auth.nonce, requestId: requestId)
+                let checkAfter = configuration.queries.schedule.firstCheck(expiresAt: payment.expiresAt)
+                return try payments.create(payment, checkAfter: checkAfter, nonce: auth.nonce, requestId: requestId)
             } catch is PaymentIdCollision where attempt < GatewayHandler.idCollisionRetryCountMax {
                 continue
             }

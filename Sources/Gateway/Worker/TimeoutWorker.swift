@@ -18,17 +18,22 @@ public final class TimeoutWorker {
     let log: Log
     let claimRequest: PaymentStore.ClaimRequest
     let paymentSecondsMax: Int64
+    let schedule: QuerySchedule
+    /// One bucket per channel: queries go out no faster than the channel accepts them.
+    private var queryRates: [Channel: QueryRateLimit]
     private var paymentsHandled = 0
 
     public init(configuration: Configuration, limits: WorkerLimits, log: Log) throws {
         try limits.validate(against: configuration)
         let factory = try GatewayFactory(configuration: configuration, log: log)
         factory.workerDidStart()
-        handler = try GatewayHandler(configuration: configuration, secretBox: factory.secretBox, channels: factory.channels, log: log)
+        handler = factory.makeHandler() as! GatewayHandler
         self.limits = limits
         self.log = log
-        claimRequest = PaymentStore.ClaimRequest(
-            batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds, queryDelaySeconds: limits.queryDelaySeconds)
+        claimRequest = PaymentStore.ClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
+        schedule = configuration.queries.schedule
+        let rate = configuration.queries.channelRatePerSecond
+        queryRates = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, QueryRateLimit(ratePerSecond: rate, burst: rate)) })
         paymentSecondsMax = WorkerLimits.paymentSecondsMax(
             channelTotalTimeoutMilliseconds: configuration.channels?.totalTimeoutMilliseconds ?? 0,
             lockWaitTimeoutSeconds: configuration.database.lockWaitTimeoutSeconds)
@@ -36,7 +41,7 @@ public final class TimeoutWorker {
 
     /// Runs until `stop` is raised; the payment being handled then completes first.
     public func run(until stop: WorkerStop) {
-        log.info("started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(handler.shards.shardCount) shards")
+        log.info("started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query schedule \(schedule.stepsSeconds)s, refund query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(handler.shards.shardCount) shards")
         while !stop.isRaised {
             // A round that did work goes again at once: more may be due.
             if round(stop) == 0 { stop.wait(milliseconds: limits.pollIntervalMilliseconds) }
@@ -100,7 +105,11 @@ public final class TimeoutWorker {
                 let outcome = try handler.expire(payment, requestId: requestId)
                 log.info("expire \(payment.id.text): \(outcome)", requestId: requestId)
             case .query:
-                log.info("query \(payment.id.text) at \(payment.channel.rawValue): no callback after \(limits.queryDelaySeconds)s", requestId: requestId)
+                guard queryRates[payment.channel]!.take(nowMilliseconds: Int64(Timestamp.monotonicNanoseconds() / 1_000_000)) else {
+                    reschedule(payment, at: Timestamp.now().adding(seconds: WorkerPlan.rateLimitedRetrySeconds), requestId: requestId)
+                    return
+                }
+                log.info("query \(payment.id.text) at \(payment.channel.rawValue): no callback yet", requestId: requestId)
                 try handler.query(payment, requestId: requestId)
             case .skip:
                 log.info("skip \(payment.id.text): \(payment.status.rawValue)", requestId: requestId)
@@ -108,7 +117,10 @@ public final class TimeoutWorker {
         } catch {
             log.warning("\(plan) \(payment.id.text) failed, tried again later: \(error)", requestId: requestId)
         }
-        let next = WorkerPlan.nextCheck(now: .now(), expiresAt: payment.expiresAt, queryDelaySeconds: limits.queryDelaySeconds)
+        reschedule(payment, at: WorkerPlan.nextCheck(payment, now: .now(), schedule: schedule), requestId: requestId)
+    }
+
+    private func reschedule(_ payment: Payment, at next: Timestamp, requestId: String) {
         do {
             try handler.payments.scheduleCheck(payment.id, at: next)
         } catch {

@@ -9,8 +9,9 @@ public struct WorkerLimits: Sendable, Equatable {
     /// payments of a batch once the rest of the lease could not cover one more (see
     /// `paymentSecondsMax`), so a lease never runs out under a payment being handled.
     public var leaseSeconds: Int64 = 120
-    /// A `processing` payment without any change (no callback) for this long is queried at its
-    /// channel, and queried again this long after each answer that leaves it open.
+    /// A refund the channel has not settled is asked about again this long after each answer
+    /// that leaves it open. (Payments follow `queries.schedule_seconds` of the configuration,
+    /// which the pool needs too: it sets the first query when a prepay is accepted.)
     public var queryDelaySeconds: Int64 = 60
     /// The pause after a round that found nothing to do on any shard.
     public var pollIntervalMilliseconds: Int64 = 1_000

@@ -21,14 +21,18 @@ public enum WorkerPlan: Equatable, Sendable {
         return status == .processing ? .query : .skip
     }
 
-    /// When to look at a payment again after handling it, if it is still open: after the query
-    /// delay, but no later than its expiry, so it is closed on time. An expired payment that is
-    /// still open (its close failed: channel down) is tried again after the query delay too,
-    /// never at once: a down channel must not turn the worker into a busy loop.
-    public static func nextCheck(now: Timestamp, expiresAt: Timestamp, queryDelaySeconds: Int64) -> Timestamp {
-        let later = now.adding(seconds: queryDelaySeconds)
-        return now < expiresAt ? min(later, expiresAt) : later
+    /// When to look at a payment again after handling it, if it is still open: a `processing`
+    /// one at the next point of the query schedule (no later than its expiry, so it is closed on
+    /// time), a `created` one at its expiry. An expired payment that is still open (its close
+    /// failed: channel down) is tried again after the schedule's first step, never at once: a
+    /// down channel must not turn the worker into a busy loop.
+    public static func nextCheck(_ payment: Payment, now: Timestamp, schedule: QuerySchedule) -> Timestamp {
+        if payment.status == .created, now < payment.expiresAt { return schedule.firstCheck(expiresAt: payment.expiresAt) }
+        return schedule.nextCheck(createdAt: payment.createdAt, expiresAt: payment.expiresAt, now: now)
     }
+
+    /// A query the channel's rate limit did not allow now is tried again this much later.
+    public static let rateLimitedRetrySeconds: Int64 = 1
 
     /// Whether another payment of a batch may still be started: the rest of the lease must
     /// cover the longest payment, or a second worker could take it while this one works.

@@ -17,10 +17,12 @@ public struct Configuration: Sendable, Codable {
     public var idempotencyLeaseSeconds: Int = 60
     /// How long a worker trusts its cached copy of a merchant (secret, status).
     public var merchantCacheSeconds: Int = 5
-    /// Channel endpoints, timeouts and key files (issue 3). Nil when the section is absent.
+    /// Channel endpoints, timeouts and key files. Nil when the section is absent.
     public var channels: ChannelsConfiguration?
-    /// The merchant webhook dispatcher (issue 4); the contract's defaults when absent.
+    /// The merchant webhook dispatcher; the contract's defaults when absent.
     public var webhooks = WebhooksConfiguration()
+    /// Active queries of open payments (the pool sets the first, the worker the rest).
+    public var queries = QueriesConfiguration()
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -31,7 +33,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
-        case channels, webhooks
+        case channels, webhooks, queries
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +48,7 @@ public struct Configuration: Sendable, Codable {
         merchantCacheSeconds = try c.decodeIfPresent(Int.self, forKey: .merchantCacheSeconds) ?? 5
         channels = try c.decodeIfPresent(ChannelsConfiguration.self, forKey: .channels)
         webhooks = try c.decodeIfPresent(WebhooksConfiguration.self, forKey: .webhooks) ?? WebhooksConfiguration()
+        queries = try c.decodeIfPresent(QueriesConfiguration.self, forKey: .queries) ?? QueriesConfiguration()
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -83,9 +86,11 @@ public struct Configuration: Sendable, Codable {
         guard idempotencyLeaseSeconds > DatabaseConfiguration.transactionAttemptsMax * db.readTimeoutSeconds, merchantCacheSeconds >= 0 else {
             throw ConfigurationError("idempotency_lease_seconds must exceed \(DatabaseConfiguration.transactionAttemptsMax) x read_timeout_seconds; merchant_cache_seconds >= 0")
         }
+        try db.pool.validate(readTimeoutSeconds: db.readTimeoutSeconds)
         _ = try ShardMap(database)
         try channels?.validate()
         try webhooks.validate()
+        try queries.validate()
     }
 }
 
@@ -94,9 +99,10 @@ public struct PoolConfiguration: Sendable, Codable {
     public var socketPath: String
     /// Worker processes the master forks; see README "Pool sizing" for how they were chosen.
     public var workers: Int = 2
-    /// Threads per worker, each with its own FastCGI request and database connections. 16 with
-    /// nginx's fastcgi_keep_conn off was measured best for the payment p99 (README "Pool sizing").
-    public var threadsPerWorker: Int = 16
+    /// Threads per worker, each with its own FastCGI request. A thread waiting on a channel costs
+    /// memory, not CPU, and holds no database connection (those are `database.pool`), so there
+    /// are enough for every request in flight: README "Sizing".
+    public var threadsPerWorker: Int = 256
     /// Bodies above this are refused with 413 before they are read (nginx caps them first).
     public var requestBodyBytesMax: Int = 65_536
     /// Where the master writes its pid, when set.
@@ -110,7 +116,7 @@ public struct PoolConfiguration: Sendable, Codable {
         case pidFile = "pid_file"
     }
 
-    public init(socketPath: String, workers: Int = 2, threadsPerWorker: Int = 16, requestBodyBytesMax: Int = 65_536, pidFile: String? = nil) {
+    public init(socketPath: String, workers: Int = 2, threadsPerWorker: Int = 256, requestBodyBytesMax: Int = 65_536, pidFile: String? = nil) {
         self.socketPath = socketPath
         self.workers = workers
         self.threadsPerWorker = threadsPerWorker
@@ -122,7 +128,7 @@ public struct PoolConfiguration: Sendable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         socketPath = try c.decode(String.self, forKey: .socketPath)
         workers = try c.decodeIfPresent(Int.self, forKey: .workers) ?? 2
-        threadsPerWorker = try c.decodeIfPresent(Int.self, forKey: .threadsPerWorker) ?? 16
+        threadsPerWorker = try c.decodeIfPresent(Int.self, forKey: .threadsPerWorker) ?? 256
         requestBodyBytesMax = try c.decodeIfPresent(Int.self, forKey: .requestBodyBytesMax) ?? 65_536
         pidFile = try c.decodeIfPresent(String.self, forKey: .pidFile)
     }
@@ -144,6 +150,8 @@ public struct DatabaseConfiguration: Sendable, Codable {
     public var writeTimeoutSeconds: Int = 10
     /// Server-side row-lock wait; below `readTimeoutSeconds` (checked at start-up).
     public var lockWaitTimeoutSeconds: Int = 5
+    /// Each process's connection pools (README "Sizing").
+    public var pool = ConnectionPoolConfiguration()
 
     public struct Server: Sendable, Codable {
         public var name: String
@@ -186,6 +194,7 @@ public struct DatabaseConfiguration: Sendable, Codable {
         case readTimeoutSeconds = "read_timeout_seconds"
         case writeTimeoutSeconds = "write_timeout_seconds"
         case lockWaitTimeoutSeconds = "lock_wait_timeout_seconds"
+        case pool
     }
 
     public init(servers: [Server], directory: Location, shards: [Shard], slotCount: Int = 1024, slotMap: [SlotRange]) {
@@ -203,6 +212,87 @@ public struct DatabaseConfiguration: Sendable, Codable {
         readTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .readTimeoutSeconds) ?? 10
         writeTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .writeTimeoutSeconds) ?? 10
         lockWaitTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .lockWaitTimeoutSeconds) ?? 5
+        pool = try c.decodeIfPresent(ConnectionPoolConfiguration.self, forKey: .pool) ?? ConnectionPoolConfiguration()
+    }
+}
+
+/// When open payments are queried at their channel (`QuerySchedule`) and how fast.
+public struct QueriesConfiguration: Sendable, Codable {
+    /// Delays between active queries of a `processing` payment, counted from its creation; after
+    /// the last one only the expiry close asks the channel again.
+    public var scheduleSeconds: [Int64] = [30, 60, 120, 300, 600]
+    /// Queries per second to each channel, per worker process (real channels limit query QPS).
+    public var channelRatePerSecond: Int = 50
+
+    enum CodingKeys: String, CodingKey {
+        case scheduleSeconds = "schedule_seconds"
+        case channelRatePerSecond = "channel_rate_per_second"
+    }
+
+    public init(scheduleSeconds: [Int64] = [30, 60, 120, 300, 600], channelRatePerSecond: Int = 50) {
+        self.scheduleSeconds = scheduleSeconds
+        self.channelRatePerSecond = channelRatePerSecond
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scheduleSeconds = try c.decodeIfPresent([Int64].self, forKey: .scheduleSeconds) ?? [30, 60, 120, 300, 600]
+        channelRatePerSecond = try c.decodeIfPresent(Int.self, forKey: .channelRatePerSecond) ?? 50
+    }
+
+    public var schedule: QuerySchedule { QuerySchedule(stepsSeconds: scheduleSeconds) }
+
+    func validate() throws {
+        guard !scheduleSeconds.isEmpty, scheduleSeconds.count <= QuerySchedule.stepCountMax,
+              scheduleSeconds.allSatisfy({ $0 >= 1 && $0 <= 86_400 }) else {
+            throw ConfigurationError("queries.schedule_seconds must list 1...\(QuerySchedule.stepCountMax) delays of 1...86400 s")
+        }
+        guard (1...100_000).contains(channelRatePerSecond) else {
+            throw ConfigurationError("queries.channel_rate_per_second must be 1...100000")
+        }
+    }
+}
+
+/// The database connections of one process (pool worker, paygate-worker, admin tool): one
+/// bounded pool per shard database and one for the directory, shared by the process's threads and
+/// borrowed for one transaction at a time. A request that waits longer than
+/// `connectionWaitMilliseconds` for a connection is answered 503 with nothing written.
+public struct ConnectionPoolConfiguration: Sendable, Codable {
+    /// Connections per shard database per process. A transaction holds one for about a
+    /// millisecond; more connections than the database server has cores only add contention.
+    public var connectionsPerShard: Int = 8
+    /// Connections to the directory per process (merchant lookups, mostly served by the cache).
+    public var directoryConnections: Int = 4
+    /// The longest a borrower waits, first come first served, before the 503.
+    public var connectionWaitMilliseconds: Int = 2_000
+
+    enum CodingKeys: String, CodingKey {
+        case connectionsPerShard = "connections_per_shard"
+        case directoryConnections = "directory_connections"
+        case connectionWaitMilliseconds = "connection_wait_ms"
+    }
+
+    public init(connectionsPerShard: Int = 8, directoryConnections: Int = 4, connectionWaitMilliseconds: Int = 2_000) {
+        self.connectionsPerShard = connectionsPerShard
+        self.directoryConnections = directoryConnections
+        self.connectionWaitMilliseconds = connectionWaitMilliseconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        connectionsPerShard = try c.decodeIfPresent(Int.self, forKey: .connectionsPerShard) ?? 8
+        directoryConnections = try c.decodeIfPresent(Int.self, forKey: .directoryConnections) ?? 4
+        connectionWaitMilliseconds = try c.decodeIfPresent(Int.self, forKey: .connectionWaitMilliseconds) ?? 2_000
+    }
+
+    /// A wait as long as a statement's own timeout would turn a full pool into client timeouts.
+    func validate(readTimeoutSeconds: Int) throws {
+        guard (1...1_024).contains(connectionsPerShard), (1...1_024).contains(directoryConnections) else {
+            throw ConfigurationError("database.pool.connections_per_shard and directory_connections must be 1...1024")
+        }
+        guard connectionWaitMilliseconds >= 1, connectionWaitMilliseconds < readTimeoutSeconds * 1000 else {
+            throw ConfigurationError("database.pool.connection_wait_ms must be >= 1 and below read_timeout_seconds")
+        }
     }
 }
 

@@ -17,11 +17,8 @@ extension EventStore {
         let leaseEnd = now.adding(seconds: request.leaseSeconds)
         let shardName = shards.shardNames[shard]
         // No gap locks on the (state, next_attempt_at) range, so a claim never holds up the
-        // inserts of new events; applies to the next transaction only.
-        try shards.read(shard: shard) { connection in
-            try connection.run("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        }
-        let events = try shards.transaction(shard: shard) { connection -> [ClaimedEvent] in
+        // inserts of new events.
+        let events = try shards.transaction(shard: shard, isolation: .readCommitted) { connection -> [ClaimedEvent] in
             let candidates = try connection.query(
                 """
                 SELECT e.event_id FROM payment_events e

@@ -14,7 +14,7 @@ public struct Merchant: Sendable {
 /// The global directory of merchants. Secrets are sealed with AES-256-GCM under the master key
 /// (kept in a 0600 file outside the database) with the merchant id as associated data, so a
 /// sealed secret copied onto another merchant's row does not open.
-public struct MerchantDirectory {
+public struct MerchantDirectory: Sendable {
     public static let merchantIdPrefix = "mch_"
     public static let secretBytes = 32
 
@@ -27,14 +27,9 @@ public struct MerchantDirectory {
     }
 
     public func find(id: String) throws -> Merchant? {
-        let connection = try connections.directoryConnection()
-        let rows: [DatabaseRow]
-        do {
-            rows = try connection.query(
+        let rows = try connections.withDirectory { connection in
+            try connection.query(
                 "SELECT merchant_id, name, status, secret_sealed, webhook_secret_sealed FROM merchants WHERE merchant_id = ?", [.text(id)])
-        } catch {
-            if error.isConnectionFailure { connection.close() }
-            throw StorageError.unavailable(shard: "directory", underlying: error)
         }
         guard let row = rows.first else { return nil }
         let secret = try box.open(Array(try row.required(3).utf8).hexDecoded(), associatedData: Array(id.utf8))
@@ -52,18 +47,20 @@ public struct MerchantDirectory {
         let sealedSecret = Hex.encode(try box.seal(Array(secret.utf8), associatedData: Array(id.utf8)))
         let sealedWebhook = Hex.encode(try box.seal(Array(webhookSecret.utf8), associatedData: Array(id.utf8)))
         let now = Timestamp.now().databaseString
-        let connection = try connections.directoryConnection()
-        try connection.execute(
-            "INSERT INTO merchants (merchant_id, name, status, secret_sealed, webhook_secret_sealed, created_at, updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?)",
-            [.text(id), .text(name), .text(sealedSecret), .text(sealedWebhook), .text(now), .text(now)])
+        _ = try connections.withDirectory { connection in
+            try connection.execute(
+                "INSERT INTO merchants (merchant_id, name, status, secret_sealed, webhook_secret_sealed, created_at, updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?)",
+                [.text(id), .text(name), .text(sealedSecret), .text(sealedWebhook), .text(now), .text(now)])
+        }
         return (id, secret, webhookSecret)
     }
 
     public func setStatus(id: String, active: Bool) throws -> Bool {
-        let connection = try connections.directoryConnection()
-        let changed = try connection.execute(
-            "UPDATE merchants SET status = ?, updated_at = ? WHERE merchant_id = ?",
-            [.text(active ? "active" : "disabled"), .text(Timestamp.now().databaseString), .text(id)])
+        let changed = try connections.withDirectory { connection in
+            try connection.execute(
+                "UPDATE merchants SET status = ?, updated_at = ? WHERE merchant_id = ?",
+                [.text(active ? "active" : "disabled"), .text(Timestamp.now().databaseString), .text(id)])
+        }
         return changed == 1
     }
 }

@@ -1,9 +1,10 @@
 import MariaDB
 import PaygateCore
 
-/// Claims of the timeout worker (issue 3, item 6; schema sql/shard/0004). A payment is due when it
-/// is still open (`created` or `processing`), its `check_after` has passed, and either it is past
-/// `expires_at` or it has been `processing` for the query delay without a change (no callback).
+/// Claims of the timeout worker (schema sql/shard/0004, 0006). A payment is due when it is still
+/// open (`created` or `processing`) and its `check_after` has passed: every write that leaves a
+/// payment open sets `check_after` to the next time it needs a look (`QuerySchedule`), so a claim
+/// reads only due rows on the index (status, check_after), however many orders are open.
 /// A claim takes a bounded batch with `FOR UPDATE SKIP LOCKED` and moves the rows' `check_after`
 /// to the end of a lease in the same short transaction, so concurrent workers on any host take
 /// disjoint batches and nobody takes a claimed payment again until its lease ends.
@@ -14,14 +15,11 @@ extension PaymentStore {
         public var batchSizeMax: Int
         /// Claimed rows are not due again before this many seconds.
         public var leaseSeconds: Int64
-        /// A `processing` payment unchanged for this long (no callback) is due for a query.
-        public var queryDelaySeconds: Int64
 
-        public init(batchSizeMax: Int, leaseSeconds: Int64, queryDelaySeconds: Int64) {
-            precondition(batchSizeMax >= 1 && leaseSeconds >= 1 && queryDelaySeconds >= 0, "claim limits out of range")
+        public init(batchSizeMax: Int, leaseSeconds: Int64) {
+            precondition(batchSizeMax >= 1 && leaseSeconds >= 1, "claim limits out of range")
             self.batchSizeMax = batchSizeMax
             self.leaseSeconds = leaseSeconds
-            self.queryDelaySeconds = queryDelaySeconds
         }
     }
 
@@ -39,23 +37,17 @@ extension PaymentStore {
         let shardName = shards.shardNames[shard]
         // READ COMMITTED for this one transaction: no gap locks on the (status, check_after)
         // range, so a claim never holds up the inserts of new payments, and rows the WHERE
-        // rejects are unlocked as soon as they are read. Applies to the next transaction only.
-        // (A deadlock retry inside `transaction` would run at the default level: still correct.)
-        try shards.read(shard: shard) { connection in
-            try connection.run("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        }
-        let payments = try shards.transaction(shard: shard) { connection in
+        // rejects are unlocked as soon as they are read.
+        let payments = try shards.transaction(shard: shard, isolation: .readCommitted) { connection in
             // No ORDER BY: a sort would make InnoDB read (and lock) every due row before the
             // LIMIT; the index (status, check_after) already yields the longest-waiting first.
             let rows = try connection.query(
                 """
                 SELECT \(PaymentRow.columns) FROM payments
                 WHERE status IN ('created', 'processing') AND check_after <= ?
-                  AND (expires_at <= ? OR (status = 'processing' AND updated_at <= ?))
                 LIMIT ? FOR UPDATE SKIP LOCKED
                 """,
-                [.text(now.databaseString), .text(now.databaseString),
-                 .text(now.adding(seconds: -request.queryDelaySeconds).databaseString), .init(request.batchSizeMax)])
+                [.text(now.databaseString), .init(request.batchSizeMax)])
             let claimed = try rows.map { row throws(StorageError) in try PaymentRow.decode(row, shard: shardName) }
             if claimed.isEmpty { return claimed }
             let marks = Array(repeating: "?", count: claimed.count).joined(separator: ", ")

@@ -18,10 +18,12 @@ extension PaymentStore {
     /// steps with a compare-and-set on the version plus one history row each, the merchant
     /// events (outbox) and the anomalies, and commits. Channel actions are returned, not run:
     /// they are calls to the outside and happen after the commit. `merchantId` nil means the
-    /// caller is a channel (a callback), which knows the payment only by its id.
+    /// caller is a channel (a callback), which knows the payment only by its id. `checkAfter`,
+    /// when given, is written with a status change that leaves the payment open (the worker's
+    /// next look at it, `QuerySchedule`).
     public func apply(
         _ event: LifecycleEvent, to id: PaymentId, merchantId: String?, channel: Channel? = nil,
-        nonce: RequestNonce? = nil, reason: String, requestId: String
+        nonce: RequestNonce? = nil, checkAfter: Timestamp? = nil, reason: String, requestId: String
     ) throws -> Applied? {
         let shard = shards.shardIndex(forSlot: id.slot)
         let shardName = shards.shardNames[shard]
@@ -43,7 +45,7 @@ extension PaymentStore {
                 let now = Timestamp.now()
                 let decision = PaymentLifecycle.decide(snapshot, event, now: now)
                 if let write = decision.write {
-                    payment = try self.write(write, to: payment, reason: reason, requestId: requestId, now: now, connection)
+                    payment = try self.write(write, to: payment, checkAfter: checkAfter, reason: reason, requestId: requestId, now: now, connection)
                 }
                 if decision.write?.target == .succeeded {
                     // The success posting, in the same transaction as the status change.
@@ -70,7 +72,8 @@ extension PaymentStore {
     }
 
     private func write(
-        _ write: StatusWrite, to payment: Payment, reason: String, requestId: String, now: Timestamp, _ connection: Connection
+        _ write: StatusWrite, to payment: Payment, checkAfter: Timestamp?, reason: String, requestId: String, now: Timestamp,
+        _ connection: Connection
     ) throws -> Payment {
         var next = payment
         var source = write.source
@@ -86,20 +89,14 @@ extension PaymentStore {
         if let transactionId = write.channelTransactionId { next.channelTransactionId = transactionId }
         if let paidAt = write.paidAt { next.paidAt = paidAt }
         if let failureCode = write.failureCode { next.failureCode = failureCode }
-        if let payURL = write.payURL {
-            var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
-            writer.objectOpen()
-            writer.member("pay_url", payURL)
-            writer.objectClose()
-            next.channelPayloadJSON = writer.string
-        }
+        if let payURL = write.payURL { next.channelPayloadJSON = PaymentStore.channelPayloadJSON(payURL: payURL) }
         let updated = try connection.execute(
             """
             UPDATE payments SET status = ?, channel_txn_id = ?, paid_at = ?, failure_code = ?, channel_payload = ?,
-              version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?
+              check_after = COALESCE(?, check_after), version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?
             """,
             [.text(next.status.rawValue), .init(next.channelTransactionId), .init(next.paidAt?.databaseString),
-             .init(next.failureCode), .text(next.channelPayloadJSON), .text(now.databaseString),
+             .init(next.failureCode), .text(next.channelPayloadJSON), .init(checkAfter?.databaseString), .text(now.databaseString),
              .text(payment.id.text), .init(payment.version)])
         // The row is locked FOR UPDATE, so the version cannot have moved.
         precondition(updated == 1, "compare-and-set lost under a row lock")
