@@ -50,10 +50,12 @@ CALLBACK_SENDERS=${PAYGATE_BENCH_CALLBACK_SENDERS:-32}
 # the stack's processes inherit the limit (nginx sets its own, worker_rlimit_nofile).
 FILES_WANTED=8192
 FILES_NEEDED=$((1024 + 256))
-# The timeout worker runs, but leaves the benchmark's unpaid payments alone for the whole run: by
-# default it would query each at its channel 60 s after its create, and tens of thousands of those
-# queries would land on the later runs. Its claim queries still run against the shards every poll.
-WORKER_QUERY_DELAY_SECONDS=3600
+# The timeout worker runs, but leaves the benchmark's unpaid payments alone for the whole run (one
+# query an hour after the create, i.e. none before their expiry): by default it would query each at
+# its channel 30 s after its create, and those queries (tens of thousands, at the worker's rate
+# limit) would load every later run, which (d) did not have. Its claim queries still run against
+# the shards at every poll, over the (d2) load too.
+QUERY_SCHEDULE_SECONDS=3600
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-bench.XXXXXX")
 
 cleanup() {
@@ -78,7 +80,7 @@ files_limit_raise() {
 files_limit_raise
 
 PAYGATE_SANDBOX_PORT=$SANDBOX_PORT PAYGATE_SANDBOX_CALLBACK_SENDERS=$CALLBACK_SENDERS \
-    PAYGATE_WORKER_QUERY_DELAY_SECONDS=$WORKER_QUERY_DELAY_SECONDS "$STACK" up "$ROOT" "$PORT" >/dev/null
+    PAYGATE_QUERY_SCHEDULE=$QUERY_SCHEDULE_SECONDS "$STACK" up "$ROOT" "$PORT" >/dev/null
 URL="https://127.0.0.1:$PORT"
 SANDBOX_URL="https://127.0.0.1:$SANDBOX_PORT"
 # wrk has no option for a CA file; the stack's certificate is checked by curl in `stack.sh up`.
@@ -117,27 +119,6 @@ run_creates() {
     local file=$1
     shift
     PAYGATE_BENCH_REQUESTS=$file PAYGATE_BENCH_THREADS=$WRK_THREADS run_wrk "$@" -s "$REPO/scripts/bench-wrk.lua" "$URL/v1/payments"
-}
-
-# shard_sql SQL: runs SQL on every shard database of this stack (ROOT/paygate.json: each shard's
-# server and its socket) and prints what it answers, without column names.
-shard_sql() {
-    local socket database
-    while read -r socket database; do
-        mariadb --no-defaults --socket="$socket" -uroot --batch --skip-column-names "$database" -e "$1"
-    done < <(python3 -c 'import json, sys
-database = json.load(open(sys.argv[1]))["database"]
-sockets = {server["name"]: server["socket"] for server in database["servers"]}
-for shard in database["shards"]: print(sockets[shard["server"]], shard["database"])' "$ROOT/paygate.json")
-}
-
-# park_open_payments: the open payments of earlier runs get check_after = expires_at, as if the
-# worker had looked at them and is next due at their expiry. Without it, every poll of the worker
-# reads every one of them again (its claim query scans the open rows whose check_after has passed
-# and then skips those younger than the query delay), so each run would start with a bigger
-# worker scan than (d) did; with it, each create run starts where (d) started.
-park_open_payments() {
-    shard_sql "UPDATE payments SET check_after = expires_at WHERE status IN ('created', 'processing') AND check_after < expires_at" >/dev/null
 }
 
 # dirty_pages: InnoDB pages not yet written back, of the buffer pool's, per MariaDB server
@@ -195,7 +176,6 @@ F0=$(CONCURRENCY=$HOOK_THREADS; WRK_THREADS=1; run_wrk -s "$REPO/scripts/bench-w
 : >"$ROOT/receiver.log"
 
 echo "bench: (e) pay path: create, pay at the sandbox, callback to succeeded" >&2
-park_open_payments
 # Fewer clients than (d): each payment is two HTTPS requests plus the channel's callback, and the
 # sandbox (one process, playing all three channels) shares the two cores.
 PAY_THREADS=${PAYGATE_BENCH_PAY_THREADS:-16}
@@ -216,7 +196,6 @@ sandbox_faults "{\"latency_ms\":$G_LATENCY_MS}"
 declare -A G
 for clients in "${G_CONCURRENCIES[@]}"; do
     echo "bench: (g) signed creates at $clients clients, every channel call ${G_LATENCY_MS} ms late" >&2
-    park_open_payments
     sign_requests "$ROOT/bench-requests" $((clients * SECONDS_PER_RUN * 1000 / G_LATENCY_MS + clients))
     G[$clients]=$(CONCURRENCY=$clients; run_creates "$ROOT/bench-requests" --timeout "${G_TIMEOUT_SECONDS}s")
     rm -f "$ROOT/bench-requests"
@@ -227,7 +206,6 @@ sandbox_faults '{}'
 
 echo "bench: (d2) bulk load of $BULK_PAYMENTS payments, then (d) again" >&2
 LOAD=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" bulkload --count "$BULK_PAYMENTS")
-park_open_payments
 sign_requests "$ROOT/bench-requests" "$COUNT"
 # The load leaves much of each buffer pool dirty; InnoDB writes it back in the background, during
 # (d2), as it would after any burst of writes. Said, not waited for (minutes on this disk).
