@@ -9,8 +9,8 @@ import PaygateCore
 //       pre-signed create requests for wrk (d), (d2), (g).
 //   paygate-bench --config FILE paypath --url URL --ca FILE --merchant-id ID --secret-file FILE [--threads N] [--seconds S]
 //       (e) create + sandbox pay + callback; completed payments/s and pay-to-succeeded latency.
-//   paygate-bench --config FILE callbacks --merchant-id ID --access-log FILE
-//       (e) at paygate: callback reaching nginx to its succeeded row (CallbackLatency.swift).
+//   paygate-bench --config FILE callbacks --merchant-id ID --access-log FILE [--pool-log FILE]
+//       (e) at paygate: callback reaching nginx to its succeeded row and commit (CallbackLatency.swift).
 //   paygate-bench --config FILE webhooks latency|drain --merchant-id ID --receiver-log FILE
 //       (f) merchant webhooks (WebhookDelivery.swift).
 //   paygate-bench --config FILE bulkload --count N
@@ -60,8 +60,9 @@ if arguments.contains("ceiling") {
     }
     let configuration: Configuration
     do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
-    // count p50_ms p99_ms missing
-    do { print(try CallbackLatency.run(configuration: configuration, merchantId: merchantId, accessLog: accessLog)) } catch { complain("\(error)") }
+    do {
+        print(try CallbackLatency.run(configuration: configuration, merchantId: merchantId, accessLog: accessLog, poolLog: option("--pool-log")))
+    } catch { complain("\(error)") }
 } else if arguments.contains("bulkload") {
     guard let path = option("--config"), let count = option("--count").flatMap(Int.init), count > 0 else {
         complain("bulkload needs --config and --count N (N > 0)")
