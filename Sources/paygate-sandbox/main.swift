@@ -7,7 +7,8 @@
 //
 // Runs the pool master in the foreground with ONE worker process (orders, refunds, faults and the
 // callback queue live in that process's memory) of `threads` threads, plus `callback_senders`
-// threads that send the callbacks. SIGTERM stops it. SIGHUP is refused: a new worker would start an empty world.
+// threads that send the callbacks. SIGTERM stops it. SIGHUP is refused: a new worker would start
+// an empty world.
 //
 // Config file (JSON, absolute paths; ROOT is the stack root, key files as scripts/stack-channels.sh
 // lays them out):
