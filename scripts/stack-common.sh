@@ -105,3 +105,24 @@ require_port() {
         die "PORT must be a TCP port number, got '${1:-}'"
     fi
 }
+
+# Open files every process of the stack may hold: each request in flight is a few descriptors in
+# nginx (client, FastCGI, the channel call and its upstream) and in the pool (its FastCGI
+# connection, a channel connection); 1,024 concurrent creates need thousands. The soft limit is
+# raised to the hard one (capped here) for this shell, so every process started from it inherits
+# it; nginx's worker_rlimit_nofile is rendered with the same number (never above the hard limit,
+# where setrlimit would fail and leave the workers at the inherited soft limit).
+FILES_LIMIT_MAX=65536
+files_limit() {
+    local hard
+    hard=$(ulimit -Hn)
+    if [[ $hard == unlimited ]] || ((hard > FILES_LIMIT_MAX)); then hard=$FILES_LIMIT_MAX; fi
+    printf '%s\n' "$hard"
+}
+files_limit_raise() {
+    local soft limit
+    soft=$(ulimit -Sn)
+    limit=$(files_limit)
+    [[ $soft != unlimited ]] && ((soft < limit)) && ulimit -Sn "$limit"
+    return 0
+}

@@ -53,6 +53,7 @@ nginx_render() {
         -e "s|@RATE_LIMITS@|$(sed_escape "$rate_limits")|g" \
         -e "s|@USER_LINE@|$(sed_escape "$user_line")|g" \
         -e "s|@FASTCGI_KEEP_CONN@|$keep_conn|g" \
+        -e "s|@FILES_LIMIT@|$(files_limit)|g" \
         "$REPO/nginx/nginx.conf.template" >"$dir/nginx.conf.tmp"
     if grep -q '@[A-Z_]*@' "$dir/nginx.conf.tmp"; then
         die "unreplaced placeholder in $dir/nginx.conf.tmp: $(grep -o '@[A-Z_]*@' "$dir/nginx.conf.tmp" | head -n 1)"

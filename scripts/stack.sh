@@ -240,4 +240,6 @@ main() {
     esac
 }
 
+# Every process a command starts inherits the raised open-files limit (stack-common.sh).
+files_limit_raise
 main "$@"

@@ -292,7 +292,7 @@ final class ChannelsConfigurationTests: XCTestCase {
         let channels = try XCTUnwrap(configuration.channels)
         XCTAssertEqual(channels.caFile, root + "/tls/ca.pem")
         XCTAssertEqual(channels.callbackBaseURL, "https://127.0.0.1:18443/callbacks")
-        XCTAssertEqual(channels.connectTimeoutMilliseconds, 1000)
+        XCTAssertEqual(channels.connectTimeoutMilliseconds, 3000)
         XCTAssertEqual(channels.totalTimeoutMilliseconds, 5000)
         XCTAssertEqual(channels.verificationKeyGraceSeconds, 86_400)
         XCTAssertEqual(channels.alipay.privateKeyFile, root + "/channels/alipay/merchant.key")
@@ -314,7 +314,7 @@ final class ChannelsConfigurationTests: XCTestCase {
             }
         }
         let channels = try XCTUnwrap(try decode(configurationJSON(channels: text)).channels)
-        XCTAssertEqual(channels.connectTimeoutMilliseconds, 1000)
+        XCTAssertEqual(channels.connectTimeoutMilliseconds, 3000)
         XCTAssertEqual(channels.totalTimeoutMilliseconds, 5000)
         XCTAssertEqual(channels.verificationKeyGraceSeconds, 86_400)
     }

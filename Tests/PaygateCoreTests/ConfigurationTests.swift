@@ -74,12 +74,17 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.idempotencyLeaseSeconds, 60)
         XCTAssertEqual(configuration.merchantCacheSeconds, 5)
         XCTAssertEqual(configuration.pool.workers, 2)
-        XCTAssertEqual(configuration.pool.threadsPerWorker, 16)
+        XCTAssertEqual(configuration.pool.threadsPerWorker, 256)
         XCTAssertEqual(configuration.pool.requestBodyBytesMax, 65_536)
         XCTAssertNil(configuration.pool.pidFile)
         XCTAssertEqual(configuration.database.connectTimeoutSeconds, 2)
         XCTAssertEqual(configuration.database.readTimeoutSeconds, 10)
         XCTAssertEqual(configuration.database.writeTimeoutSeconds, 10)
+        XCTAssertEqual(configuration.database.pool.connectionsPerShard, 8)
+        XCTAssertEqual(configuration.database.pool.directoryConnections, 4)
+        XCTAssertEqual(configuration.database.pool.connectionWaitMilliseconds, 2_000)
+        XCTAssertEqual(configuration.queries.scheduleSeconds, [30, 60, 120, 300, 600])
+        XCTAssertEqual(configuration.queries.channelRatePerSecond, 50)
         let withoutOptional = exampleJSON()
             .replacingOccurrences(of: "\"mode\": \"local\",", with: "")
             .replacingOccurrences(of: "\"auth_window_seconds\": 300,", with: "")
@@ -114,6 +119,22 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"threads_per_worker\": 0}")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"request_body_bytes_max\": 1023}")))
         XCTAssertNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"request_body_bytes_max\": 1024}")))
+        // A connection wait as long as a statement's timeout would turn a full pool into timeouts.
+        XCTAssertNotNil(validationError(exampleJSON(extra: " \"queries\": {\"schedule_seconds\": []},")))
+        XCTAssertNotNil(validationError(exampleJSON(extra: " \"queries\": {\"schedule_seconds\": [30, 0]},")))
+        XCTAssertNotNil(validationError(exampleJSON(extra: " \"queries\": {\"channel_rate_per_second\": 0},")))
+        XCTAssertNil(validationError(exampleJSON(extra: " \"queries\": {\"schedule_seconds\": [20, 20]},")))
+    }
+
+    func testTheConnectionPoolMustWaitLessThanAStatement() throws {
+        func pooled(_ pool: String) -> String {
+            exampleJSON().replacingOccurrences(of: "\"slot_count\"", with: "\"pool\": \(pool), \"slot_count\"")
+        }
+        XCTAssertNil(validationError(pooled("{\"connections_per_shard\": 4, \"connection_wait_ms\": 1000}")))
+        XCTAssertEqual(try decode(pooled("{\"connections_per_shard\": 4}")).database.pool.connectionsPerShard, 4)
+        XCTAssertNotNil(validationError(pooled("{\"connections_per_shard\": 0}")))
+        XCTAssertNotNil(validationError(pooled("{\"connection_wait_ms\": 10000}")), "not below read_timeout_seconds (10)")
+        XCTAssertNotNil(validationError(pooled("{\"connection_wait_ms\": 0}")))
     }
 
     func testValidateRefusesABadSlotMap() {

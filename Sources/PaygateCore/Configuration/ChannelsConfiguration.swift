@@ -12,8 +12,9 @@ public struct ChannelsConfiguration: Sendable, Codable {
     /// Our callback endpoints without the channel, e.g. `https://pay.example/callbacks`; a
     /// channel is told `<callback_base_url>/<channel>`.
     public var callbackBaseURL: String
-    /// Default 1000: a channel that cannot even accept a connection in a second is down.
-    public var connectTimeoutMilliseconds: Int = 1000
+    /// Default 3000, TCP and TLS handshake together: a new connection made in a burst of creates
+    /// can take over a second to shake hands on a loaded host; a channel that cannot in three is down.
+    public var connectTimeoutMilliseconds: Int = 3000
     /// Default 5000, for the whole exchange: a merchant's create call waits on the prepay.
     public var totalTimeoutMilliseconds: Int = 5000
     /// Default 86400 (a day): how long a retired verification key is still accepted after its
@@ -108,7 +109,7 @@ public struct ChannelsConfiguration: Sendable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         caFile = try c.decode(String.self, forKey: .caFile)
         callbackBaseURL = try c.decode(String.self, forKey: .callbackBaseURL)
-        connectTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .connectTimeoutMilliseconds) ?? 1000
+        connectTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .connectTimeoutMilliseconds) ?? 3000
         totalTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .totalTimeoutMilliseconds) ?? 5000
         verificationKeyGraceSeconds = try c.decodeIfPresent(Int64.self, forKey: .verificationKeyGraceSeconds) ?? 86_400
         feeBasisPoints = try c.decodeIfPresent([String: Int].self, forKey: .feeBasisPoints) ?? [:]
