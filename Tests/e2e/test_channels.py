@@ -179,21 +179,24 @@ def test_channel_failures_answer_503_then_the_breaker_opens_and_recovers(stack, 
         answers.append(client.create_payment(payment_body(channel="unionpay")))
         assert_error(answers[-1], 503, "channel_unavailable")
     assert any("circuit breaker open" in a.json()["error"]["message"] for a in answers), [a.text for a in answers[-3:]]
-    # The first payment exists, still `created`; nothing else was written for it.
-    first = client.get(f"/v1/payments?merchant_order_no={bodies[0]['merchant_order_no']}").json()
-    assert first["status"] == "created", first
+    # The channel is asked before anything is written: the refused creates left nothing behind.
+    for body in bodies:
+        missing = client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}")
+        assert_error(missing, 404, "not_found")
 
     faults({})
     # After the open period one probe goes out, succeeds, and the breaker closes: the identical
-    # repeat of the first request now completes its prepay.
+    # repeat of the first request now creates the payment, prepaid.
     deadline = time.monotonic() + 30
     while True:
         repeat = client.create_payment(bodies[0])
-        if repeat.status_code == 200 or time.monotonic() >= deadline:
+        if repeat.status_code == 201 or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
-    assert repeat.status_code == 200, repeat.text
-    assert repeat.json()["status"] == "processing" and repeat.json()["payment_id"] == first["payment_id"]
+    assert repeat.status_code == 201, repeat.text
+    assert repeat.json()["status"] == "processing", repeat.text
+    stored = client.get(f"/v1/payments?merchant_order_no={bodies[0]['merchant_order_no']}").json()
+    assert stored["payment_id"] == repeat.json()["payment_id"], stored
 
 
 # UnionPay cannot close an unpaid order before it expires (a merchant close answers 409); its
@@ -228,24 +231,25 @@ def test_payment_after_close_is_never_lost(stack, client, slots, faults, channel
     assert rows[0][0] == "succeeded" and rows[0][1].startswith("rl") and rows[0][2] == payment["amount"], rows
 
 
-def test_channel_timeout_answers_503_and_leaves_the_payment_created(stack, client, faults):
-    # The sandbox holds its answer longer than paygate's total channel timeout (5 s).
+def test_channel_timeout_answers_503_and_writes_nothing(stack, client, faults):
+    # The sandbox carries the prepay out but holds its answer longer than paygate's total channel
+    # timeout (5 s): the channel has an order whose pay URL nobody ever received.
     faults({"channel": "wechatpay", "timeout_ms": 7000})
     body = payment_body(channel="wechatpay")
     answer = client.create_payment(body)
     assert_error(answer, 503, "channel_unavailable")
-    stored = client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}").json()
-    assert stored["status"] == "created", stored
+    assert_error(client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}"), 404, "not_found")
     faults({})
-    # The identical repeat prepays again; the channel already has the order from the first
-    # attempt, and the payment goes on to processing either way.
+    # The identical repeat creates the payment (a new channel order; the first one expires unpaid).
     deadline = time.monotonic() + 30
     while True:
         repeat = client.create_payment(body)
-        if repeat.status_code == 200 or time.monotonic() >= deadline:
+        if repeat.status_code == 201 or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
-    assert repeat.status_code == 200 and repeat.json()["status"] == "processing", repeat.text
+    assert repeat.status_code == 201 and repeat.json()["status"] == "processing", repeat.text
+    again = client.create_payment(body)
+    assert again.status_code == 200 and again.json()["payment_id"] == repeat.json()["payment_id"], again.text
 
 
 def test_unionpay_close_before_expiry_is_refused(client):

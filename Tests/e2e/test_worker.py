@@ -3,13 +3,14 @@ payments whose callback never came and closes expired ones, at the channel sandb
 are made due by moving their own times into the past on their shard, so no test waits for the
 worker's query delay; only the worker's poll (200 ms under scripts/e2e.sh) separates the steps."""
 import os
+import secrets
 import signal
 import subprocess
 import time
 
 import pytest
 
-from paygate_support import payment_body, sql_string
+from paygate_support import NOTIFY_URL, new_order_no, payment_body, sql_string
 from test_channels import create_processing, events_of, faults, pay, sandbox  # noqa: F401 (fixture)
 
 SETTLE_SECONDS_MAX = 30
@@ -79,15 +80,34 @@ def test_expired_payment_is_closed_at_the_channel_then_here(stack, client, slots
     assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "closed"
 
 
+def plant_created_payment(stack, slots, client, channel):
+    """A payment stored `created` with no prepay accepted: what an earlier version of the create
+    left when the channel did not answer (a create now asks the channel before it writes, so it
+    leaves none). The worker must still close such payments at their expiry."""
+    order_no = new_order_no()
+    slot = slots.payment_slot(client.merchant_id, order_no)
+    shard = slots.shard_of_slot(slot)
+    payment_id = f"pay_{int(time.time() * 1000):012x}{slot:04x}{secrets.token_hex(8)}"
+    pid, merchant = sql_string(payment_id), sql_string(client.merchant_id)
+    stack.database.rows_on_shard(
+        shard,
+        "INSERT INTO {db}.payments (payment_id, slot, merchant_id, merchant_order_no, amount, currency, channel, "
+        "status, refunded_amount, subject, notify_url, metadata, payer, channel_payload, version, created_at, "
+        "updated_at, expires_at, check_after) VALUES "
+        f"({pid}, {slot}, {merchant}, {sql_string(order_no)}, 12.30, 'CNY', {sql_string(channel)}, 'created', 0, "
+        f"'planted', {sql_string(NOTIFY_URL)}, '{{}}', NULL, '{{}}', 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), "
+        "UTC_TIMESTAMP(3) + INTERVAL 15 MINUTE, UTC_TIMESTAMP(3) + INTERVAL 15 MINUTE); "
+        "INSERT INTO {db}.payment_status_history (payment_id, slot, from_status, to_status, reason, created_at) "
+        f"VALUES ({pid}, {slot}, NULL, 'created', 'created', UTC_TIMESTAMP(3))")
+    return client.get(f"/v1/payments/{payment_id}").json()
+
+
 def test_expired_created_payment_closes_without_the_channel(stack, client, slots, faults):  # noqa: F811
-    # A prepay that never got an answer leaves the payment `created`: no payer has a pay_url.
-    faults({"channel": "wechatpay", "status_5xx": 503})
-    body = payment_body(channel="wechatpay")
-    response = client.create_payment(body)
-    assert response.status_code == 503, response.text
-    faults({})
-    payment = client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}").json()
+    # No payer ever saw a pay_url of a `created` payment: its expiry closes it here, and the
+    # channel (which fails every call here) is not asked.
+    payment = plant_created_payment(stack, slots, client, "wechatpay")
     assert payment["status"] == "created", payment
+    faults({"channel": "wechatpay", "status_5xx": 503})
     age(stack, slots, [payment], "expires_at")
     closed = wait_for_status(client, [payment["payment_id"]], "closed")[payment["payment_id"]]
     assert closed["status"] == "closed", closed

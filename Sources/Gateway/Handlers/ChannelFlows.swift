@@ -2,16 +2,29 @@ import Channels
 import PaygateCore
 import Storage
 
-/// The gateway's conversations with channels: prepay after a create, close at the
-/// channel before closing here, and callbacks. Each channel answer becomes a `LifecycleEvent`
+/// The gateway's conversations with channels: prepay (before a create's insert,
+/// CreateFlow.swift), close at the channel before closing here, and callbacks. Each channel answer becomes a `LifecycleEvent`
 /// applied by `PaymentStore.apply` in one transaction; every call out happens outside any
 /// transaction.
 extension GatewayHandler {
-    /// After the payment row is written `created`: prepay at its channel. Accepted → processing
-    /// with pay_url; a definite no → failed with failure_code; anything else → 503
-    /// channel_unavailable and the payment stays `created` (the identical repeat retries).
+    /// A payment stored `created` (an identical repeat of a create whose prepay got no answer in
+    /// an earlier version's flow): prepay it now. Accepted → processing with pay_url; a definite no
+    /// → failed with failure_code; anything else → 503 channel_unavailable and it stays `created`.
     func prepay(_ payment: Payment, requestId: String) throws -> Payment {
-        guard let channels, payment.status == .created else { return payment }
+        guard channels != nil, payment.status == .created else { return payment }
+        let event = try askChannelToPrepay(payment, requestId: requestId)
+        let checkAfter = configuration.queries.schedule.afterPrepay(createdAt: payment.createdAt, expiresAt: payment.expiresAt)
+        guard let applied = try payments.applyOnSnapshot(event, to: payment, checkAfter: checkAfter, reason: "prepay", requestId: requestId) else {
+            throw APIError(.notFound, "No payment \(payment.id.text).")
+        }
+        try carryOut(applied, requestId: requestId)
+        return applied.payment
+    }
+
+    /// The channel's definite answer to a prepay, as the lifecycle event to apply; anything else
+    /// (unreachable, timed out, 5xx, an answer that does not verify) is 503 `channel_unavailable`.
+    func askChannelToPrepay(_ payment: Payment, requestId: String) throws -> LifecycleEvent {
+        guard let channels else { throw APIError(.channelUnavailable, "No channels are configured.") }
         let order = PrepayOrder(
             paymentId: payment.id, amount: payment.amount, subject: payment.subject, expiresAt: payment.expiresAt,
             callbackURL: channels.runtime.callbackURL(for: payment.channel))
@@ -20,22 +33,14 @@ extension GatewayHandler {
             build: { connector, now throws(ChannelError) in try connector.prepayRequest(order, now: now) },
             parse: { connector, response in connector.prepayResult(response) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
-        let event: LifecycleEvent
         switch outcome {
         case .unavailable(let reason), .unsupported(let reason):
-            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); the payment stays created: retry the same request.")
+            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); retry the same request.")
         case .answered(.unknown(let reason)):
             throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer (\(reason)); retry the same request.")
-        case .answered(.accepted(let payURL)): event = .prepayAccepted(payURL: payURL)
-        case .answered(.rejected(let code)): event = .prepayRejected(failureCode: code)
+        case .answered(.accepted(let payURL)): return .prepayAccepted(payURL: payURL)
+        case .answered(.rejected(let code)): return .prepayRejected(failureCode: code)
         }
-        // Usually the payment this request has just created: one round trip, no re-read.
-        let checkAfter = configuration.queries.schedule.afterPrepay(createdAt: payment.createdAt, expiresAt: payment.expiresAt)
-        guard let applied = try payments.applyOnSnapshot(event, to: payment, checkAfter: checkAfter, reason: "prepay", requestId: requestId) else {
-            throw APIError(.notFound, "No payment \(payment.id.text).")
-        }
-        try carryOut(applied, requestId: requestId)
-        return applied.payment
     }
 
     /// The channel's answer to closing an order, as the lifecycle event to apply; or why there is

@@ -3,8 +3,11 @@ import PaygateCrypto
 import Storage
 
 extension GatewayHandler {
-    /// POST /v1/payments (API.md section 5). The payment is written `created`; channels are
-    /// called by the channel layer (a later issue).
+    /// POST /v1/payments (API.md section 5). The order is prepaid at its channel first, with
+    /// nothing written, and then inserted already `processing` in one transaction (CreateFlow.swift):
+    /// a prepay that fails answers 503 and leaves nothing behind. The insert's unique keys answer
+    /// an order that exists (200, or 409 if it differs; one left `created` is prepaid again) and a
+    /// replayed request (401). Without channels the payment is stored `created`.
     func createPayment(_ request: HTTPRequest) throws -> HTTPResponse {
         let auth = try authenticate(request)
         try requireJSON(request)
@@ -20,36 +23,49 @@ extension GatewayHandler {
         let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, slotCount: shards.map.slotCount)
 
         return try idempotent(request, auth: auth, key: idempotencyKey, actionSlot: slot) {
-            let outcome = try createWithFreshId(slot: slot, merchantId: merchantId, body: body, auth: auth, requestId: request.requestId)
-            switch outcome {
-            case .created(let created):
-                return .json(status: 201, body: try prepay(created, requestId: request.requestId).json)
-            case .existing(let existing):
-                // An identical repeat of a create whose prepay got no answer tries it again.
-                return .json(status: 200, body: try prepay(existing, requestId: request.requestId).json)
-            case .conflict:
-                throw APIError(.orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.", field: "merchant_order_no")
-            case .nonceReused:
-                throw APIError(.nonceReused, "This request was already accepted (nonce reused).")
+            if channels != nil {
+                return try createAfterPrepay(slot: slot, merchantId: merchantId, body: body, auth: auth, requestId: request.requestId)
             }
+            let outcome = try createWithFreshId(slot: slot, merchantId: merchantId, body: body, auth: auth, requestId: request.requestId)
+            return try answer(outcome, body: body, requestId: request.requestId)
         }
     }
 
-    /// Builds the new payment and stores it; a payment_id collision (64 random bits) gets a new id.
+    /// The answer to an insert's outcome; a payment still `created` (its prepay never got an
+    /// answer, in an earlier version's flow) is prepaid now.
+    func answer(_ outcome: PaymentStore.CreateOutcome, body: CreatePaymentRequest, requestId: String) throws -> HTTPResponse {
+        switch outcome {
+        case .created(let created):
+            return .json(status: 201, body: try prepay(created, requestId: requestId).json)
+        case .existing(let existing):
+            return .json(status: 200, body: try prepay(existing, requestId: requestId).json)
+        case .conflict:
+            throw APIError(.orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.", field: "merchant_order_no")
+        case .nonceReused:
+            throw APIError(.nonceReused, "This request was already accepted (nonce reused).")
+        }
+    }
+
+    /// The payment a create request describes, `created`, with a fresh id (64 random bits).
+    func newPayment(slot: Int, merchantId: String, body: CreatePaymentRequest) throws -> Payment {
+        let now = Timestamp.now()
+        return Payment(
+            id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
+            merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, amount: body.amount, channel: body.channel,
+            status: .created, refundedAmount: Money(minorUnits: 0, currency: body.amount.currency), subject: body.subject,
+            notifyURL: body.notifyURL, metadataJSON: body.metadataJSON, payerJSON: body.payerJSON, channelPayloadJSON: "{}",
+            channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now, paidAt: nil,
+            expiresAt: now.adding(seconds: Int64(body.expireSeconds)))
+    }
+
+    /// Builds the new payment and stores it `created`; a payment_id collision gets a new id.
     private func createWithFreshId(
         slot: Int, merchantId: String, body: CreatePaymentRequest, auth: AuthenticatedRequest, requestId: String
     ) throws -> PaymentStore.CreateOutcome {
         var attempt = 0
         while true {
             attempt += 1
-            let now = Timestamp.now()
-            let payment = Payment(
-                id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),
-                merchantId: merchantId, merchantOrderNo: body.merchantOrderNo, amount: body.amount, channel: body.channel,
-                status: .created, refundedAmount: Money(minorUnits: 0, currency: body.amount.currency), subject: body.subject,
-                notifyURL: body.notifyURL, metadataJSON: body.metadataJSON, payerJSON: body.payerJSON, channelPayloadJSON: "{}",
-                channelTransactionId: nil, failureCode: nil, version: 1, createdAt: now, paidAt: nil,
-                expiresAt: now.adding(seconds: Int64(body.expireSeconds)))
+            let payment = try newPayment(slot: slot, merchantId: merchantId, body: body)
             do {
                 let checkAfter = configuration.queries.schedule.firstCheck(expiresAt: payment.expiresAt)
                 return try payments.create(payment, checkAfter: checkAfter, nonce: auth.nonce, requestId: requestId)

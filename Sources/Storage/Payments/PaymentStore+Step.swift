@@ -57,7 +57,7 @@ extension PaymentStore {
     }
 
     /// The `channel_payload` column for a pay URL (API.md section 5: an object carrying pay_url).
-    static func channelPayloadJSON(payURL: String) -> String {
+    public static func channelPayloadJSON(payURL: String) -> String {
         var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
         writer.objectOpen()
         writer.member("pay_url", payURL)

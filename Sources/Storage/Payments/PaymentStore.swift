@@ -22,17 +22,23 @@ public struct PaymentStore {
         case nonceReused
     }
 
-    /// Inserts a new payment in status `created` together with its first history row and the
-    /// request's nonce, in one transaction run by the `create_payment` procedure
-    /// (sql/shard/0006): one round trip instead of five. Concurrent identical creates serialise on
-    /// the unique key: exactly one inserts; the others read the winner and answer it. `checkAfter`
-    /// is when the timeout worker first looks at it (`QuerySchedule.firstCheck`).
-    public func create(_ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, requestId: String) throws -> CreateOutcome {
+    /// Inserts a new payment together with its history and the request's nonce, in one
+    /// transaction run by the `create_payment` procedure (sql/shard/0007): one round trip instead
+    /// of five. The payment is `created`, or already `processing` when its prepay was accepted
+    /// before the insert (`stepReason` names that step: two history rows, created then
+    /// processing). Concurrent identical creates serialise on the unique key: exactly one
+    /// inserts; the others read the winner and answer it. `checkAfter` is when the timeout worker
+    /// first looks at it (`QuerySchedule`).
+    public func create(
+        _ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String? = nil, requestId: String
+    ) throws -> CreateOutcome {
+        precondition(payment.status == .created || (payment.status == .processing && stepReason != nil),
+                     "a payment is inserted created, or processing after an accepted prepay")
         let shard = shards.shardIndex(forSlot: payment.id.slot)
         let shardName = shards.shardNames[shard]
         let rows: [DatabaseRow]
         do {
-            rows = try call(payment, checkAfter: checkAfter, nonce: nonce, requestId: requestId, shard: shard)
+            rows = try call(payment, checkAfter: checkAfter, nonce: nonce, stepReason: stepReason, requestId: requestId, shard: shard)
         } catch StorageError.unavailable(let name, let underlying) {
             // The connection broke: the CALL may or may not have committed. Resolve by business
             // key (our own payment_id) instead of guessing; if the shard cannot answer either,
@@ -55,18 +61,21 @@ public struct PaymentStore {
         }
     }
 
-    private func call(_ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, requestId: String, shard: Int) throws -> [DatabaseRow] {
+    private func call(
+        _ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String?, requestId: String, shard: Int
+    ) throws -> [DatabaseRow] {
         try shards.withDeadlockRetry(shard: shard) { connection in
             try connection.query(
-                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
                  .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
                  .text(payment.status.rawValue), .text(payment.subject), .text(payment.notifyURL), .text(payment.metadataJSON),
                  .init(payment.payerJSON), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
                  .text(payment.expiresAt.databaseString), .text(checkAfter.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
-                 .init(requestId.isEmpty ? nil : requestId)])
+                 .init(requestId.isEmpty ? nil : requestId), .init(stepReason)])
         }
     }
+
 
     /// Reads a payment, reconnecting at once if need be (outcome resolution).
     func findNow(id: PaymentId, merchantId: String, shard: Int) throws -> Payment? {
