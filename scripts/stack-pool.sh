@@ -6,6 +6,8 @@ POOL_WORKERS_DEFAULT=2
 # for every request in flight (rate x channel latency); database connections are a separate,
 # small pool per process and shard, borrowed for one transaction at a time.
 POOL_THREADS_PER_WORKER_DEFAULT=256
+# Of those, how many do CPU work at once (the rest wait in arrival order; channel waits do not count).
+POOL_WORKING_THREADS_DEFAULT=6
 POOL_DB_CONNECTIONS_PER_SHARD_DEFAULT=8
 POOL_DB_WAIT_MS_DEFAULT=2000
 # The master gives its workers 30 s (PoolLimits.stopGraceSeconds) to finish their requests
@@ -17,6 +19,8 @@ config_write() {
     local threads=${PAYGATE_THREADS:-$POOL_THREADS_PER_WORKER_DEFAULT}
     [[ $workers =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_WORKERS must be a positive integer, got '$workers'"
     [[ $threads =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_THREADS must be a positive integer, got '$threads'"
+    local working=${PAYGATE_WORKING_THREADS:-$POOL_WORKING_THREADS_DEFAULT}
+    [[ $working =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_WORKING_THREADS must be a positive integer, got '$working'"
     local db_connections=${PAYGATE_DB_CONNECTIONS:-$POOL_DB_CONNECTIONS_PER_SHARD_DEFAULT}
     local db_wait=${PAYGATE_DB_WAIT_MS:-$POOL_DB_WAIT_MS_DEFAULT}
     [[ $db_connections =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_DB_CONNECTIONS must be a positive integer, got '$db_connections'"
@@ -32,6 +36,7 @@ config_write() {
   "master_key_file": "$ROOT/secrets/master.key",
   "auth_window_seconds": 300,
   "pool": {"socket_path": "$ROOT/run/paygate.sock", "workers": $workers, "threads_per_worker": $threads,
+           "working_threads_max": $working,
            "request_body_bytes_max": 65536, "pid_file": "$ROOT/run/paygate.pid"},
   "database": {
     "servers": [{"name": "s0", "socket": "$ROOT/mariadb/s0/mysqld.sock", "user": "root"},

@@ -15,6 +15,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     public let channels: ChannelRuntime?
     public let shards: ShardConnections
     let merchants: MerchantCache
+    let gate: WorkGate
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
@@ -24,6 +25,7 @@ public struct GatewayFactory: RequestHandlerFactory {
         // refuses the reload) instead of failing in every worker.
         self.channels = try ChannelRuntime.load(configuration, log: log)
         shards = try ShardConnections(configuration: configuration.database)
+        gate = WorkGate(permits: configuration.pool.workingThreadsMax)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
     }
@@ -34,6 +36,6 @@ public struct GatewayFactory: RequestHandlerFactory {
     }
 
     public func makeHandler() -> any RequestHandler {
-        GatewayHandler(configuration: configuration, shards: shards, merchants: merchants, channels: channels, log: log)
+        GatewayHandler(configuration: configuration, shards: shards, merchants: merchants, gate: gate, channels: channels, log: log)
     }
 }

@@ -14,6 +14,9 @@ public final class GatewayHandler: RequestHandler {
     let idempotency: IdempotencyStore
     let merchants: MerchantCache
     let housekeeping: Housekeeping
+    /// The process's permits for CPU work (WorkGate.swift); nil in the timeout worker, whose one
+    /// thread needs none.
+    let gate: WorkGate?
     /// nil without a `channels` configuration.
     let channels: ChannelCaller?
     /// Every this many requests a thread purges one shard's expired nonces and idempotency
@@ -23,10 +26,11 @@ public final class GatewayHandler: RequestHandler {
     private var requestsServed = 0
     private var nextHousekeepingShard = 0
 
-    init(configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, channels: ChannelRuntime?, log: Log) {
+    init(configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate?, channels: ChannelRuntime?, log: Log) {
         self.configuration = configuration
         self.log = log
-        self.channels = channels.map { ChannelCaller(runtime: $0, log: log) }
+        self.gate = gate
+        self.channels = channels.map { ChannelCaller(runtime: $0, gate: gate, log: log) }
         self.shards = shards
         var fees: [Channel: ChannelFee] = [:]
         if let channelsConfiguration = configuration.channels {
@@ -44,7 +48,12 @@ public final class GatewayHandler: RequestHandler {
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = Timestamp.monotonicNanoseconds()
+        guard gate?.enter() ?? true else {
+            log.warning("\(request.method) \(request.path): no working thread free after \(WorkGate.enterWaitMillisecondsMax) ms", requestId: request.requestId)
+            return .error(APIError(.serviceUnavailable, "Too many requests at once; nothing was written: retry."), requestId: request.requestId)
+        }
         let response = answer(request)
+        gate?.leave()
         // One line per request with nginx's request id, so a request can be followed from the
         // access log into ours. Only method, path, status and time: never headers or bodies.
         let micros = (Timestamp.monotonicNanoseconds() - started) / 1000

@@ -75,6 +75,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.merchantCacheSeconds, 5)
         XCTAssertEqual(configuration.pool.workers, 2)
         XCTAssertEqual(configuration.pool.threadsPerWorker, 256)
+        XCTAssertEqual(configuration.pool.workingThreadsMax, 6)
         XCTAssertEqual(configuration.pool.requestBodyBytesMax, 65_536)
         XCTAssertNil(configuration.pool.pidFile)
         XCTAssertEqual(configuration.database.connectTimeoutSeconds, 2)
@@ -117,6 +118,8 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNotNil(validationError(exampleJSON(extra: " \"idempotency_ttl_seconds\": 86399,")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"workers\": 0}")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"threads_per_worker\": 0}")))
+        XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"working_threads_max\": 0}")))
+        XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"threads_per_worker\": 8, \"working_threads_max\": 9}")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"request_body_bytes_max\": 1023}")))
         XCTAssertNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"request_body_bytes_max\": 1024}")))
         // A connection wait as long as a statement's timeout would turn a full pool into timeouts.

@@ -12,11 +12,19 @@ final class ChannelCaller {
 
     let runtime: ChannelRuntime
     let log: Log
+    /// Given back while the call waits on the channel (WorkGate.swift).
+    let gate: WorkGate?
     private lazy var client = HTTPClient(configuration: runtime.client, share: runtime.clientShare.get())
 
-    init(runtime: ChannelRuntime, log: Log) {
+    init(runtime: ChannelRuntime, gate: WorkGate?, log: Log) {
         self.runtime = runtime
+        self.gate = gate
         self.log = log
+    }
+
+    private func away<T>(_ body: () -> T) -> T {
+        guard let gate else { return body() }
+        return gate.away(body)
     }
 
     enum Outcome<Answer> {
@@ -47,14 +55,15 @@ final class ChannelCaller {
             log.error("\(channel.rawValue): cannot build the request: \(error.code.rawValue)", requestId: requestId)
             return .unavailable(reason: "request could not be built")
         }
-        var result = client.send(request)
+        // The send waits on the channel: another request works meanwhile.
+        var result = away { client.send(request) }
         // A kept-alive connection that the far side closed just as we reused it (a server
         // reloading, an idle timeout) fails without an answer. Every channel call is idempotent
         // at the channel (our payment or refund number), so one fresh attempt is safe; timeouts
         // are not retried: the channel was slow, not gone.
         if case .failure(let failure) = result, failure.code == .connectionFailed || Self.isOther(failure.code) {
             log.info("\(channel.rawValue): \(failure); retrying once on a fresh connection", requestId: requestId)
-            result = client.send(request)
+            result = away { client.send(request) }
         }
         switch result {
         case .failure(let failure):

@@ -27,7 +27,9 @@ public final class TimeoutWorker {
         try limits.validate(against: configuration)
         let factory = try GatewayFactory(configuration: configuration, log: log)
         factory.workerDidStart()
-        handler = factory.makeHandler() as! GatewayHandler
+        handler = GatewayHandler(
+            configuration: configuration, shards: factory.shards, merchants: factory.merchants, gate: nil,
+            channels: factory.channels, log: log)
         self.limits = limits
         self.log = log
         claimRequest = PaymentStore.ClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)

@@ -74,6 +74,9 @@ public struct Configuration: Sendable, Codable {
         guard pool.workers >= 1, pool.threadsPerWorker >= 1 else {
             throw ConfigurationError("pool.workers and pool.threads_per_worker must be >= 1")
         }
+        guard pool.workingThreadsMax >= 1, pool.workingThreadsMax <= pool.threadsPerWorker else {
+            throw ConfigurationError("pool.working_threads_max must be 1...threads_per_worker")
+        }
         guard pool.requestBodyBytesMax >= 1024 else {
             throw ConfigurationError("pool.request_body_bytes_max must be >= 1024")
         }
@@ -103,6 +106,9 @@ public struct PoolConfiguration: Sendable, Codable {
     /// memory, not CPU, and holds no database connection (those are `database.pool`), so there
     /// are enough for every request in flight: README "Sizing".
     public var threadsPerWorker: Int = 256
+    /// Requests of one worker doing CPU work at once (the rest wait first come, first served; a
+    /// request waiting on a channel does not count): README "Sizing".
+    public var workingThreadsMax: Int = 6
     /// Bodies above this are refused with 413 before they are read (nginx caps them first).
     public var requestBodyBytesMax: Int = 65_536
     /// Where the master writes its pid, when set.
@@ -112,6 +118,7 @@ public struct PoolConfiguration: Sendable, Codable {
         case socketPath = "socket_path"
         case workers
         case threadsPerWorker = "threads_per_worker"
+        case workingThreadsMax = "working_threads_max"
         case requestBodyBytesMax = "request_body_bytes_max"
         case pidFile = "pid_file"
     }
@@ -129,6 +136,7 @@ public struct PoolConfiguration: Sendable, Codable {
         socketPath = try c.decode(String.self, forKey: .socketPath)
         workers = try c.decodeIfPresent(Int.self, forKey: .workers) ?? 2
         threadsPerWorker = try c.decodeIfPresent(Int.self, forKey: .threadsPerWorker) ?? 256
+        workingThreadsMax = try c.decodeIfPresent(Int.self, forKey: .workingThreadsMax) ?? 6
         requestBodyBytesMax = try c.decodeIfPresent(Int.self, forKey: .requestBodyBytesMax) ?? 65_536
         pidFile = try c.decodeIfPresent(String.self, forKey: .pidFile)
     }
