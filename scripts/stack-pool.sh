@@ -64,14 +64,20 @@ EOF
 # the contract's schedule of API.md section 8; the end-to-end suite shortens it. Unset: every
 # value is the contract's default.
 webhooks_config_json() {
-    local schedule=${PAYGATE_WEBHOOK_SCHEDULE:-}
-    if [[ -z $schedule ]]; then
+    seconds_list_json PAYGATE_WEBHOOK_SCHEDULE schedule_seconds
+}
+
+# seconds_list_json VARIABLE KEY: {"KEY": [the variable's comma-separated seconds]}, or {} when
+# the variable is unset (every value is then the configuration's default).
+seconds_list_json() {
+    local variable=$1 key=$2 list=${!1:-}
+    if [[ -z $list ]]; then
         printf '{}'
         return 0
     fi
-    [[ $schedule =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
-        die "PAYGATE_WEBHOOK_SCHEDULE must be comma-separated whole seconds >= 1, got '$schedule'"
-    printf '{"schedule_seconds": [%s]}' "${schedule//,/, }"
+    [[ $list =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
+        die "$variable must be comma-separated whole seconds >= 1, got '$list'"
+    printf '{"%s": [%s]}' "$key" "${list//,/, }"
 }
 
 require_binary() {
@@ -166,12 +172,5 @@ demo_merchant_id() {
 # Sources/PaygateCore/Configuration/Configuration.swift). PAYGATE_QUERY_SCHEDULE (comma-separated
 # seconds between queries, counted from the create) replaces the default 30,60,120,300,600.
 queries_config_json() {
-    local schedule=${PAYGATE_QUERY_SCHEDULE:-}
-    if [[ -z $schedule ]]; then
-        printf '{}'
-        return 0
-    fi
-    [[ $schedule =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
-        die "PAYGATE_QUERY_SCHEDULE must be comma-separated whole seconds >= 1, got '$schedule'"
-    printf '{"schedule_seconds": [%s]}' "${schedule//,/, }"
+    seconds_list_json PAYGATE_QUERY_SCHEDULE schedule_seconds
 }
