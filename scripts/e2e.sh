@@ -65,9 +65,12 @@ export PAYGATE_SANDBOX_FAST_RETRIES=1
 export PAYGATE_WORKER_POLL_MS=200
 export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
 export PAYGATE_QUERY_SCHEDULE=20,20,20,20,20,20
-# A small database pool (Tests/e2e/test_concurrency.py fills it on purpose), and a short wait.
+# A small database pool and a short wait, with more working permits than connections, so that
+# requests waiting on row locks can hold every connection of a shard (Tests/e2e/test_concurrency.py
+# fills it on purpose; with the defaults, 6 permits and 8 connections, requests alone cannot).
 export PAYGATE_DB_CONNECTIONS=4
 export PAYGATE_DB_WAIT_MS=1000
+export PAYGATE_WORKING_THREADS=32
 # Merchant webhooks (API.md section 8) retry after 1 s, 1 s and 2 s, then dead-letter: the
 # contract's schedule takes days. test_webhooks.py relies on this being short.
 export PAYGATE_WEBHOOK_SCHEDULE=${PAYGATE_WEBHOOK_SCHEDULE:-1,1,2}
