@@ -1,5 +1,5 @@
-# The worker of a stack root (paygate-worker: the timeout worker of issue 3 item 6 and the merchant
-# webhook dispatcher of issue 4 item 1): started after the pool (migrations done), stopped before
+# The worker of a stack root (paygate-worker: the timeout worker and the merchant webhook
+# dispatcher): started after the pool (migrations done), stopped before
 # it, restarted by `reload`, watched by `run`. Sourced by scripts/stack.sh. BIN_DIR holds
 # paygate-worker. Log ROOT/log/worker.log, pid ROOT/run/worker.pid. The dispatcher's settings
 # are the `webhooks` section of ROOT/paygate.json (PAYGATE_WEBHOOK_SCHEDULE, scripts/stack-pool.sh).

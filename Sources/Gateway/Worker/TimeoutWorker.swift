@@ -2,12 +2,14 @@ import Glibc
 import PaygateCore
 import Storage
 
-/// The timeout worker (issue 3, item 6), run by `paygate-worker`: round after round over every
-/// shard, it claims a bounded batch of due payments (PaymentStore.claimDue) and handles each one
-/// outside any transaction: past `expires_at` → the expiry close; otherwise → a query at the
-/// channel for a `processing` payment whose callback has not come. It also finishes refunds the
-/// channel has not settled (RefundFlows.swift) and late-payment refunds. It owns what a pool thread
-/// owns (a `GatewayHandler`: connections, channel client, breakers) and shares the channel flows.
+/// The timeout worker, run by `paygate-worker`: round after round over every shard, it claims a
+/// bounded batch of due payments (PaymentStore.claimDue: only rows whose `check_after` has passed)
+/// and handles each one outside any transaction: past `expires_at` → the expiry close; otherwise →
+/// a query at the channel for a `processing` payment whose callback has not come, at most
+/// `queries.channel_rate_per_second` per channel, then the next point of the query schedule. It
+/// also finishes refunds the channel has not settled (RefundFlows.swift) and late-payment refunds.
+/// It uses a `GatewayHandler` (the process's connection pools, a channel client, breakers) without a
+/// work gate, and shares the channel flows.
 /// Any number of workers may run against the same shards, on any host: claims are disjoint.
 ///
 /// Operating errors never end the loop: a shard that is down is skipped and tried again next

@@ -100,7 +100,7 @@ public struct Configuration: Sendable, Codable {
 public struct PoolConfiguration: Sendable, Codable {
     /// Unix socket nginx connects to. Created mode 0660 by the master.
     public var socketPath: String
-    /// Worker processes the master forks; see README "Pool sizing" for how they were chosen.
+    /// Worker processes the master forks; see README "Sizing" for how they were chosen.
     public var workers: Int = 2
     /// Threads per worker, each with its own FastCGI request. A thread waiting on a channel costs
     /// memory, not CPU, and holds no database connection (those are `database.pool`), so there
