@@ -141,3 +141,66 @@ def test_two_workers_claim_disjointly(stack, client, slots):
         closing = [row for row in history_of(stack, slots, payment) if row[0] == "closed"]
         assert closing == [["closed", "expiry_close"]], (payment["payment_id"], closing)
         assert events_of(stack, slots, payment) == [["payment.closed"]]
+
+
+# The e2e stack's query schedule (scripts/e2e.sh PAYGATE_QUERY_SCHEDULE): six queries 20 s apart,
+# counted from the create, then only the expiry close.
+QUERY_STEP_SECONDS = 20
+QUERY_STEPS = 6
+UNTOUCHED_WATCH_SECONDS = 2.0
+# A claim moves check_after to the end of the worker's lease (120 s ahead by default).
+LEASE_WINDOW_SECONDS = (100, 130)
+
+
+def due_times(stack, slots, payment):
+    """(created_at, check_after, expires_at) as seconds since the epoch, read on the payment's shard."""
+    row = stack.database.rows_on_shard(
+        shard_of(slots, payment),
+        "SELECT UNIX_TIMESTAMP(created_at), UNIX_TIMESTAMP(check_after), UNIX_TIMESTAMP(expires_at) "
+        "FROM {db}.payments WHERE payment_id = " + sql_string(payment["payment_id"]))[0]
+    return tuple(float(value) for value in row)
+
+
+def worker_lines_about(stack, payment):
+    with open(os.path.join(stack.root, "log", "worker.log"), encoding="utf-8", errors="replace") as log:
+        return [line for line in log if payment["payment_id"] in line]
+
+
+def query_once_at(stack, slots, payment, created_seconds_ago):
+    """Moves the payment's creation into the past and makes it due now; returns its check_after
+    once the worker has queried it and set the next one (relative to the new created_at)."""
+    stack.database.rows_on_shard(
+        shard_of(slots, payment),
+        f"UPDATE {{db}}.payments SET created_at = UTC_TIMESTAMP(3) - INTERVAL {created_seconds_ago} SECOND, "
+        "check_after = UTC_TIMESTAMP(3) WHERE payment_id = " + sql_string(payment["payment_id"]))
+    queries_before = sum(" query " in line for line in worker_lines_about(stack, payment))
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    while True:
+        created, check_after, expires = due_times(stack, slots, payment)
+        queried = sum(" query " in line for line in worker_lines_about(stack, payment)) > queries_before
+        # While the worker holds its claim, check_after is the lease's end (two minutes ahead).
+        held = LEASE_WINDOW_SECONDS[0] < check_after - time.time() < LEASE_WINDOW_SECONDS[1]
+        if queried and not held:
+            return created, check_after, expires
+        assert time.monotonic() < deadline, "the worker did not query the payment once it was due"
+        time.sleep(POLL_PAUSE_SECONDS)
+
+
+def test_the_worker_reads_only_due_payments_and_queries_on_the_schedule(stack, client, slots, faults):  # noqa: F811
+    faults({"drop_callbacks": True})
+    payment = create_processing(client, "alipay")
+    # The accepted prepay set the first query: one step after the create, not due before.
+    created, check_after, expires = due_times(stack, slots, payment)
+    assert abs(check_after - (created + QUERY_STEP_SECONDS)) < 0.01, (created, check_after)
+    time.sleep(UNTOUCHED_WATCH_SECONDS)
+    assert worker_lines_about(stack, payment) == [], "the worker touched a payment that was not due"
+
+    # Queried 50 s after its create (points at +20, +40, +60, ...): the next look is at +60.
+    created, check_after, expires = query_once_at(stack, slots, payment, 50)
+    assert abs(check_after - (created + 3 * QUERY_STEP_SECONDS)) < 1.0, (created, check_after)
+    # Queried after the schedule is spent: only the expiry close remains.
+    created, check_after, expires = query_once_at(stack, slots, payment, QUERY_STEP_SECONDS * QUERY_STEPS + 5)
+    assert abs(check_after - expires) < 0.01, (check_after, expires)
+    # Each query asked the channel and found it unpaid: still processing, nothing else written.
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "processing"
+    assert history_of(stack, slots, payment) == [["created", "created"], ["processing", "prepay"]]
