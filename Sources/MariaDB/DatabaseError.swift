@@ -22,6 +22,16 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     /// The server is unreachable or the connection broke: the connection must be dropped, and
     /// a COMMIT that failed this way has an unknown outcome.
+    /// The connection broke after a statement may have reached the server (lost mid-exchange),
+    /// as opposed to a connect that failed, where nothing was sent. Only then is a write's
+    /// outcome unknown and worth resolving by business key.
+    public var mayHaveReachedServer: Bool {
+        switch code {
+        case 2006, 2013, 2055: true
+        default: false
+        }
+    }
+
     public var isConnectionFailure: Bool {
         switch code {
         // 2014 (commands out of sync) and 2027 (malformed packet) leave the protocol state

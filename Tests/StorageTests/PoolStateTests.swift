@@ -10,7 +10,7 @@ final class PoolStateTests: XCTestCase {
         XCTAssertNil(pool.borrow(waiter: 3), "full: the third waits")
         XCTAssertNil(pool.borrow(waiter: 4))
         XCTAssertNil(pool.borrow(waiter: 5))
-        XCTAssertEqual(Array(pool.waiters), [3, 4, 5])
+        XCTAssertEqual(pool.waiters, [3, 4, 5])
         // Given back: straight to the oldest waiter, never idle while someone waits.
         XCTAssertEqual(handed(pool.giveBack("a")), "3:a")
         XCTAssertEqual(handed(pool.giveBack("b")), "4:b")
@@ -30,7 +30,7 @@ final class PoolStateTests: XCTestCase {
         // but finds nothing idle.
         XCTAssertEqual(handed(pool.giveBack("a")), "2:a")
         XCTAssertNil(pool.borrow(waiter: 3))
-        XCTAssertEqual(Array(pool.waiters), [3])
+        XCTAssertEqual(pool.waiters, [3])
     }
 
     func testABrokenResourceIsDroppedAndItsPlaceGoesToTheOldestWaiterAsAnOpen() {
@@ -53,9 +53,25 @@ final class PoolStateTests: XCTestCase {
         XCTAssertNil(pool.borrow(waiter: 2))
         XCTAssertNil(pool.borrow(waiter: 3))
         XCTAssertTrue(pool.abandon(waiter: 2))
-        XCTAssertEqual(Array(pool.waiters), [3])
+        XCTAssertEqual(pool.waiters, [3])
         XCTAssertEqual(handed(pool.giveBack("a")), "3:a")
         XCTAssertFalse(pool.abandon(waiter: 3), "granted already: it must take the grant")
+    }
+
+    func testUrgentWaitersAreServedBeforeEarlierOrdinaryOnesAndInTheirOwnArrivalOrder() {
+        var pool = PoolState<String>(capacity: 1)
+        XCTAssertTrue(isOpen(pool.borrow(waiter: 1)))
+        XCTAssertNil(pool.borrow(waiter: 2))
+        XCTAssertNil(pool.borrow(waiter: 3))
+        XCTAssertNil(pool.borrow(waiter: 4, urgent: true))
+        XCTAssertNil(pool.borrow(waiter: 5, urgent: true))
+        XCTAssertEqual(pool.waiters, [4, 5, 2, 3])
+        XCTAssertTrue(pool.abandon(waiter: 5), "an urgent waiter can give up too")
+        XCTAssertEqual(handed(pool.giveBack("a")), "4:a")
+        XCTAssertEqual(handed(pool.giveBack("a")), "2:a")
+        XCTAssertEqual(handed(pool.giveBack("a")), "3:a")
+        XCTAssertNil(pool.giveBack("a"))
+        XCTAssertEqual(pool.lentCount, 0)
     }
 
     func testIdleResourcesAreReusedMostRecentFirstAndNeverExceedCapacity() {

@@ -29,16 +29,24 @@ final class WorkGate: Sendable {
         (try? permits.borrow()) != nil
     }
 
+    /// Takes a permit back for a request returning from a channel call: ahead of new requests,
+    /// whose work has not begun (otherwise a burst of new requests could keep half-done ones,
+    /// prepays already accepted at the channel, waiting past nginx's timeout).
+    private func reenter() -> Bool {
+        (try? permits.borrow(urgent: true)) != nil
+    }
+
     func leave() {
         permits.giveBack(Permit())
     }
 
-    /// Runs `body` (a channel call) without the permit and takes one again afterwards, however
-    /// long that takes: the channel's answer must be recorded whatever it was.
+    /// Runs `body` (a channel call) without the permit and takes one again afterwards, ahead of
+    /// new requests and however long that takes: the channel's answer must be recorded whatever
+    /// it was.
     func away<T>(_ body: () -> T) -> T {
         leave()
         defer {
-            while !enter() {}
+            while !reenter() {}
         }
         return body()
     }

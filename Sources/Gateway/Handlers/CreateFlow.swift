@@ -46,7 +46,9 @@ extension GatewayHandler {
             let outcome = try payments.create(
                 created, checkAfter: schedule.firstCheck(expiresAt: created.expiresAt), nonce: auth.nonce, requestId: requestId)
             guard case .created(let stored) = outcome else { return try answer(outcome, body: body, requestId: requestId) }
-            guard let applied = try payments.apply(event, to: stored.id, merchantId: stored.merchantId, reason: "prepay", requestId: requestId) else {
+            let checkAfter = schedule.afterPrepay(createdAt: stored.createdAt, expiresAt: stored.expiresAt)
+            guard let applied = try payments.apply(
+                event, to: stored.id, merchantId: stored.merchantId, checkAfter: checkAfter, reason: "prepay", requestId: requestId) else {
                 throw APIError(.notFound, "No payment \(stored.id.text).")
             }
             try carryOut(applied, requestId: requestId)

@@ -80,11 +80,14 @@ public final class TimeoutWorker {
 
     /// Handles a claim's payments in order while the stop is not raised and the lease can still
     /// cover one more; gives back the rest so another worker (or the next round) takes them.
+    /// Returns how many were really handled: a query the rate limit put off is not work, so a
+    /// backlog waiting for tokens lets the worker pause between rounds instead of spinning.
     private func work(_ claim: PaymentStore.Claim, _ stop: WorkerStop) -> Int {
         var next = 0
+        var worked = 0
         while next < claim.payments.count, !stop.isRaised,
               WorkerPlan.mayStart(now: .now(), leaseEnd: claim.leaseEnd, paymentSecondsMax: paymentSecondsMax) {
-            handle(claim.payments[next])
+            if handle(claim.payments[next]) { worked += 1 }
             next += 1
         }
         let rest = claim.payments[next...].map(\.id)
@@ -96,10 +99,11 @@ public final class TimeoutWorker {
                 log.warning("could not give back \(rest.count) payments on \(handler.shards.shardNames[claim.shard]) (due again when the lease ends): \(error)")
             }
         }
-        return next
+        return worked
     }
 
-    private func handle(_ payment: Payment) {
+    /// False when the payment was only put off (its channel's query rate is spent).
+    private func handle(_ payment: Payment) -> Bool {
         paymentsHandled += 1
         let requestId = "worker-\(getpid())-\(paymentsHandled)"
         let plan = WorkerPlan.decide(status: payment.status, expiresAt: payment.expiresAt, now: .now())
@@ -111,7 +115,7 @@ public final class TimeoutWorker {
             case .query:
                 guard queryRates[payment.channel]!.take(nowMilliseconds: Int64(Timestamp.monotonicNanoseconds() / 1_000_000)) else {
                     reschedule(payment, at: Timestamp.now().adding(seconds: WorkerPlan.rateLimitedRetrySeconds), requestId: requestId)
-                    return
+                    return false
                 }
                 log.info("query \(payment.id.text) at \(payment.channel.rawValue): no callback yet", requestId: requestId)
                 try handler.query(payment, requestId: requestId)
@@ -122,6 +126,7 @@ public final class TimeoutWorker {
             log.warning("\(plan) \(payment.id.text) failed, tried again later: \(error)", requestId: requestId)
         }
         reschedule(payment, at: WorkerPlan.nextCheck(payment, now: .now(), schedule: schedule), requestId: requestId)
+        return true
     }
 
     private func reschedule(_ payment: Payment, at next: Timestamp, requestId: String) {

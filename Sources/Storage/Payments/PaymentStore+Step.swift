@@ -40,7 +40,7 @@ extension PaymentStore {
                      .init(write.failureCode), .text(checkAfter.databaseString), .text(now.databaseString),
                      .text(reason), .init(requestId.isEmpty ? nil : requestId)]).first?[0]
             }
-        } catch StorageError.unavailable {
+        } catch StorageError.unavailable(_, let underlying) where underlying.mayHaveReachedServer {
             // The connection broke: the step may or may not have committed. The long way reads
             // the row under its lock and decides again (a repeat of a done step changes nothing).
             return try apply(event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)

@@ -39,7 +39,7 @@ public struct PaymentStore {
         let rows: [DatabaseRow]
         do {
             rows = try call(payment, checkAfter: checkAfter, nonce: nonce, stepReason: stepReason, requestId: requestId, shard: shard)
-        } catch StorageError.unavailable(let name, let underlying) {
+        } catch StorageError.unavailable(let name, let underlying) where underlying.mayHaveReachedServer {
             // The connection broke: the CALL may or may not have committed. Resolve by business
             // key (our own payment_id) instead of guessing; if the shard cannot answer either,
             // the client's retry with the same merchant_order_no settles it.
@@ -149,7 +149,7 @@ public struct PaymentStore {
             return .illegal(status)
         } catch Rollback.nonceReused {
             return .nonceReused
-        } catch StorageError.unavailable(let name, let underlying) {
+        } catch StorageError.unavailable(let name, let underlying) where underlying.mayHaveReachedServer {
             // The COMMIT may have happened before the connection broke. A payment found in the
             // target status answers as a repeat would (closing a closed payment is 200).
             if let found = try? findNow(id: id, merchantId: merchantId, shard: shard),

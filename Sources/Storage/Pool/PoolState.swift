@@ -3,6 +3,8 @@
 /// - at most `capacity` resources exist at once: idle ones, lent ones and ones being opened;
 /// - waiting is first come, first served: while anyone waits, a newcomer never takes an idle
 ///   resource or a free place ahead of them, and a resource given back goes to the oldest waiter;
+///   a borrower marked `urgent` waits in a queue of its own that is served first (a request coming
+///   back from a channel call, whose work is half done, goes before new requests);
 /// - a broken resource is never lent again: giving back `nil` frees its place, which passes to the
 ///   oldest waiter as the right to open a new one;
 /// - a resource is lent to one borrower at a time: it is either idle or with exactly one borrower.
@@ -14,17 +16,18 @@ struct PoolState<Resource> {
     private(set) var idle: [Resource] = []
     /// Resources lent out plus places granted for opening a new one.
     private(set) var lentCount = 0
-    /// Waiter ids in arrival order; `waitersHead` is the oldest still in the array.
-    private var waiterQueue: [Int] = []
-    private var waitersHead = 0
+    /// Waiter ids in arrival order, urgent ones apart.
+    private var urgentQueue = WaiterQueue()
+    private var waiterQueue = WaiterQueue()
 
     init(capacity: Int) {
         precondition(capacity >= 1, "a pool needs room for one resource")
         self.capacity = capacity
     }
 
-    var waiters: ArraySlice<Int> { waiterQueue[waitersHead...] }
-    var waiterCount: Int { waiterQueue.count - waitersHead }
+    /// Waiters in the order they will be served.
+    var waiters: [Int] { Array(urgentQueue.ids) + Array(waiterQueue.ids) }
+    var waiterCount: Int { urgentQueue.count + waiterQueue.count }
 
     enum Grant {
         case take(Resource)
@@ -33,7 +36,7 @@ struct PoolState<Resource> {
     }
 
     /// A borrower arrives: served at once, or queued (nil) behind the waiters already there.
-    mutating func borrow(waiter: Int) -> Grant? {
+    mutating func borrow(waiter: Int, urgent: Bool = false) -> Grant? {
         if waiterCount == 0 {
             if let resource = idle.popLast() {
                 lentCount += 1
@@ -44,7 +47,7 @@ struct PoolState<Resource> {
                 return .open
             }
         }
-        waiterQueue.append(waiter)
+        if urgent { urgentQueue.append(waiter) } else { waiterQueue.append(waiter) }
         return nil
     }
 
@@ -65,10 +68,7 @@ struct PoolState<Resource> {
     /// A waiter stops waiting (its wait ran out). False when it is no longer in the queue:
     /// a grant reached it first and it must take that instead.
     mutating func abandon(waiter: Int) -> Bool {
-        guard let index = waiterQueue[waitersHead...].firstIndex(of: waiter) else { return false }
-        waiterQueue.remove(at: index)
-        compactIfDrained()
-        return true
+        urgentQueue.remove(waiter) || waiterQueue.remove(waiter)
     }
 
     /// Every idle resource, taken out of the pool (to be closed): for health checks and stops.
@@ -79,21 +79,43 @@ struct PoolState<Resource> {
     }
 
     private mutating func popOldestWaiter() -> Int? {
-        guard waitersHead < waiterQueue.count else { return nil }
-        let waiter = waiterQueue[waitersHead]
-        waitersHead += 1
-        compactIfDrained()
-        return waiter
+        urgentQueue.popFirst() ?? waiterQueue.popFirst()
+    }
+}
+
+/// Ids in arrival order, with O(1) removal at the front (the usual case) and compaction.
+struct WaiterQueue {
+    private var storage: [Int] = []
+    private var head = 0
+
+    var ids: ArraySlice<Int> { storage[head...] }
+    var count: Int { storage.count - head }
+
+    mutating func append(_ id: Int) { storage.append(id) }
+
+    mutating func popFirst() -> Int? {
+        guard head < storage.count else { return nil }
+        let id = storage[head]
+        head += 1
+        compact()
+        return id
     }
 
-    /// Keeps the queue's storage from growing: reset when empty, compact when half is spent.
-    private mutating func compactIfDrained() {
-        if waitersHead == waiterQueue.count {
-            waiterQueue.removeAll(keepingCapacity: true)
-            waitersHead = 0
-        } else if waitersHead > 64, waitersHead * 2 > waiterQueue.count {
-            waiterQueue.removeFirst(waitersHead)
-            waitersHead = 0
+    mutating func remove(_ id: Int) -> Bool {
+        guard let index = storage[head...].firstIndex(of: id) else { return false }
+        storage.remove(at: index)
+        compact()
+        return true
+    }
+
+    /// Keeps the storage from growing: reset when empty, compact when half is spent.
+    private mutating func compact() {
+        if head == storage.count {
+            storage.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 64, head * 2 > storage.count {
+            storage.removeFirst(head)
+            head = 0
         }
     }
 }

@@ -57,13 +57,13 @@ public final class ResourcePool<Resource: AnyObject>: @unchecked Sendable {
     }
 
     /// An idle resource, or the right to open one; waits at most `waitMillisecondsMax` behind the
-    /// borrowers that came first.
-    public func borrow() throws(PoolWaitExpired) -> Lease {
+    /// borrowers that came first (an `urgent` one only behind the urgent ones).
+    public func borrow(urgent: Bool = false) throws(PoolWaitExpired) -> Lease {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         let id = nextWaiterId
         nextWaiterId &+= 1
-        if let grant = state.borrow(waiter: id) { return Self.lease(grant) }
+        if let grant = state.borrow(waiter: id, urgent: urgent) { return Self.lease(grant) }
 
         let waiter = Waiter()
         waiting[id] = waiter

@@ -84,7 +84,7 @@ public struct RefundStore {
                 continue
             } catch Rollback.nonceReused {
                 throw NonceReused()
-            } catch StorageError.unavailable(let name, let underlying) {
+            } catch StorageError.unavailable(let name, let underlying) where underlying.mayHaveReachedServer {
                 // The connection broke: the COMMIT may or may not have happened. Resolve by
                 // business key rather than answer an error for a refund that exists (the worker
                 // would carry it out): found → it was created by this request.
