@@ -466,3 +466,71 @@ def test_unreadable_shard_is_named_and_exits_2(stack):
         assert re.search(rf"^ERROR {shard} could not be read", answer.output, re.MULTILINE), answer.output
     assert f"on {read_shards} of {len(stack.slots.shard_names)} shards; unreadable: {', '.join(down_shards)}" in answer.output
     assert_clean(stack)
+
+
+# ---------------------------------------------------------------------------------------------
+# Double charges and postings without a payment: planted as two (or one where none is due), so a
+# check that only looked for "at least one" or "none missing" would pass them and fail here.
+
+def copy_success_entry(where, payment_id, new_entry_id, refund_id, target_payment_id=None):
+    """A copy of a payment's balanced payment_succeeded entry (its lines copied), for the same
+    payment or for `target_payment_id` on the same shard."""
+    entry = sql_string(success_entry(where, payment_id))
+    target = sql_string(target_payment_id or payment_id)
+    where.sql("INSERT INTO {db}.journal_entries (entry_id, slot, merchant_id, payment_id, refund_id, kind, currency, created_at) "
+              f"SELECT {sql_string(new_entry_id)}, slot, merchant_id, {target}, {sql_string(refund_id)}, kind, currency, "
+              f"created_at FROM {{db}}.journal_entries WHERE entry_id = {entry}; "
+              "INSERT INTO {db}.journal_lines (entry_id, slot, merchant_id, account, amount, currency) "
+              f"SELECT {sql_string(new_entry_id)}, slot, merchant_id, account, amount, currency FROM {{db}}.journal_lines "
+              f"WHERE entry_id = {entry}")
+
+
+def drop_entry(where, entry_id):
+    where.sql(f"DELETE FROM {{db}}.journal_lines WHERE entry_id = {sql_string(entry_id)}; "
+              f"DELETE FROM {{db}}.journal_entries WHERE entry_id = {sql_string(entry_id)}")
+
+
+def test_a_second_success_posting_is_found(stack, client):
+    """A double charge in the books: the payment credited to the merchant twice, each entry balanced."""
+    payment, where = paid_payment(stack, client)
+    second = "jnl_" + secrets.token_hex(16)
+    # The unique key (payment, kind, refund_id) allows one posting per cause: the copy needs another refund_id.
+    copy_success_entry(where, payment["payment_id"], second, "planted-second")
+    try:
+        assert_found(stack, "payment_succeeded", payment["payment_id"],
+                     reason="status succeeded with 2 payment_succeeded entries (want 1)")
+    finally:
+        drop_entry(where, second)
+    assert_clean(stack)
+
+
+def test_a_second_success_event_is_found(stack, client):
+    """The merchant told twice that it was paid (two payment.succeeded events for one payment)."""
+    payment, where = paid_payment(stack, client)
+    pid = sql_string(payment["payment_id"])
+    event_id = "evt_" + secrets.token_hex(16)
+    # `dead`, so that no dispatcher delivers it while it exists.
+    where.sql("INSERT INTO {db}.payment_events (event_id, payment_id, slot, merchant_id, type, data, state, next_attempt_at, "
+              f"created_at, refund_id) SELECT {sql_string(event_id)}, payment_id, slot, merchant_id, type, data, 'dead', "
+              f"NOW(3), NOW(3), 'planted-second' FROM {{db}}.payment_events WHERE payment_id = {pid} AND type = 'payment.succeeded'")
+    try:
+        assert_found(stack, "payment_succeeded", payment["payment_id"],
+                     reason="status succeeded with 2 payment.succeeded events (want 1)")
+    finally:
+        where.sql(f"DELETE FROM {{db}}.payment_events WHERE event_id = {sql_string(event_id)}")
+    assert_clean(stack)
+
+
+def test_a_posting_for_an_unpaid_payment_is_found(stack, client):
+    """Money credited for a payment nobody paid: a success entry on a payment still processing."""
+    paid, paid_where = paid_payment(stack, client)
+    unpaid, where = create_payment(stack, client, shard=paid_where.name)
+    entry_id = "jnl_" + secrets.token_hex(16)
+    copy_success_entry(where, paid["payment_id"], entry_id, "", target_payment_id=unpaid["payment_id"])
+    try:
+        answer = assert_found(stack, "payment_succeeded", unpaid["payment_id"],
+                              reason="status processing with 1 payment_succeeded entries (want 0)")
+        assert not answer.lines_naming("payment_succeeded", paid["payment_id"]), answer.output
+    finally:
+        drop_entry(where, entry_id)
+    assert_clean(stack)
