@@ -16,7 +16,8 @@ from test_channels import create_processing, events_of, faults, pay, sandbox  # 
 SETTLE_SECONDS_MAX = 30
 POLL_PAUSE_SECONDS = 0.2
 WORKER_STOP_SECONDS_MAX = 60
-CONCURRENT_PAYMENTS = 12
+# More than one claim of the stack's worker holds (its batch is 32), so two workers share them.
+CONCURRENT_PAYMENTS = 40
 
 
 def shard_of(slots, payment):
@@ -133,9 +134,14 @@ def test_two_workers_claim_disjointly(stack, client, slots):
     # Claims are disjoint, not just the writes (a compare-and-set would hide a double handling):
     # across both workers' logs, each payment was handled by exactly one expiry action.
     handled = []
+    ours = {p["payment_id"] for p in payments}
     for name in ("worker.log", "worker-second.log"):
         with open(os.path.join(stack.root, "log", name), encoding="utf-8") as log:
-            handled += [line.split(" expire ", 1)[1].split(":", 1)[0] for line in log if " expire pay_" in line]
+            by_this_worker = [line.split(" expire ", 1)[1].split(":", 1)[0] for line in log if " expire pay_" in line]
+        # Both took part: more payments than the stack's worker claims at once (its batch, 32),
+        # and the second polls every 50 ms, so neither can have done all of them alone.
+        assert ours & set(by_this_worker), f"{name} handled none of the {len(ours)} payments"
+        handled += by_this_worker
     for payment in payments:
         assert handled.count(payment["payment_id"]) == 1, (payment["payment_id"], handled.count(payment["payment_id"]))
         closing = [row for row in history_of(stack, slots, payment) if row[0] == "closed"]
