@@ -57,6 +57,38 @@ def test_rejected_request_stores_nothing_under_key(client, database):
     assert accepted.headers.get("Idempotent-Replayed") is None
 
 
+def test_an_error_after_the_key_was_taken_releases_it(client, database):
+    """Validation refuses before the key is looked at; a conflict is found only after the key was
+    taken (the action ran and failed): it must be released too, storing nothing under it."""
+    first = payment_body()
+    assert client.create_payment(first).status_code == 201
+    key = new_key()
+    where = f"merchant_id = {sql_string(client.merchant_id)} AND idempotency_key = {sql_string(key)}"
+    conflict = client.create_payment(dict(first, amount="99.99"), idempotency_key=key)
+    assert_error(conflict, 409, "order_conflict", "merchant_order_no")
+    assert database.count_total("idempotency_keys", where) == 0
+    accepted = client.create_payment(payment_body(), idempotency_key=key)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.headers.get("Idempotent-Replayed") is None
+    assert database.count_total("idempotency_keys", where) == 1
+
+
+def test_the_key_header_is_validated(client, database):
+    """1 to 255 printable ASCII characters (API.md section 7); anything else is 400 invalid_field
+    naming the header, and nothing is written."""
+    for bad in ("k" * 256, "with space", "tab\there"):
+        body = payment_body()
+        answer = client.create_payment(body, idempotency_key=bad)
+        assert_error(answer, 400, "invalid_field", "Idempotency-Key")
+        assert database.count_total(
+            "payments", f"merchant_id = {sql_string(client.merchant_id)} AND merchant_order_no = "
+            f"{sql_string(body['merchant_order_no'])}") == 0
+    longest = client.create_payment(payment_body(), idempotency_key="k" * 255)
+    assert longest.status_code == 201, longest.text
+    shortest = client.create_payment(payment_body(), idempotency_key="~")
+    assert shortest.status_code == 201, shortest.text
+
+
 def test_keys_belong_to_one_merchant(client, other_client):
     key = new_key()
     mine = client.create_payment(payment_body(), idempotency_key=key)
