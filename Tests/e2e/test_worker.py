@@ -182,8 +182,11 @@ def query_once_at(stack, slots, payment, created_seconds_ago):
     queries_before = sum(" query " in line for line in worker_lines_about(stack, payment))
     deadline = time.monotonic() + SETTLE_SECONDS_MAX
     while True:
-        created, check_after, expires = due_times(stack, slots, payment)
+        # The log first: once the query is logged, the row read next is the query's claim or its
+        # reschedule, never an earlier state (a query the channel's rate limit put off moves
+        # check_after a second ahead without a log line).
         queried = sum(" query " in line for line in worker_lines_about(stack, payment)) > queries_before
+        created, check_after, expires = due_times(stack, slots, payment)
         # While the worker holds its claim, check_after is the lease's end (two minutes ahead).
         held = LEASE_WINDOW_SECONDS[0] < check_after - time.time() < LEASE_WINDOW_SECONDS[1]
         if queried and not held:
