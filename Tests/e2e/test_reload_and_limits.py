@@ -1,7 +1,8 @@
 """Admin operations through the real stack: a rate limit tightened in the admins' file and
-applied with a reload (429 rate_limited JSON), and a reload of nginx and the pool under load that
-drops no request."""
+applied with a reload (429 rate_limited JSON), a reload of nginx and the pool under load that
+drops no request, and a reload from a broken configuration that is refused."""
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -127,3 +128,41 @@ def test_reload_under_load_drops_no_request(stack):
                            lambda children: len(children) == len(workers_before) and not (children & workers_before),
                            WORKER_REPLACEMENT_SECONDS_MAX)[-1]
     assert len(replaced) == len(workers_before) and not (replaced & workers_before), (workers_before, replaced)
+
+
+BAD_RELOAD_WATCH_SECONDS = 3.0
+
+
+@pytest.mark.disruptive
+def test_a_reload_with_a_broken_configuration_is_refused_and_the_pool_keeps_serving(stack, client):
+    """SIGHUP makes the master read its configuration again; a file that does not load refuses the
+    reload: the running workers stay, they keep serving, and the log says why."""
+    master = master_pid_of(stack)
+    configured = stack.config["pool"]["workers"]
+    workers_before = retry_until(lambda: pool_children(master), lambda children: len(children) == configured,
+                                 WORKER_REPLACEMENT_SECONDS_MAX)[-1]
+    assert len(workers_before) == configured, workers_before
+    log_path = os.path.join(stack.root, "log", "paygate.log")
+    with open(log_path, "rb") as log:
+        log.seek(0, os.SEEK_END)
+        log_offset = log.tell()
+    with open(stack.config_path, "rb") as original:
+        saved = original.read()
+    try:
+        with open(stack.config_path, "wb") as broken:
+            broken.write(saved.replace(b'"database"', b'"databass"', 1))
+        os.kill(master, signal.SIGHUP)
+        deadline = time.monotonic() + BAD_RELOAD_WATCH_SECONDS
+        while time.monotonic() < deadline:
+            assert pool_children(master) == workers_before, "the pool replaced its workers from a broken file"
+            time.sleep(0.1)
+    finally:
+        with open(stack.config_path, "wb") as restored:
+            restored.write(saved)
+    with open(log_path, "rb") as log:
+        log.seek(log_offset)
+        said = log.read().decode("utf-8", errors="replace")
+    assert "reload" in said and "configuration file" in said, said[-2000:]
+    answer = client.create_payment(payment_body())
+    assert answer.status_code == 201, answer.text
+    assert pool_children(master) == workers_before
