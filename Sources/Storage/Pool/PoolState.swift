@@ -71,13 +71,6 @@ struct PoolState<Resource> {
         urgentQueue.remove(waiter) || waiterQueue.remove(waiter)
     }
 
-    /// Every idle resource, taken out of the pool (to be closed): for health checks and stops.
-    mutating func drainIdle() -> [Resource] {
-        let drained = idle
-        idle.removeAll()
-        return drained
-    }
-
     private mutating func popOldestWaiter() -> Int? {
         urgentQueue.popFirst() ?? waiterQueue.popFirst()
     }

@@ -94,14 +94,6 @@ public final class ResourcePool<Resource: AnyObject>: @unchecked Sendable {
         pthread_cond_signal(waiter.condition)
     }
 
-    /// Runs `body` with the idle resources taken out (for closing them); they are not returned.
-    public func drainIdle(_ body: ([Resource]) -> Void) {
-        pthread_mutex_lock(mutex)
-        let drained = state.drainIdle()
-        pthread_mutex_unlock(mutex)
-        body(drained)
-    }
-
     /// How many borrowers wait right now (for tests and health output).
     public var waiterCount: Int {
         pthread_mutex_lock(mutex)

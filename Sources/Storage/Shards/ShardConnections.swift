@@ -23,7 +23,6 @@ public final class ShardConnections: @unchecked Sendable {
 
     public enum IsolationLevel: String, Sendable {
         case readCommitted = "READ COMMITTED"
-        case repeatableRead = "REPEATABLE READ"
     }
 
     public let map: ShardMap
