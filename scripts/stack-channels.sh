@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Channel accounts of a stack root (issue 3): both sides of every account, because the local
+# Channel accounts of a stack root: both sides of every account, because the local
 # sandbox plays the channels. Sourced by scripts/stack.sh; also runs on its own:
 #
 #   scripts/stack-channels.sh ensure ROOT          generate whatever is missing

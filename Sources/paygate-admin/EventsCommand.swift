@@ -1,7 +1,7 @@
 import PaygateCore
 import Storage
 
-// `paygate-admin events ...` (issue 4, item 1): the merchant webhook outbox for admins. Every
+// `paygate-admin events ...`: the merchant webhook outbox for admins. Every
 // command prints JSON lines on stdout, one object per line:
 //
 //   events list [--state pending|delivered|dead] [--payment PAYMENT_ID] [--limit N]

@@ -1,7 +1,7 @@
 import PaygateCore
 import Storage
 
-/// `paygate-admin check` (issue 4, item 4): every invariant on every shard. Prints one line per
+/// `paygate-admin check`: every invariant on every shard. Prints one line per
 /// check, `ok|FAIL <check>: <n> checked, <v> violations`, then each violation kept (indented:
 /// shard, ids, reason), a line per shard that could not be read, and a summary line.
 /// Exit status: 0 clean, 1 any violation, 2 a shard could not be read (the answer is incomplete,

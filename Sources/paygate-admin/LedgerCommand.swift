@@ -1,7 +1,7 @@
 import PaygateCore
 import Storage
 
-/// `paygate-admin ledger balance --merchant M` (issue 4, item 3): the merchant's balances per
+/// `paygate-admin ledger balance --merchant M`: the merchant's balances per
 /// account and currency across all shards, as one JSON object:
 ///   {"merchant_id": "...", "balances": [{"account": "merchant_payable", "currency": "CNY",
 ///     "debit": "0.00", "credit": "12.30", "balance": "-12.30"}, ...], "entries": 1}

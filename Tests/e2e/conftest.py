@@ -136,7 +136,7 @@ SESSION_CHECK_TIMEOUT_SECONDS = 300
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Issue 4 item 4: the suite ends with zero violations. After every test, `paygate-admin check`
+    """The suite ends with zero violations. After every test, `paygate-admin check`
     runs over the whole stack; any violation (exit 1) or an unreadable shard (exit 2) fails the
     session with the checker's output, even when every test passed."""
     missing = [name for name in ("PAYGATE_ADMIN", "PAYGATE_CONFIG") if not os.environ.get(name)]

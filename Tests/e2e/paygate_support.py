@@ -308,7 +308,7 @@ def assert_payment(payment, body, merchant_id, *, status="processing", expire_se
     assert payment["metadata"] == body.get("metadata", {})
     assert isinstance(payment["channel_payload"], dict)
     if status == "processing":
-        # The channel took the order (issue 3): the payer goes to its pay_url.
+        # The channel took the order: the payer goes to its pay_url.
         assert payment["channel_payload"].get("pay_url", "").startswith("https://"), payment["channel_payload"]
     assert payment["channel_txn_id"] is None
     assert payment["failure_code"] is None

@@ -1,4 +1,4 @@
-"""Helpers shared by test_refunds.py and test_chaos.py (issue 4 item 2): paid payments at the
+"""Helpers shared by test_refunds.py and test_chaos.py: paid payments at the
 channel sandbox, refund requests, bounded waits for a refund's final state, the sandbox fault
 knobs, and what the shard databases hold for a payment (refunds, history, journal, outbox)."""
 import re

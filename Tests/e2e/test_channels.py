@@ -1,4 +1,4 @@
-"""Issue 3 end to end: payments through nginx to the pool, prepaid at the channel sandbox over
+"""End to end: payments through nginx to the pool, prepaid at the channel sandbox over
 HTTPS, paid by "the payer" at the sandbox, and settled by the channel's signed callback."""
 import os
 import time

@@ -1,4 +1,4 @@
-"""Issue 4 items 3 and 4 end to end: `paygate-admin check` is clean on the running stack, finds each
+"""End to end: `paygate-admin check` is clean on the running stack, finds each
 kind of broken row (broken on purpose, on a payment made for the test) and names its payment, and
 is clean again once the row is repaired exactly; `paygate-admin ledger balance` adds a merchant's
 journal up across shards. Every break is undone in a `finally`, so the session-end check (conftest)

@@ -1,4 +1,4 @@
-"""Key rotation on the running stack (issue 3, item 1): after a channel's key is rotated and the
+"""Key rotation on the running stack: after a channel's key is rotated and the
 pool reloaded, callbacks signed with the previous key are still accepted during the grace period,
 and callbacks signed with the new key are accepted once the channel (the sandbox) uses it."""
 import subprocess

@@ -1,4 +1,4 @@
-"""Issue 4 item 2 end to end: refunds (API.md section 6) through the connectors and the channel
+"""End to end: refunds (API.md section 6) through the connectors and the channel
 sandbox on every channel: Alipay confirms in its answer, WeChat Pay and UnionPay by a callback
 later. Full and partial refunds, duplicates, the refundable limit (also under 20 concurrent
 refunds), refusals that write nothing, a refund the channel refuses (sandbox knob

@@ -1,4 +1,4 @@
-"""Issue 4 item 1 end to end: the transactional outbox and the merchant webhook dispatcher in
+"""End to end: the transactional outbox and the merchant webhook dispatcher in
 paygate-worker, against a real receiver on loopback (webhook_receiver.py). The suite's stack
 retries after 1 s, 1 s and 2 s, then dead-letters (PAYGATE_WEBHOOK_SCHEDULE=1,1,2 in scripts/e2e.sh).
 

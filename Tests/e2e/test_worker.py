@@ -1,4 +1,4 @@
-"""Issue 3, item 6 end to end: the timeout worker (paygate-worker, started by the stack) queries
+"""End to end: the timeout worker (paygate-worker, started by the stack) queries
 payments whose callback never came and closes expired ones, at the channel sandbox first. Payments
 are made due by moving their own times into the past on their shard, so no test waits for the
 worker's query delay; only the worker's poll (200 ms under scripts/e2e.sh) separates the steps."""

@@ -1,4 +1,4 @@
--- Claims of the timeout worker (paygate-worker, issue 3 item 6). A worker takes a bounded batch
+-- Claims of the timeout worker (paygate-worker). A worker takes a bounded batch
 -- of due payments with SELECT ... FOR UPDATE SKIP LOCKED and, in the same short transaction,
 -- pushes their check_after past a lease: another worker (on this host or another) skips the rows
 -- while the claiming transaction holds them and does not find them due afterwards, so no payment

@@ -1,4 +1,4 @@
--- Issue 4: refunds, the double-entry ledger, and the webhook dispatcher's bookkeeping.
+-- Refunds, the double-entry ledger, and the webhook dispatcher's bookkeeping.
 -- Everything here lives on the payment's shard and carries the payment's slot, so a refund, its
 -- journal entries and its events move with the payment (README "Adding a shard") and every
 -- change is one local transaction with the payment row locked first.

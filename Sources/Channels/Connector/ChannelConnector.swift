@@ -1,7 +1,7 @@
 import HTTPClient
 import PaygateCore
 
-/// One payment channel, seen from paygate (issue 3). A connector is pure: it turns domain values
+/// One payment channel, seen from paygate. A connector is pure: it turns domain values
 /// into the channel's signed wire requests and the channel's answers and callbacks back into
 /// domain values. Sending is done by the caller through `HTTPClient`, so every connector is tested
 /// with fixed vectors and no network, and the I/O (timeouts, circuit breaker) lives in one place.

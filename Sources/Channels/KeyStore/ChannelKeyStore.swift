@@ -2,7 +2,7 @@ import PaygateCore
 import PaygateCrypto
 
 /// The channel accounts of one gateway, read from the files the `channels` configuration
-/// names: the one place keys are loaded (issue 3). Built once at start-up (and again on a
+/// names: the one place keys are loaded. Built once at start-up (and again on a
 /// reload, which is how a rotation reaches a running pool) and passed to the connectors.
 ///
 /// A retired verification key stays accepted until its `retired_at` plus

@@ -2,7 +2,7 @@ import Channels
 import PaygateCore
 import Storage
 
-/// Refunds at the channel (issue 4, item 2). Each channel answer becomes a `RefundEvent` applied
+/// Refunds at the channel. Each channel answer becomes a `RefundEvent` applied
 /// by `RefundStore.apply` in one transaction; the call itself happens outside any transaction.
 ///
 /// A refund the channel has not acknowledged yet (`channel_state` pending: the call timed out, the
@@ -79,7 +79,7 @@ extension GatewayHandler {
         default:
             return nil
         }
-        // Late-payment refunds (issue 3) carry their own fixed ids and are settled by the worker's
+        // Late-payment refunds carry their own fixed ids and are settled by the worker's
         // query: their notices are acknowledged without effect.
         guard let refundId = RefundId(refundText) else {
             log.info("callback \(channel.rawValue): refund notice for \(refundText) (not a merchant refund) acknowledged", requestId: requestId)

@@ -2,7 +2,7 @@ import PaygateCore
 import PaygateCrypto
 import Storage
 
-/// One delivery thread of the merchant webhook dispatcher (issue 4, item 1), run inside
+/// One delivery thread of the merchant webhook dispatcher, run inside
 /// `paygate-worker` (see `WebhookThreads`). Round after round over every shard it claims a bounded
 /// batch of due events (EventStore.claimDue: SKIP LOCKED and a lease, so any number of threads and
 /// hosts share the work), sends each one (WebhookSender), and records the attempt and the event's

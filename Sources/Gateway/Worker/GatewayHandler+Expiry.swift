@@ -1,7 +1,7 @@
 import PaygateCore
 import Storage
 
-/// The expiry close run by the timeout worker (issue 3, item 6), beside the merchant's close in
+/// The expiry close run by the timeout worker, beside the merchant's close in
 /// ChannelFlows.swift. `PaymentLifecycle` decides: a `created` payment never reached a payer and
 /// closes here at once; a `processing` one is closed at the channel first (outside any
 /// transaction), and the channel's answer is applied: closed there → `closed` here; already paid

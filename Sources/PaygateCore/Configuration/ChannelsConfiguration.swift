@@ -1,4 +1,4 @@
-/// The `channels` section of the configuration (issue 3): where the channels are, how long to
+/// The `channels` section of the configuration: where the channels are, how long to
 /// wait for them, and the FILES holding each account's keys. Key text never appears in the
 /// configuration, so the file can be shown, diffed and logged; the key store in the Channels
 /// module reads the files. Optional as a whole: a configuration without it runs no channel.

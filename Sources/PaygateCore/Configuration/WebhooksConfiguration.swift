@@ -1,4 +1,4 @@
-/// The merchant webhook dispatcher's settings (API.md section 8, issue 4). Every value has the
+/// The merchant webhook dispatcher's settings (API.md section 8). Every value has the
 /// contract's default; tests shorten the schedule through the configuration file.
 public struct WebhooksConfiguration: Sendable, Codable {
     /// API.md section 8: the waits before retries 1...15; after the last, the event is dead.

@@ -1,4 +1,4 @@
-/// The double-entry journal (issue 4, item 3). Every money movement is one entry whose lines sum
+/// The double-entry journal. Every money movement is one entry whose lines sum
 /// to zero: debits positive, credits negative, all in one currency. `LedgerEntry.init` refuses
 /// anything else, so an unbalanced entry cannot reach the database; `paygate-admin check`
 /// verifies the same rule in SQL over what is stored.

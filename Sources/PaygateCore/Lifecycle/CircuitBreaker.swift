@@ -1,4 +1,4 @@
-/// A circuit breaker for one channel (issue 3, item 4): after `failureCountThreshold` consecutive
+/// A circuit breaker for one channel: after `failureCountThreshold` consecutive
 /// failed calls it opens and answers `.rejectNow` at once for `openSeconds`, so a channel that is
 /// down costs a merchant a quick 503 `channel_unavailable` instead of a full timeout per request.
 /// Then it lets exactly one probe through (half-open): success closes it, failure opens it again.

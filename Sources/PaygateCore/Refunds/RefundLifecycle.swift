@@ -12,7 +12,7 @@
 ///
 /// The refundable balance is `payment.amount - sum(non-failed refunds)`, reserved when the refund
 /// is created (under the payment's row lock), so a failed refund gives its amount back simply by
-/// becoming `failed`. The payment itself changes only when the channel confirms (issue 4, item 2).
+/// becoming `failed`. The payment itself changes only when the channel confirms.
 /// A channel that reports a different final result for a refund already final here is never
 /// obeyed silently: it is an anomaly for an operator, and nothing moves.
 public enum RefundLifecycle {

@@ -16,7 +16,7 @@ extension InvariantCheck {
                 """,
             explain: { row in ([row.text(0)], "\(row.text(1)) status '\(row.text(2))' is not one the code knows") })])
 
-    /// Issue 4 item 4: a paid payment has exactly one success posting (crediting the merchant
+    /// A paid payment has exactly one success posting (crediting the merchant
     /// with the whole amount) and exactly one `payment.succeeded` event; an unpaid one has neither.
     /// Both are written in the transaction that makes the payment succeed.
     static let paymentSucceeded = InvariantCheck(

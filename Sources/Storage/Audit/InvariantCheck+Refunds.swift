@@ -1,7 +1,7 @@
 import PaygateCore
 
 extension InvariantCheck {
-    /// Issue 4 item 4: refunded amounts equal the sum of succeeded refunds and of their postings;
+    /// Refunded amounts equal the sum of succeeded refunds and of their postings;
     /// each refund has the posting and event of its status and nothing else (design "who writes
     /// what": success writes one refund_succeeded entry and one refund.succeeded event in the same
     /// transaction; failure one refund.failed event and no posting; processing neither).

@@ -9,7 +9,7 @@ enum AuditedTable: String, CaseIterable, Sendable {
     case paymentEvents = "payment_events"
 }
 
-/// One rule of issue 4's "who writes what", verified on one shard at a time: every write the rule
+/// One rule of the ledger and outbox ("who writes what"), verified on one shard at a time: every write the rule
 /// speaks of is one local transaction on the payment's shard, so nothing crosses shards.
 struct InvariantCheck: Sendable {
     let name: String

@@ -1,7 +1,7 @@
 import MariaDB
 import PaygateCore
 
-/// `paygate-admin check` (issue 4, item 4): runs every `InvariantCheck` on every shard and adds
+/// `paygate-admin check`: runs every `InvariantCheck` on every shard and adds
 /// the answers up. Everything the checks compare is written in one local transaction on the
 /// payment's shard, so each shard is read in one consistent snapshot: a payment changing while
 /// the checker runs is seen wholly before or wholly after the change, never half, and a busy

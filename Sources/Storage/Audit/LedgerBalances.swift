@@ -20,7 +20,7 @@ public struct MerchantLedger: Sendable {
     public let entryCount: Int
 }
 
-/// `paygate-admin ledger balance --merchant M` (issue 4, item 3): a merchant's journal lines
+/// `paygate-admin ledger balance --merchant M`: a merchant's journal lines
 /// summed per account and currency on each shard (one GROUP BY each) and added up here, in
 /// integer minor units. A shard that cannot be read fails the whole answer: a balance missing
 /// a shard's lines would be wrong, not partial.

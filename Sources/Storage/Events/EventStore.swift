@@ -1,7 +1,7 @@
 import MariaDB
 import PaygateCore
 
-/// The merchant-webhook outbox on every shard (issue 4, item 1): claims for the dispatcher, the
+/// The merchant-webhook outbox on every shard: claims for the dispatcher, the
 /// record of each attempt, and the admin's list/show/resend. Events are written by the state
 /// changes themselves (PaymentStore+Lifecycle, the refund store) in their own transactions; this
 /// store never creates one.

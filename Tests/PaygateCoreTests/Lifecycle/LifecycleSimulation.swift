@@ -1,6 +1,6 @@
 @testable import PaygateCore
 
-/// A deterministic simulation of many payments and a misbehaving channel (issue 3, item 7). Each
+/// A deterministic simulation of many payments and a misbehaving channel. Each
 /// step picks a payment and something that happens to it: a prepay outcome, the payer paying
 /// (sometimes the wrong amount or currency, sometimes after the order was closed), a callback
 /// delivered (duplicated, reordered), a query, a merchant close, an expiry, a close answer. Events

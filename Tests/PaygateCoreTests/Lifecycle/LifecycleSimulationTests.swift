@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import PaygateCore
 
-/// The seeded simulation of issue 3 item 7. A failure prints its seed and step; replay one seed
+/// The seeded lifecycle simulation. A failure prints its seed and step; replay one seed
 /// with every step printed:
 ///
 ///     PAYGATE_SIM_SEED=<seed> PAYGATE_SIM_TRACE=1 swift test --filter LifecycleSimulationTests
