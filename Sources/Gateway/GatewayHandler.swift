@@ -65,7 +65,12 @@ public final class GatewayHandler: RequestHandler {
         do {
             return try route(request)
         } catch let error as APIError {
-            return .error(error, requestId: request.requestId)
+            var response = HTTPResponse.error(error, requestId: request.requestId)
+            // RFC 9110 section 15.5.6: a 405 lists the methods the resource does allow.
+            if error.code == .methodNotAllowed {
+                response.headers.append(("Allow", Route(path: request.path).allowedMethods.joined(separator: ", ")))
+            }
+            return response
         } catch let error as StorageError {
             return storageFailure(error, request: request)
         } catch is NonceReused {
@@ -105,8 +110,10 @@ public final class GatewayHandler: RequestHandler {
         let path = request.path
         switch Route(path: path) {
         case .healthLive:
+            guard request.method == "GET" || request.method == "HEAD" else { throw APIError(.methodNotAllowed, "Use GET on /healthz/live.") }
             return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8))
         case .health:
+            guard request.method == "GET" || request.method == "HEAD" else { throw APIError(.methodNotAllowed, "Use GET on /healthz.") }
             return health()
         case .payments:
             switch request.method {
@@ -159,13 +166,25 @@ public final class GatewayHandler: RequestHandler {
     }
 }
 
-/// The routes of API.md served by the pool.
+/// The routes of docs/API.md served by the pool.
 enum Route: Equatable {
     case health, healthLive, payments
     case payment(String), closePayment(String)
     case refunds, refund(String)
     case callback(Channel)
     case notFound
+
+    /// The methods `route` serves on this route: the `Allow` header of its 405 answers.
+    /// nginx/allowed-methods.conf repeats this table for the 405s nginx gives itself.
+    var allowedMethods: [String] {
+        switch self {
+        case .health, .healthLive: ["GET", "HEAD"]
+        case .payments: ["GET", "POST"]
+        case .payment, .refund: ["GET"]
+        case .closePayment, .refunds, .callback: ["POST"]
+        case .notFound: []
+        }
+    }
 
     init(path: Substring) {
         if path == "/healthz" { self = .health; return }

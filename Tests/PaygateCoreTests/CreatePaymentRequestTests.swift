@@ -89,6 +89,29 @@ final class CreatePaymentRequestTests: XCTestCase {
         assertAPIError(.invalidField, field: "notify_url", parse(body(set: [("notify_url", "{}")])))
     }
 
+    // MARK: unknown fields (docs/API.md section 5)
+
+    func testUnknownFieldIsRefusedByName() {
+        assertAPIError(.invalidField, field: "expire_second", parse(body(set: [("expire_second", "3600")])))
+        assertAPIError(.invalidField, field: "description", parse(body(set: [("description", "null")])))
+        assertAPIError(.invalidField, field: "", parse(body(set: [("", "\"x\"")])))
+        // A name differing only in case is another name.
+        assertAPIError(.invalidField, field: "Amount", parse(body(set: [("Amount", "\"1.00\"")])))
+    }
+
+    func testUnknownFieldIsReportedBeforeAMissingRequiredOne() {
+        // A misspelt required field is named as sent, not reported as the field it was meant to be.
+        var members = validMembers.filter { $0.0 != "amount" }
+        members.append(("amout", "\"12.30\""))
+        let text = "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        assertAPIError(.invalidField, field: "amout", parse(Array(text.utf8)))
+    }
+
+    func testEveryDefinedFieldIsAccepted() throws {
+        XCTAssertEqual(CreatePaymentRequest.fieldNames, Set(validMembers.map(\.0)).union(["expire_seconds", "payer", "metadata"]))
+        XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("expire_seconds", "900"), ("payer", "{}"), ("metadata", "{}")])))
+    }
+
     // MARK: codes
 
     func testUnsupportedCurrency() {

@@ -242,6 +242,9 @@ def _invalid_bodies(payment_id):
         (variant(amount="100000000.01"), "invalid_field", "amount"),
         (variant(reason="x" * 257), "invalid_field", "reason"),
         (variant(reason=7), "invalid_field", "reason"),
+        # docs/API.md section 6: a member the body does not define is refused by name.
+        (variant(currency="CNY"), "invalid_field", "currency"),
+        (variant(metadata=None), "invalid_field", "metadata"),
     ]
 
 

@@ -76,6 +76,11 @@ CASES = [
     ("metadata-not-object", payment_body(metadata="x"), "invalid_field", "metadata"),
     ("payer-not-object", payment_body(payer="x"), "invalid_field", "payer"),
     ("payer-array", payment_body(payer=["x"]), "invalid_field", "payer"),
+    # docs/API.md section 5: a member the body does not define is refused by name, a misspelt
+    # optional one included (it would otherwise be dropped and its default used).
+    ("unknown-field", payment_body(description="Tea"), "invalid_field", "description"),
+    ("unknown-field-null", payment_body(extra=None), "invalid_field", "extra"),
+    ("misspelt-optional-field", payment_body(expire_second=3600), "invalid_field", "expire_second"),
 ]
 
 

@@ -5,6 +5,8 @@ public struct CreateRefundRequest: Sendable, Equatable {
     public static let reasonLengthMax = 256
     /// Longer than any amount the rules allow ("100000000.00"), so a huge string is refused early.
     static let amountTextLengthMax = 24
+    /// Every member the body may carry (docs/API.md section 6); any other is refused by name.
+    public static let fieldNames: Set<String> = ["payment_id", "merchant_refund_no", "amount", "reason"]
 
     public var paymentId: PaymentId
     public var merchantRefundNo: String
@@ -16,6 +18,7 @@ public struct CreateRefundRequest: Sendable, Equatable {
         do { document = try JSONParser.parse(body) } catch { throw APIError(.invalidJSON, "The body is not valid JSON: \(error.reason).") }
         guard case .object = document else { throw APIError(.invalidJSON, "The body must be a JSON object.") }
         let fields = FieldReader(document)
+        try fields.refuseUnknownMembers(CreateRefundRequest.fieldNames)
 
         let paymentText = try fields.requiredString("payment_id")
         // A well-formed id that is not ours (or another merchant's) is 404 later; a malformed one

@@ -13,6 +13,10 @@ public struct CreatePaymentRequest: Sendable, Equatable {
     public static let metadataEntriesMax = 20
     public static let metadataValueLengthMax = 512
     public static let payerValueLengthMax = 128
+    /// Every member the body may carry (docs/API.md section 5); any other is refused by name.
+    public static let fieldNames: Set<String> = [
+        "merchant_order_no", "amount", "currency", "channel", "subject", "notify_url", "expire_seconds", "payer", "metadata",
+    ]
 
     public var merchantOrderNo: String
     public var amount: Money
@@ -30,6 +34,7 @@ public struct CreatePaymentRequest: Sendable, Equatable {
         do { document = try JSONParser.parse(body) } catch { throw APIError(.invalidJSON, "The body is not valid JSON: \(error.reason).") }
         guard case .object = document else { throw APIError(.invalidJSON, "The body must be a JSON object.") }
         let fields = FieldReader(document)
+        try fields.refuseUnknownMembers(CreatePaymentRequest.fieldNames)
 
         merchantOrderNo = try fields.requiredString("merchant_order_no")
         try Validate.businessNumber(merchantOrderNo, field: "merchant_order_no")
@@ -69,6 +74,17 @@ struct FieldReader {
     let document: JSONValue
 
     init(_ document: JSONValue) { self.document = document }
+
+    /// The first member not in `allowed` is 400 `invalid_field` naming it (docs/API.md section 3):
+    /// a misspelt optional field ("expire_second") would otherwise be dropped without a word and
+    /// the request carried out with its default. Checked before the required fields, so a
+    /// misspelt required one is reported by the name the client actually sent.
+    func refuseUnknownMembers(_ allowed: Set<String>) throws(APIError) {
+        guard case .object(let members) = document else { return }
+        for member in members where !allowed.contains(member.key) {
+            throw APIError(.invalidField, "Unknown field \(member.key).", field: member.key)
+        }
+    }
 
     func requiredString(_ name: String) throws(APIError) -> String {
         guard let value = document[name], value != .null else {

@@ -42,6 +42,17 @@ final class CreateRefundRequestTests: XCTestCase {
         XCTAssertThrowsError(try CreateRefundRequest(body: Array("{".utf8))) { XCTAssertEqual(($0 as? APIError)?.code, .invalidJSON) }
     }
 
+    /// docs/API.md section 6: a member the body does not define is refused by name, even when
+    /// every defined field is valid, and before a missing required one is reported.
+    func testUnknownFieldsAreRefusedByName() throws {
+        let valid: [String: Any] = ["payment_id": paymentId, "merchant_refund_no": "r", "amount": "1.00", "reason": "late"]
+        XCTAssertNoThrow(try CreateRefundRequest(body: body(valid)))
+        assertRefused(valid.merging(["currency": "CNY"]) { $1 }, .invalidField, field: "currency")
+        assertRefused(valid.merging(["metadata": NSNull()]) { $1 }, .invalidField, field: "metadata")
+        assertRefused(["payment_id": paymentId, "merchant_refund_no": "r", "amout": "1.00"], .invalidField, field: "amout")
+        XCTAssertEqual(CreateRefundRequest.fieldNames, Set(valid.keys))
+    }
+
     func testTheAmountFollowsThePaymentsCurrency() throws {
         let request = try CreateRefundRequest(body: body(["payment_id": paymentId, "merchant_refund_no": "r", "amount": "1.50"]))
         XCTAssertThrowsError(try request.amount(in: .jpy)) { XCTAssertEqual(($0 as? APIError)?.field, "amount") }
