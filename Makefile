@@ -16,6 +16,8 @@ PORT := 8443
 BUILD_DIR ?= $(CURDIR)/.build
 # stack.sh, e2e.sh and bench.sh take paygate, paygate-admin and paygate-sandbox from here.
 export PAYGATE_BIN_DIR := $(abspath $(BUILD_DIR))/release
+# e2e.sh installs the contract step's schemathesis here (scripts/stack-deps.sh, contract-deps).
+export PAYGATE_VENV := $(abspath $(BUILD_DIR))/venv
 
 SWIFT_BUILD := swift build --scratch-path $(BUILD_DIR)
 

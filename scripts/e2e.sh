@@ -7,6 +7,8 @@
 #
 # Environment: PAYGATE_E2E_PORT (default 18443), PAYGATE_E2E_SANDBOX_PORT (the channel sandbox's,
 # default 19443: apart from a `make up` on 9443), PAYGATE_E2E_KEEP=1 keeps the root for a look,
+# PAYGATE_VENV (the venv of the contract step's schemathesis, default .build/venv; made or brought
+# up to date here, so a fresh clone needs nothing more),
 # and whatever scripts/stack.sh reads (PAYGATE_WORKERS, PAYGATE_BIN_DIR, ...). The sandbox retries
 # callbacks after seconds (PAYGATE_SANDBOX_FAST_RETRIES=1), not the channels' hours.
 #
@@ -21,6 +23,11 @@ STACK=$REPO/scripts/stack.sh
 PORT=${PAYGATE_E2E_PORT:-18443}
 SANDBOX_PORT=${PAYGATE_E2E_SANDBOX_PORT:-19443}
 BIN_DIR=${PAYGATE_BIN_DIR:-$REPO/.build/release}
+
+# The contract step (Tests/e2e/test_contract.py) runs schemathesis from this venv. Before the
+# stack, so that a failed install leaves nothing to clean up.
+export PAYGATE_VENV=${PAYGATE_VENV:-$REPO/.build/venv}
+"$STACK" contract-deps "$PAYGATE_VENV"
 
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/paygate-e2e.XXXXXX")
 

@@ -17,6 +17,7 @@ DEPS_PACKAGES=(
     ca-certificates      # so curl and openssl have a sane default trust store
     make                 # the Makefile is the entry point
     procps               # ps: stack.sh finds stray pool workers by process group
+    python3-venv         # the venv of the contract step's tools (cmd_contract_deps below)
 )
 DEPS_NGINX_FLAVOURS=(nginx-light nginx nginx-core nginx-full nginx-extras)
 
@@ -79,4 +80,22 @@ cmd_deps() {
     command -v swift >/dev/null 2>&1 ||
         die "swift is not on PATH: install the Swift 6 toolchain (https://www.swift.org/install/linux/)"
     note "dependencies present"
+}
+
+# `stack.sh contract-deps VENV`: schemathesis and openapi-spec-validator for the contract step of
+# the end-to-end suite (Tests/e2e/test_contract.py), at the versions pinned in
+# Tests/e2e/contract-requirements.txt, in a venv of their own (VENV, under the build folder):
+# they are not Debian packages, and Debian's python3 refuses pip installs into itself (PEP 668).
+# Nothing to do when VENV already holds exactly that file's versions. Needs python3-venv (cmd_deps).
+cmd_contract_deps() {
+    local venv=$1 requirements="$REPO/Tests/e2e/contract-requirements.txt"
+    local stamp="$venv/paygate-requirements.txt"
+    if [[ -x $venv/bin/python && -f $stamp ]] && cmp -s "$requirements" "$stamp"; then
+        return 0
+    fi
+    note "installing the contract step's tools into $venv (Tests/e2e/contract-requirements.txt)"
+    python3 -m venv "$venv" || die "python3 -m venv $venv failed (is python3-venv installed? scripts/stack.sh deps)"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" ||
+        die "pip could not install Tests/e2e/contract-requirements.txt into $venv"
+    cp "$requirements" "$stamp"
 }

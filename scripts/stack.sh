@@ -4,6 +4,7 @@
 # test` a temp dir.
 #
 #   scripts/stack.sh deps                  install missing Debian packages (root) or name them
+#   scripts/stack.sh contract-deps VENV    the contract step's pinned Python tools, in venv VENV
 #   scripts/stack.sh up ROOT PORT          start everything (idempotent), wait for /healthz
 #                                          (the sandbox on PAYGATE_SANDBOX_PORT, default 9443)
 #   scripts/stack.sh down ROOT             stop everything (harmless when nothing runs)
@@ -51,7 +52,7 @@ source "$REPO/scripts/stack-sandbox.sh"
 source "$REPO/scripts/stack-nginx.sh"
 
 usage() {
-    sed -n '2,26p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,27p' "$SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -209,6 +210,10 @@ main() {
     shift
     case $command in
         deps) cmd_deps ;;
+        contract-deps)
+            [[ $# -eq 1 ]] || usage
+            cmd_contract_deps "$1"
+            ;;
         up | run | banner)
             [[ $# -eq 2 ]] || usage
             require_root_dir "$1"
