@@ -9,7 +9,7 @@
 #   make build   release build only; make clean removes build products (never var/)
 
 STACK := scripts/stack.sh
-# The stack of `make run` / `make up`: API.md section 1.
+# The stack of `make run` / `make up`: docs/API.md section 1.
 ROOT := $(CURDIR)/var
 PORT := 8443
 # SwiftPM's scratch directory. Override to keep parallel builds apart: make up BUILD_DIR=.build-me

@@ -61,7 +61,7 @@ EOF
 
 # webhooks_config_json: the dispatcher's section (Configuration/WebhooksConfiguration.swift).
 # PAYGATE_WEBHOOK_SCHEDULE (comma-separated seconds, e.g. 1,1,2: three retries, then dead) replaces
-# the contract's schedule of API.md section 8; the end-to-end suite shortens it. Unset: every
+# the contract's schedule of docs/API.md section 8; the end-to-end suite shortens it. Unset: every
 # value is the contract's default.
 webhooks_config_json() {
     seconds_list_json PAYGATE_WEBHOOK_SCHEDULE schedule_seconds

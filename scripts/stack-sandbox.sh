@@ -1,4 +1,4 @@
-# The channel sandbox of a stack root (paygate-sandbox, API.md section 9): its config file
+# The channel sandbox of a stack root (paygate-sandbox, docs/API.md section 9): its config file
 # ROOT/sandbox.json, the process, and how it is stopped. Sourced by scripts/stack.sh after
 # stack-channels.sh (the account ids and key layout come from there). BIN_DIR holds paygate-sandbox.
 #

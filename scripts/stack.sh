@@ -128,7 +128,7 @@ cmd_banner() {
     # paygate-request defaults to https://127.0.0.1:8443, the port of `make up`.
     [[ $port == 8443 ]] || request="$request --url https://127.0.0.1:$port"
     admin="$BIN_DIR/paygate-admin --config $ROOT/paygate.json"
-    # From the repo root the admin tool finds var/paygate.json by itself (API.md section 1).
+    # From the repo root the admin tool finds var/paygate.json by itself (docs/API.md section 1).
     [[ $ROOT == "$REPO/var" && $PWD == "$REPO" ]] && admin="${BIN_DIR#"$REPO"/}/paygate-admin"
     cat <<EOF
 
@@ -145,7 +145,7 @@ Create a payment, then fetch it by the payment_id it printed:
   $request POST /v1/payments \\
     '{"merchant_order_no":"order-0001","amount":"12.30","currency":"CNY","channel":"alipay","subject":"Demo order","notify_url":"https://merchant.example/notify"}'
   $request GET /v1/payments/PAYMENT_ID
-Pay it as the payer would, at the pay_url in its channel_payload (API.md section 9):
+Pay it as the payer would, at the pay_url in its channel_payload (docs/API.md section 9):
   curl --cacert $ROOT/tls/ca.pem -d result=success PAY_URL
 
 Rate limits: edit $REPO/nginx/rate-limits.conf, then scripts/stack.sh reload $ROOT

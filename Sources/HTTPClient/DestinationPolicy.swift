@@ -5,7 +5,7 @@ public enum DestinationPolicy: Sendable, Equatable {
     /// Anything: channels and the local stack, whose addresses come from our own configuration.
     case any
     /// Only globally routable unicast addresses: merchant webhooks in production mode, whose URLs
-    /// come from merchants and must not reach our own network (API.md section 8).
+    /// come from merchants and must not reach our own network (docs/API.md section 8).
     case publicOnly
 
     public func allows(_ address: IPAddress) -> Bool {

@@ -23,7 +23,7 @@ public struct HTTPClientConfiguration: Sendable {
     /// a worker thread calls a few channel gateways.
     public var connectionCacheCountMax: Int
 
-    /// Defaults suit a channel call: 3 s to connect, 10 s in all (the webhook timeout of API.md
+    /// Defaults suit a channel call: 3 s to connect, 10 s in all (the webhook timeout of docs/API.md
     /// section 8), 1 MiB of body, 64 KiB of headers, any destination, https only, 4 idle
     /// connections per handle (libcurl's own default is 5).
     public init(

@@ -27,7 +27,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The anti-replay record of an accepted POST (API.md section 2), written in the same transaction
+/// The anti-replay record of an accepted POST (docs/API.md section 2), written in the same transaction
 /// as the request's effect.
 public struct RequestNonce: Sendable {
     public var merchantId: String

@@ -5,7 +5,7 @@ import Storage
 /// account and currency across all shards, as one JSON object:
 ///   {"merchant_id": "...", "balances": [{"account": "merchant_payable", "currency": "CNY",
 ///     "debit": "0.00", "credit": "12.30", "balance": "-12.30"}, ...], "entries": 1}
-/// Amounts are strings in the currency's minor digits, like every amount in API.md.
+/// Amounts are strings in the currency's minor digits, like every amount in docs/API.md.
 @MainActor func ledgerCommand(_ arguments: [String]) throws {
     guard arguments.count == 3, arguments[0] == "balance", arguments[1] == "--merchant", !arguments[2].isEmpty else {
         fail("usage: paygate-admin [--config FILE] ledger balance --merchant MERCHANT_ID", code: 2)

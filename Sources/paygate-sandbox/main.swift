@@ -1,4 +1,4 @@
-// paygate-sandbox: the channel sandbox (API.md section 9). It plays Alipay, WeChat Pay
+// paygate-sandbox: the channel sandbox (docs/API.md section 9). It plays Alipay, WeChat Pay
 // (API v3) and UnionPay from their side for the local stack and the end-to-end tests, serving
 // FastCGI behind nginx like the gateway, and posts each channel's signed callbacks to paygate,
 // retrying on the channel's schedule until acknowledged.

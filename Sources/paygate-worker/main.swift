@@ -4,7 +4,7 @@
 // `channel_rate_per_second` queries per second to each channel), and closes payments past
 // expires_at (at the channel first). It reads only payments that are due (`check_after`, written
 // with every change that leaves a payment open). The dispatcher's `webhooks.threads` threads
-// (configuration file, `webhooks` section) deliver the outbox's events to merchants (API.md
+// (configuration file, `webhooks` section) deliver the outbox's events to merchants (docs/API.md
 // section 8). Several workers may run against the same shards, on any host: each payment and each
 // event is claimed by one of them (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004 and 0005).
 //

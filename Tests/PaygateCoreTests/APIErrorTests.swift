@@ -2,7 +2,7 @@ import XCTest
 @testable import PaygateCore
 
 final class APIErrorTests: XCTestCase {
-    /// API.md section 3, copied by hand.
+    /// docs/API.md section 3, copied by hand.
     private let statusOfCode: [String: Int] = [
         "invalid_json": 400, "missing_field": 400, "invalid_field": 400, "unsupported_currency": 400, "unsupported_channel": 400,
         "unauthenticated": 401, "invalid_signature": 401, "timestamp_out_of_window": 401, "nonce_reused": 401,

@@ -164,6 +164,23 @@ final class CreatePaymentRequestTests: XCTestCase {
         XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("subject", "\"" + String(repeating: "\\u00e9", count: 128) + "\"")])))
     }
 
+    /// docs/API.md section 5 counts code points: a subject of 128 user-perceived characters that
+    /// takes more code points (a letter and its combining accent, decomposed) is refused, and
+    /// 128 code points are accepted whatever characters they make.
+    func testSubjectLengthIsCountedInCodePoints() throws {
+        let decomposed = String(repeating: "e\u{301}", count: 64)
+        XCTAssertEqual(decomposed.count, 64)
+        XCTAssertEqual(decomposed.unicodeScalars.count, 128)
+        XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("subject", quoted(decomposed))])))
+        let longer = String(repeating: "e\u{301}", count: 65)
+        XCTAssertEqual(longer.count, 65)
+        assertAPIError(.invalidField, field: "subject", parse(body(set: [("subject", quoted(longer))])))
+        let payer = "{\"user_id\":\"" + String(repeating: "e\u{301}", count: 65) + "\"}"
+        assertAPIError(.invalidField, field: "payer", parse(body(set: [("payer", payer)])))
+        let metadata = "{\"k\":\"" + String(repeating: "e\u{301}", count: 257) + "\"}"
+        assertAPIError(.invalidField, field: "metadata", parse(body(set: [("metadata", metadata)])))
+    }
+
     /// The column is VARCHAR(512) in utf8mb4, which counts code points. One Swift Character can
     /// carry any number of combining marks, so a "1-character" subject can still overflow the
     /// column and fail at the database (a 500) instead of being answered as invalid_field.

@@ -2,7 +2,7 @@ import XCTest
 @testable import PaygateCore
 
 final class PaymentStateMachineTests: XCTestCase {
-    /// API.md section 5, copied by hand: the only transitions there are.
+    /// docs/API.md section 5, copied by hand: the only transitions there are.
     private let table: Set<String> = [
         "created>processing", "created>failed", "created>closed",
         "processing>succeeded", "processing>failed", "processing>closed",

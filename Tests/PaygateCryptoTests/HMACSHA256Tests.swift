@@ -43,7 +43,7 @@ final class HMACSHA256Tests: XCTestCase {
             "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2")
     }
 
-    /// API.md section 2. Expected value computed once with Python:
+    /// docs/API.md section 2. Expected value computed once with Python:
     /// base64.b64encode(hmac.new(b"sk_test_4f7Q9xYz", string_to_sign.encode(), hashlib.sha256).digest())
     func testMerchantRequestSignatureExample() {
         let body = #"{"merchant_order_no":"order-1","amount":"12.30","currency":"CNY"}"#
@@ -57,7 +57,7 @@ final class HMACSHA256Tests: XCTestCase {
         XCTAssertTrue(ConstantTime.equals(sent ?? [], HMACSHA256.authenticate(key: "sk_test_4f7Q9xYz", message: stringToSign)))
     }
 
-    /// API.md section 8 webhook signature, hex of HMAC(webhook_secret, "<t>.<raw body>"), from Python.
+    /// docs/API.md section 8 webhook signature, hex of HMAC(webhook_secret, "<t>.<raw body>"), from Python.
     func testWebhookSignatureExample() {
         let mac = HMACSHA256.authenticate(key: "whsec_test", message: #"1700000000.{"id":"evt_1"}"#)
         XCTAssertEqual(Hex.encode(mac), "c89214b5b5da833daed6f0b8c5bb6bd58cea9022bd80ccc78230f3942d632925")

@@ -37,7 +37,7 @@ NOTIFY_URL = "http://127.0.0.1:9/paygate-e2e/notify"
 
 
 # ---------------------------------------------------------------------------------------------
-# Signing (API.md section 2)
+# Signing (docs/API.md section 2)
 
 def new_nonce():
     return "".join(secrets.choice(NONCE_ALPHABET) for _ in range(NONCE_LENGTH))
@@ -260,7 +260,7 @@ def payment_body(**overrides):
 
 
 def assert_error(response, status, code, field=None):
-    """The exact error shape of API.md section 3, with request_id equal to X-Request-Id."""
+    """The exact error shape of docs/API.md section 3, with request_id equal to X-Request-Id."""
     assert response.status_code == status, f"expected {status} {code}, got {response.status_code}: {response.text[:500]}"
     assert response.headers.get("Content-Type", "").startswith("application/json"), response.headers.get("Content-Type")
     document = response.json()
@@ -293,7 +293,7 @@ def rfc3339_seconds(moment):
 
 
 def assert_payment(payment, body, merchant_id, *, status="processing", expire_seconds=900, amount=None):
-    """Every field of the payment object (API.md section 5), checked against the request."""
+    """Every field of the payment object (docs/API.md section 5), checked against the request."""
     assert set(payment) >= PAYMENT_FIELDS, sorted(PAYMENT_FIELDS - set(payment))
     assert PAYMENT_ID_PATTERN.match(payment["payment_id"]), payment["payment_id"]
     assert payment["merchant_id"] == merchant_id

@@ -22,7 +22,7 @@ FINAL_REFUND_STATUSES = ("succeeded", "failed")
 
 
 # ---------------------------------------------------------------------------------------------
-# The channel sandbox (API.md section 9)
+# The channel sandbox (docs/API.md section 9)
 
 def sandbox_session(stack):
     session = requests.Session()
@@ -120,7 +120,7 @@ def create_refund(client, payment_id, amount, merchant_refund_no=None, **options
 
 
 def assert_refund(refund, payment, amount, merchant_refund_no, statuses):
-    """Every field of the refund object (API.md section 6 plus reason and failure_code)."""
+    """Every field of the refund object (docs/API.md section 6, reason and failure_code included)."""
     assert set(refund) == REFUND_FIELDS, sorted(set(refund) ^ REFUND_FIELDS)
     assert REFUND_ID_PATTERN.match(refund["refund_id"]), refund["refund_id"]
     # The refund lives on its payment's shard: same slot digits as the payment id.

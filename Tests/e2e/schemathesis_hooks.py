@@ -5,6 +5,8 @@ Loaded by the schemathesis CLI (SCHEMATHESIS_HOOKS=schemathesis_hooks, with Test
 PYTHONPATH) inside the venv that scripts/stack-deps.sh builds; it reads:
   PAYGATE_CONTRACT_MERCHANT_ID, PAYGATE_CONTRACT_SECRET  the merchant to sign as
   PAYGATE_CONTRACT_COUNTS                                 a file that gets one line per request
+  PAYGATE_CONTRACT_TRACE (optional)                       a file that gets every refused request
+                                                          (URL, body, answer), to see why
 
 How the signature gets onto the wire: the auth provider below only puts a placeholder into the
 Authorization header, because the body is serialized later, by schemathesis. A `requests` auth
@@ -70,11 +72,25 @@ def before_call(context, case, kwargs):
 
 @schemathesis.hook
 def after_call(context, case, response):
-    # One line per request of a declared method: "METHOD PATH-TEMPLATE STATUS". Requests with a
+    # One line per request of a declared method: "METHOD PATH-TEMPLATE STATUS ERROR-CODE" ("-" for
+    # a success). Requests with a
     # method the operation does not declare (the 405 probes) are not the operation's cases.
     method = response.request.method
     if method.upper() != case.operation.method.upper():
         return
-    line = f"{case.operation.method.upper()} {case.operation.path} {response.status_code}\n"
+    code = "-"
+    if response.status_code >= 400:
+        try:
+            code = response.json()["error"]["code"]
+        except (ValueError, KeyError, TypeError):
+            code = "unreadable"
+    line = f"{case.operation.method.upper()} {case.operation.path} {response.status_code} {code}\n"
     with _counts_lock, open(os.environ["PAYGATE_CONTRACT_COUNTS"], "a", encoding="utf-8") as handle:
         handle.write(line)
+    trace = os.environ.get("PAYGATE_CONTRACT_TRACE")
+    if trace and response.status_code >= 400:
+        mode = case.meta.generation.mode if case.meta else "?"
+        with _counts_lock, open(trace, "a", encoding="utf-8") as handle:
+            handle.write(f"{case.operation.label} [{mode}] {response.request.url} {response.request.body!r:.300}"
+                         f" -> {response.status_code} {response.text[:200]}\n")
+

@@ -1,4 +1,4 @@
-"""API.md section 2: every way a request can fail authentication, and the replay guard."""
+"""docs/API.md section 2: every way a request can fail authentication, and the replay guard."""
 import time
 import uuid
 

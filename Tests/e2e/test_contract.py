@@ -67,12 +67,12 @@ def test_openapi_description_is_valid():
 
 
 def read_counts(path):
-    """{"METHOD /path": {status: n}} from the hook's one line per request."""
+    """{"METHOD /path": {"STATUS CODE": n}} from the hook's one line per request."""
     counts = collections.defaultdict(collections.Counter)
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
-            method, template, status = line.split(" ")
-            counts[f"{method} {template}"][int(status)] += 1
+            method, template, status, code = line.split(" ")
+            counts[f"{method} {template}"][f"{status} {code}" if code != "-" else status] += 1
     return counts
 
 
@@ -116,7 +116,10 @@ def test_schemathesis_finds_every_answer_conforming(stack, tmp_path):
         "--checks", CHECKS,
         "--max-examples", str(EXAMPLES_PER_OPERATION),
         "--seed", str(seed),
-        "--workers", "2",
+        # One worker: hypothesis sets the recursion limit as it runs, and on CPython before 3.11.8
+        # that races with ast.parse in a second thread (a spurious "AST constructor recursion
+        # depth mismatch" SystemError that ends the run).
+        "--workers", "1",
         "--generation-database", "none",
         "--request-timeout", "30",
         "--no-color",
@@ -125,7 +128,7 @@ def test_schemathesis_finds_every_answer_conforming(stack, tmp_path):
     result = subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, text=True,
                             timeout=RUN_TIMEOUT_SECONDS)
     # The whole report stays visible in pytest's output, pass or fail.
-    print(result.stdout[-20000:])
+    print(result.stdout[-40000:])
     print(result.stderr[-5000:], file=sys.stderr)
 
     counts = read_counts(counts_path)
@@ -147,5 +150,5 @@ def test_schemathesis_finds_every_answer_conforming(stack, tmp_path):
     # not_a_server_error passes a 5xx the description declares (503 is declared: a shard can be
     # down); on this healthy stack none may occur at all.
     server_errors = {operation: dict(statuses) for operation, statuses in counts.items()
-                     if any(status >= 500 for status in statuses)}
+                     if any(key.startswith("5") for key in statuses)}
     assert not server_errors, f"5xx answers: {server_errors}"

@@ -1,4 +1,4 @@
-"""What nginx answers itself (API.md sections 3 and 10): JSON errors with the request id, HSTS, and
+"""What nginx answers itself (docs/API.md sections 3 and 10): JSON errors with the request id, HSTS, and
 the health endpoints."""
 import pytest
 

@@ -1,4 +1,4 @@
-"""API.md section 7: the Idempotency-Key header on POST.
+"""docs/API.md section 7: the Idempotency-Key header on POST.
 
 `idempotency_in_progress` is not tested: provoking a request that is still running when its twin
 arrives cannot be done reliably from outside without timing, and a test that only sometimes
@@ -74,7 +74,7 @@ def test_an_error_after_the_key_was_taken_releases_it(client, database):
 
 
 def test_the_key_header_is_validated(client, database):
-    """1 to 255 printable ASCII characters (API.md section 7); anything else is 400 invalid_field
+    """1 to 255 printable ASCII characters (docs/API.md section 7); anything else is 400 invalid_field
     naming the header, and nothing is written."""
     for bad in ("k" * 256, "with space", "tab\there"):
         body = payment_body()

@@ -1,4 +1,4 @@
-"""API.md section 7 edges that need the database's view: a key still in progress, a key whose
+"""docs/API.md section 7 edges that need the database's view: a key still in progress, a key whose
 holder died (lease over), a key whose payment shard is down, and replays that carry a key."""
 import hashlib
 import json

@@ -344,7 +344,7 @@ def test_unknown_status_is_found(stack, client):
 
 
 # ---------------------------------------------------------------------------------------------
-# Refunds (API.md section 6): real refunds through the sandbox, then broken on purpose
+# Refunds (docs/API.md section 6): real refunds through the sandbox, then broken on purpose
 
 def set_sandbox_faults(stack, knobs):
     response = sandbox_session(stack).post(stack.sandbox_url + "/sandbox/faults", json=knobs, timeout=10)

@@ -1,4 +1,4 @@
-"""API.md section 5: GET /v1/payments listing across all shards, newest first, with pagination and
+"""docs/API.md section 5: GET /v1/payments listing across all shards, newest first, with pagination and
 filters. Each test uses a fresh merchant, so the expected set is exactly what the test created."""
 import datetime
 import time

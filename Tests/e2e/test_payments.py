@@ -1,4 +1,4 @@
-"""API.md section 5: create, repeat, conflict, concurrent creates, lookups on every shard, close."""
+"""docs/API.md section 5: create, repeat, conflict, concurrent creates, lookups on every shard, close."""
 import threading
 import uuid
 
@@ -34,7 +34,7 @@ def test_create_returns_full_payment(client, database, slots):
 
 @pytest.mark.parametrize("currency,amount", [("JPY", "1500"), ("USD", "5.05"), ("EUR", "5"), ("HKD", "5.50")])
 def test_currencies_the_channels_do_not_settle_are_refused(client, database, currency, amount):
-    # API.md accepts these currencies, but the connected channels settle CNY only: refused
+    # docs/API.md accepts these currencies, but the connected channels settle CNY only: refused
     # before anything is written (README "deviations"). Money formatting per currency is
     # covered by the unit tests.
     refused = client.create_payment(payment_body(amount=amount, currency=currency, channel="wechatpay"))

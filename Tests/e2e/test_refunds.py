@@ -1,4 +1,4 @@
-"""End to end: refunds (API.md section 6) through the connectors and the channel
+"""End to end: refunds (docs/API.md section 6) through the connectors and the channel
 sandbox on every channel: Alipay confirms in its answer, WeChat Pay and UnionPay by a callback
 later. Full and partial refunds, duplicates, the refundable limit (also under 20 concurrent
 refunds), refusals that write nothing, a refund the channel refuses (sandbox knob
@@ -397,7 +397,7 @@ def test_unreachable_channel_refund_is_sent_again_by_the_worker(stack, client, s
 
 
 # ---------------------------------------------------------------------------------------------
-# Idempotency-Key (API.md section 7) on a refund
+# Idempotency-Key (docs/API.md section 7) on a refund
 
 def test_idempotency_key_replays_a_refund(stack, client, slots):
     payment = paid_payment(stack, client, "alipay", amount="10.00")

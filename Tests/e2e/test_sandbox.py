@@ -1,4 +1,4 @@
-"""The channel sandbox as the stack serves it (API.md section 9): paygate-sandbox behind its own
+"""The channel sandbox as the stack serves it (docs/API.md section 9): paygate-sandbox behind its own
 nginx TLS server on PAYGATE_SANDBOX_URL, with the stack's certificate, reachable by the paygate
 config's channel base URLs. The answers asserted here are the ones Sources/Sandbox makes."""
 import json

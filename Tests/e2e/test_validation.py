@@ -1,4 +1,4 @@
-"""API.md sections 3-5: every validation error of POST /v1/payments, with its exact code and field,
+"""docs/API.md sections 3-5: every validation error of POST /v1/payments, with its exact code and field,
 and nothing written for any of them (checked in MariaDB on every shard)."""
 import uuid
 
@@ -86,7 +86,7 @@ CASES = [
 
 @pytest.mark.parametrize("body,code,field", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_create_rejected(rejected_client, database, body, code, field):
-    # Every rejected request also carries an Idempotency-Key: API.md section 7 says nothing is
+    # Every rejected request also carries an Idempotency-Key: docs/API.md section 7 says nothing is
     # stored under it, which the footprint below checks.
     response = rejected_client.create_payment(body, idempotency_key=f"idem-{uuid.uuid4().hex}")
     assert_error(response, 400, code, field)

@@ -3,7 +3,7 @@ paygate-worker, against a real receiver on loopback (webhook_receiver.py). The s
 retries after 1 s, 1 s and 2 s, then dead-letters (PAYGATE_WEBHOOK_SCHEDULE=1,1,2 in scripts/e2e.sh).
 
 Covered: a paid payment's payment.succeeded arrives signed with the merchant's webhook secret and
-shaped as API.md section 8 says; a receiver that is down and comes back gets the same event id
+shaped as docs/API.md section 8 says; a receiver that is down and comes back gets the same event id
 and every attempt is recorded; an always-500 receiver dead-letters the event after the schedule
 and `paygate-admin events resend` delivers it with the same id; a later event of a payment waits
 for an earlier pending one; `paygate-admin events list|show`.

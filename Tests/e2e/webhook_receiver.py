@@ -28,7 +28,7 @@ Each recorded `Delivery` has: .received_at (time.time()), .path, .headers (dict 
 names), .body (raw bytes exactly as received), .status (what the receiver answered), and helpers
 .json(), .event_id (the Paygate-Event-Id header), .event_type.
 
-verify_signature(webhook_secret, delivery) checks Paygate-Signature as API.md section 8 defines it:
+verify_signature(webhook_secret, delivery) checks Paygate-Signature as docs/API.md section 8 defines it:
 t=<unix seconds>,v1=<hex HMAC-SHA256(key = webhook_secret, "<t>.<raw body>")>.
 """
 import hashlib

@@ -1,4 +1,4 @@
--- The outbox of merchant notifications (API.md section 8) and the anomalies channels report.
+-- The outbox of merchant notifications (docs/API.md section 8) and the anomalies channels report.
 -- Both are written in the same local transaction as the status change that causes them, on the
 -- payment's shard, so no state change can lose its event and no event exists without its change.
 

@@ -3,7 +3,7 @@
 -- journal entries and its events move with the payment (README "Adding a shard") and every
 -- change is one local transaction with the payment row locked first.
 
--- API.md section 6. `refund_id` has the payment id's shape ("ref_" + 12 hex ms + 4 hex slot +
+-- docs/API.md section 6. `refund_id` has the payment id's shape ("ref_" + 12 hex ms + 4 hex slot +
 -- 16 hex random), so a channel's refund callback, which names only the refund, finds its shard.
 CREATE TABLE refunds (
     refund_id          CHAR(36)      NOT NULL PRIMARY KEY,

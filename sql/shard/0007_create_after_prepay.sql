@@ -1,7 +1,7 @@
 -- A create in one transaction: the channel's prepay is asked first, with nothing written, and the
 -- payment is inserted already `processing` (its pay URL, its first query time) together with the
 -- nonce and a history row for each step (created, then processing), in one round trip. A prepay
--- that fails writes nothing, as API.md section 3 says of every error.
+-- that fails writes nothing, as docs/API.md section 3 says of every error.
 --
 -- As 0006's create_payment, plus p_step_reason: when p_status is not 'created', the row is written
 -- in p_status and the history gets the 'created' row and then (created -> p_status, p_step_reason).

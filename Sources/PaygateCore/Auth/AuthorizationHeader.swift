@@ -1,4 +1,4 @@
-/// The `Authorization: PAYGATE-HMAC-SHA256 ...` header of API.md section 2, parsed but not yet
+/// The `Authorization: PAYGATE-HMAC-SHA256 ...` header of docs/API.md section 2, parsed but not yet
 /// verified (verification needs the merchant's secret and lives in the gateway).
 public struct AuthorizationHeader: Sendable, Equatable {
     public static let scheme = "PAYGATE-HMAC-SHA256"

@@ -3,15 +3,15 @@ import Foundation
 /// The one configuration value, read once in `main` from a JSON file and passed down through
 /// initializers. Every default is stated here, where it is declared.
 public struct Configuration: Sendable, Codable {
-    /// "local" allows http notify_url to loopback; "production" enforces API.md section 8.
+    /// "local" allows http notify_url to loopback; "production" enforces docs/API.md section 8.
     public var mode: Mode = .local
     public var pool: PoolConfiguration
     public var database: DatabaseConfiguration
     /// File holding the 32-byte key that encrypts merchant secrets at rest (mode 0600).
     public var masterKeyFile: String
-    /// Allowed distance between a request's timestamp and our clock (API.md section 2).
+    /// Allowed distance between a request's timestamp and our clock (docs/API.md section 2).
     public var authWindowSeconds: Int = 300
-    /// How long an Idempotency-Key is kept (API.md section 7: at least 24 h).
+    /// How long an Idempotency-Key is kept (docs/API.md section 7: at least 24 h).
     public var idempotencyTTLSeconds: Int = 86_400
     /// An idempotency record left "in progress" longer than this by a dead worker may be taken over.
     public var idempotencyLeaseSeconds: Int = 60

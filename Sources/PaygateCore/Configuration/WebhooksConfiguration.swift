@@ -1,7 +1,7 @@
-/// The merchant webhook dispatcher's settings (API.md section 8). Every value has the
+/// The merchant webhook dispatcher's settings (docs/API.md section 8). Every value has the
 /// contract's default; tests shorten the schedule through the configuration file.
 public struct WebhooksConfiguration: Sendable, Codable {
-    /// API.md section 8: the waits before retries 1...15; after the last, the event is dead.
+    /// docs/API.md section 8: the waits before retries 1...15; after the last, the event is dead.
     public static let defaultScheduleSeconds: [Int] = [
         15, 15, 30, 180, 600, 1_200, 1_800, 1_800, 1_800, 3_600, 10_800, 10_800, 10_800, 21_600, 21_600,
     ]
@@ -9,7 +9,7 @@ public struct WebhooksConfiguration: Sendable, Codable {
 
     /// Wait before each retry, in order; its length is the number of retries.
     public var scheduleSeconds: [Int] = WebhooksConfiguration.defaultScheduleSeconds
-    /// A 2xx within this acknowledges (API.md section 8: 10 s).
+    /// A 2xx within this acknowledges (docs/API.md section 8: 10 s).
     public var timeoutSeconds: Int = 10
     public var connectTimeoutSeconds: Int = 3
     /// Delivery threads in each `paygate-worker`.

@@ -1,4 +1,4 @@
-/// The error codes of API.md section 3. The raw value is the wire code; never rename one.
+/// The error codes of docs/API.md section 3. The raw value is the wire code; never rename one.
 public enum APIErrorCode: String, Sendable, CaseIterable {
     case invalidJSON = "invalid_json"
     case missingField = "missing_field"
@@ -44,7 +44,7 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
     }
 }
 
-/// An operating error that is answered to the client (API.md section 3).
+/// An operating error that is answered to the client (docs/API.md section 3).
 public struct APIError: Error, Sendable, Equatable {
     public var code: APIErrorCode
     public var message: String

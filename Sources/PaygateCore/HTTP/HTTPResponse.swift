@@ -15,7 +15,7 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
-    /// The error body of API.md section 3.
+    /// The error body of docs/API.md section 3.
     public static func error(_ error: APIError, requestId: String) -> HTTPResponse {
         json(status: error.code.httpStatus, body: error.jsonBody(requestId: requestId))
     }

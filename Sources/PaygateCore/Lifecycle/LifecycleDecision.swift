@@ -5,7 +5,7 @@
 public struct LifecycleDecision: Sendable, Equatable {
     /// The status change to write with a compare-and-set on `write.source`, or nil.
     public var write: StatusWrite?
-    /// Merchant notifications (API.md section 8), one per final status reached by `write`.
+    /// Merchant notifications (docs/API.md section 8), one per final status reached by `write`.
     public var merchantEvents: [MerchantEventType]
     /// Rows for review; never a reason to lose money.
     public var anomalies: [PaymentAnomaly]
@@ -61,7 +61,7 @@ public struct StatusWrite: Sendable, Equatable {
     public var target: PaymentStatus { steps[steps.count - 1] }
 }
 
-/// The notifications of API.md section 8. The raw value is the wire `type`. Payment events are
+/// The notifications of docs/API.md section 8. The raw value is the wire `type`. Payment events are
 /// decided by `PaymentLifecycle`, refund events by `RefundLifecycle`.
 public enum MerchantEventType: String, Sendable, Equatable, CaseIterable {
     case paymentSucceeded = "payment.succeeded"

@@ -27,7 +27,7 @@
 /// or `payment.closed` with that write and never otherwise, so each is emitted exactly once: the
 /// write is a compare-and-set and a repeat of the event finds the payment already there.
 ///
-/// **Money taken for an order we closed or failed.** API.md section 5 has no
+/// **Money taken for an order we closed or failed.** docs/API.md section 5 has no
 /// `closed -> succeeded` or `failed -> succeeded`, and the merchant has already been told
 /// `payment.closed` / `payment.failed` and will not deliver the goods. So the payment keeps its
 /// status, the report is recorded as a `paid_after_close` / `paid_after_failure` anomaly and the

@@ -1,4 +1,4 @@
-/// The currencies paygate accepts (API.md section 4) and their minor digits.
+/// The currencies paygate accepts (docs/API.md section 4) and their minor digits.
 public enum Currency: String, Sendable, CaseIterable {
     case cny = "CNY", usd = "USD", eur = "EUR", hkd = "HKD", jpy = "JPY"
 

@@ -1,7 +1,7 @@
 /// An amount of money: an integer count of minor units (fen, cents, yen) with its currency.
 /// No binary floating point anywhere: text is parsed digit by digit and printed the same way.
 public struct Money: Sendable, Hashable, Comparable {
-    /// API.md section 4: at most 100 000 000 major units.
+    /// docs/API.md section 4: at most 100 000 000 major units.
     public static let majorUnitsMax: Int64 = 100_000_000
     /// The database columns are DECIMAL(20,2): two fraction digits for every currency.
     public static let databaseScale = 2

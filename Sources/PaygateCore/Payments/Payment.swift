@@ -36,7 +36,7 @@ public struct Payment: Sendable, Equatable {
         self.expiresAt = expiresAt
     }
 
-    /// The payment object of API.md section 5.
+    /// The payment object of docs/API.md section 5.
     public func writeJSON(into writer: inout JSONWriter) {
         writer.objectOpen()
         writer.member("payment_id", id.text)

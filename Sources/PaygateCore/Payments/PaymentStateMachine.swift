@@ -2,7 +2,7 @@
 /// callbacks, the timeout worker, refunds) asks it first and then writes with a compare-and-set
 /// on the old status and version, so two racing writers cannot both apply a change.
 public enum PaymentStateMachine {
-    /// The transition table of API.md section 5, and nothing else.
+    /// The transition table of docs/API.md section 5, and nothing else.
     public static func allows(from source: PaymentStatus, to target: PaymentStatus) -> Bool {
         switch (source, target) {
         case (.created, .processing), (.created, .failed), (.created, .closed): true

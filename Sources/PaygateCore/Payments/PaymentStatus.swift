@@ -1,4 +1,4 @@
-/// A payment's status (API.md section 5). The raw value is the wire and database text.
+/// A payment's status (docs/API.md section 5). The raw value is the wire and database text.
 public enum PaymentStatus: String, Sendable, CaseIterable {
     case created, processing, succeeded, failed, closed
     case partiallyRefunded = "partially_refunded"
@@ -21,7 +21,7 @@ public enum PaymentStatus: String, Sendable, CaseIterable {
     }
 }
 
-/// The channels a merchant can ask for (API.md section 5).
+/// The channels a merchant can ask for (docs/API.md section 5).
 public enum Channel: String, Sendable, CaseIterable {
     case alipay, wechatpay, unionpay
 }

@@ -1,4 +1,4 @@
-/// A validated `POST /v1/refunds` body (API.md section 6). The amount's digits depend on the
+/// A validated `POST /v1/refunds` body (docs/API.md section 6). The amount's digits depend on the
 /// payment's currency, which only its shard knows: the text is checked for shape here and parsed
 /// exactly by `amount(in:)` once the payment is loaded (still before anything is written).
 public struct CreateRefundRequest: Sendable, Equatable {
@@ -40,7 +40,8 @@ public struct CreateRefundRequest: Sendable, Equatable {
 
         reason = try fields.optionalString("reason")
         if let reason {
-            guard reason.count <= CreateRefundRequest.reasonLengthMax, reason.unicodeScalars.count <= CreateRefundRequest.reasonLengthMax else {
+            // Code points, like every length in docs/API.md (CreatePaymentRequest.subjectLengthMax).
+            guard reason.unicodeScalars.count <= CreateRefundRequest.reasonLengthMax else {
                 throw APIError(.invalidField, "reason must be at most 256 characters.", field: "reason")
             }
         }

@@ -1,4 +1,4 @@
-/// A refund's status (API.md section 6). The raw value is the wire and database text.
+/// A refund's status (docs/API.md section 6). The raw value is the wire and database text.
 public enum RefundStatus: String, Sendable, CaseIterable {
     case processing, succeeded, failed
 
@@ -68,8 +68,8 @@ public struct Refund: Sendable, Equatable {
         self.version = version; self.createdAt = createdAt; self.succeededAt = succeededAt
     }
 
-    /// The refund object of API.md section 6 (plus `reason` and `failure_code`, which merchants
-    /// need to act on a failed refund).
+    /// The refund object of docs/API.md section 6, `reason` and `failure_code` included (merchants
+    /// need them to act on a failed refund).
     public func writeJSON(into writer: inout JSONWriter) {
         writer.objectOpen()
         writer.member("refund_id", id.text)

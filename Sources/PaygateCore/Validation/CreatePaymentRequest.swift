@@ -1,16 +1,18 @@
-/// A validated `POST /v1/payments` body (API.md section 5). Construction is the validation:
+/// A validated `POST /v1/payments` body (docs/API.md section 5). Construction is the validation:
 /// a value of this type is always acceptable, and the first failing field is reported.
 public struct CreatePaymentRequest: Sendable, Equatable {
     public static let merchantOrderNoLengthMax = 64
+    /// Lengths of text fields are counted in Unicode code points (docs/API.md section 5), as JSON
+    /// Schema's maxLength and the VARCHAR columns count them: a client can check them exactly,
+    /// whatever Unicode version it has, which is not true of user-perceived characters.
     public static let subjectLengthMax = 128
-    /// The column is VARCHAR(512) (code points); combining marks can make one character many.
-    public static let subjectCodePointsMax = 512
     /// Serialized metadata must fit the TEXT column with room to spare.
     public static let metadataJSONBytesMax = 16_384
     public static let notifyURLLengthMax = 512
     public static let expireSecondsRange = 60...86_400
     public static let expireSecondsDefault = 900
     public static let metadataEntriesMax = 20
+    public static let metadataKeyLengthMax = 64
     public static let metadataValueLengthMax = 512
     public static let payerValueLengthMax = 128
     /// Every member the body may carry (docs/API.md section 5); any other is refused by name.
@@ -53,10 +55,8 @@ public struct CreatePaymentRequest: Sendable, Equatable {
         self.channel = channel
 
         subject = try fields.requiredString("subject")
-        // Characters as a person counts them, and code points as the VARCHAR(512) column does.
-        guard (1...CreatePaymentRequest.subjectLengthMax).contains(subject.count),
-              subject.unicodeScalars.count <= CreatePaymentRequest.subjectCodePointsMax else {
-            throw APIError(.invalidField, "subject must be 1 to 128 characters.", field: "subject")
+        guard (1...CreatePaymentRequest.subjectLengthMax).contains(subject.unicodeScalars.count) else {
+            throw APIError(.invalidField, "subject must be 1 to 128 characters (Unicode code points).", field: "subject")
         }
 
         notifyURL = try fields.requiredString("notify_url")
@@ -122,7 +122,7 @@ struct FieldReader {
             guard allowed.contains(member.key) else {
                 throw APIError(.invalidField, "payer may only carry ip, device_id and user_id.", field: "payer")
             }
-            guard case .string(let text) = member.value, text.count <= CreatePaymentRequest.payerValueLengthMax else {
+            guard case .string(let text) = member.value, text.unicodeScalars.count <= CreatePaymentRequest.payerValueLengthMax else {
                 throw APIError(.invalidField, "payer.\(member.key) must be a string of at most 128 characters.", field: "payer")
             }
         }
@@ -138,8 +138,8 @@ struct FieldReader {
             throw APIError(.invalidField, "metadata may hold at most 20 values.", field: "metadata")
         }
         for member in members {
-            guard case .string(let text) = member.value, member.key.count <= 64,
-                  text.count <= CreatePaymentRequest.metadataValueLengthMax else {
+            guard case .string(let text) = member.value, member.key.unicodeScalars.count <= CreatePaymentRequest.metadataKeyLengthMax,
+                  text.unicodeScalars.count <= CreatePaymentRequest.metadataValueLengthMax else {
                 throw APIError(.invalidField, "metadata values must be strings (keys up to 64, values up to 512 characters).", field: "metadata")
             }
         }

@@ -1,4 +1,4 @@
-/// `GET /v1/payments?...` query parameters (API.md section 5).
+/// `GET /v1/payments?...` query parameters (docs/API.md section 5).
 public struct ListPaymentsQuery: Sendable, Equatable {
     public static let limitRange = 1...100
     public static let limitDefault = 10

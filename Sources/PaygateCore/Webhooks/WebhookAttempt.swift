@@ -30,7 +30,7 @@ public struct WebhookAttempt: Sendable, Equatable {
         self.isPermanentFailure = isPermanentFailure
     }
 
-    /// API.md section 8: any 2xx acknowledges; anything else (3xx included: redirects are not
+    /// docs/API.md section 8: any 2xx acknowledges; anything else (3xx included: redirects are not
     /// followed) is a failure.
     public var isAcknowledged: Bool {
         guard let httpStatus, !isPermanentFailure else { return false }

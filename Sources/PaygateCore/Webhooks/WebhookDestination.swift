@@ -1,4 +1,4 @@
-/// Where a webhook may go (API.md section 8). In production mode a notify_url must be https; its
+/// Where a webhook may go (docs/API.md section 8). In production mode a notify_url must be https; its
 /// address (no loopback, private or link-local destination after resolution) is checked by the
 /// HTTP client on the address it actually connects to (HTTPClient's `DestinationPolicy.publicOnly`),
 /// at send time, so a name that later resolves somewhere private is still refused. The local stack
@@ -28,7 +28,7 @@ public enum WebhookDestination {
     }
 }
 
-/// The `Paygate-Signature` header of API.md section 8:
+/// The `Paygate-Signature` header of docs/API.md section 8:
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256(webhook_secret, "<t>.<raw body>")>`. The MAC itself is
 /// computed in the I/O layer (PaygateCrypto); this is the exact text around it.
 public enum WebhookSignature {

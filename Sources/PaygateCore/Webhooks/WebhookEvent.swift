@@ -33,7 +33,7 @@ public struct WebhookEvent: Sendable, Equatable {
         self.lastAttemptAt = lastAttemptAt; self.deliveredAt = deliveredAt
     }
 
-    /// The request body of API.md section 8: `{"id","type","created_at","data"}`, `data` being
+    /// The request body of docs/API.md section 8: `{"id","type","created_at","data"}`, `data` being
     /// the stored JSON inserted as it is (it was written by our own JSONWriter).
     public var body: [UInt8] {
         var writer = JSONWriter(reservingCapacity: dataJSON.utf8.count + 128)

@@ -1,4 +1,4 @@
-/// When a webhook is tried again (API.md section 8). The schedule is the list of waits before
+/// When a webhook is tried again (docs/API.md section 8). The schedule is the list of waits before
 /// retries 1, 2, ...: an event is tried `waits.count + 1` times in all, then dead-lettered.
 /// The contract's schedule is `WebhooksConfiguration.defaultScheduleSeconds`; tests shorten it.
 public struct WebhookSchedule: Sendable, Equatable {

@@ -31,7 +31,7 @@ public enum HMACSHA256 {
         }
     }
 
-    /// Key and message as their UTF-8 bytes, as API.md section 2 defines the signature.
+    /// Key and message as their UTF-8 bytes, as docs/API.md section 2 defines the signature.
     public static func authenticate(key: String, message: String) -> [UInt8] {
         authenticate(key: key.utf8, message: message.utf8)
     }

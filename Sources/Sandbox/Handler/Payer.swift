@@ -2,7 +2,7 @@ import PaygateCore
 
 /// The payer behind a pay URL: `POST /pay/<channel>/<token>` with the form body `result=success`
 /// or `result=fail` pays or fails the order, and the channel's signed callback is queued
-/// (API.md section 9). `GET` shows the order, so a person can see what a pay URL is for.
+/// (docs/API.md section 9). `GET` shows the order, so a person can see what a pay URL is for.
 struct Payer {
     let context: SandboxContext
     let log: Log

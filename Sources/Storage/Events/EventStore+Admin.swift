@@ -71,7 +71,7 @@ extension EventStore {
         case notFound
     }
 
-    /// API.md section 8: a dead-lettered (or delivered) event starts a fresh schedule, due now,
+    /// docs/API.md section 8: a dead-lettered (or delivered) event starts a fresh schedule, due now,
     /// with the same id. Its earlier attempts stay on record.
     public func resend(eventId: String, now: Timestamp) throws -> ResendOutcome {
         guard let (shard, event) = try locate(eventId: eventId) else { return .notFound }

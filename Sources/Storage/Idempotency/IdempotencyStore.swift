@@ -2,7 +2,7 @@ import MariaDB
 import PaygateCore
 import PaygateCrypto
 
-/// Idempotency-Key records (API.md section 7). A key lives on the shard of its own slot
+/// Idempotency-Key records (docs/API.md section 7). A key lives on the shard of its own slot
 /// (hash of merchant and key), so a second request under the same key finds it wherever that
 /// request's payment would go. The protocol is: `begin` (claims the key, or reports replay /
 /// mismatch / in progress), the work, then `complete` with the answer, or `abandon` when the

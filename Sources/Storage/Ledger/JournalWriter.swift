@@ -33,7 +33,7 @@ extension Money {
     }
 }
 
-/// The outbox row of a merchant notification (API.md section 8), written in the caller's
+/// The outbox row of a merchant notification (docs/API.md section 8), written in the caller's
 /// transaction. `refundId` is "" for payment events; the unique key (payment, type, refund) makes
 /// a second row for the same change impossible.
 enum OutboxWriter {

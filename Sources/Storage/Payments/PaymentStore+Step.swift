@@ -56,7 +56,7 @@ extension PaymentStore {
         }
     }
 
-    /// The `channel_payload` column for a pay URL (API.md section 5: an object carrying pay_url).
+    /// The `channel_payload` column for a pay URL (docs/API.md section 5: an object carrying pay_url).
     public static func channelPayloadJSON(payURL: String) -> String {
         var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
         writer.objectOpen()

@@ -2,7 +2,7 @@ import MariaDB
 import PaygateCore
 import PaygateCrypto
 
-/// Refunds on their payment's shard (API.md section 6). Every change locks the payment row first
+/// Refunds on their payment's shard (docs/API.md section 6). Every change locks the payment row first
 /// and then the refund row, in that order everywhere, so concurrent refunds of one payment queue
 /// on the payment's lock and cannot deadlock with each other or with a callback.
 public struct RefundStore {

@@ -1,6 +1,6 @@
 @testable import PaygateCore
 
-/// The invariants of the lifecycle (API.md sections 5 and 8), checked after every step. Each
+/// The invariants of the lifecycle (docs/API.md sections 5 and 8), checked after every step. Each
 /// returns a sentence naming what broke, or nil.
 extension LifecycleSimulation {
     /// The write starts at the stored status and each step is one the transition table allows.

@@ -1,7 +1,7 @@
 import XCTest
 @testable import PaygateCore
 
-/// The event's state machine (attempt → next state) and the body of API.md section 8.
+/// The event's state machine (attempt → next state) and the body of docs/API.md section 8.
 final class WebhookEventTests: XCTestCase {
     let schedule = WebhookSchedule(waitsSeconds: [1, 1, 2])
     let created = Timestamp(millisecondsSinceEpoch: 1_795_000_000_123)

@@ -14,7 +14,7 @@ final class WebhookScheduleTests: XCTestCase {
     }
 
     func testContractScheduleMatchesAPIDocument() {
-        // API.md section 8: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 60m, 3h, 3h, 3h, 6h, 6h.
+        // docs/API.md section 8: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 60m, 3h, 3h, 3h, 6h, 6h.
         let minutes = [0.25, 0.25, 0.5, 3, 10, 20, 30, 30, 30, 60, 180, 180, 180, 360, 360]
         XCTAssertEqual(WebhooksConfiguration.defaultScheduleSeconds, minutes.map { Int($0 * 60) })
     }
