@@ -22,7 +22,7 @@ final class ListPaymentsQueryTests: XCTestCase {
         XCTAssertEqual(try ListPaymentsQuery(query: "limit=1").limit, 1)
         XCTAssertEqual(try ListPaymentsQuery(query: "limit=100").limit, 100)
         XCTAssertEqual(try ListPaymentsQuery(query: "limit=37").limit, 37)
-        for bad in ["limit=0", "limit=101", "limit=abc", "limit=", "limit", "limit=1.5", "limit=-1", "limit=99999999999999999999"] {
+        for bad in ["limit=0", "limit=101", "limit=abc", "limit=", "limit", "limit=1.5", "limit=-1", "limit=99999999999999999999", "limit=%2B5", "limit=+5", "limit=5.0", "limit=%205"] {
             assertAPIError(.invalidField, field: "limit", query(bad))
         }
     }

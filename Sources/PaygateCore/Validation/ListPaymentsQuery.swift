@@ -33,7 +33,9 @@ public struct ListPaymentsQuery: Sendable, Equatable {
                 }
                 if name == "created_from" { createdFrom = parsed } else { createdTo = parsed }
             case "limit":
-                guard let parsed = Int(value), ListPaymentsQuery.limitRange.contains(parsed) else {
+                // Digits only: Int() would also take "+5", which docs/API.md section 5 does not.
+                guard value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let parsed = Int(value),
+                      ListPaymentsQuery.limitRange.contains(parsed) else {
                     throw APIError(.invalidField, "limit must be an integer from 1 to 100.", field: name)
                 }
                 limit = parsed
