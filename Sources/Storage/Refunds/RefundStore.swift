@@ -47,17 +47,7 @@ public struct RefundStore {
                         [.text(payment.id.text), .text(request.merchantRefundNo)]).first {
                         return .existing(try RefundAdmission.repeated(existing: try RefundRow.decode(existing, shard: shardName), requestedAmount: amount).get())
                     }
-                    // The sum is read only when the status allows a refund at all.
-                    var reserved = Money(minorUnits: 0, currency: payment.amount.currency)
-                    if payment.status.isRefundable {
-                        let reservedText = try connection.query(
-                            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status <> 'failed'",
-                            [.text(payment.id.text)]).first?[0] ?? "0"
-                        guard let sum = Money(databaseText: reservedText, currency: payment.amount.currency) else {
-                            throw StorageError.corrupt(shard: shardName, detail: "refund sum of \(payment.id.text)")
-                        }
-                        reserved = sum
-                    }
+                    let reserved = try reservedAmount(of: payment, shard: shardName, connection)
                     if let refusal = RefundAdmission.admit(
                         paymentStatus: payment.status, paymentAmount: payment.amount, reserved: reserved, requestedAmount: amount) {
                         throw refusal
@@ -88,6 +78,19 @@ public struct RefundStore {
                 throw StorageError.unavailable(shard: name, underlying: underlying)
             }
         }
+    }
+
+    /// What the payment's refunds that have not failed hold of its amount; read only when the
+    /// status allows a refund at all (the admission refuses the others without it).
+    private func reservedAmount(of payment: Payment, shard shardName: String, _ connection: Connection) throws -> Money {
+        guard payment.status.isRefundable else { return Money(minorUnits: 0, currency: payment.amount.currency) }
+        let text = try connection.query(
+            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status <> 'failed'",
+            [.text(payment.id.text)]).first?[0] ?? "0"
+        guard let sum = Money(databaseText: text, currency: payment.amount.currency) else {
+            throw StorageError.corrupt(shard: shardName, detail: "refund sum of \(payment.id.text)")
+        }
+        return sum
     }
 
     private func findNow(paymentId: PaymentId, merchantRefundNo: String, merchantId: String, shard: Int) throws -> (refund: Refund, payment: Payment)? {
