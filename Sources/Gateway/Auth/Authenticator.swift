@@ -15,7 +15,7 @@ struct AuthenticatedRequest {
 }
 
 extension GatewayHandler {
-    /// API.md section 2. An unknown merchant is answered exactly like a wrong signature.
+    /// docs/API.md section 2. An unknown merchant is answered exactly like a wrong signature.
     func authenticate(_ request: HTTPRequest) throws -> AuthenticatedRequest {
         let header = try AuthorizationHeader(request.headers["authorization"])
         let wrongSignature = APIError(.invalidSignature, "The signature does not match the request.")

@@ -16,7 +16,7 @@ extension GatewayHandler {
         return key
     }
 
-    /// Runs `action` under an Idempotency-Key (API.md section 7) when the request has one.
+    /// Runs `action` under an Idempotency-Key (docs/API.md section 7) when the request has one.
     /// Only successful answers are stored; an error answer releases the key, because a request
     /// answered with an error has written nothing. A stored answer is replayed only to a request
     /// whose nonce is new: replaying the exact same signed request is still `nonce_reused`.

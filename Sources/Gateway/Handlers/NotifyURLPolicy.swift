@@ -1,7 +1,7 @@
 import HTTPClient
 import PaygateCore
 
-/// API.md section 8 at create time: in production mode a notify_url must be https and must not
+/// docs/API.md section 8 at create time: in production mode a notify_url must be https and must not
 /// point at a loopback, private or link-local address. What can be known without a DNS lookup is
 /// refused here with 400 (the scheme, a literal address, `localhost`); a name is resolved and its
 /// address checked by the dispatcher on every send (HTTPClient's `.publicOnly`, on the address

@@ -2,7 +2,7 @@ import HTTPClient
 import PaygateCore
 import PaygateCrypto
 
-/// Sends one webhook exactly as API.md section 8 says and reports what happened as a
+/// Sends one webhook exactly as docs/API.md section 8 says and reports what happened as a
 /// `WebhookAttempt`. Owns one `HTTPClient` (one libcurl handle), so it belongs to one thread.
 /// Logs nothing itself: the body and the signature never leave this type except on the wire.
 final class WebhookSender {

@@ -1,4 +1,4 @@
-/// Whether a merchant's refund request may become a refund (API.md section 6): pure, decided
+/// Whether a merchant's refund request may become a refund (docs/API.md section 6): pure, decided
 /// under the payment's row lock by whatever store executes it, so that concurrent refunds of one
 /// payment are decided one after another and never accept more than the payment covers.
 ///
