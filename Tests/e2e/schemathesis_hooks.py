@@ -48,6 +48,8 @@ class SignOnTheWire(requests.auth.AuthBase):
     def __init__(self, merchant_id, secret):
         self.merchant_id = merchant_id
         self.secret = secret
+        # How every header this signer wrote begins (and no other does).
+        self.prefix = authorization_header(merchant_id, "", "", "").split(",")[0]
 
     def __call__(self, request):
         if request.headers.get("Authorization") != PLACEHOLDER:
@@ -72,19 +74,21 @@ def before_call(context, case, kwargs):
 
 @schemathesis.hook
 def after_call(context, case, response):
-    # One line per request of a declared method: "METHOD PATH-TEMPLATE STATUS ERROR-CODE" ("-" for
-    # a success). Requests with a
+    # One line per request of a declared method: "METHOD PATH-TEMPLATE SIGNED STATUS ERROR-CODE"
+    # (SIGNED is "signed" when this hook signed it, "probe" when schemathesis sent it without our
+    # signature to see authentication enforced; ERROR-CODE is "-" for a success). Requests with a
     # method the operation does not declare (the 405 probes) are not the operation's cases.
     method = response.request.method
     if method.upper() != case.operation.method.upper():
         return
+    signed = "signed" if response.request.headers.get("Authorization", "").startswith(_signer.prefix) else "probe"
     code = "-"
     if response.status_code >= 400:
         try:
             code = response.json()["error"]["code"]
         except (ValueError, KeyError, TypeError):
             code = "unreadable"
-    line = f"{case.operation.method.upper()} {case.operation.path} {response.status_code} {code}\n"
+    line = f"{case.operation.method.upper()} {case.operation.path} {signed} {response.status_code} {code}\n"
     with _counts_lock, open(os.environ["PAYGATE_CONTRACT_COUNTS"], "a", encoding="utf-8") as handle:
         handle.write(line)
     trace = os.environ.get("PAYGATE_CONTRACT_TRACE")

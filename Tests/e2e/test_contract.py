@@ -13,6 +13,7 @@ import pathlib
 import random
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -60,13 +61,16 @@ def test_openapi_description_is_valid():
 
 
 def read_counts(path):
-    """{"METHOD /path": {"STATUS CODE": n}} from the hook's one line per request."""
-    counts = collections.defaultdict(collections.Counter)
+    """{"METHOD /path": {"STATUS CODE": n}} for the signed requests (the generated cases) and for
+    the unsigned probes, from the hook's one line per request."""
+    signed = collections.defaultdict(collections.Counter)
+    probes = collections.defaultdict(collections.Counter)
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
-            method, template, status, code = line.split(" ")
-            counts[f"{method} {template}"][f"{status} {code}" if code != "-" else status] += 1
-    return counts
+            method, template, kind, status, code = line.split(" ")
+            target = signed if kind == "signed" else probes
+            target[f"{method} {template}"][status if code == "-" else f"{status} {code}"] += 1
+    return signed, probes
 
 
 LIST_OPERATIONS = """
@@ -89,7 +93,7 @@ def declared_operations():
     return operations
 
 
-def test_schemathesis_finds_every_answer_conforming(stack, tmp_path):
+def test_schemathesis_finds_every_answer_conforming(stack, tmp_path, capsys):
     merchant = stack.create_merchant()
     seed = int(os.environ.get("PAYGATE_CONTRACT_SEED") or random.randrange(1, 2**31))
     counts_path = tmp_path / "counts.txt"
@@ -119,30 +123,37 @@ def test_schemathesis_finds_every_answer_conforming(stack, tmp_path):
         "--no-color",
     ]
     print(f"schemathesis seed {seed} (PAYGATE_CONTRACT_SEED={seed} repeats it)")
+    started = time.monotonic()
     result = subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, text=True,
                             timeout=RUN_TIMEOUT_SECONDS)
+    elapsed = time.monotonic() - started
     # The whole report stays visible in pytest's output, pass or fail.
     print(result.stdout[-40000:])
     print(result.stderr[-5000:], file=sys.stderr)
 
-    counts = read_counts(counts_path)
+    signed, probes = read_counts(counts_path)
     operations = declared_operations()
-    print("requests per operation (status: count):")
+    table = ["signed requests per operation (status: count), and unsigned probes of authentication:"]
     for operation in operations:
-        statuses = counts.get(operation, collections.Counter())
+        statuses = signed.get(operation, collections.Counter())
         detail = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
-        print(f"  {operation:40} {sum(statuses.values()):5}   {detail}")
+        probe_count = sum(probes.get(operation, {}).values())
+        table.append(f"  {operation:38} {sum(statuses.values()):4}  probes {probe_count:3}   {detail}")
+    table.append(f"schemathesis took {elapsed:.0f} s (seed {seed})")
+    # Shown even when the test passes: the counts are part of what the step reports.
+    with capsys.disabled():
+        print("\n" + "\n".join(table))
 
     assert result.returncode == 0, f"schemathesis found answers that break docs/openapi.yaml (seed {seed}); see its report above"
     short = {}
     for operation in operations:
         minimum = CASES_PER_INPUTLESS_OPERATION_MIN if operation in INPUTLESS_OPERATIONS else CASES_PER_OPERATION_MIN
-        total = sum(counts.get(operation, {}).values())
+        total = sum(signed.get(operation, {}).values())
         if total < minimum:
             short[operation] = (total, minimum)
     assert not short, f"operations exercised fewer times than required (sent, minimum): {short}"
     # not_a_server_error passes a 5xx the description declares (503 is declared: a shard can be
     # down); on this healthy stack none may occur at all.
-    server_errors = {operation: dict(statuses) for operation, statuses in counts.items()
+    server_errors = {operation: dict(statuses) for kind in (signed, probes) for operation, statuses in kind.items()
                      if any(key.startswith("5") for key in statuses)}
     assert not server_errors, f"5xx answers: {server_errors}"
