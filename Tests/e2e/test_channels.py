@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from paygate_support import assert_error, payment_body, sql_string
+from test_invariants import Shard, assert_clean, assert_found
 
 CHANNELS = ["alipay", "wechatpay", "unionpay"]
 SETTLE_SECONDS_MAX = 15
@@ -250,6 +251,16 @@ def test_payment_after_close_is_never_lost(stack, client, slots, faults, channel
         ["late_payment_received", f"channel_clearing:{channel}", amount], ["late_payment_received", "late_payments_due", negative],
         ["late_payment_returned", f"channel_clearing:{channel}", negative], ["late_payment_returned", "late_payments_due", amount],
     ], postings
+    # The checker covers it like any refund: without its return posting, the payer's money
+    # would still be owed in the books, and `late_refunds` says so.
+    where = Shard(stack, shard)
+    refund_id = where.value("SELECT refund_id FROM {db}.refunds WHERE payment_id = " + sql_string(payment["payment_id"]))
+    returned = f"kind = 'late_payment_returned' AND refund_id = {sql_string(refund_id)}"
+    entry = where.value("SELECT entry_id FROM {db}.journal_entries WHERE " + returned)
+    with where.removed("journal_lines", f"entry_id = {sql_string(entry)}"), where.removed("journal_entries", returned):
+        assert_found(stack, "late_refunds", payment["payment_id"], refund_id,
+                     reason="refund status succeeded with 0 late_payment_returned entries (want 1)")
+    assert_clean(stack)
 
 
 def test_channel_timeout_answers_503_and_writes_nothing(stack, client, faults):
