@@ -5,38 +5,6 @@ public enum RefundStatus: String, Sendable, CaseIterable {
     public var isFinal: Bool { self != .processing }
 }
 
-/// Refund ids have the payment id's shape with their own prefix: `ref_` + 12 hex digits of
-/// milliseconds + 4 hex digits of the payment's slot + 16 random hex digits. Carrying the slot
-/// lets a channel callback that names only the refund find its shard, and keeps a refund on the
-/// same shard as its payment (one local transaction for both).
-public struct RefundId: Sendable, Hashable, CustomStringConvertible {
-    public static let prefix = "ref_"
-    public static let length = 36
-
-    public let text: String
-
-    public init(millisecondsSinceEpoch: Int64, slot: Int, random: UInt64) {
-        precondition(slot >= 0 && slot < SlotRouter.slotCountMax)
-        text = RefundId.prefix + hex(UInt64(millisecondsSinceEpoch), digits: 12) + hex(UInt64(slot), digits: 4) + hex(random, digits: 16)
-    }
-
-    /// Accepts only the exact shape; anything else is not one of ours.
-    public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == RefundId.length, text.hasPrefix(RefundId.prefix) else { return nil }
-        for byte in bytes.dropFirst(4) {
-            guard (48...57).contains(byte) || (97...102).contains(byte) else { return nil }
-        }
-        self.text = text
-    }
-
-    public var slot: Int {
-        Array(text.utf8)[16..<20].reduce(0) { $0 * 16 + ($1 <= 57 ? Int($1) - 48 : Int($1) - 87) }
-    }
-
-    public var description: String { text }
-}
-
 /// The stored text of `refunds.origin`.
 public enum RefundOrigin: String, Sendable, Equatable {
     case merchant
