@@ -158,3 +158,13 @@ public enum RefundPosting: Sendable, Equatable {
     /// A late payment's refund: what was owed to the payer goes back.
     case latePaymentReturned
 }
+
+extension RefundLifecycle {
+    /// Decides on a stored refund and its stored payment.
+    public static func decide(_ refund: Refund, of payment: Payment, _ event: RefundEvent) -> RefundDecision {
+        decide(
+            RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount, origin: refund.origin),
+            payment: RefundPaymentSnapshot(status: payment.status, amount: payment.amount, refundedAmount: payment.refundedAmount),
+            event)
+    }
+}
