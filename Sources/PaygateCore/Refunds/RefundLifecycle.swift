@@ -10,6 +10,10 @@
 ///     succeeded (wrong amount)   anomaly, -                              anomaly, -       anomaly, -
 ///     failed                     -> failed; refund.failed                anomaly, -       duplicate: -
 ///
+/// A late payment's refund (`RefundOrigin.latePayment`: money taken for an order already closed or
+/// failed) follows the same table, except that its success leaves the payment as it is and posts
+/// the late payment's return instead of a reversal.
+///
 /// The refundable balance is `payment.amount - sum(non-failed refunds)`, reserved when the refund
 /// is created (under the payment's row lock), so a failed refund gives its amount back simply by
 /// becoming `failed`. The payment itself changes only when the channel confirms.
