@@ -201,6 +201,20 @@ final class CreatePaymentRequestTests: XCTestCase {
         XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("notify_url", quoted(longest))])))
     }
 
+    /// The host is a name, an IPv4 address or a bracketed IPv6 address, with an optional port:
+    /// a URL that names no deliverable address is refused at create (docs/API.md section 5).
+    func testNotifyURLHostAndPort() {
+        for url in ["http://[::1]:8080/hook", "https://[2001:db8::7]/", "http://a-b.example:1/", "https://x.example:65535",
+                    "http://127.0.0.1/p[1]?q=[2]", "https://m.example/caf\u{e9}"] {
+            XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("notify_url", quoted(url))])), url)
+        }
+        for url in ["http://[", "http://[abc", "http://[]/", "http://[::1", "http://[::1]x/", "http://a]b/", "http://ex_ample/",
+                    "https://caf\u{e9}.example/", "http://a:/", "http://a:65536/", "http://a:123456/", "http://a:8x/",
+                    "http://user@a/", "http://a:b@c/", "http://:80/", "https://m.example:80:81/"] {
+            assertAPIError(.invalidField, field: "notify_url", parse(body(set: [("notify_url", quoted(url))])))
+        }
+    }
+
     func testNotifyURLRefused() {
         let tooLong = "https://m.example/" + String(repeating: "p", count: 513 - 18)
         for url in ["", "merchant.example/notify", "ftp://merchant.example/", "http://", "https://", "http:///path",

@@ -172,19 +172,49 @@ public enum Validate {
         }
     }
 
-    /// http(s) URL with a host, at most `lengthMax` bytes, no spaces or control characters.
-    /// Production-mode address checks (no loopback/private targets) happen at delivery time.
+    /// http(s) URL with a host, at most `lengthMax` bytes, no spaces or control characters
+    /// (docs/API.md section 5). Production-mode address checks (no loopback/private targets)
+    /// happen at delivery time.
     public static func notifyURL(_ text: String, lengthMax: Int) throws(APIError) {
         let lower = text.lowercased()
         let rest: Substring
         if lower.hasPrefix("https://") { rest = text.dropFirst(8) } else if lower.hasPrefix("http://") { rest = text.dropFirst(7) } else {
             throw APIError(.invalidField, "notify_url must be an http or https URL.", field: "notify_url")
         }
-        let host = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
-        guard text.utf8.count <= lengthMax, !host.isEmpty,
+        let authority = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        guard text.utf8.count <= lengthMax, isHostAndPort(Array(authority.utf8)),
               text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
             throw APIError(.invalidField, "notify_url must be an http or https URL of at most \(lengthMax) characters.", field: "notify_url")
         }
+    }
+
+    /// `host[:port]` as a webhook can be sent to: a name or IPv4 address of ASCII letters, digits,
+    /// dots and hyphens, or an IPv6 address in brackets; a port of 1 to 5 digits up to 65535.
+    /// Anything else (credentials, a stray bracket, a non-ASCII name not written as punycode)
+    /// names no address we could ever deliver to, so it is refused at create, not dead-lettered.
+    static func isHostAndPort(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,
+                  bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+                return false
+            }
+            index = close + 1
+        } else {
+            while index < bytes.count, isAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard index > 0 else { return false }
+        }
+        if index == bytes.count { return true }
+        guard bytes[index] == UInt8(ascii: ":") else { return false }
+        let port = bytes[(index + 1)...]
+        guard (1...5).contains(port.count), port.allSatisfy({ (48...57).contains($0) }) else { return false }
+        return port.reduce(0) { $0 * 10 + Int($1 - 48) } <= 65_535
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
