@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB"], swiftSettings: strict),
 
-        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
+        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
