@@ -1,5 +1,4 @@
 import PaygateCore
-import PaygateCrypto
 import StorageMemory
 
 /// A deterministic simulation of many payments and a misbehaving channel. Each step picks a
