@@ -26,14 +26,16 @@ SANDBOX_CONFIG_CHANGED=0
 
 # stack_init PORT SANDBOX_PORT: runs init for ROOT with the knobs that are set.
 stack_init() {
-    local port=$1 sandbox_port=$2 entry knob args=() output
+    local port=$1 sandbox_port=$2 entry knob args=() given="" output
     require_binary paygate-admin
     for entry in "${INIT_KNOBS[@]}"; do
         knob=${entry%%:*}
-        [[ -n ${!knob:-} ]] && args+=("${entry#*:}" "${!knob}")
+        [[ -n ${!knob:-} ]] || continue
+        args+=("${entry#*:}" "${!knob}")
+        given+=" $knob=${!knob} (${entry#*:})"
     done
     output=$("$BIN_DIR/paygate-admin" init "$ROOT" --port "$port" --sandbox-port "$sandbox_port" "${args[@]}") ||
-        die "paygate-admin init refused the root or a knob (flags from: ${INIT_KNOBS[*]})"
+        die "paygate-admin init failed; knobs given:${given:- none}"
     SANDBOX_CONFIG_CHANGED=0
     [[ $output == *sandbox-configuration-changed* ]] && SANDBOX_CONFIG_CHANGED=1
     return 0
