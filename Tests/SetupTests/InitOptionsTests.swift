@@ -57,6 +57,7 @@ final class InitOptionsTests: XCTestCase {
             (["/r"] + ports + ["--workers"], "--workers"),
             (["/r"] + ports + ["--workers", "2", "--workers", "3"], "twice"),
             (["/r"] + ports + ["--query-schedule", "1,,2"], "--query-schedule"),
+            (["/r"] + ports + ["--query-schedule", "+5"], "--query-schedule"),
             (["/r"] + ports + ["--webhook-schedule", "0"], "--webhook-schedule"),
             (["/r"] + ports + ["--sandbox-fast-retries", "2"], "--sandbox-fast-retries"),
             (["/r"] + ports + ["--colour", "blue"], "--colour"),

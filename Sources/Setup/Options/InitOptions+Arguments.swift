@@ -74,7 +74,8 @@ extension InitOptions {
         /// Comma-separated whole seconds >= 1, e.g. `1,1,2`.
         mutating func schedule(_ flag: String) throws(SetupError) -> [Int]? {
             guard let text = values.removeValue(forKey: flag) else { return nil }
-            let steps = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let steps = parts.map { part in part.count <= 10 && part.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int(part) : nil }
             guard !steps.isEmpty, steps.count <= InitOptions.scheduleStepCountMax,
                   steps.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= InitOptions.numberMax })
             else {
