@@ -70,12 +70,30 @@ final class FaultTests: XCTestCase {
         }
     }
 
+    func testQueriesAnsweredForAnotherOrderNameThatOrder() throws {
+        for channel in Channel.allCases {
+            let connector = SandboxFixture.connector(channel)
+            let asked = SandboxFixture.order(channel)
+            let other = SandboxFixture.order(channel)
+            _ = try sandbox.prepay(connector, asked)
+            sandbox.pay(try sandbox.prepay(connector, other), result: "success")
+            XCTAssertEqual(sandbox.setFaults(#"{"query_answered_for": "\#(other.paymentId.text)"}"#).status, 200)
+            let answer = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())))
+            guard case .paid(let paid) = answer else { return XCTFail("\(channel): \(answer)") }
+            XCTAssertEqual(paid.paymentId, other.paymentId, "\(channel)")
+            XCTAssertEqual(sandbox.setFaults("{}").status, 200)
+            let own = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())))
+            XCTAssertEqual(own, .notPaid, "\(channel)")
+        }
+        XCTAssertEqual(sandbox.setFaults(#"{"query_answered_for": ""}"#).status, 400)
+    }
+
     func testFaultsReadBackAndRefuseUnknownKnobs() {
         let set = sandbox.setFaults(#"{"latency_ms": 1, "timeout_ms": 1, "channel": "alipay"}"#)
         XCTAssertEqual(set.status, 200)
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(String(decoding: read.body, as: UTF8.self),
-                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success"}"#)
+                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","query_answered_for":null}"#)
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)
         // The held answer is still the real one.

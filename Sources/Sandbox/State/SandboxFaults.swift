@@ -7,7 +7,7 @@ import PaygateCore
 /// JSON (every member optional):
 /// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
 ///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false,
-///   "pay_closed_orders": false, "refund_result": "success"}`
+///   "pay_closed_orders": false, "refund_result": "success", "query_answered_for": null}`
 ///
 /// `"refund_result": "fail"` makes every refund created while it is on (on `channel`, or all
 /// three) fail at the channel, each channel in its own way:
@@ -22,6 +22,11 @@ import PaygateCore
 /// the same refund number answers the same outcome whatever the knobs are later. A failed refund
 /// never counts against the order's refundable amount: a later refund of the same money (a new
 /// refund number) succeeds once the knob is back to `success`.
+///
+/// `"query_answered_for": "<order number>"` makes every payment query (on `channel`, or all
+/// three) answered, correctly signed, about that other order instead of the one asked for: its
+/// number, status, transaction and amounts, as a channel that mixed up two requests would. An
+/// order the sandbox does not know is answered as "no such order", like any unknown number.
 public struct SandboxFaults: Sendable, Equatable {
     /// How a refund the channel receives ends (see the type's comment for each channel's form).
     public enum RefundResult: String, Sendable {
@@ -30,6 +35,8 @@ public struct SandboxFaults: Sendable, Equatable {
 
     public static let delayMillisecondsMax = 120_000
     public static let duplicateCallbacksMax = 10
+    /// The longest order number `query_answered_for` takes (the channels' own limits are 32 to 64).
+    public static let orderNumberBytesMax = 64
     /// How long an out-of-order callback waits for a later one to overtake it.
     public static let outOfOrderHoldMilliseconds: Int64 = 2_000
 
@@ -56,11 +63,20 @@ public struct SandboxFaults: Sendable, Equatable {
     public var payClosedOrders = false
     /// `.fail`: refunds received now fail at the channel (the type's comment says how).
     public var refundResult = RefundResult.success
+    /// An order number: payment queries are answered about that order instead.
+    public var queryAnsweredFor: String?
 
     public init() {}
 
     public func applies(to channel: Channel) -> Bool {
         self.channel == nil || self.channel == channel
+    }
+
+    /// The order a payment query for `number` is answered about: `number` itself unless
+    /// `query_answered_for` is set for this channel.
+    public func queriedOrder(_ number: String, on channel: Channel) -> String {
+        guard applies(to: channel), let other = queryAnsweredFor else { return number }
+        return other
     }
 
     public enum ParseError: Error, Sendable, Equatable {
@@ -91,6 +107,10 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("refund_result", .string(let text)):
                 guard let result = RefundResult(rawValue: text) else { throw .badMember(key) }
                 faults.refundResult = result
+            case ("query_answered_for", .null): faults.queryAnsweredFor = nil
+            case ("query_answered_for", .string(let number)):
+                guard !number.isEmpty, number.utf8.count <= orderNumberBytesMax else { throw .badMember(key) }
+                faults.queryAnsweredFor = number
             default: throw .badMember(key)
             }
         }
@@ -110,6 +130,7 @@ public struct SandboxFaults: Sendable, Equatable {
         writer.member("drop_callbacks", dropCallbacks)
         writer.member("pay_closed_orders", payClosedOrders)
         writer.member("refund_result", refundResult.rawValue)
+        writer.member("query_answered_for", queryAnsweredFor)
         writer.objectClose()
         return writer.bytes
     }
