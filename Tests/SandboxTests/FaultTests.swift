@@ -50,7 +50,7 @@ final class FaultTests: XCTestCase {
         sandbox.pay(try sandbox.prepay(connector, dropped), result: "success")
         XCTAssertTrue(sandbox.callbacks().isEmpty)
         // The order is paid all the same: a query finds out.
-        guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(dropped), now: .now()))) else {
+        guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(dropped), now: .now())), for: dropped.paymentId) else {
             return XCTFail("dropped-callback order is not paid")
         }
     }
@@ -78,11 +78,15 @@ final class FaultTests: XCTestCase {
             _ = try sandbox.prepay(connector, asked)
             sandbox.pay(try sandbox.prepay(connector, other), result: "success")
             XCTAssertEqual(sandbox.setFaults(#"{"query_answered_for": "\#(other.paymentId.text)"}"#).status, 200)
-            let answer = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())))
-            guard case .paid(let paid) = answer else { return XCTFail("\(channel): \(answer)") }
+            // Signed and well formed, about the other order: read for ours it says nothing; read for
+            // the order it names, it is that order's payment.
+            let response = sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now()))
+            XCTAssertEqual(connector.queryResult(response, for: asked.paymentId),
+                           .unknown(reason: "the answer is about order \(other.paymentId.text), not \(asked.paymentId.text)"), "\(channel)")
+            guard case .paid(let paid) = connector.queryResult(response, for: other.paymentId) else { return XCTFail("\(channel): not paid") }
             XCTAssertEqual(paid.paymentId, other.paymentId, "\(channel)")
             XCTAssertEqual(sandbox.setFaults("{}").status, 200)
-            let own = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())))
+            let own = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())), for: asked.paymentId)
             XCTAssertEqual(own, .notPaid, "\(channel)")
         }
         XCTAssertEqual(sandbox.setFaults(#"{"query_answered_for": ""}"#).status, 400)

@@ -29,7 +29,7 @@ from refund_support import (CHANNELS, create_refund, get_payment, get_refund, on
                             sandbox_faults, wait_until)  # noqa: F401 (a fixture)
 from test_channels import create_processing
 from test_resilience import master_pid_of, pool_children
-from test_worker import query_once_at
+from test_worker import query_once_at, worker_lines_about
 
 ADMIN_TIMEOUT_SECONDS = 60
 CALLBACK_TIMEOUT_SECONDS = 10
@@ -171,6 +171,9 @@ def test_a_query_answered_for_another_order_is_not_applied(stack, client, slots,
 
     # The worker queries ours (made due in SQL) and is answered, correctly signed, about the other.
     query_once_at(stack, slots, ours, 50)
+    refused = f"query for {ours['payment_id']}: no definite answer, nothing applied " \
+              f"(the answer is about order {other['payment_id']}, not {ours['payment_id']})"
+    wait_until(lambda: any(refused in line for line in worker_lines_about(stack, ours)), "the worker to log the refused answer")
 
     after = get_payment(client, ours["payment_id"])
     assert after["status"] == "processing", after

@@ -57,7 +57,7 @@ extension GatewayHandler {
         let outcome = channels.call(
             payment.channel, requestId: requestId,
             build: { connector, now throws(ChannelError) in try connector.closeRequest(reference, now: now) },
-            parse: { connector, response in connector.closeResult(response) },
+            parse: { connector, response in connector.closeResult(response, for: payment.id) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
         switch outcome {
         case .unavailable(let reason): return .unavailable(reason)
@@ -155,14 +155,15 @@ extension GatewayHandler {
         let outcome = channels.call(
             payment.channel, requestId: requestId,
             build: { connector, now throws(ChannelError) in try connector.queryRequest(reference, now: now) },
-            parse: { connector, response in connector.queryResult(response) },
+            parse: { connector, response in connector.queryResult(response, for: payment.id) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
         let event: LifecycleEvent
         switch outcome {
-        case .unavailable, .unsupported, .answered(.unknown): return
-        case .answered(.paid(let paid)) where paid.paymentId != payment.id:
-            // A signed answer about another order never settles this one.
-            log.error("query for \(payment.id.text) answered for \(paid.paymentId.text): ignored", requestId: requestId)
+        case .unavailable, .unsupported: return
+        case .answered(.unknown(let reason)):
+            // Nothing is applied. The reason says why, e.g. a signed answer about another order
+            // (the connector refuses to read one as ours): worth an operator's look.
+            log.warning("query for \(payment.id.text): no definite answer, nothing applied (\(reason))", requestId: requestId)
             return
         case .answered(.paid(let paid)):
             event = .channelReportedPaid(ChannelPaid(transactionId: paid.channelTransactionId, amount: paid.amount, paidAt: paid.paidAt), from: .query)
