@@ -4,13 +4,15 @@ anomalies, nonces):
 - a merchant's close that meets a payment the payer already made at the channel, and a close the
   channel cannot confirm;
 - a channel query answered about another order (sandbox knob `query_answered_for`);
-- refund callbacks with a wrong amount or for a refund we do not have, signed like UnionPay's by
-  this test (a third implementation of its wire format, beside the connector's and the sandbox's);
+- refund callbacks with a wrong amount or for a refund we do not have, signed like UnionPay's and
+  WeChat Pay's by this test (a third implementation of their wire formats, beside the connectors'
+  and the sandbox's);
 - the housekeeping purge of old nonces and expired Idempotency-Key records, on rows aged in SQL;
 - the pool master's back-off when a worker dies as it starts, read from its log."""
 import base64
 import datetime
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -23,6 +25,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from paygate_support import assert_error, sql_string
 from refund_support import (CHANNELS, create_refund, get_payment, get_refund, on_shard, paid_payment, pay,
@@ -209,43 +212,93 @@ def test_a_query_answered_for_another_order_is_not_applied(stack, client, slots,
 
 
 # ---------------------------------------------------------------------------------------------
-# Refund callbacks we must not obey (UnionPay's refund notice, signed here with its key)
+# Refund callbacks we must not obey, signed here with the channel's own key: UnionPay's refund
+# notice (a form) and WeChat Pay's REFUND.SUCCESS (a JSON envelope around an AES-256-GCM sealed
+# resource, its headers signed)
 
 UNIONPAY_MERCHANT_ID = "777290058110048"  # scripts/stack-channels.sh CHANNEL_UNIONPAY_MERCHANT_ID
+WECHATPAY_MERCHANT_ID = "1900000001"      # scripts/stack-channels.sh CHANNEL_WECHATPAY_MERCHANT_ID
+REFUND_CALLBACK_CHANNELS = ["unionpay", "wechatpay"]
 
 
-def unionpay_signed_form(stack, fields):
-    """UnionPay 5.1: RSA-SHA256 (PKCS#1 v1.5) over the lower-case hex SHA-256 of the non-empty
-    fields sorted by name as `k=v&k=v`, with certId, the decimal serial of the signing
-    certificate, among the signed fields."""
-    directory = os.path.join(stack.root, "channels", "unionpay")
+def platform_keys(stack, channel):
+    """The channel's signing key and certificate (the sandbox signs with the same files)."""
+    directory = os.path.join(stack.root, "channels", channel)
     with open(os.path.join(directory, "platform.pem"), "rb") as handle:
         certificate = x509.load_pem_x509_certificate(handle.read())
     with open(os.path.join(directory, "platform.key"), "rb") as handle:
         key = serialization.load_pem_private_key(handle.read(), password=None)
-    fields = dict(fields, certId=str(certificate.serial_number))
+    return key, certificate
+
+
+def unionpay_refund_notice(stack, refund_id, amount_fen):
+    """A successful UnionPay refund notice (txnType 04, respCode 00) for `refund_id`, as the
+    sandbox sends it. UnionPay 5.1 signs with RSA-SHA256 (PKCS#1 v1.5) the lower-case hex SHA-256
+    of the non-empty fields sorted by name as `k=v&k=v`; certId, the decimal serial of the
+    signing certificate, is one of them."""
+    key, certificate = platform_keys(stack, "unionpay")
+    compact = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y%m%d%H%M%S")
+    fields = {
+        "version": "5.1.0", "encoding": "UTF-8", "signMethod": "01", "accessType": "0", "merId": UNIONPAY_MERCHANT_ID,
+        "bizType": "000000", "txnType": "04", "txnSubType": "00", "orderId": refund_id, "txnTime": compact,
+        "respCode": "00", "respMsg": "Success!", "queryId": f"{int(time.time() * 1000):021d}", "txnAmt": str(amount_fen),
+        "currencyCode": "156", "settleDate": compact[4:8], "traceNo": compact[-6:], "traceTime": compact[4:],
+        "certId": str(certificate.serial_number),
+    }
     text = "&".join(f"{name}={value}" for name, value in sorted(fields.items()) if value)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest().encode("ascii")
     fields["signature"] = base64.b64encode(key.sign(digest, padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
-    return fields
+    return urllib.parse.urlencode(fields).encode("ascii"), {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
 
 
-def unionpay_refund_notice(stack, refund_id, amount_fen, query_id):
-    """A successful refund notice (txnType 04, respCode 00) for `refund_id`, as the sandbox sends."""
-    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
-    compact = now.strftime("%Y%m%d%H%M%S")
-    return unionpay_signed_form(stack, {
-        "version": "5.1.0", "encoding": "UTF-8", "signMethod": "01", "accessType": "0", "merId": UNIONPAY_MERCHANT_ID,
-        "bizType": "000000", "txnType": "04", "txnSubType": "00", "orderId": refund_id, "txnTime": compact,
-        "respCode": "00", "respMsg": "Success!", "queryId": query_id, "txnAmt": str(amount_fen), "currencyCode": "156",
-        "settleDate": compact[4:8], "traceNo": compact[-6:], "traceTime": compact[4:],
-    })
+def wechatpay_refund_notice(stack, refund_id, amount_fen):
+    """A WeChat Pay v3 REFUND.SUCCESS for `refund_id`: the refund sealed with AEAD_AES_256_GCM
+    under the APIv3 key (a 12-character nonce, associated data "refund"), and the headers' RSA-SHA256
+    signature over "timestamp\nnonce\nbody\n" with the platform key named by its serial."""
+    key, certificate = platform_keys(stack, "wechatpay")
+    with open(os.path.join(stack.root, "channels", "wechatpay", "apiv3.key"), "rb") as handle:
+        apiv3_key = handle.read()
+    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).replace(microsecond=0).isoformat()
+    refund = {"mchid": WECHATPAY_MERCHANT_ID, "out_trade_no": "", "transaction_id": "", "out_refund_no": refund_id,
+              "refund_id": f"50000{int(time.time() * 1000):024d}", "refund_status": "SUCCESS", "success_time": now,
+              "user_received_account": "sandbox balance",
+              "amount": {"total": 1230, "refund": amount_fen, "payer_total": 1230, "payer_refund": amount_fen}}
+    resource_nonce = secrets.token_hex(6)
+    sealed = AESGCM(apiv3_key).encrypt(resource_nonce.encode("ascii"), json.dumps(refund).encode("utf-8"), b"refund")
+    body = json.dumps({
+        "id": "EV-" + secrets.token_hex(12), "create_time": now, "resource_type": "encrypt-resource",
+        "event_type": "REFUND.SUCCESS", "summary": "refund succeeded",
+        "resource": {"original_type": "refund", "algorithm": "AEAD_AES_256_GCM", "ciphertext": base64.b64encode(sealed).decode("ascii"),
+                     "associated_data": "refund", "nonce": resource_nonce},
+    }, separators=(",", ":")).encode("utf-8")
+    timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
+    signature = key.sign(f"{timestamp}\n{nonce}\n".encode("ascii") + body + b"\n", padding.PKCS1v15(), hashes.SHA256())
+    return body, {"Content-Type": "application/json", "Wechatpay-Timestamp": timestamp, "Wechatpay-Nonce": nonce,
+                  "Wechatpay-Signature": base64.b64encode(signature).decode("ascii"),
+                  "Wechatpay-Serial": format(certificate.serial_number, "X")}
 
 
-def post_unionpay_callback(stack, form):
-    return stack.session().post(stack.url + "/callbacks/unionpay", data=urllib.parse.urlencode(form),
-                                headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
-                                timeout=CALLBACK_TIMEOUT_SECONDS)
+REFUND_NOTICES = {"unionpay": unionpay_refund_notice, "wechatpay": wechatpay_refund_notice}
+
+
+def post_refund_notice(stack, channel, refund_id, amount_fen):
+    body, headers = REFUND_NOTICES[channel](stack, refund_id, amount_fen)
+    return stack.session().post(f"{stack.url}/callbacks/{channel}", data=body, headers=headers, timeout=CALLBACK_TIMEOUT_SECONDS)
+
+
+def refused_in_the_channels_form(channel, answer):
+    """UnionPay: HTTP 400 "fail"; WeChat Pay: HTTP 400 {"code":"FAIL",...}. Either channel sends
+    a refused callback again."""
+    if channel == "unionpay":
+        return answer.status_code == 400 and answer.text == "fail"
+    return answer.status_code == 400 and answer.json()["code"] == "FAIL"
+
+
+def acknowledged_in_the_channels_form(channel, answer):
+    """UnionPay: HTTP 200 "ok"; WeChat Pay: HTTP 204."""
+    if channel == "unionpay":
+        return answer.status_code == 200 and answer.text == "ok"
+    return answer.status_code == 204
 
 
 def refund_state(stack, slots, payment, refund_id):
@@ -265,11 +318,12 @@ def refund_state(stack, slots, payment, refund_id):
     }
 
 
-def test_a_refund_callback_with_a_wrong_amount_is_refused_and_recorded_as_an_anomaly(stack, client, slots, sandbox_faults):  # noqa: F811
-    payment = paid_payment(stack, client, "unionpay", amount="12.30")
-    # The channel's own refund notice never comes, so the refund waits for one (the worker asks
+@pytest.mark.parametrize("channel", REFUND_CALLBACK_CHANNELS)
+def test_a_refund_callback_with_a_wrong_amount_is_refused_and_recorded_as_an_anomaly(stack, client, slots, sandbox_faults, channel):  # noqa: F811
+    payment = paid_payment(stack, client, channel, amount="12.30")
+    # The channel's own refund callback never comes, so the refund waits for one (the worker asks
     # the channel only after its query delay, 20 s under scripts/e2e.sh).
-    sandbox_faults({"channel": "unionpay", "drop_callbacks": True})
+    sandbox_faults({"channel": channel, "drop_callbacks": True})
     response = create_refund(client, payment["payment_id"], "5.00")
     assert response.status_code == 201, response.text
     refund = response.json()
@@ -278,21 +332,19 @@ def test_a_refund_callback_with_a_wrong_amount_is_refused_and_recorded_as_an_ano
     assert before["refund"][0][:2] == ["processing", "accepted"], before
     assert before["events"] == ["payment.succeeded"] and before["journal"] == [["payment_succeeded", ""]], before
 
-    # The channel says the refund succeeded, for 5.01 instead of 5.00.
-    notice = unionpay_refund_notice(stack, refund["refund_id"], 501, f"{int(time.time() * 1000):021d}")
-    answer = post_unionpay_callback(stack, notice)
-    # Refused in UnionPay's form (HTTP 400, "fail"): the channel will send it again.
-    assert answer.status_code == 400 and answer.text == "fail", (answer.status_code, answer.text)
-
+    # The channel says the refund succeeded, for 5.01 instead of 5.00: refused, so the channel
+    # sends it again; the refund, the payment, the journal and the outbox do not move.
+    answer = post_refund_notice(stack, channel, refund["refund_id"], 501)
+    assert refused_in_the_channels_form(channel, answer), (answer.status_code, answer.text)
     assert refund_state(stack, slots, payment, refund["refund_id"]) == before
     assert get_refund(client, refund["refund_id"])["status"] == "processing"
     current = get_payment(client, payment["payment_id"])
     assert current["status"] == "succeeded" and current["refunded_amount"] == "0.00", current
     assert anomalies(stack, slots, payment) == [["refund_amount_mismatch", refund["refund_id"]]]
 
-    # Sent again (as the channel would), it is refused again and recorded once.
-    answer = post_unionpay_callback(stack, notice)
-    assert answer.status_code == 400 and answer.text == "fail", (answer.status_code, answer.text)
+    # Sent again, as the channel would: refused again, recorded once.
+    answer = post_refund_notice(stack, channel, refund["refund_id"], 501)
+    assert refused_in_the_channels_form(channel, answer), (answer.status_code, answer.text)
     assert refund_state(stack, slots, payment, refund["refund_id"]) == before
     assert anomalies(stack, slots, payment) == [["refund_amount_mismatch", refund["refund_id"]]]
 
@@ -314,24 +366,28 @@ def pool_log_lines_with(stack, text):
         return [line for line in log if text in line]
 
 
-def test_a_refund_callback_for_an_unknown_refund_is_refused_and_writes_nothing(stack):
+@pytest.mark.parametrize("channel", REFUND_CALLBACK_CHANNELS)
+def test_a_refund_callback_for_an_unknown_refund_is_refused_and_writes_nothing(stack, channel):
     # A merchant refund id (ref_ + creation time + slot + random) that no refund has.
     refund_id = f"ref_{int(time.time() * 1000):012x}{secrets.randbelow(1024):04x}{secrets.token_hex(8)}"
-    answer = post_unionpay_callback(stack, unionpay_refund_notice(stack, refund_id, 500, f"{int(time.time() * 1000):021d}"))
-    assert answer.status_code == 400 and answer.text == "fail", (answer.status_code, answer.text)
+    answer = post_refund_notice(stack, channel, refund_id, 500)
+    assert refused_in_the_channels_form(channel, answer), (answer.status_code, answer.text)
     assert rows_naming(stack, refund_id) == {table: 0 for table in rows_naming(stack, refund_id)}
-    wait_until(lambda: pool_log_lines_with(stack, f"callback unionpay for unknown refund {refund_id} refused"),
+    wait_until(lambda: pool_log_lines_with(stack, f"callback {channel} for unknown refund {refund_id} refused"),
                "the pool to log the refused callback")
 
 
-def test_a_refund_notice_for_a_number_that_is_not_a_merchant_refund_is_acknowledged_without_effect(stack):
+@pytest.mark.parametrize("channel", REFUND_CALLBACK_CHANNELS)
+def test_a_refund_notice_for_a_number_that_is_not_a_merchant_refund_is_acknowledged_without_effect(stack, channel):
     # Refunds of money taken after a close carry fixed ids of their own ("rl" + 30 hex) and are
     # settled by the worker's query: their notices are acknowledged and change nothing.
     refund_id = "rl" + secrets.token_hex(15)
-    answer = post_unionpay_callback(stack, unionpay_refund_notice(stack, refund_id, 500, f"{int(time.time() * 1000):021d}"))
-    assert answer.status_code == 200 and answer.text == "ok", (answer.status_code, answer.text)
+    answer = post_refund_notice(stack, channel, refund_id, 500)
+    assert acknowledged_in_the_channels_form(channel, answer), (answer.status_code, answer.text)
     assert rows_naming(stack, refund_id) == {table: 0 for table in rows_naming(stack, refund_id)}
     assert stack.database.count_total("payment_anomalies", f"refund_id = {sql_string(refund_id)}") == 0
+    wait_until(lambda: pool_log_lines_with(stack, f"callback {channel}: refund notice for {refund_id} (not a merchant refund) acknowledged"),
+               "the pool to log the acknowledged notice")
 
 
 # ---------------------------------------------------------------------------------------------
