@@ -42,14 +42,23 @@ let package = Package(
         .target(name: "Channels", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
         // The channel sandbox: plays Alipay, WeChat Pay and UnionPay from their side (local stack, tests).
         .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient", "Channels"], swiftSettings: strict),
-        // HTTP routes, authentication, handlers.
-        .target(name: "Gateway", dependencies: ["PaygateCore", "Storage", "PaygateCrypto", "Channels", "HTTPClient"], swiftSettings: strict),
+        // The flows (create, close, callback, query, expiry, refunds, lookups) over the ports of
+        // PaygateCore (stores, clock) and their own (channels). They decide nothing themselves:
+        // the core decides, the stores execute.
+        .target(name: "Services", dependencies: ["PaygateCore", "PaygateCrypto", "Channels", "HTTPClient"], swiftSettings: strict),
+        // The in-memory twin of the stores (unit tests of the flows, simulations).
+        .target(name: "StorageMemory", dependencies: ["PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        // HTTP only: routes, authentication, Idempotency-Key, parsing and rendering.
+        .target(name: "Gateway", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"], swiftSettings: strict),
+        // paygate-worker's loops: due payments (expiry, queries), refunds and late refunds the
+        // channel has not settled, webhook delivery.
+        .target(name: "Jobs", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"], swiftSettings: strict),
         // Master + forked workers + threads serving FastCGI.
         .target(name: "Pool", dependencies: ["PaygateCore", "FastCGI"], swiftSettings: strict),
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
-        .executableTarget(name: "paygate-worker", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
+        .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
 
@@ -58,6 +67,8 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
+        .testTarget(name: "ServicesTests", dependencies: ["Services", "StorageMemory", "PaygateCore", "Channels"], swiftSettings: strict),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels"], swiftSettings: strict),
     ],

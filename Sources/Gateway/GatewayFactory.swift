@@ -2,6 +2,7 @@ import HTTPClient
 import MariaDB
 import PaygateCore
 import PaygateCrypto
+import Services
 import Storage
 
 /// Builds one `GatewayHandler` per pool thread. Holds what the threads of one worker process

@@ -1,24 +1,27 @@
 import PaygateCore
 import PaygateCrypto
+import Services
 import Storage
 
-/// Serves requests on one pool thread: routes them, authenticates merchants and runs the
-/// handlers. The database connections and the merchant cache belong to the process (shared by its
-/// threads, see `GatewayFactory`); the channel client is this thread's.
+/// Serves requests on one pool thread: routes them, authenticates merchants, runs the flow each
+/// route names (`Services`) and renders its answer. HTTP only: no flow decides or writes here.
+/// The database connections and the merchant cache belong to the process (shared by its threads,
+/// see `GatewayFactory`); the channel client inside `services` is this thread's.
 public final class GatewayHandler: RequestHandler {
     let configuration: Configuration
     let log: Log
     let shards: ShardConnections
-    let payments: PaymentStore
-    let refunds: RefundStore
+    let services: Services
+    /// Stored answers under Idempotency-Key (docs/API.md section 7), an HTTP concern.
     let idempotency: IdempotencyStore
+    /// Records the nonce of a request answered from a stored Idempotency-Key answer.
+    let nonces: PaymentStore
     let merchants: MerchantCache
     let housekeeping: Housekeeping
-    /// The process's permits for CPU work (WorkGate.swift); nil in the timeout worker, whose one
-    /// thread needs none.
-    let gate: WorkGate?
-    /// nil without a `channels` configuration.
-    let channels: ChannelCaller?
+    /// The process's permits for CPU work (WorkGate.swift).
+    let gate: WorkGate
+    /// nil without a `channels` configuration (for /healthz's breaker states).
+    let channels: ChannelRuntime?
     /// Every this many requests a thread purges one shard's expired nonces and idempotency
     /// records, round robin: the work is spread over all threads and processes, needs no extra
     /// process, and stops when the pool stops.
@@ -26,18 +29,18 @@ public final class GatewayHandler: RequestHandler {
     private var requestsServed = 0
     private var nextHousekeepingShard = 0
 
-    init(configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate?, channels: ChannelRuntime?, log: Log) {
+    init(configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate, channels: ChannelRuntime?, log: Log) {
         self.configuration = configuration
         self.log = log
         self.gate = gate
-        self.channels = channels.map { ChannelCaller(runtime: $0, gate: gate, log: log) }
+        self.channels = channels
         self.shards = shards
-        var fees: [Channel: ChannelFee] = [:]
-        if let channelsConfiguration = configuration.channels {
-            for channel in Channel.allCases { fees[channel] = channelsConfiguration.fee(for: channel) }
-        }
-        payments = PaymentStore(shards: shards, channelFees: fees)
-        refunds = RefundStore(shards: shards)
+        let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees)
+        nonces = payments
+        services = Services(ServiceContext(
+            payments: payments, refunds: RefundStore(shards: shards),
+            channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
+            schedule: configuration.queries.schedule, log: log))
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
         self.merchants = merchants
@@ -52,12 +55,12 @@ public final class GatewayHandler: RequestHandler {
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = Timestamp.monotonicNanoseconds()
-        guard gate?.enter() ?? true else {
+        guard gate.enter() else {
             log.warning("\(request.method) \(request.path): no working thread free after \(WorkGate.enterWaitMillisecondsMax) ms", requestId: request.requestId)
             return .error(APIError(.serviceUnavailable, "Too many requests at once; nothing was written: retry."), requestId: request.requestId)
         }
         let response = answer(request)
-        gate?.leave()
+        gate.leave()
         // One line per request with nginx's request id, so a request can be followed from the
         // access log into ours. Only method, path, status and time: never headers or bodies.
         let micros = (Timestamp.monotonicNanoseconds() - started) / 1000
@@ -155,7 +158,7 @@ public final class GatewayHandler: RequestHandler {
         if let channels {
             writer.key("channels")
             writer.objectOpen()
-            for (channel, state) in channels.runtime.breakers.states() { writer.member(channel.rawValue, state) }
+            for (channel, state) in channels.breakers.states() { writer.member(channel.rawValue, state) }
             writer.objectClose()
         }
         writer.objectClose()

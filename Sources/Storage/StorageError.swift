@@ -26,17 +26,3 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// The anti-replay record of an accepted POST (API.md section 2), written in the same transaction
-/// as the request's effect.
-public struct RequestNonce: Sendable {
-    public var merchantId: String
-    public var nonce: String
-    public var signature: String
-
-    public init(merchantId: String, nonce: String, signature: String) {
-        self.merchantId = merchantId
-        self.nonce = nonce
-        self.signature = signature
-    }
-}

@@ -48,7 +48,7 @@ enum DatabaseCeiling {
                 // prepaid payment (nonce, payment, two history rows).
                 var processing = payment
                 processing.status = .processing
-                processing.channelPayloadJSON = PaymentStore.channelPayloadJSON(payURL: "https://channel.example/pay/\(payment.id.text)")
+                processing.channelPayloadJSON = Payment.channelPayloadJSON(payURL: "https://channel.example/pay/\(payment.id.text)")
                 guard case .created = try store.create(
                     processing, checkAfter: payment.expiresAt, nonce: nonce, stepReason: "prepay", requestId: "") else { errors += 1; continue }
                 latencies.append(DispatchTime.now().uptimeNanoseconds - begin)

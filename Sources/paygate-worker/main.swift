@@ -18,7 +18,7 @@
 // payment and the webhooks in hand (at most one webhook timeout), gives back the rest of its
 // claims and exits 0. Exit 2: bad arguments or configuration.
 import Foundation
-import Gateway
+import Jobs
 import PaygateCore
 
 let usage = "usage: paygate-worker --config FILE [--batch-size N] [--lease-seconds N] [--query-delay-seconds N] [--poll-interval-ms N]"

@@ -1,4 +1,5 @@
 import PaygateCore
+import Services
 import Storage
 
 /// How many requests of one worker process do CPU work at once. A request holds one of
@@ -12,7 +13,7 @@ import Storage
 /// as soon as the cores allow. Deadlock-free: a request waits for a permit only while it holds no
 /// database connection, and gives its permit back only around a channel call, which it never makes
 /// while holding a connection (ShardConnections lends one per transaction).
-final class WorkGate: Sendable {
+final class WorkGate: CallWaiting {
     /// A request that waited this long for a permit is answered 503: far longer than a burst's
     /// queue, shorter than nginx's fastcgi_read_timeout (30 s).
     static let enterWaitMillisecondsMax = 20_000

@@ -1,5 +1,6 @@
 import PaygateCore
 import PaygateCrypto
+import Services
 import Storage
 
 extension GatewayHandler {
@@ -33,7 +34,7 @@ extension GatewayHandler {
         case .inProgress:
             throw APIError(.idempotencyInProgress, "A request with this Idempotency-Key is still running.")
         case .replay(let status, let body):
-            guard try payments.recordNonce(auth.nonce, slot: actionSlot) else {
+            guard try nonces.recordNonce(auth.nonce, slot: actionSlot) else {
                 throw APIError(.nonceReused, "This request was already accepted (nonce reused).")
             }
             return .json(status: status, body: Array(body.utf8), headers: [("Idempotent-Replayed", "true")])

@@ -197,3 +197,11 @@ public struct ChannelsConfiguration: Sendable, Codable {
         }
     }
 }
+
+extension Configuration {
+    /// Each channel's fee, posted with a payment's success (`LedgerRules`); none without channels.
+    public var channelFees: [Channel: ChannelFee] {
+        guard let channels else { return [:] }
+        return Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, channels.fee(for: $0)) })
+    }
+}

@@ -32,3 +32,20 @@ public enum PaymentAnomalyKind: String, Sendable, Equatable, CaseIterable {
     /// The channel reports closed an order it already reported paid.
     case closedAfterPaid = "closed_after_paid"
 }
+
+extension PaymentAnomalyKind {
+    /// The late-payment policy: money a channel took for an order we closed or failed goes back
+    /// to the payer automatically (recorded with the anomaly, carried out by the worker). Other
+    /// anomalies wait for a person: refunding a wrong amount or a second transaction by itself
+    /// could refund money the payer is owed differently.
+    public var refundsPayer: Bool { self == .paidAfterClose || self == .paidAfterFailure }
+}
+
+extension PaymentAnomaly {
+    /// The fixed refund id of a late payment: 32 letters and digits (fits every channel's refund
+    /// number), the same on every retry, so every retry is the same refund at the channel.
+    /// `sha256Hex` is PaygateCrypto's (the core does no cryptography itself).
+    public static func lateRefundId(_ id: PaymentId, transactionId: String, sha256Hex: ([UInt8]) -> String) -> String {
+        "rl" + String(sha256Hex(Array((id.text + "\u{1F}" + transactionId).utf8)).prefix(30))
+    }
+}

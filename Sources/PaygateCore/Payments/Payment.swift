@@ -65,3 +65,26 @@ public struct Payment: Sendable, Equatable {
         return writer.bytes
     }
 }
+
+extension Payment {
+    /// The `channel_payload` object for a pay URL (docs/API.md section 5: an object carrying
+    /// pay_url).
+    public static func channelPayloadJSON(payURL: String) -> String {
+        var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
+        writer.objectOpen()
+        writer.member("pay_url", payURL)
+        writer.objectClose()
+        return writer.string
+    }
+}
+
+extension Payment {
+    /// The columns a status write sets (the version is the store's: it moves with the write).
+    public mutating func apply(_ write: StatusWrite) {
+        status = write.target
+        if let transactionId = write.channelTransactionId { channelTransactionId = transactionId }
+        if let paidAt = write.paidAt { self.paidAt = paidAt }
+        if let failureCode = write.failureCode { self.failureCode = failureCode }
+        if let payURL = write.payURL { channelPayloadJSON = Payment.channelPayloadJSON(payURL: payURL) }
+    }
+}

@@ -24,13 +24,13 @@ public enum RefundLifecycle {
         case (.channelAccepted, _):
             return .nothing("refund already final")
         case (.channelSucceeded(_, let amount), _) where amount != nil && amount != refund.amount:
-            return RefundDecision(anomaly: "refund_amount_mismatch", reason: "channel reported another refund amount")
+            return RefundDecision(anomaly: .amountMismatch, reason: "channel reported another refund amount")
         case (.channelSucceeded(let channelRefundId, _), .processing):
             return succeeded(refund, payment: payment, channelRefundId: channelRefundId)
         case (.channelSucceeded, .succeeded):
             return .nothing("refund success already recorded")
         case (.channelSucceeded, .failed):
-            return RefundDecision(anomaly: "refund_succeeded_after_failure", reason: "channel reported success for a refund recorded failed")
+            return RefundDecision(anomaly: .succeededAfterFailure, reason: "channel reported success for a refund recorded failed")
         case (.channelFailed(let code), .processing):
             return RefundDecision(
                 refundStatus: .failed, failureCode: code, merchantEvent: .refundFailed,
@@ -38,7 +38,7 @@ public enum RefundLifecycle {
         case (.channelFailed, .failed):
             return .nothing("refund failure already recorded")
         case (.channelFailed, .succeeded):
-            return RefundDecision(anomaly: "refund_failed_after_success", reason: "channel reported failure for a refund recorded succeeded")
+            return RefundDecision(anomaly: .failedAfterSuccess, reason: "channel reported failure for a refund recorded succeeded")
         }
     }
 
@@ -47,7 +47,7 @@ public enum RefundLifecycle {
         // Reserved at creation under the row lock, so this cannot exceed the amount; a row that
         // says otherwise is corrupt and must not be made worse.
         guard refunded <= payment.amount, payment.status == .succeeded || payment.status == .partiallyRefunded else {
-            return RefundDecision(anomaly: "refund_exceeds_payment", reason: "refund success would exceed the payment or it is not refundable")
+            return RefundDecision(anomaly: .exceedsPayment, reason: "refund success would exceed the payment or it is not refundable")
         }
         let target: PaymentStatus = refunded == payment.amount ? .refunded : .partiallyRefunded
         do {
@@ -105,14 +105,14 @@ public struct RefundDecision: Sendable, Equatable {
     /// Post the refund's reversal to the journal (with the status change, never alone).
     public var postLedger: Bool
     public var merchantEvent: MerchantEventType?
-    /// A kind for `payment_anomalies`: the channel contradicts what is stored.
-    public var anomaly: String?
+    /// The channel contradicts what is stored: a row for review (`payment_anomalies`).
+    public var anomaly: RefundAnomalyKind?
     public var reason: String
 
     public init(
         refundStatus: RefundStatus? = nil, channelState: Refund.ChannelState? = nil, channelRefundId: String? = nil,
         failureCode: String? = nil, paymentWrite: RefundPaymentWrite? = nil, postLedger: Bool = false,
-        merchantEvent: MerchantEventType? = nil, anomaly: String? = nil, reason: String
+        merchantEvent: MerchantEventType? = nil, anomaly: RefundAnomalyKind? = nil, reason: String
     ) {
         self.refundStatus = refundStatus; self.channelState = channelState; self.channelRefundId = channelRefundId
         self.failureCode = failureCode; self.paymentWrite = paymentWrite; self.postLedger = postLedger
@@ -123,4 +123,19 @@ public struct RefundDecision: Sendable, Equatable {
 
     /// True when the decision writes anything at all.
     public var writes: Bool { refundStatus != nil || channelState != nil || anomaly != nil }
+}
+
+/// What a channel said about a refund that contradicts what is stored. The raw value is the text
+/// stored in `payment_anomalies.kind` (beside `PaymentAnomalyKind`'s); cases are only appended.
+public enum RefundAnomalyKind: String, Sendable, Equatable, CaseIterable {
+    /// The channel reports a success for another amount than the refund's: refused, never applied.
+    case amountMismatch = "refund_amount_mismatch"
+    case succeededAfterFailure = "refund_succeeded_after_failure"
+    case failedAfterSuccess = "refund_failed_after_success"
+    /// A success that would take the payment's refunds past its amount (a corrupt row).
+    case exceedsPayment = "refund_exceeds_payment"
+
+    /// Whether the channel's callback is answered in its failure form: a wrong amount is
+    /// refused like a wrong payment amount, so the channel (and its operator) sees it.
+    public var refusesCallback: Bool { self == .amountMismatch }
 }

@@ -9,27 +9,8 @@ import PaygateCore
 /// to the end of a lease in the same short transaction, so concurrent workers on any host take
 /// disjoint batches and nobody takes a claimed payment again until its lease ends.
 extension PaymentStore {
-    /// What one claim asks for; the worker's limits (WorkerLimits) fill it in.
-    public struct ClaimRequest: Sendable {
-        /// At most this many payments per claim.
-        public var batchSizeMax: Int
-        /// Claimed rows are not due again before this many seconds.
-        public var leaseSeconds: Int64
-
-        public init(batchSizeMax: Int, leaseSeconds: Int64) {
-            precondition(batchSizeMax >= 1 && leaseSeconds >= 1, "claim limits out of range")
-            self.batchSizeMax = batchSizeMax
-            self.leaseSeconds = leaseSeconds
-        }
-    }
-
-    /// Payments one worker holds on one shard until `leaseEnd`, as they were when claimed.
-    public struct Claim: Sendable {
-        public var shard: Int
-        public var payments: [Payment]
-        /// The `check_after` written for every claimed row: ours while it has not passed.
-        public var leaseEnd: Timestamp
-    }
+    public typealias ClaimRequest = PaymentClaimRequest
+    public typealias Claim = PaymentClaim
 
     /// Claims up to `batchSizeMax` due payments on one shard. An empty claim writes nothing.
     public func claimDue(shard: Int, request: ClaimRequest, now: Timestamp) throws -> Claim {

@@ -2,22 +2,7 @@ import MariaDB
 import PaygateCore
 
 extension PaymentStore {
-    /// A late payment's automatic refund, as the worker and the callback path see it.
-    public struct LateRefund: Sendable {
-        public var paymentId: PaymentId
-        public var transactionId: String
-        public var refundId: String
-        public var amount: Money
-        public var state: String
-        /// When the refund was first recorded: channels that name a refund by its time
-        /// (UnionPay) get the same time on every retry.
-        public var createdAt: Timestamp
-
-        public init(paymentId: PaymentId, transactionId: String, refundId: String, amount: Money, state: String, createdAt: Timestamp) {
-            self.paymentId = paymentId; self.transactionId = transactionId; self.refundId = refundId
-            self.amount = amount; self.state = state; self.createdAt = createdAt
-        }
-    }
+    public typealias LateRefund = LateRefundDue
 
     /// Claims due late refunds on one shard (SKIP LOCKED, like payments), pushing their next try
     /// `retryAfterSeconds` ahead so one crashed or slow worker cannot hold them.

@@ -2,16 +2,8 @@ import MariaDB
 import PaygateCore
 import PaygateCrypto
 
-/// The request's nonce was already accepted: nothing was written.
-public struct NonceReused: Error {}
-
 extension PaymentStore {
-    /// A lifecycle decision as it was carried out: the payment afterwards and what the caller
-    /// still has to do (channel actions, the answer to a callback).
-    public struct Applied: Sendable {
-        public var payment: Payment
-        public var decision: LifecycleDecision
-    }
+    public typealias Applied = AppliedPaymentDecision
 
     /// Runs one lifecycle event against a payment in one transaction on its shard: locks the
     /// row, asks `PaymentLifecycle` (which asks `PaymentStateMachine` for every step), writes the
@@ -47,11 +39,7 @@ extension PaymentStore {
                 if let write = decision.write {
                     payment = try self.write(write, to: payment, checkAfter: checkAfter, reason: reason, requestId: requestId, now: now, connection)
                 }
-                if decision.write?.target == .succeeded {
-                    // The success posting, in the same transaction as the status change.
-                    let entry = try LedgerEntry.paymentSucceeded(
-                        merchantId: payment.merchantId, paymentId: payment.id, channel: payment.channel,
-                        amount: payment.amount, fee: channelFees[payment.channel] ?? .zero)
+                for entry in try LedgerRules.postings(for: decision, payment: payment, fee: channelFees[payment.channel] ?? .zero) {
                     try JournalWriter.post(entry, slot: payment.id.slot, now: now, connection)
                 }
                 for type in decision.merchantEvents {
@@ -85,11 +73,7 @@ extension PaymentStore {
             try appendHistory(payment.id, from: source, to: target, reason: reason, requestId: requestId, connection)
             source = target
         }
-        next.status = write.target
-        if let transactionId = write.channelTransactionId { next.channelTransactionId = transactionId }
-        if let paidAt = write.paidAt { next.paidAt = paidAt }
-        if let failureCode = write.failureCode { next.failureCode = failureCode }
-        if let payURL = write.payURL { next.channelPayloadJSON = PaymentStore.channelPayloadJSON(payURL: payURL) }
+        next.apply(write)
         let updated = try connection.execute(
             """
             UPDATE payments SET status = ?, channel_txn_id = ?, paid_at = ?, failure_code = ?, channel_payload = ?,
@@ -107,8 +91,8 @@ extension PaymentStore {
     private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws {
         // A late payment is refunded automatically: the refund is born `pending` in the same
         // transaction, with a fixed id, so a crash before the call loses nothing.
-        let refunded = anomaly.kind == .paidAfterClose || anomaly.kind == .paidAfterFailure
-        let refundId = refunded ? PaymentStore.lateRefundId(payment.id, transactionId: anomaly.transactionId ?? "") : nil
+        let refunded = anomaly.kind.refundsPayer
+        let refundId = refunded ? PaymentAnomaly.lateRefundId(payment.id, transactionId: anomaly.transactionId ?? "", sha256Hex: SHA256Digest.hexHash) : nil
         try connection.execute(
             """
             INSERT IGNORE INTO payment_anomalies
@@ -122,11 +106,5 @@ extension PaymentStore {
              .init(refunded ? "pending" : nil), .init(refundId),
              .init(refunded ? (anomaly.reportedAmount ?? payment.amount).databaseText : nil),
              .init(refunded ? Timestamp(millisecondsSinceEpoch: 0).databaseString : nil)])
-    }
-
-    /// The fixed refund id of a late payment: 32 letters and digits (fits every channel's
-    /// refund number), the same on every retry.
-    public static func lateRefundId(_ id: PaymentId, transactionId: String) -> String {
-        "rl" + String(SHA256Digest.hexHash(Array((id.text + "\u{1F}" + transactionId).utf8)).prefix(30))
     }
 }

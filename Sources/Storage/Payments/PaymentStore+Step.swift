@@ -28,7 +28,7 @@ extension PaymentStore {
         var next = payment
         next.status = write.target
         if let failureCode = write.failureCode { next.failureCode = failureCode }
-        if let payURL = write.payURL { next.channelPayloadJSON = PaymentStore.channelPayloadJSON(payURL: payURL) }
+        if let payURL = write.payURL { next.channelPayloadJSON = Payment.channelPayloadJSON(payURL: payURL) }
         let shard = shards.shardIndex(forSlot: payment.id.slot)
         let outcome: String?
         do {
@@ -54,14 +54,5 @@ extension PaymentStore {
         default:
             throw StorageError.corrupt(shard: shards.shardNames[shard], detail: "payment_step answered \(outcome ?? "nothing")")
         }
-    }
-
-    /// The `channel_payload` column for a pay URL (API.md section 5: an object carrying pay_url).
-    public static func channelPayloadJSON(payURL: String) -> String {
-        var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
-        writer.objectOpen()
-        writer.member("pay_url", payURL)
-        writer.objectClose()
-        return writer.string
     }
 }

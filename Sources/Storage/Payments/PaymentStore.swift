@@ -13,14 +13,7 @@ public struct PaymentStore {
         self.channelFees = channelFees
     }
 
-    public enum CreateOutcome: Sendable {
-        case created(Payment)
-        /// The identical order already exists (API: 200 with the existing object).
-        case existing(Payment)
-        /// Same merchant_order_no with a different amount, currency or channel (409).
-        case conflict
-        case nonceReused
-    }
+    public typealias CreateOutcome = PaymentCreateOutcome
 
     /// Inserts a new payment together with its history and the request's nonce, in one
     /// transaction run by the `create_payment` procedure (sql/shard/0007): one round trip instead
@@ -108,13 +101,7 @@ public struct PaymentStore {
         }
     }
 
-    public enum TransitionOutcome: Sendable {
-        case changed(Payment)
-        case unchanged(Payment)
-        case notFound
-        case illegal(PaymentStatus)
-        case nonceReused
-    }
+    public typealias TransitionOutcome = PaymentTransitionOutcome
 
     /// Moves a payment to `target` if the state machine allows it (compare-and-set on version).
     public func transition(
@@ -181,10 +168,6 @@ public struct PaymentStore {
              .init(requestId.isEmpty ? nil : requestId), .text(Timestamp.now().databaseString)])
     }
 }
-
-/// The random part of a new payment id was already taken (64 random bits: practically never).
-/// The caller makes a new id and tries again.
-public struct PaymentIdCollision: Error {}
 
 /// Thrown inside a transaction body to roll it back and report a business outcome.
 enum Rollback: Error {

@@ -2,12 +2,7 @@ import MariaDB
 import PaygateCore
 
 extension RefundStore {
-    /// A refund decision as carried out: the refund and payment afterwards.
-    public struct Applied: Sendable {
-        public var refund: Refund
-        public var payment: Payment
-        public var decision: RefundDecision
-    }
+    public typealias Applied = AppliedRefundDecision
 
     /// Applies what a channel said about a refund in one transaction on its shard: the payment
     /// row locked, then the refund row; `RefundLifecycle` decides; the refund's and payment's
@@ -42,7 +37,7 @@ extension RefundStore {
                     INSERT IGNORE INTO payment_anomalies (payment_id, slot, kind, transaction_id, request_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(payment.id.text), .init(payment.id.slot), .text(anomaly), .text(refund.id.text),
+                    [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.rawValue), .text(refund.id.text),
                      .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
             }
             if let state = decision.channelState {
@@ -81,10 +76,7 @@ extension RefundStore {
                 payment.refundedAmount = write.refundedAmount
                 payment.version += 1
             }
-            if decision.postLedger {
-                precondition(decision.paymentWrite != nil && refund.status == .succeeded, "a refund posting without its status change")
-                let entry = try LedgerEntry.refundSucceeded(
-                    merchantId: payment.merchantId, paymentId: payment.id, refundId: refund.id, channel: payment.channel, amount: refund.amount)
+            for entry in try LedgerRules.postings(for: decision, refund: refund, payment: payment) {
                 try JournalWriter.post(entry, slot: payment.id.slot, now: now, connection)
             }
             if let type = decision.merchantEvent {

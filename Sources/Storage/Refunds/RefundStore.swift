@@ -14,19 +14,14 @@ public struct RefundStore {
 
     public init(shards: ShardConnections) { self.shards = shards }
 
-    public enum CreateOutcome: Sendable {
-        /// A new refund, `processing`, with the payment as locked (for the channel call).
-        case created(Refund, Payment)
-        /// The same merchant_refund_no with the same amount (API: 200 with the existing refund).
-        case existing(Refund)
-    }
+    public typealias CreateOutcome = RefundCreateOutcome
 
     /// Creates a refund in one transaction: the nonce, the payment row locked, the duplicate
     /// check, the state check, the refundable check and the insert with its first history row.
     /// The refundable amount is reserved here (the sum of non-failed refunds includes this one),
     /// so twenty concurrent refunds of one payment are decided one after another on its lock and
-    /// never accept more than the payment covers. Business refusals are `APIError`s thrown inside
-    /// the transaction, which rolls everything back, nonce included.
+    /// never accept more than the payment covers (`RefundAdmission` decides). A refusal is a
+    /// `RefundRefusal` thrown inside the transaction, which rolls everything back, nonce included.
     public func create(
         _ request: CreateRefundRequest, merchantId: String, nonce: RequestNonce?, requestId: String
     ) throws -> CreateOutcome {
@@ -42,31 +37,20 @@ public struct RefundStore {
                     guard let row = try connection.query(
                         "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? AND merchant_id = ? FOR UPDATE",
                         [.text(request.paymentId.text), .text(merchantId)]).first else {
-                        throw APIError(.notFound, "No payment \(request.paymentId.text).")
+                        throw RefundRefusal.paymentNotFound
                     }
                     let payment = try PaymentRow.decode(row, shard: shardName)
-                    let amount = try request.amount(in: payment.amount.currency)
+                    let amount: Money
+                    do throws(APIError) { amount = try request.amount(in: payment.amount.currency) } catch { throw RefundRefusal.invalidAmount(error) }
                     if let existing = try connection.query(
                         "SELECT \(RefundRow.columns) FROM refunds WHERE payment_id = ? AND merchant_refund_no = ?",
                         [.text(payment.id.text), .text(request.merchantRefundNo)]).first {
-                        let refund = try RefundRow.decode(existing, shard: shardName)
-                        guard refund.amount == amount else {
-                            throw APIError(.orderConflict, "merchant_refund_no \(request.merchantRefundNo) already exists for this payment with a different amount.", field: "merchant_refund_no")
-                        }
-                        return .existing(refund)
+                        return .existing(try RefundAdmission.repeated(existing: try RefundRow.decode(existing, shard: shardName), requestedAmount: amount).get())
                     }
-                    guard payment.status == .succeeded || payment.status == .partiallyRefunded else {
-                        throw APIError(.invalidState, "A payment in status \(payment.status.rawValue) cannot be refunded.")
-                    }
-                    let reservedText = try connection.query(
-                        "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status <> 'failed'",
-                        [.text(payment.id.text)]).first?[0] ?? "0"
-                    guard let reserved = Money(databaseText: reservedText, currency: payment.amount.currency) else {
-                        throw StorageError.corrupt(shard: shardName, detail: "refund sum of \(payment.id.text)")
-                    }
-                    guard reserved + amount <= payment.amount else {
-                        let left = payment.amount - reserved
-                        throw APIError(.refundExceedsRefundable, "The refund exceeds the refundable amount (\(left.text) \(left.currency.rawValue) left).", field: "amount")
+                    let reserved = try reservedAmount(of: payment, shard: shardName, connection)
+                    if let refusal = RefundAdmission.admit(
+                        paymentStatus: payment.status, paymentAmount: payment.amount, reserved: reserved, requestedAmount: amount) {
+                        throw refusal
                     }
                     let now = Timestamp.now()
                     let refund = Refund(
@@ -94,6 +78,19 @@ public struct RefundStore {
                 throw StorageError.unavailable(shard: name, underlying: underlying)
             }
         }
+    }
+
+    /// What the payment's refunds that have not failed hold of its amount; read only when the
+    /// status allows a refund at all (the admission refuses the others without it).
+    private func reservedAmount(of payment: Payment, shard shardName: String, _ connection: Connection) throws -> Money {
+        guard payment.status.isRefundable else { return Money(minorUnits: 0, currency: payment.amount.currency) }
+        let text = try connection.query(
+            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status <> 'failed'",
+            [.text(payment.id.text)]).first?[0] ?? "0"
+        guard let sum = Money(databaseText: text, currency: payment.amount.currency) else {
+            throw StorageError.corrupt(shard: shardName, detail: "refund sum of \(payment.id.text)")
+        }
+        return sum
     }
 
     private func findNow(paymentId: PaymentId, merchantRefundNo: String, merchantId: String, shard: Int) throws -> (refund: Refund, payment: Payment)? {

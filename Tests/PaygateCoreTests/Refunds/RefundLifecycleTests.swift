@@ -60,11 +60,11 @@ final class RefundLifecycleTests: XCTestCase {
     }
 
     func testContradictionsAreAnomaliesThatMoveNothing() {
-        let cases: [(RefundSnapshot, RefundEvent, String)] = [
-            (refund(.processing), .channelSucceeded(channelRefundId: nil, amount: cny(301)), "refund_amount_mismatch"),
-            (refund(.succeeded), .channelSucceeded(channelRefundId: nil, amount: cny(299)), "refund_amount_mismatch"),
-            (refund(.failed), .channelSucceeded(channelRefundId: nil, amount: nil), "refund_succeeded_after_failure"),
-            (refund(.succeeded), .channelFailed(failureCode: "X"), "refund_failed_after_success"),
+        let cases: [(RefundSnapshot, RefundEvent, RefundAnomalyKind)] = [
+            (refund(.processing), .channelSucceeded(channelRefundId: nil, amount: cny(301)), .amountMismatch),
+            (refund(.succeeded), .channelSucceeded(channelRefundId: nil, amount: cny(299)), .amountMismatch),
+            (refund(.failed), .channelSucceeded(channelRefundId: nil, amount: nil), .succeededAfterFailure),
+            (refund(.succeeded), .channelFailed(failureCode: "X"), .failedAfterSuccess),
         ]
         for (stored, event, kind) in cases {
             let decision = RefundLifecycle.decide(stored, payment: payment(.partiallyRefunded, refunded: 300), event)
@@ -73,12 +73,13 @@ final class RefundLifecycleTests: XCTestCase {
             XCTAssertNil(decision.paymentWrite)
             XCTAssertFalse(decision.postLedger)
             XCTAssertNil(decision.merchantEvent)
+            XCTAssertEqual(decision.anomaly?.refusesCallback, kind == .amountMismatch)
         }
     }
 
     func testASuccessThatWouldExceedThePaymentIsRefused() {
         let decision = RefundLifecycle.decide(refund(.processing, amount: 800), payment: payment(.partiallyRefunded, refunded: 300), .channelSucceeded(channelRefundId: nil, amount: nil))
-        XCTAssertEqual(decision.anomaly, "refund_exceeds_payment")
+        XCTAssertEqual(decision.anomaly, .exceedsPayment)
         XCTAssertNil(decision.paymentWrite)
     }
 

@@ -1,5 +1,8 @@
 import Glibc
+import HTTPClient
+import MariaDB
 import PaygateCore
+import Services
 import Storage
 
 /// The timeout worker, run by `paygate-worker`: round after round over every shard, it claims a
@@ -7,18 +10,18 @@ import Storage
 /// and handles each one outside any transaction: past `expires_at` → the expiry close; otherwise →
 /// a query at the channel for a `processing` payment whose callback has not come, at most
 /// `queries.channel_rate_per_second` per channel, then the next point of the query schedule. It
-/// also finishes refunds the channel has not settled (RefundFlows.swift) and late-payment refunds.
-/// It uses a `GatewayHandler` (the process's connection pools, a channel client, breakers) without a
-/// work gate, and shares the channel flows.
+/// also finishes refunds the channel has not settled and late-payment refunds. Every one of those
+/// is a flow of `Services`, the same the HTTP layer calls; this loop only chooses what is due.
 /// Any number of workers may run against the same shards, on any host: claims are disjoint.
 ///
 /// Operating errors never end the loop: a shard that is down is skipped and tried again next
 /// round; a payment whose handling failed is tried again after the query delay.
 public final class TimeoutWorker {
-    let handler: GatewayHandler
+    let services: Services
+    let payments: any PaymentStoring
     let limits: WorkerLimits
     let log: Log
-    let claimRequest: PaymentStore.ClaimRequest
+    let claimRequest: PaymentClaimRequest
     let paymentSecondsMax: Int64
     let schedule: QuerySchedule
     /// One bucket per channel: queries go out no faster than the channel accepts them.
@@ -27,14 +30,20 @@ public final class TimeoutWorker {
 
     public init(configuration: Configuration, limits: WorkerLimits, log: Log) throws {
         try limits.validate(against: configuration)
-        let factory = try GatewayFactory(configuration: configuration, log: log)
-        factory.workerDidStart()
-        handler = GatewayHandler(
-            configuration: configuration, shards: factory.shards, merchants: factory.merchants, gate: nil,
-            channels: factory.channels, log: log)
+        let channels = try ChannelRuntime.load(configuration, log: log)
+        let shards = try ShardConnections(configuration: configuration.database)
+        Connection.initializeLibraryOnce()
+        HTTPClient.initializeOnce()
+        let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees)
+        self.payments = payments
+        // One thread, no work gate: nothing else in this process competes for its CPU.
+        services = Services(ServiceContext(
+            payments: payments, refunds: RefundStore(shards: shards),
+            channels: channels.map { LiveChannels(runtime: $0, gate: nil, log: log) }, clock: SystemClock(),
+            schedule: configuration.queries.schedule, log: log))
         self.limits = limits
         self.log = log
-        claimRequest = PaymentStore.ClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
+        claimRequest = PaymentClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
         schedule = configuration.queries.schedule
         let rate = configuration.queries.channelRatePerSecond
         queryRates = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, QueryRateLimit(ratePerSecond: rate, burst: rate)) })
@@ -45,7 +54,7 @@ public final class TimeoutWorker {
 
     /// Runs until `stop` is raised; the payment being handled then completes first.
     public func run(until stop: WorkerStop) {
-        log.info("started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query schedule \(schedule.stepsSeconds)s, refund query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(handler.shards.shardCount) shards")
+        log.info("started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query schedule \(schedule.stepsSeconds)s, refund query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(payments.shardCount) shards")
         while !stop.isRaised {
             // A round that did work goes again at once: more may be due.
             if round(stop) == 0 { stop.wait(milliseconds: limits.pollIntervalMilliseconds) }
@@ -56,21 +65,21 @@ public final class TimeoutWorker {
     /// One pass over every shard. Returns how many payments it handled.
     func round(_ stop: WorkerStop) -> Int {
         var handled = 0
-        for shard in 0..<handler.shards.shardCount where !stop.isRaised {
-            let claim: PaymentStore.Claim
+        for shard in 0..<payments.shardCount where !stop.isRaised {
+            let claim: PaymentClaim
             do {
-                claim = try handler.payments.claimDue(shard: shard, request: claimRequest, now: .now())
+                claim = try payments.claimDue(shard: shard, request: claimRequest, now: .now())
             } catch {
-                log.warning("claim on \(handler.shards.shardNames[shard]) failed, skipped this round: \(error)")
+                log.warning("claim on \(payments.shardName(shard)) failed, skipped this round: \(error)")
                 continue
             }
             handled += work(claim, stop)
             if !stop.isRaised {
-                handled += handler.retryLateRefunds(shard: shard, requestId: "worker-\(getpid())-refunds")
+                handled += services.lateRefunds.retryDue(shard: shard, requestId: "worker-\(getpid())-refunds")
             }
             if !stop.isRaised {
                 // Merchant refunds the channel has not settled: sent again (same id) or asked about.
-                handled += handler.retryRefunds(
+                handled += services.refunds.retryDue(
                     shard: shard, leaseSeconds: limits.leaseSeconds, nextCheckSeconds: limits.queryDelaySeconds,
                     limit: limits.batchSizeMax, requestId: "worker-\(getpid())-merchant-refunds")
             }
@@ -82,7 +91,7 @@ public final class TimeoutWorker {
     /// cover one more; gives back the rest so another worker (or the next round) takes them.
     /// Returns how many were really handled: a query the rate limit put off is not work, so a
     /// backlog waiting for tokens lets the worker pause between rounds instead of spinning.
-    private func work(_ claim: PaymentStore.Claim, _ stop: WorkerStop) -> Int {
+    private func work(_ claim: PaymentClaim, _ stop: WorkerStop) -> Int {
         var next = 0
         var worked = 0
         while next < claim.payments.count, !stop.isRaised,
@@ -93,10 +102,10 @@ public final class TimeoutWorker {
         let rest = claim.payments[next...].map(\.id)
         if !rest.isEmpty {
             do {
-                try handler.payments.release(rest, shard: claim.shard, leaseEnd: claim.leaseEnd, now: .now())
-                log.info("gave back \(rest.count) claimed payments on \(handler.shards.shardNames[claim.shard])")
+                try payments.release(rest, shard: claim.shard, leaseEnd: claim.leaseEnd, now: .now())
+                log.info("gave back \(rest.count) claimed payments on \(payments.shardName(claim.shard))")
             } catch {
-                log.warning("could not give back \(rest.count) payments on \(handler.shards.shardNames[claim.shard]) (due again when the lease ends): \(error)")
+                log.warning("could not give back \(rest.count) payments on \(payments.shardName(claim.shard)) (due again when the lease ends): \(error)")
             }
         }
         return worked
@@ -110,7 +119,7 @@ public final class TimeoutWorker {
         do {
             switch plan {
             case .expire:
-                let outcome = try handler.expire(payment, requestId: requestId)
+                let outcome = try services.expiry.expire(payment, requestId: requestId)
                 log.info("expire \(payment.id.text): \(outcome)", requestId: requestId)
             case .query:
                 guard queryRates[payment.channel]!.take(nowMilliseconds: Int64(Timestamp.monotonicNanoseconds() / 1_000_000)) else {
@@ -118,7 +127,7 @@ public final class TimeoutWorker {
                     return false
                 }
                 log.info("query \(payment.id.text) at \(payment.channel.rawValue): no callback yet", requestId: requestId)
-                try handler.query(payment, requestId: requestId)
+                try services.query.query(payment, requestId: requestId)
             case .skip:
                 log.info("skip \(payment.id.text): \(payment.status.rawValue)", requestId: requestId)
             }
@@ -131,7 +140,7 @@ public final class TimeoutWorker {
 
     private func reschedule(_ payment: Payment, at next: Timestamp, requestId: String) {
         do {
-            try handler.payments.scheduleCheck(payment.id, at: next)
+            try payments.scheduleCheck(payment.id, at: next)
         } catch {
             log.warning("could not schedule the next check of \(payment.id.text) (due again when the lease ends): \(error)", requestId: requestId)
         }

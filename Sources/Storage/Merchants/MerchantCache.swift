@@ -1,14 +1,13 @@
 import PaygateCore
-import Storage
 import Synchronization
 
-/// The merchants (secret and status) one worker process has read recently, shared by its threads,
+/// The merchants (secret and status) one process has read recently, shared by its threads,
 /// so that authentication does not read the directory on every request. Entries live
 /// `ttlSeconds`, which bounds how long a disabled merchant can still be served. Unknown ids are
 /// cached too, briefly, so a flood of made-up ids cannot hammer the directory. The directory is
 /// read outside the lock: two threads missing the same merchant at once both read it, which is
 /// cheaper than making every other thread wait behind one read.
-final class MerchantCache: Sendable {
+public final class MerchantCache: Sendable {
     static let entryCountMax = 10_000
 
     let directory: MerchantDirectory
@@ -20,12 +19,12 @@ final class MerchantCache: Sendable {
         var fetchedAt: Int64
     }
 
-    init(directory: MerchantDirectory, ttlSeconds: Int) {
+    public init(directory: MerchantDirectory, ttlSeconds: Int) {
         self.directory = directory
         self.ttlMilliseconds = Int64(ttlSeconds) * 1000
     }
 
-    func merchant(id: String) throws -> Merchant? {
+    public func merchant(id: String) throws -> Merchant? {
         let now = Timestamp.now().millisecondsSinceEpoch
         if let entry = entries.withLock({ $0[id] }), now - entry.fetchedAt < ttlMilliseconds { return entry.merchant }
         let merchant = try directory.find(id: id)

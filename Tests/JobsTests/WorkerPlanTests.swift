@@ -1,4 +1,4 @@
-import Gateway
+import Jobs
 import PaygateCore
 import XCTest
 

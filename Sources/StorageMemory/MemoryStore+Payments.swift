@@ -1,0 +1,145 @@
+import PaygateCore
+import PaygateCrypto
+
+extension MemoryStore: PaymentStoring {
+    public func shardName(_ shard: Int) -> String { "memory\(shard)" }
+
+    public func create(_ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String?, requestId: String) throws
+        -> PaymentCreateOutcome
+    {
+        precondition(payment.status == .created || (payment.status == .processing && stepReason != nil),
+                     "a payment is inserted created, or processing after an accepted prepay")
+        return try locked {
+            if let nonce, nonces.contains(nonce) { return .nonceReused }
+            let key = OrderKey(merchantId: payment.merchantId, merchantOrderNo: payment.merchantOrderNo)
+            if let existingId = orders[key], let existing = payments[existingId] {
+                // The same order is the same amount, currency and channel (the create_payment
+                // procedure's comparison); another is a conflict, and writes nothing.
+                guard PaymentTerms(existing) == PaymentTerms(payment) else { return .conflict }
+                try insertNonce(nonce)
+                return .existing(existing)
+            }
+            if payments[payment.id] != nil { throw PaymentIdCollision() }
+            try insertNonce(nonce)
+            payments[payment.id] = payment
+            orders[key] = payment.id
+            self.checkAfter[payment.id] = checkAfter
+            appendHistory(payment.id, from: nil, to: .created, reason: "created")
+            if payment.status != .created { appendHistory(payment.id, from: .created, to: payment.status, reason: stepReason ?? "") }
+            return .created(payment)
+        }
+    }
+
+    public func apply(
+        _ event: LifecycleEvent, to id: PaymentId, merchantId: String?, channel: Channel?, nonce: RequestNonce?,
+        checkAfter: Timestamp?, reason: String, requestId: String
+    ) throws -> AppliedPaymentDecision? {
+        try locked {
+            guard var payment = payments[id], merchantId.map({ $0 == payment.merchantId }) ?? true,
+                  channel.map({ $0 == payment.channel }) ?? true else { return nil }
+            try insertNonce(nonce)
+            let lateRefunds = anomalies.filter { $0.paymentId == id && $0.lateRefund != nil }.map(\.transactionId)
+            let snapshot = PaymentSnapshot(
+                status: payment.status, amount: payment.amount, channelTransactionId: payment.channelTransactionId,
+                expiresAt: payment.expiresAt, paidAt: payment.paidAt, lateRefundTransactionIds: Set(lateRefunds))
+            let now = clock.now()
+            let decision = PaymentLifecycle.decide(snapshot, event, now: now)
+            if let write = decision.write {
+                payment = self.write(write, to: payment, checkAfter: checkAfter, reason: reason)
+            }
+            journal += try LedgerRules.postings(for: decision, payment: payment, fee: fees[payment.channel] ?? .zero)
+            for type in decision.merchantEvents { events.append(OutboxEvent(type: type, paymentId: id, refundId: nil)) }
+            for anomaly in decision.anomalies { insertAnomaly(anomaly, for: payment, now: now) }
+            return AppliedPaymentDecision(payment: payment, decision: decision)
+        }
+    }
+
+    public func applyOnSnapshot(_ event: LifecycleEvent, to payment: Payment, checkAfter: Timestamp, reason: String, requestId: String) throws
+        -> AppliedPaymentDecision?
+    {
+        // One lock covers the whole decision here, so the snapshot path and the locking path
+        // are the same thing: decide on the row as stored.
+        try apply(event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: checkAfter, reason: reason, requestId: requestId)
+    }
+
+    /// Writes the decided steps, one history row each (the state machine asked again, as MariaDB's
+    /// store does), and moves the version.
+    private func write(_ write: StatusWrite, to payment: Payment, checkAfter: Timestamp?, reason: String) -> Payment {
+        precondition(write.source == payment.status, "a write decided for another status")
+        var source = write.source
+        for target in write.steps {
+            precondition(PaymentStateMachine.allows(from: source, to: target), "illegal step \(source) -> \(target)")
+            appendHistory(payment.id, from: source, to: target, reason: reason)
+            source = target
+        }
+        var next = payment
+        next.apply(write)
+        next.version += 1
+        payments[payment.id] = next
+        if let checkAfter { self.checkAfter[payment.id] = checkAfter }
+        return next
+    }
+
+    /// A row per (payment, kind, transaction); a late payment's refund is born `pending` with it.
+    private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, now: Timestamp) {
+        let transactionId = anomaly.transactionId ?? ""
+        let kind = anomaly.kind.rawValue
+        guard !anomalies.contains(where: { $0.paymentId == payment.id && $0.kind == kind && $0.transactionId == transactionId }) else { return }
+        var lateRefund: LateRefundDue?
+        if anomaly.kind.refundsPayer {
+            lateRefund = LateRefundDue(
+                paymentId: payment.id, transactionId: transactionId,
+                refundId: PaymentAnomaly.lateRefundId(payment.id, transactionId: transactionId, sha256Hex: SHA256Digest.hexHash),
+                amount: anomaly.reportedAmount ?? payment.amount, state: "pending", createdAt: now)
+        }
+        anomalies.append(AnomalyRow(
+            paymentId: payment.id, kind: kind, transactionId: transactionId, lateRefund: lateRefund,
+            refundTriedAt: lateRefund == nil ? nil : Timestamp(millisecondsSinceEpoch: 0)))
+    }
+
+    public func transition(id: PaymentId, merchantId: String, to target: PaymentStatus, reason: String, nonce: RequestNonce?, requestId: String) throws
+        -> PaymentTransitionOutcome
+    {
+        locked {
+            guard var payment = payments[id], payment.merchantId == merchantId else { return .notFound }
+            let decision: PaymentStateMachine.Decision
+            do { decision = try PaymentStateMachine.decide(from: payment.status, to: target) } catch { return .illegal(payment.status) }
+            do { try insertNonce(nonce) } catch { return .nonceReused }
+            if decision == .alreadyDone { return .unchanged(payment) }
+            appendHistory(id, from: payment.status, to: target, reason: reason)
+            payment.status = target
+            payment.version += 1
+            payments[id] = payment
+            return .changed(payment)
+        }
+    }
+
+    public func recordNonce(_ nonce: RequestNonce, slot: Int) throws -> Bool {
+        locked { nonces.insert(nonce).inserted }
+    }
+
+    public func find(id: PaymentId, merchantId: String) throws -> Payment? {
+        locked { payments[id].flatMap { $0.merchantId == merchantId ? $0 : nil } }
+    }
+
+    public func find(merchantId: String, merchantOrderNo: String) throws -> Payment? {
+        locked { orders[OrderKey(merchantId: merchantId, merchantOrderNo: merchantOrderNo)].flatMap { payments[$0] } }
+    }
+
+    public func findAny(id: PaymentId) throws -> Payment? { locked { payments[id] } }
+
+    /// Newest first (ids begin with their creation time), like the scatter-gather over shards.
+    public func list(merchantId: String, query: ListPaymentsQuery) throws -> (payments: [Payment], hasMore: Bool) {
+        locked {
+            let matching = payments.values.filter { payment in
+                payment.merchantId == merchantId
+                    && query.startingAfter.map { payment.id < $0 } ?? true
+                    && query.status.map { payment.status == $0 } ?? true
+                    && query.createdFrom.map { payment.createdAt >= $0 } ?? true
+                    && query.createdTo.map { payment.createdAt <= $0 } ?? true
+                    && query.merchantOrderNo.map { payment.merchantOrderNo == $0 } ?? true
+            }.sorted { $0.id > $1.id }
+            return (Array(matching.prefix(query.limit)), matching.count > query.limit)
+        }
+    }
+}

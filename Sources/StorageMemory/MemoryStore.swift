@@ -1,0 +1,101 @@
+import Foundation
+import PaygateCore
+import PaygateCrypto
+
+/// The in-memory twin of the stores: the same ports (`PaymentStoring`, `RefundStoring`) over
+/// plain dictionaries, for unit tests of the flows and for simulations. It executes what the core
+/// decides exactly as MariaDB's stores do (same decisions, same rows: history, journal, outbox,
+/// anomalies, late refunds), one lock standing in for a shard's transactions; the shared store
+/// tests hold both to one behaviour.
+public final class MemoryStore: @unchecked Sendable {
+    public let slotCount: Int
+    public let shardCount: Int
+    let fees: [Channel: ChannelFee]
+    let clock: any Clock
+    let lock = NSLock()
+
+    // The tables, as a test reads them back.
+    var payments: [PaymentId: Payment] = [:]
+    var orders: [OrderKey: PaymentId] = [:]
+    var checkAfter: [PaymentId: Timestamp] = [:]
+    var nonces: Set<RequestNonce> = []
+    public private(set) var history: [StatusStep] = []
+    public internal(set) var journal: [LedgerEntry] = []
+    public internal(set) var events: [OutboxEvent] = []
+    public internal(set) var anomalies: [AnomalyRow] = []
+    var refunds: [RefundId: Refund] = [:]
+    var refundCheckAfter: [RefundId: Timestamp] = [:]
+    public internal(set) var refundHistory: [RefundStep] = []
+
+    public init(slotCount: Int = 1024, shardCount: Int = 4, fees: [Channel: ChannelFee] = [:], clock: any Clock) {
+        precondition(slotCount >= shardCount && shardCount >= 1, "a twin needs at least one slot per shard")
+        self.slotCount = slotCount
+        self.shardCount = shardCount
+        self.fees = fees
+        self.clock = clock
+    }
+
+    struct OrderKey: Hashable {
+        var merchantId: String
+        var merchantOrderNo: String
+    }
+
+    public struct StatusStep: Sendable, Equatable {
+        public var paymentId: PaymentId
+        public var from: PaymentStatus?
+        public var to: PaymentStatus
+        public var reason: String
+    }
+
+    public struct RefundStep: Sendable, Equatable {
+        public var refundId: RefundId
+        public var from: RefundStatus?
+        public var to: RefundStatus
+        public var reason: String
+    }
+
+    public struct OutboxEvent: Sendable, Equatable {
+        public var type: MerchantEventType
+        public var paymentId: PaymentId
+        public var refundId: RefundId?
+    }
+
+    /// A `payment_anomalies` row; a late payment's carries its refund.
+    public struct AnomalyRow: Sendable, Equatable {
+        public var paymentId: PaymentId
+        public var kind: String
+        public var transactionId: String
+        public var lateRefund: LateRefundDue?
+        public var refundTriedAt: Timestamp?
+    }
+
+    func shard(ofSlot slot: Int) -> Int { slot * shardCount / slotCount }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Inserts the nonce, or throws `NonceReused`; the caller has checked everything that could
+    /// still refuse the request (a refusal after this point would have to take the nonce back).
+    func insertNonce(_ nonce: RequestNonce?) throws {
+        guard let nonce else { return }
+        guard nonces.insert(nonce).inserted else { throw NonceReused() }
+    }
+
+    func appendHistory(_ id: PaymentId, from: PaymentStatus?, to: PaymentStatus, reason: String) {
+        history.append(StatusStep(paymentId: id, from: from, to: to, reason: reason))
+    }
+
+    func appendRefundHistory(_ id: RefundId, from: RefundStatus?, to: RefundStatus, reason: String) {
+        refundHistory.append(RefundStep(refundId: id, from: from, to: to, reason: reason))
+    }
+
+    // What a test reads.
+    public func payment(_ id: PaymentId) -> Payment? { locked { payments[id] } }
+    public func refund(_ id: RefundId) -> Refund? { locked { refunds[id] } }
+    public func nextCheck(_ id: PaymentId) -> Timestamp? { locked { checkAfter[id] } }
+    public var paymentCount: Int { locked { payments.count } }
+    public var nonceCount: Int { locked { nonces.count } }
+}

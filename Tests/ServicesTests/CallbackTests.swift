@@ -1,0 +1,85 @@
+import Channels
+import PaygateCore
+import Services
+import StorageMemory
+import XCTest
+
+final class CallbackTests: XCTestCase {
+    func testAPaidCallbackSucceedsThePaymentWithOnePostingAndOneEvent() throws {
+        let harness = Harness()
+        let payment = try harness.processingPayment()
+        XCTAssertEqual(try harness.paidCallback(payment), "ACK")
+        let paid = try XCTUnwrap(harness.store.payment(payment.id))
+        XCTAssertEqual(paid.status, .succeeded)
+        XCTAssertEqual(paid.channelTransactionId, "T1")
+        XCTAssertEqual(harness.historyOf(payment.id), ["->created", "created>processing", "processing>succeeded"])
+        XCTAssertEqual(harness.eventsOf(payment.id), [.paymentSucceeded])
+        XCTAssertEqual(harness.store.journal.count, 1)
+        XCTAssertEqual(harness.store.journal.first?.kind, .paymentSucceeded)
+    }
+
+    func testADuplicateCallbackIsAcknowledgedAndMovesNothing() throws {
+        let harness = Harness()
+        let payment = try harness.processingPayment()
+        XCTAssertEqual(try harness.paidCallback(payment), "ACK")
+        XCTAssertEqual(try harness.paidCallback(payment), "ACK")
+        XCTAssertEqual(harness.store.journal.count, 1, "one posting however often the channel says it")
+        XCTAssertEqual(harness.eventsOf(payment.id), [.paymentSucceeded])
+        XCTAssertEqual(harness.historyOf(payment.id).count, 3)
+    }
+
+    func testAWrongAmountIsRefusedRecordedAndNeverApplied() throws {
+        let harness = Harness()
+        let payment = try harness.processingPayment()
+        XCTAssertEqual(try harness.paidCallback(payment, amount: Harness.cny(9_999)), "NACK")
+        XCTAssertEqual(harness.store.payment(payment.id)?.status, .processing)
+        XCTAssertTrue(harness.store.journal.isEmpty)
+        XCTAssertTrue(harness.store.events.isEmpty)
+        XCTAssertEqual(harness.store.anomalies.map(\.kind), ["amount_mismatch"])
+    }
+
+    func testAPaymentPaidAfterItsCloseIsRefundedAutomaticallyAndNeverPosted() throws {
+        let harness = Harness()
+        let payment = try harness.processingPayment()
+        harness.channels.closeAnswers = [.answered(.closed)]
+        XCTAssertEqual(try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status, .closed)
+        XCTAssertEqual(try harness.paidCallback(payment, transaction: "LATE"), "ACK")
+        XCTAssertEqual(harness.store.payment(payment.id)?.status, .closed)
+        XCTAssertTrue(harness.store.journal.isEmpty, "money taken after close never enters the ledger")
+        let late = try XCTUnwrap(harness.store.lateRefunds.first)
+        XCTAssertEqual(late.transactionId, "LATE")
+        XCTAssertEqual(late.amount, payment.amount)
+        XCTAssertEqual(late.state, "pending")
+
+        // The worker's pass sends it, with its fixed id, and records the channel's word.
+        harness.channels.refundAnswers = [.answered(.succeeded(channelRefundId: "CR1"))]
+        XCTAssertEqual(harness.services.lateRefunds.retryDue(shard: harness.store.shard(of: payment), requestId: "w"), 1)
+        XCTAssertEqual(harness.channels.refundOrders.map(\.refundId), [late.refundId])
+        XCTAssertEqual(harness.store.lateRefunds.first?.state, "succeeded")
+        XCTAssertEqual(harness.services.lateRefunds.retryDue(shard: harness.store.shard(of: payment), requestId: "w"), 0, "a settled late refund is not sent again")
+    }
+
+    func testForgedAndUnknownCallbacksAreRefusedAndWriteNothing() throws {
+        let harness = Harness()
+        let payment = try harness.processingPayment()
+        harness.channels.callbacks = [.rejected(reason: "bad signature")]
+        let forged = try harness.services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/alipay"), from: .alipay)
+        XCTAssertEqual(String(decoding: forged.body, as: UTF8.self), "NACK")
+
+        let unknown = PaymentId(millisecondsSinceEpoch: 1, slot: 3, random: 42)
+        harness.channels.callbacks = [.verified(.paymentSucceeded(ChannelPayment(paymentId: unknown, channelTransactionId: "T", amount: payment.amount, paidAt: harness.clock.now())))]
+        let answer = try harness.services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/alipay"), from: .alipay)
+        XCTAssertEqual(String(decoding: answer.body, as: UTF8.self), "NACK")
+
+        // A callback speaks only for its own channel's orders.
+        harness.channels.callbacks = [.verified(.paymentSucceeded(ChannelPayment(paymentId: payment.id, channelTransactionId: "T", amount: payment.amount, paidAt: harness.clock.now())))]
+        let otherChannel = try harness.services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/wechatpay"), from: .wechatpay)
+        XCTAssertEqual(String(decoding: otherChannel.body, as: UTF8.self), "NACK")
+        XCTAssertEqual(harness.store.payment(payment.id)?.status, .processing)
+        XCTAssertTrue(harness.store.journal.isEmpty)
+    }
+}
+
+extension MemoryStore {
+    func shard(of payment: Payment) -> Int { payment.id.slot * shardCount / slotCount }
+}
