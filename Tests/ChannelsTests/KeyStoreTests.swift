@@ -9,14 +9,14 @@ import XCTest
 final class KeyStoreTests: XCTestCase {
     /// One generated root shared by every test (key generation is the slow part); tests that
     /// change files work on copies.
-    fileprivate struct Stack: Sendable {
+    struct Stack: Sendable {
         var root: String
         var sectionJSON: String
     }
 
-    fileprivate static let stack: Result<Stack, StackError> = makeStack()
+    static let stack: Result<Stack, StackError> = makeStack()
 
-    fileprivate struct StackError: Error, CustomStringConvertible {
+    struct StackError: Error, CustomStringConvertible {
         var description: String
     }
 
