@@ -30,7 +30,7 @@ let package = Package(
         // Thin wrappers: Swift types in, typed errors out.
         .target(name: "FastCGI", dependencies: ["CFastCGI"], swiftSettings: strict),
         .target(name: "MariaDB", dependencies: ["CMariaDB"], swiftSettings: strict),
-        .target(name: "PaygateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "PaygateCrypto", dependencies: ["COpenSSL", "PaygateCore"], swiftSettings: strict),
         // Outbound HTTPS (channels, webhooks): libcurl behind one client.
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strict),
 
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
-        .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto"], swiftSettings: strict),
+        .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),

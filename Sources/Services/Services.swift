@@ -35,7 +35,6 @@ public struct Services {
     public let query: QueryPayment
     public let expiry: ExpirePayment
     public let refunds: Refunds
-    public let lateRefunds: LateRefunds
     public let lookup: Lookup
 
     public init(_ context: ServiceContext) {
@@ -47,7 +46,6 @@ public struct Services {
         self.refunds = refunds
         callback = ChannelCallback(context, query: query, refunds: refunds)
         expiry = ExpirePayment(context, close: close, query: query)
-        lateRefunds = LateRefunds(context)
         lookup = Lookup(context)
     }
 }

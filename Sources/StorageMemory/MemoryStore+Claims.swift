@@ -29,32 +29,4 @@ extension MemoryStore {
             for id in ids where checkAfter[id] == leaseEnd { checkAfter[id] = now }
         }
     }
-
-    public func claimLateRefunds(shard: Int, now: Timestamp, retryAfterSeconds: Int, limit: Int) throws -> [LateRefundDue] {
-        locked {
-            let before = now.adding(seconds: -Int64(retryAfterSeconds))
-            var claimed: [LateRefundDue] = []
-            for index in anomalies.indices where claimed.count < limit {
-                let row = anomalies[index]
-                guard let refund = row.lateRefund, self.shard(ofSlot: row.paymentId.slot) == shard,
-                      refund.state == "pending" || refund.state == "processing",
-                      let tried = row.refundTriedAt, tried <= before else { continue }
-                anomalies[index].refundTriedAt = now
-                claimed.append(refund)
-            }
-            return claimed
-        }
-    }
-
-    public func recordLateRefund(paymentId: PaymentId, refundId: String, state: String) throws {
-        locked {
-            for index in anomalies.indices where anomalies[index].paymentId == paymentId && anomalies[index].lateRefund?.refundId == refundId {
-                anomalies[index].lateRefund?.state = state
-                anomalies[index].refundTriedAt = clock.now()
-            }
-        }
-    }
-
-    /// The late refunds recorded so far (a test reads their states).
-    public var lateRefunds: [LateRefundDue] { locked { anomalies.compactMap(\.lateRefund) } }
 }

@@ -38,7 +38,8 @@ extension MemoryStore: PaymentStoring {
             guard var payment = payments[id], merchantId.map({ $0 == payment.merchantId }) ?? true,
                   channel.map({ $0 == payment.channel }) ?? true else { return nil }
             try insertNonce(nonce)
-            let lateRefunds = anomalies.filter { $0.paymentId == id && $0.lateRefund != nil }.map(\.transactionId)
+            let lateRefunds = anomalies.filter { $0.paymentId == id && (PaymentAnomalyKind(rawValue: $0.kind)?.refundsPayer ?? false) }
+                .map(\.transactionId)
             let snapshot = PaymentSnapshot(
                 status: payment.status, amount: payment.amount, channelTransactionId: payment.channelTransactionId,
                 expiresAt: payment.expiresAt, paidAt: payment.paidAt, lateRefundTransactionIds: Set(lateRefunds))
@@ -49,7 +50,14 @@ extension MemoryStore: PaymentStoring {
             }
             journal += try LedgerRules.postings(for: decision, payment: payment, fee: fees[payment.channel] ?? .zero)
             for type in decision.merchantEvents { events.append(OutboxEvent(type: type, paymentId: id, refundId: nil)) }
-            for anomaly in decision.anomalies { insertAnomaly(anomaly, for: payment, now: now) }
+            for anomaly in decision.anomalies { insertAnomaly(anomaly, for: payment) }
+            for case .refundLatePayment(let amount, let transactionId) in decision.channelActions {
+                let refund = Refund.forLatePayment(of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
+                refunds[refund.id] = refund
+                refundCheckAfter[refund.id] = now
+                appendRefundHistory(refund.id, from: nil, to: .processing, reason: "late_payment")
+                journal += try LedgerRules.postings(forLatePaymentRefund: refund, payment: payment)
+            }
             return AppliedPaymentDecision(payment: payment, decision: decision)
         }
     }
@@ -80,21 +88,10 @@ extension MemoryStore: PaymentStoring {
         return next
     }
 
-    /// A row per (payment, kind, transaction); a late payment's refund is born `pending` with it.
-    private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, now: Timestamp) {
-        let transactionId = anomaly.transactionId ?? ""
-        let kind = anomaly.kind.rawValue
-        guard !anomalies.contains(where: { $0.paymentId == payment.id && $0.kind == kind && $0.transactionId == transactionId }) else { return }
-        var lateRefund: LateRefundDue?
-        if anomaly.kind.refundsPayer {
-            lateRefund = LateRefundDue(
-                paymentId: payment.id, transactionId: transactionId,
-                refundId: PaymentAnomaly.lateRefundId(payment.id, transactionId: transactionId, sha256Hex: SHA256Digest.hexHash),
-                amount: anomaly.reportedAmount ?? payment.amount, state: "pending", createdAt: now)
-        }
-        anomalies.append(AnomalyRow(
-            paymentId: payment.id, kind: kind, transactionId: transactionId, lateRefund: lateRefund,
-            refundTriedAt: lateRefund == nil ? nil : Timestamp(millisecondsSinceEpoch: 0)))
+    /// A row per (payment, kind, transaction), as the table's unique key keeps it.
+    private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment) {
+        let row = AnomalyRow(paymentId: payment.id, kind: anomaly.kind.rawValue, transactionId: anomaly.transactionId ?? "")
+        if !anomalies.contains(row) { anomalies.append(row) }
     }
 
     public func transition(id: PaymentId, merchantId: String, to target: PaymentStatus, reason: String, nonce: RequestNonce?, requestId: String) throws

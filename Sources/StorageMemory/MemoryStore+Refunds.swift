@@ -38,13 +38,13 @@ extension MemoryStore: RefundStoring {
         try locked {
             guard var refund = refunds[id], channel.map({ $0 == refund.channel }) ?? true, var payment = payments[refund.paymentId] else { return nil }
             let decision = RefundLifecycle.decide(
-                RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount),
+                RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount, origin: refund.origin),
                 payment: RefundPaymentSnapshot(status: payment.status, amount: payment.amount, refundedAmount: payment.refundedAmount),
                 event)
             let now = clock.now()
-            if let anomaly = decision.anomaly,
-               !anomalies.contains(where: { $0.paymentId == payment.id && $0.kind == anomaly.rawValue && $0.transactionId == id.text }) {
-                anomalies.append(AnomalyRow(paymentId: payment.id, kind: anomaly.rawValue, transactionId: id.text, lateRefund: nil, refundTriedAt: nil))
+            if let anomaly = decision.anomaly {
+                let row = AnomalyRow(paymentId: payment.id, kind: anomaly.rawValue, transactionId: id.text)
+                if !anomalies.contains(row) { anomalies.append(row) }
             }
             if let state = decision.channelState { refund.channelState = state }
             if let status = decision.refundStatus {

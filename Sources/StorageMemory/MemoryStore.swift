@@ -60,13 +60,11 @@ public final class MemoryStore: @unchecked Sendable {
         public var refundId: RefundId?
     }
 
-    /// A `payment_anomalies` row; a late payment's carries its refund.
+    /// A `payment_anomalies` row.
     public struct AnomalyRow: Sendable, Equatable {
         public var paymentId: PaymentId
         public var kind: String
         public var transactionId: String
-        public var lateRefund: LateRefundDue?
-        public var refundTriedAt: Timestamp?
     }
 
     func shard(ofSlot slot: Int) -> Int { slot * shardCount / slotCount }
@@ -98,4 +96,5 @@ public final class MemoryStore: @unchecked Sendable {
     public func nextCheck(_ id: PaymentId) -> Timestamp? { locked { checkAfter[id] } }
     public var paymentCount: Int { locked { payments.count } }
     public var nonceCount: Int { locked { nonces.count } }
+    public func refunds(of payment: PaymentId) -> [Refund] { locked { refunds.values.filter { $0.paymentId == payment } } }
 }

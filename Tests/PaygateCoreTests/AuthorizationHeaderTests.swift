@@ -119,7 +119,7 @@ final class AuthorizationHeaderTests: XCTestCase {
             method: "POST", requestURI: "/v1/payments?x=1", timestamp: 1_700_000_000,
             nonce: "AbCdEf0123456789", body: Array("{\"a\":\"b\"}".utf8))
         let expectedHex = "504f53540a2f76312f7061796d656e74733f783d310a313730303030303030300a416243644566303132333435363738390a7b2261223a2262227d0a"
-        XCTAssertEqual(bytes.map { hex(UInt64($0), digits: 2) }.joined(), expectedHex)
+        XCTAssertEqual(bytes.map { Hex.encode(UInt64($0), digits: 2) }.joined(), expectedHex)
     }
 
     func testStringToSignWithoutBody() {

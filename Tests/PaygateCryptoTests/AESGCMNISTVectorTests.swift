@@ -1,3 +1,4 @@
+import PaygateCore
 import XCTest
 @testable import PaygateCrypto
 

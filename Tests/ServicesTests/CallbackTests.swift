@@ -38,25 +38,36 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(harness.store.anomalies.map(\.kind), ["amount_mismatch"])
     }
 
-    func testAPaymentPaidAfterItsCloseIsRefundedAutomaticallyAndNeverPosted() throws {
+    func testAPaymentPaidAfterItsCloseIsGivenBackByAnOrdinaryRefund() throws {
         let harness = Harness()
         let payment = try harness.processingPayment()
         harness.channels.closeAnswers = [.answered(.closed)]
         XCTAssertEqual(try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status, .closed)
         XCTAssertEqual(try harness.paidCallback(payment, transaction: "LATE"), "ACK")
+        XCTAssertEqual(try harness.paidCallback(payment, transaction: "LATE"), "ACK", "a repeat of the late payment's notice")
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .closed)
-        XCTAssertTrue(harness.store.journal.isEmpty, "money taken after close never enters the ledger")
-        let late = try XCTUnwrap(harness.store.lateRefunds.first)
-        XCTAssertEqual(late.transactionId, "LATE")
+        let refunds = harness.store.refunds(of: payment.id)
+        XCTAssertEqual(refunds.count, 1, "one refund however often the channel reports the late payment")
+        let late = try XCTUnwrap(refunds.first)
+        XCTAssertEqual(late.origin, .latePayment)
+        XCTAssertEqual(late.sourceTransactionId, "LATE")
         XCTAssertEqual(late.amount, payment.amount)
-        XCTAssertEqual(late.state, "pending")
+        XCTAssertEqual(late.status, .processing)
+        XCTAssertEqual(harness.store.journal.map(\.kind), [.latePaymentReceived], "owed to the payer, never to the merchant")
 
-        // The worker's pass sends it, with its fixed id, and records the channel's word.
+        // The worker's pass sends it like any refund, with the late transaction, and records the
+        // channel's word: the money leaves the ledger again and the payment does not change.
         harness.channels.refundAnswers = [.answered(.succeeded(channelRefundId: "CR1"))]
-        XCTAssertEqual(harness.services.lateRefunds.retryDue(shard: harness.store.shard(of: payment), requestId: "w"), 1)
-        XCTAssertEqual(harness.channels.refundOrders.map(\.refundId), [late.refundId])
-        XCTAssertEqual(harness.store.lateRefunds.first?.state, "succeeded")
-        XCTAssertEqual(harness.services.lateRefunds.retryDue(shard: harness.store.shard(of: payment), requestId: "w"), 0, "a settled late refund is not sent again")
+        let shard = harness.store.shard(of: payment)
+        XCTAssertEqual(harness.services.refunds.retryDue(shard: shard, leaseSeconds: 60, nextCheckSeconds: 30, limit: 10, requestId: "w"), 1)
+        XCTAssertEqual(harness.channels.refundOrders.map(\.refundId), [late.id.text])
+        XCTAssertEqual(harness.channels.refundOrders.first?.channelTransactionId, "LATE")
+        XCTAssertEqual(harness.store.refund(late.id)?.status, .succeeded)
+        XCTAssertEqual(harness.store.journal.map(\.kind), [.latePaymentReceived, .latePaymentReturned])
+        XCTAssertEqual(harness.store.payment(payment.id)?.status, .closed)
+        XCTAssertEqual(harness.store.payment(payment.id)?.refundedAmount, Harness.cny(0))
+        XCTAssertEqual(harness.eventsOf(payment.id), [.paymentClosed, .refundSucceeded])
+        XCTAssertEqual(harness.services.refunds.retryDue(shard: shard, leaseSeconds: 60, nextCheckSeconds: 30, limit: 10, requestId: "w"), 0)
     }
 
     func testForgedAndUnknownCallbacksAreRefusedAndWriteNothing() throws {

@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from paygate_support import assert_error, payment_body, sql_string
+from test_invariants import Shard, assert_clean, assert_found
 
 CHANNELS = ["alipay", "wechatpay", "unionpay"]
 SETTLE_SECONDS_MAX = 15
@@ -226,20 +227,40 @@ def test_payment_after_close_is_never_lost(stack, client, slots, faults, channel
     while not anomalies_of(stack, slots, payment) and time.monotonic() < deadline:
         time.sleep(POLL_PAUSE_SECONDS)
     assert anomalies_of(stack, slots, payment) == [["paid_after_close"]]
-    current = client.get(f"/v1/payments/{payment['payment_id']}").json()
-    assert current["status"] == "closed", current
-    assert events_of(stack, slots, payment) == [["payment.closed"]]
-    # ... and refunded automatically by the timeout worker, once, under a fixed refund id.
+    # ... and given back by an ordinary refund of the whole amount, which the timeout worker
+    # sends; `succeeded` is written only from the channel's own definite answer to it.
     shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
-    query = ("SELECT refund_state, refund_id, refund_amount FROM {db}.payment_anomalies WHERE payment_id = "
-             + sql_string(payment["payment_id"]))
+    query = ("SELECT status, origin, amount, source_txn_id IS NOT NULL, merchant_refund_no = refund_id FROM {db}.refunds"
+             " WHERE payment_id = " + sql_string(payment["payment_id"]))
     deadline = time.monotonic() + SETTLE_SECONDS_MAX
     rows = stack.database.rows_on_shard(shard, query)
-    while rows[0][0] != "succeeded" and time.monotonic() < deadline:
+    while (not rows or rows[0][0] != "succeeded") and time.monotonic() < deadline:
         time.sleep(POLL_PAUSE_SECONDS)
         rows = stack.database.rows_on_shard(shard, query)
-    # `succeeded` is written only from the channel's own definite answer to the refund.
-    assert rows[0][0] == "succeeded" and rows[0][1].startswith("rl") and rows[0][2] == payment["amount"], rows
+    assert rows == [["succeeded", "late_payment", payment["amount"], "1", "1"]], rows
+    current = client.get(f"/v1/payments/{payment['payment_id']}").json()
+    assert current["status"] == "closed" and current["refunded_amount"] == "0.00", current
+    # The merchant hears of the refund like any other; never of a success of the payment.
+    assert events_of(stack, slots, payment) == [["payment.closed"], ["refund.succeeded"]]
+    # The money passed through the ledger and left it: owed to the payer, then returned.
+    postings = stack.database.rows_on_shard(
+        shard, "SELECT e.kind, l.account, l.amount FROM {db}.journal_entries e JOIN {db}.journal_lines l ON l.entry_id = e.entry_id"
+               " WHERE e.payment_id = " + sql_string(payment["payment_id"]) + " ORDER BY e.kind, l.account")
+    amount, negative = payment["amount"], "-" + payment["amount"]
+    assert postings == [
+        ["late_payment_received", f"channel_clearing:{channel}", amount], ["late_payment_received", "late_payments_due", negative],
+        ["late_payment_returned", f"channel_clearing:{channel}", negative], ["late_payment_returned", "late_payments_due", amount],
+    ], postings
+    # The checker covers it like any refund: without its return posting, the payer's money
+    # would still be owed in the books, and `late_refunds` says so.
+    where = Shard(stack, shard)
+    refund_id = where.value("SELECT refund_id FROM {db}.refunds WHERE payment_id = " + sql_string(payment["payment_id"]))
+    returned = f"kind = 'late_payment_returned' AND refund_id = {sql_string(refund_id)}"
+    entry = where.value("SELECT entry_id FROM {db}.journal_entries WHERE " + returned)
+    with where.removed("journal_lines", f"entry_id = {sql_string(entry)}"), where.removed("journal_entries", returned):
+        assert_found(stack, "late_refunds", payment["payment_id"], refund_id,
+                     reason="refund status succeeded with 0 late_payment_returned entries (want 1)")
+    assert_clean(stack)
 
 
 def test_channel_timeout_answers_503_and_writes_nothing(stack, client, faults):

@@ -379,8 +379,9 @@ def test_a_refund_callback_for_an_unknown_refund_is_refused_and_writes_nothing(s
 
 @pytest.mark.parametrize("channel", REFUND_CALLBACK_CHANNELS)
 def test_a_refund_notice_for_a_number_that_is_not_a_merchant_refund_is_acknowledged_without_effect(stack, channel):
-    # Refunds of money taken after a close carry fixed ids of their own ("rl" + 30 hex) and are
-    # settled by the worker's query: their notices are acknowledged and change nothing.
+    # A refund number that is not a refund id (an earlier version gave late payments' refunds
+    # such numbers, "rl" + 30 hex, settled by the worker): its notices are acknowledged and
+    # change nothing.
     refund_id = "rl" + secrets.token_hex(15)
     answer = post_refund_notice(stack, channel, refund_id, 500)
     assert acknowledged_in_the_channels_form(channel, answer), (answer.status_code, answer.text)

@@ -10,7 +10,7 @@ import Storage
 /// and handles each one outside any transaction: past `expires_at` → the expiry close; otherwise →
 /// a query at the channel for a `processing` payment whose callback has not come, at most
 /// `queries.channel_rate_per_second` per channel, then the next point of the query schedule. It
-/// also finishes refunds the channel has not settled and late-payment refunds. Every one of those
+/// also finishes refunds the channel has not settled, late payments' refunds among them. Every one of those
 /// is a flow of `Services`, the same the HTTP layer calls; this loop only chooses what is due.
 /// Any number of workers may run against the same shards, on any host: claims are disjoint.
 ///
@@ -75,10 +75,8 @@ public final class TimeoutWorker {
             }
             handled += work(claim, stop)
             if !stop.isRaised {
-                handled += services.lateRefunds.retryDue(shard: shard, requestId: "worker-\(getpid())-refunds")
-            }
-            if !stop.isRaised {
-                // Merchant refunds the channel has not settled: sent again (same id) or asked about.
+                // Refunds the channel has not settled (merchants' and late payments'): sent again
+                // (same id) or asked about.
                 handled += services.refunds.retryDue(
                     shard: shard, leaseSeconds: limits.leaseSeconds, nextCheckSeconds: limits.queryDelaySeconds,
                     limit: limits.batchSizeMax, requestId: "worker-\(getpid())-merchant-refunds")

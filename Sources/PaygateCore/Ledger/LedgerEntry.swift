@@ -8,6 +8,13 @@
 ///     Dr channel_fees:<channel>      fee              Cr channel_clearing:<channel>    refund
 ///     Cr merchant_payable            amount
 ///
+/// Money a channel took for an order already closed or failed (a late payment) is never the
+/// merchant's: it is owed back to the payer until its refund succeeds.
+///
+/// A late payment, when it is reported:          Its refund, when it succeeds:
+///     Dr channel_clearing:<channel>  amount         Dr late_payments_due             amount
+///     Cr late_payments_due           amount         Cr channel_clearing:<channel>    amount
+///
 /// The channel holds the payer's money minus its fee (clearing), the fee is its charge, and we owe
 /// the merchant the whole amount. A refund gives the refund back out of clearing and reduces what
 /// we owe the merchant; channel fees are not returned on refunds (the fee line stays), which is the
@@ -16,6 +23,8 @@ public enum LedgerAccount: Sendable, Hashable, CustomStringConvertible {
     case channelClearing(Channel)
     case channelFees(Channel)
     case merchantPayable
+    /// Late payments not yet given back to their payers (per merchant, like `merchant_payable`).
+    case latePaymentsDue
 
     /// The `journal_lines.account` text; the merchant is its own column.
     public var name: String {
@@ -23,6 +32,7 @@ public enum LedgerAccount: Sendable, Hashable, CustomStringConvertible {
         case .channelClearing(let channel): "channel_clearing:" + channel.rawValue
         case .channelFees(let channel): "channel_fees:" + channel.rawValue
         case .merchantPayable: "merchant_payable"
+        case .latePaymentsDue: "late_payments_due"
         }
     }
 
@@ -32,6 +42,8 @@ public enum LedgerAccount: Sendable, Hashable, CustomStringConvertible {
 public enum LedgerEntryKind: String, Sendable, CaseIterable {
     case paymentSucceeded = "payment_succeeded"
     case refundSucceeded = "refund_succeeded"
+    case latePaymentReceived = "late_payment_received"
+    case latePaymentReturned = "late_payment_returned"
 }
 
 public struct LedgerLine: Sendable, Equatable {
@@ -90,6 +102,27 @@ public struct LedgerEntry: Sendable, Equatable {
         try LedgerEntry(
             kind: .refundSucceeded, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
             lines: [LedgerLine(.merchantPayable, amount),
+                    LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency))])
+    }
+
+    /// Money taken for an order already final: the channel holds it, the payer is owed it. The
+    /// entry names the refund that will give it back.
+    public static func latePaymentReceived(
+        merchantId: String, paymentId: PaymentId, refundId: RefundId, channel: Channel, amount: Money
+    ) throws(LedgerError) -> LedgerEntry {
+        try LedgerEntry(
+            kind: .latePaymentReceived, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
+            lines: [LedgerLine(.channelClearing(channel), amount),
+                    LedgerLine(.latePaymentsDue, Money(minorUnits: -amount.minorUnits, currency: amount.currency))])
+    }
+
+    /// A late payment given back: what was owed to the payer leaves the channel's clearing.
+    public static func latePaymentReturned(
+        merchantId: String, paymentId: PaymentId, refundId: RefundId, channel: Channel, amount: Money
+    ) throws(LedgerError) -> LedgerEntry {
+        try LedgerEntry(
+            kind: .latePaymentReturned, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
+            lines: [LedgerLine(.latePaymentsDue, amount),
                     LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency))])
     }
 }

@@ -16,8 +16,8 @@ public protocol PaymentStoring {
         -> PaymentCreateOutcome
 
     /// Decides `event` against the stored payment (locked) and writes the decision: steps with
-    /// their history, the success posting, merchant events, anomalies (a late payment's refund
-    /// with them). Nil: no such payment (for that merchant, or on that channel). Throws
+    /// their history, the success posting, merchant events, anomalies, and a late payment's refund
+    /// (an ordinary refund row, with its posting). Nil: no such payment (for that merchant, or on that channel). Throws
     /// `NonceReused` when `nonce` was already accepted.
     func apply(
         _ event: LifecycleEvent, to id: PaymentId, merchantId: String?, channel: Channel?, nonce: RequestNonce?,
@@ -46,10 +46,6 @@ public protocol PaymentStoring {
     func claimDue(shard: Int, request: PaymentClaimRequest, now: Timestamp) throws -> PaymentClaim
     func scheduleCheck(_ id: PaymentId, at next: Timestamp) throws
     func release(_ ids: [PaymentId], shard: Int, leaseEnd: Timestamp, now: Timestamp) throws
-
-    /// Late payments' automatic refunds that are due (`PaymentAnomalyKind.refundsPayer`).
-    func claimLateRefunds(shard: Int, now: Timestamp, retryAfterSeconds: Int, limit: Int) throws -> [LateRefundDue]
-    func recordLateRefund(paymentId: PaymentId, refundId: String, state: String) throws
 }
 
 public enum PaymentCreateOutcome: Sendable {
@@ -106,23 +102,6 @@ public struct PaymentClaim: Sendable {
         self.shard = shard
         self.payments = payments
         self.leaseEnd = leaseEnd
-    }
-}
-
-/// A late payment's automatic refund, as the worker sees it.
-public struct LateRefundDue: Sendable, Equatable {
-    public var paymentId: PaymentId
-    public var transactionId: String
-    public var refundId: String
-    public var amount: Money
-    public var state: String
-    /// When the refund was first recorded: channels that name a refund by its time (UnionPay)
-    /// get the same time on every retry.
-    public var createdAt: Timestamp
-
-    public init(paymentId: PaymentId, transactionId: String, refundId: String, amount: Money, state: String, createdAt: Timestamp) {
-        self.paymentId = paymentId; self.transactionId = transactionId; self.refundId = refundId
-        self.amount = amount; self.state = state; self.createdAt = createdAt
     }
 }
 

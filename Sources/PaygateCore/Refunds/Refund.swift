@@ -5,36 +5,10 @@ public enum RefundStatus: String, Sendable, CaseIterable {
     public var isFinal: Bool { self != .processing }
 }
 
-/// Refund ids have the payment id's shape with their own prefix: `ref_` + 12 hex digits of
-/// milliseconds + 4 hex digits of the payment's slot + 16 random hex digits. Carrying the slot
-/// lets a channel callback that names only the refund find its shard, and keeps a refund on the
-/// same shard as its payment (one local transaction for both).
-public struct RefundId: Sendable, Hashable, CustomStringConvertible {
-    public static let prefix = "ref_"
-    public static let length = 36
-
-    public let text: String
-
-    public init(millisecondsSinceEpoch: Int64, slot: Int, random: UInt64) {
-        precondition(slot >= 0 && slot < SlotRouter.slotCountMax)
-        text = RefundId.prefix + hex(UInt64(millisecondsSinceEpoch), digits: 12) + hex(UInt64(slot), digits: 4) + hex(random, digits: 16)
-    }
-
-    /// Accepts only the exact shape; anything else is not one of ours.
-    public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == RefundId.length, text.hasPrefix(RefundId.prefix) else { return nil }
-        for byte in bytes.dropFirst(4) {
-            guard (48...57).contains(byte) || (97...102).contains(byte) else { return nil }
-        }
-        self.text = text
-    }
-
-    public var slot: Int {
-        Array(text.utf8)[16..<20].reduce(0) { $0 * 16 + ($1 <= 57 ? Int($1) - 48 : Int($1) - 87) }
-    }
-
-    public var description: String { text }
+/// The stored text of `refunds.origin`.
+public enum RefundOrigin: String, Sendable, Equatable {
+    case merchant
+    case latePayment = "late_payment"
 }
 
 /// A refund as stored on its payment's shard and shown to the merchant.
@@ -54,19 +28,42 @@ public struct Refund: Sendable, Equatable {
     public var version: Int
     public var createdAt: Timestamp
     public var succeededAt: Timestamp?
+    /// Who asked for it: the merchant, or paygate itself for a late payment.
+    public var origin: RefundOrigin
+    /// The channel transaction a late payment's refund gives back (the payment has none of its
+    /// own: it was closed or failed when the money came). Nil for a merchant's refund.
+    public var sourceTransactionId: String?
 
     public enum ChannelState: String, Sendable { case pending, accepted }
 
     public init(
         id: RefundId, paymentId: PaymentId, merchantId: String, merchantRefundNo: String, amount: Money, channel: Channel,
         status: RefundStatus, channelState: ChannelState, reason: String?, channelRefundId: String?, failureCode: String?,
-        version: Int, createdAt: Timestamp, succeededAt: Timestamp?
+        version: Int, createdAt: Timestamp, succeededAt: Timestamp?, origin: RefundOrigin = .merchant, sourceTransactionId: String? = nil
     ) {
         self.id = id; self.paymentId = paymentId; self.merchantId = merchantId; self.merchantRefundNo = merchantRefundNo
         self.amount = amount; self.channel = channel; self.status = status; self.channelState = channelState
         self.reason = reason; self.channelRefundId = channelRefundId; self.failureCode = failureCode
         self.version = version; self.createdAt = createdAt; self.succeededAt = succeededAt
+        self.origin = origin; self.sourceTransactionId = sourceTransactionId
     }
+
+    /// The refund paygate makes itself for a late payment (`PaymentAnomalyKind.refundsPayer`):
+    /// the whole amount the channel took, `processing` and due for the worker at once. It is an
+    /// ordinary refund from then on (history, `RefundLifecycle`, events), with its own postings.
+    /// Its merchant_refund_no is its own id: the merchant never chose one.
+    public static func forLatePayment(
+        of payment: Payment, amount: Money, transactionId: String, random: UInt64, now: Timestamp
+    ) -> Refund {
+        let id = RefundId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: payment.id.slot, random: random)
+        return Refund(
+            id: id, paymentId: payment.id, merchantId: payment.merchantId, merchantRefundNo: id.text, amount: amount,
+            channel: payment.channel, status: .processing, channelState: .pending, reason: Refund.latePaymentReason,
+            channelRefundId: nil, failureCode: nil, version: 1, createdAt: now, succeededAt: nil,
+            origin: .latePayment, sourceTransactionId: transactionId)
+    }
+
+    public static let latePaymentReason = "paid after the order was closed or failed"
 
     /// The refund object of API.md section 6 (plus `reason` and `failure_code`, which merchants
     /// need to act on a failed refund).

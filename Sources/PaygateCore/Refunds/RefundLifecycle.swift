@@ -43,6 +43,13 @@ public enum RefundLifecycle {
     }
 
     private static func succeeded(_ refund: RefundSnapshot, payment: RefundPaymentSnapshot, channelRefundId: String?) -> RefundDecision {
+        if refund.origin == .latePayment {
+            // The payment never had the money (it was closed or failed): it does not change, and
+            // the payer's money leaves `late_payments_due`.
+            return RefundDecision(
+                refundStatus: .succeeded, channelRefundId: channelRefundId, posting: .latePaymentReturned,
+                merchantEvent: .refundSucceeded, reason: "late payment refunded at the channel")
+        }
         let refunded = payment.refundedAmount + refund.amount
         // Reserved at creation under the row lock, so this cannot exceed the amount; a row that
         // says otherwise is corrupt and must not be made worse.
@@ -59,7 +66,7 @@ public enum RefundLifecycle {
         return RefundDecision(
             refundStatus: .succeeded, channelRefundId: channelRefundId,
             paymentWrite: RefundPaymentWrite(source: payment.status, target: target, refundedAmount: refunded),
-            postLedger: true, merchantEvent: .refundSucceeded, reason: "refund succeeded at the channel")
+            posting: .reversal, merchantEvent: .refundSucceeded, reason: "refund succeeded at the channel")
     }
 }
 
@@ -67,8 +74,9 @@ public struct RefundSnapshot: Sendable, Equatable {
     public var status: RefundStatus
     public var channelState: Refund.ChannelState
     public var amount: Money
-    public init(status: RefundStatus, channelState: Refund.ChannelState, amount: Money) {
-        self.status = status; self.channelState = channelState; self.amount = amount
+    public var origin: RefundOrigin
+    public init(status: RefundStatus, channelState: Refund.ChannelState, amount: Money, origin: RefundOrigin = .merchant) {
+        self.status = status; self.channelState = channelState; self.amount = amount; self.origin = origin
     }
 }
 
@@ -102,8 +110,8 @@ public struct RefundDecision: Sendable, Equatable {
     public var channelRefundId: String?
     public var failureCode: String?
     public var paymentWrite: RefundPaymentWrite?
-    /// Post the refund's reversal to the journal (with the status change, never alone).
-    public var postLedger: Bool
+    /// What the success posts to the journal (with the status change, never alone).
+    public var posting: RefundPosting?
     public var merchantEvent: MerchantEventType?
     /// The channel contradicts what is stored: a row for review (`payment_anomalies`).
     public var anomaly: RefundAnomalyKind?
@@ -111,15 +119,18 @@ public struct RefundDecision: Sendable, Equatable {
 
     public init(
         refundStatus: RefundStatus? = nil, channelState: Refund.ChannelState? = nil, channelRefundId: String? = nil,
-        failureCode: String? = nil, paymentWrite: RefundPaymentWrite? = nil, postLedger: Bool = false,
+        failureCode: String? = nil, paymentWrite: RefundPaymentWrite? = nil, posting: RefundPosting? = nil,
         merchantEvent: MerchantEventType? = nil, anomaly: RefundAnomalyKind? = nil, reason: String
     ) {
         self.refundStatus = refundStatus; self.channelState = channelState; self.channelRefundId = channelRefundId
-        self.failureCode = failureCode; self.paymentWrite = paymentWrite; self.postLedger = postLedger
+        self.failureCode = failureCode; self.paymentWrite = paymentWrite; self.posting = posting
         self.merchantEvent = merchantEvent; self.anomaly = anomaly; self.reason = reason
     }
 
     public static func nothing(_ reason: String) -> RefundDecision { RefundDecision(reason: reason) }
+
+    /// Whether the decision posts to the journal.
+    public var postLedger: Bool { posting != nil }
 
     /// True when the decision writes anything at all.
     public var writes: Bool { refundStatus != nil || channelState != nil || anomaly != nil }
@@ -138,4 +149,12 @@ public enum RefundAnomalyKind: String, Sendable, Equatable, CaseIterable {
     /// Whether the channel's callback is answered in its failure form: a wrong amount is
     /// refused like a wrong payment amount, so the channel (and its operator) sees it.
     public var refusesCallback: Bool { self == .amountMismatch }
+}
+
+/// The journal entry a refund's success posts (`LedgerRules`).
+public enum RefundPosting: Sendable, Equatable {
+    /// A merchant's refund: the reversal of the payment's posting.
+    case reversal
+    /// A late payment's refund: what was owed to the payer goes back.
+    case latePaymentReturned
 }

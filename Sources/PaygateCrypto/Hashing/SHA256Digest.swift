@@ -1,4 +1,5 @@
 import COpenSSL
+import PaygateCore
 
 /// SHA-256 through the digest fetched once in `Algorithms`.
 public enum SHA256Digest {

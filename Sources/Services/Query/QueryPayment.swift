@@ -41,9 +41,9 @@ public struct QueryPayment {
     }
 
     /// Channel actions a decision asks for. A query is made at once and its answer applied; a
-    /// late payment's refund was recorded `pending` in the decision's transaction and is left to
-    /// the worker (`LateRefunds`), which asks the channel on its next pass, always with the stored
-    /// id and time. A close is made by the close flows themselves.
+    /// late payment's refund was stored in the decision's transaction, due at once, and the
+    /// worker sends it (`Refunds.retryDue`), always with the stored id and time. A close is made
+    /// by the close flows themselves.
     func carryOut(_ applied: AppliedPaymentDecision, requestId: String) throws {
         if applied.decision.channelActions.contains(.queryPayment) {
             try query(applied.payment, requestId: requestId)
@@ -54,7 +54,7 @@ public struct QueryPayment {
     private func logLateRefunds(_ applied: AppliedPaymentDecision, requestId: String) {
         for case .refundLatePayment(let amount, let transactionId) in applied.decision.channelActions {
             context.log.warning(
-                "late payment \(applied.payment.id.text) (\(transactionId), \(amount.text) \(amount.currency.rawValue)): refund pending",
+                "late payment \(applied.payment.id.text) (\(transactionId), \(amount.text) \(amount.currency.rawValue)): its refund to the payer is due",
                 requestId: requestId)
         }
     }

@@ -16,8 +16,8 @@ extension Refunds {
         default:
             preconditionFailure("a payment notice given to the refund flow")
         }
-        // Late-payment refunds carry their own fixed ids and are settled by the worker's query:
-        // their notices are acknowledged without effect.
+        // Refund numbers that are not refund ids were given to late payments' refunds by an
+        // earlier version (kept in payment_anomalies, settled there): acknowledged without effect.
         guard let refundId = RefundId(refundText) else {
             context.log.info("callback \(channel.rawValue): refund notice for \(refundText) (not a merchant refund) acknowledged", requestId: requestId)
             return true

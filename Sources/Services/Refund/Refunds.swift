@@ -51,7 +51,8 @@ public struct Refunds {
             call = channels.queryRefund(reference, on: payment.channel, requestId: requestId)
         } else {
             let order = RefundOrder(
-                refundId: refund.id.text, paymentId: payment.id, channelTransactionId: payment.channelTransactionId,
+                refundId: refund.id.text, paymentId: payment.id,
+                channelTransactionId: refund.sourceTransactionId ?? payment.channelTransactionId,
                 amount: refund.amount, paymentAmount: payment.amount, reason: refund.reason,
                 callbackURL: channels.callbackURL(for: payment.channel), createdAt: refund.createdAt)
             call = channels.refund(order, on: payment.channel, requestId: requestId)

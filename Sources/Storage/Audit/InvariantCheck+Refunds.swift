@@ -1,7 +1,8 @@
 import PaygateCore
 
 extension InvariantCheck {
-    /// Refunded amounts equal the sum of succeeded refunds and of their postings;
+    /// Merchants' refunds (late payments' are `lateRefunds`'): refunded amounts equal the sum of
+    /// succeeded refunds and of their postings;
     /// each refund has the posting and event of its status and nothing else (design "who writes
     /// what": success writes one refund_succeeded entry and one refund.succeeded event in the same
     /// transaction; failure one refund.failed event and no posting; processing neither).
@@ -29,7 +30,7 @@ extension InvariantCheck {
               LEFT JOIN (SELECT payment_id, COUNT(*) AS refund_count,
                                 SUM(IF(status = '\(RefundStatus.succeeded.rawValue)', amount, 0)) AS succeeded,
                                 SUM(IF(status <> '\(RefundStatus.failed.rawValue)', amount, 0)) AS committed
-                           FROM refunds GROUP BY payment_id) r ON r.payment_id = p.payment_id
+                           FROM refunds WHERE origin = '\(RefundOrigin.merchant.rawValue)' GROUP BY payment_id) r ON r.payment_id = p.payment_id
               LEFT JOIN (SELECT e.payment_id, SUM(l.amount) AS debits
                            FROM journal_entries e
                            JOIN journal_lines l ON l.entry_id = e.entry_id AND l.account = '\(AuditSQL.payable)'
@@ -73,7 +74,7 @@ extension InvariantCheck {
                                 SUM(type = '\(MerchantEventType.refundSucceeded.rawValue)') AS succeeded,
                                 SUM(type = '\(MerchantEventType.refundFailed.rawValue)') AS failed
                            FROM payment_events WHERE refund_id <> '' GROUP BY refund_id) v ON v.refund_id = f.refund_id
-             WHERE p.payment_id IS NULL
+             WHERE f.origin = '\(RefundOrigin.merchant.rawValue)' AND (p.payment_id IS NULL
                 OR COALESCE(p.merchant_id = f.merchant_id AND p.currency = f.currency AND p.slot = f.slot, 0) = 0
                 OR CASE f.status
                      WHEN '\(RefundStatus.succeeded.rawValue)' THEN
@@ -82,7 +83,7 @@ extension InvariantCheck {
                      WHEN '\(RefundStatus.failed.rawValue)' THEN
                           COALESCE(j.entries, 0) <> 0 OR COALESCE(v.succeeded, 0) <> 0 OR COALESCE(v.failed, 0) <> 1
                      ELSE COALESCE(j.entries, 0) <> 0 OR COALESCE(v.succeeded, 0) <> 0 OR COALESCE(v.failed, 0) <> 0
-                   END
+                   END)
             """,
         explain: { row in
             let status = row.text(2), entries = row.count(4), succeeded = row.count(6), failed = row.count(7)

@@ -65,6 +65,6 @@ enum AuditSQL {
 extension InvariantCheck {
     /// Every check, in the order they are printed.
     static var all: [InvariantCheck] {
-        [statusesKnown, paymentSucceeded, refunds, journalBalanced, statusHistory, eventsComplete]
+        [statusesKnown, paymentSucceeded, refunds, lateRefunds, journalBalanced, statusHistory, eventsComplete]
     }
 }

@@ -9,7 +9,7 @@ import PaygateCrypto
 /// backstop, not a path anyone takes.
 enum JournalWriter {
     static func post(_ entry: LedgerEntry, slot: Int, now: Timestamp, _ connection: Connection) throws {
-        let entryId = "jnl_" + Hex.encode(try SecureRandom.bytes(16))
+        let entryId = JournalEntryId(randomBytes: try SecureRandom.bytes(16)).text
         try connection.execute(
             """
             INSERT INTO journal_entries (entry_id, slot, merchant_id, payment_id, refund_id, kind, currency, created_at)
@@ -46,7 +46,7 @@ enum OutboxWriter {
             INSERT INTO payment_events (event_id, payment_id, slot, merchant_id, type, refund_id, data, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text("evt_" + Hex.encode(try SecureRandom.bytes(16))), .text(paymentId.text), .init(paymentId.slot),
+            [.text(EventId(randomBytes: try SecureRandom.bytes(16)).text), .text(paymentId.text), .init(paymentId.slot),
              .text(merchantId), .text(type.rawValue), .text(refundId?.text ?? ""), .text(String(decoding: data, as: UTF8.self)),
              .text(now.databaseString), .text(now.databaseString)])
     }

@@ -15,7 +15,7 @@ public struct Merchant: Sendable {
 /// (kept in a 0600 file outside the database) with the merchant id as associated data, so a
 /// sealed secret copied onto another merchant's row does not open.
 public struct MerchantDirectory: Sendable {
-    public static let merchantIdPrefix = "mch_"
+    public static let merchantIdPrefix = MerchantIdKind.prefix
     public static let secretBytes = 32
 
     let connections: ShardConnections
@@ -41,7 +41,7 @@ public struct MerchantDirectory: Sendable {
 
     /// Creates a merchant with fresh random secrets and returns them in the clear, once.
     public func create(name: String) throws -> (id: String, secret: String, webhookSecret: String) {
-        let id = MerchantDirectory.merchantIdPrefix + Hex.encode(try SecureRandom.bytes(12))
+        let id = MerchantId(randomBytes: try SecureRandom.bytes(MerchantIdKind.hexDigits / 2)).text
         let secret = "sk_" + Hex.encode(try SecureRandom.bytes(MerchantDirectory.secretBytes))
         let webhookSecret = "whsec_" + Hex.encode(try SecureRandom.bytes(MerchantDirectory.secretBytes))
         let sealedSecret = Hex.encode(try box.seal(Array(secret.utf8), associatedData: Array(id.utf8)))

@@ -50,6 +50,9 @@ extension PaymentStore {
                 for anomaly in decision.anomalies {
                     try insertAnomaly(anomaly, for: payment, requestId: requestId, now: now, connection)
                 }
+                for case .refundLatePayment(let amount, let transactionId) in decision.channelActions {
+                    try insertLatePaymentRefund(of: payment, amount: amount, transactionId: transactionId, requestId: requestId, now: now, connection)
+                }
                 return Applied(payment: payment, decision: decision)
             }
         } catch Rollback.notFound {
@@ -89,22 +92,28 @@ extension PaymentStore {
     }
 
     private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws {
-        // A late payment is refunded automatically: the refund is born `pending` in the same
-        // transaction, with a fixed id, so a crash before the call loses nothing.
-        let refunded = anomaly.kind.refundsPayer
-        let refundId = refunded ? PaymentAnomaly.lateRefundId(payment.id, transactionId: anomaly.transactionId ?? "", sha256Hex: SHA256Digest.hexHash) : nil
         try connection.execute(
             """
             INSERT IGNORE INTO payment_anomalies
-              (payment_id, slot, kind, transaction_id, reported_amount, reported_currency, request_id, created_at,
-               refund_state, refund_id, refund_amount, refund_tried_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              (payment_id, slot, kind, transaction_id, reported_amount, reported_currency, request_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.kind.rawValue), .text(anomaly.transactionId ?? ""),
              .init(anomaly.reportedAmount?.databaseText), .init(anomaly.reportedAmount?.currency.rawValue),
-             .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString),
-             .init(refunded ? "pending" : nil), .init(refundId),
-             .init(refunded ? (anomaly.reportedAmount ?? payment.amount).databaseText : nil),
-             .init(refunded ? Timestamp(millisecondsSinceEpoch: 0).databaseString : nil)])
+             .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
+    }
+
+    /// A late payment goes back to the payer through an ordinary refund, born `processing` in the
+    /// transaction that records the anomaly, with the posting of what the payer is owed: a crash
+    /// after the commit loses nothing, and the worker sends it at once (`check_after` now).
+    private func insertLatePaymentRefund(
+        of payment: Payment, amount: Money, transactionId: String, requestId: String, now: Timestamp, _ connection: Connection
+    ) throws {
+        let refund = Refund.forLatePayment(of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
+        try RefundStore.insert(refund, checkAfter: now, now: now, connection)
+        try RefundStore.appendHistory(refund.id, from: nil, to: .processing, reason: "late_payment", requestId: requestId, connection)
+        for entry in try LedgerRules.postings(forLatePaymentRefund: refund, payment: payment) {
+            try JournalWriter.post(entry, slot: payment.id.slot, now: now, connection)
+        }
     }
 }

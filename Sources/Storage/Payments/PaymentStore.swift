@@ -101,6 +101,15 @@ public struct PaymentStore {
         }
     }
 
+    /// A payment by id alone (the worker's view; merchants always go through `find(id:merchantId:)`).
+    public func findAny(id: PaymentId) throws -> Payment? {
+        let shard = shards.shardIndex(forSlot: id.slot)
+        return try shards.read(shard: shard) { connection in
+            try connection.query("SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ?", [.text(id.text)])
+                .first.map { row throws(StorageError) in try PaymentRow.decode(row, shard: shards.shardNames[shard]) }
+        }
+    }
+
     public typealias TransitionOutcome = PaymentTransitionOutcome
 
     /// Moves a payment to `target` if the state machine allows it (compare-and-set on version).

@@ -5,7 +5,7 @@ import PaygateCore
 enum RefundRow {
     static let columns = """
         refund_id, payment_id, merchant_id, merchant_refund_no, amount, currency, channel, status, channel_state, \
-        reason, channel_refund_id, failure_code, version, created_at, succeeded_at
+        reason, channel_refund_id, failure_code, version, created_at, succeeded_at, origin, source_txn_id
         """
 
     static func decode(_ row: DatabaseRow, shard: String) throws(StorageError) -> Refund {
@@ -20,7 +20,8 @@ enum RefundRow {
               let status = RefundStatus(rawValue: try text(7)),
               let channelState = Refund.ChannelState(rawValue: try text(8)),
               let version = Int(try text(12)),
-              let createdAt = Timestamp(parsing: try text(13)) else {
+              let createdAt = Timestamp(parsing: try text(13)),
+              let origin = RefundOrigin(rawValue: try text(15)) else {
             throw StorageError.corrupt(shard: shard, detail: "refund \(row[0] ?? "?")")
         }
         var succeededAt: Timestamp?
@@ -31,6 +32,7 @@ enum RefundRow {
         return Refund(
             id: id, paymentId: paymentId, merchantId: try text(2), merchantRefundNo: try text(3), amount: amount,
             channel: channel, status: status, channelState: channelState, reason: row[9], channelRefundId: row[10],
-            failureCode: row[11], version: version, createdAt: createdAt, succeededAt: succeededAt)
+            failureCode: row[11], version: version, createdAt: createdAt, succeededAt: succeededAt, origin: origin,
+            sourceTransactionId: row[16])
     }
 }

@@ -27,7 +27,7 @@ extension RefundStore {
             var payment = try PaymentRow.decode(paymentRow, shard: shardName)
             var refund = try RefundRow.decode(refundRow, shard: shardName)
             let decision = RefundLifecycle.decide(
-                RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount),
+                RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount, origin: refund.origin),
                 payment: RefundPaymentSnapshot(status: payment.status, amount: payment.amount, refundedAmount: payment.refundedAmount),
                 event)
             let now = Timestamp.now()
@@ -40,41 +40,9 @@ extension RefundStore {
                     [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.rawValue), .text(refund.id.text),
                      .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
             }
-            if let state = decision.channelState {
-                refund.channelState = state
-            }
-            if let status = decision.refundStatus {
-                try appendHistory(refund.id, from: refund.status, to: status, reason: reason, requestId: requestId, connection)
-                refund.status = status
-                if let code = decision.failureCode { refund.failureCode = code }
-                if let channelRefundId = decision.channelRefundId { refund.channelRefundId = channelRefundId }
-                if status == .succeeded { refund.succeededAt = now }
-            }
-            if decision.channelState != nil || decision.refundStatus != nil {
-                let updated = try connection.execute(
-                    """
-                    UPDATE refunds SET status = ?, channel_state = ?, channel_refund_id = ?, failure_code = ?, succeeded_at = ?,
-                      version = version + 1, updated_at = ? WHERE refund_id = ? AND version = ?
-                    """,
-                    [.text(refund.status.rawValue), .text(refund.channelState.rawValue), .init(refund.channelRefundId),
-                     .init(refund.failureCode), .init(refund.succeededAt?.databaseString), .text(now.databaseString),
-                     .text(refund.id.text), .init(refund.version)])
-                precondition(updated == 1, "refund compare-and-set lost under a row lock")
-                refund.version += 1
-            }
+            refund = try write(decision, to: refund, reason: reason, requestId: requestId, now: now, connection)
             if let write = decision.paymentWrite {
-                precondition(write.source == payment.status, "a refund write decided for another payment status")
-                precondition(PaymentStateMachine.allows(from: write.source, to: write.target), "illegal step \(write.source) -> \(write.target)")
-                let updated = try connection.execute(
-                    "UPDATE payments SET status = ?, refunded_amount = ?, version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?",
-                    [.text(write.target.rawValue), .text(write.refundedAmount.databaseText), .text(now.databaseString),
-                     .text(payment.id.text), .init(payment.version)])
-                precondition(updated == 1, "payment compare-and-set lost under a row lock")
-                try PaymentStore(shards: shards).appendHistory(
-                    payment.id, from: payment.status, to: write.target, reason: "refund_succeeded", requestId: requestId, connection)
-                payment.status = write.target
-                payment.refundedAmount = write.refundedAmount
-                payment.version += 1
+                payment = try self.write(write, to: payment, requestId: requestId, now: now, connection)
             }
             for entry in try LedgerRules.postings(for: decision, refund: refund, payment: payment) {
                 try JournalWriter.post(entry, slot: payment.id.slot, now: now, connection)
@@ -86,5 +54,51 @@ extension RefundStore {
             }
             return Applied(refund: refund, payment: payment, decision: decision)
         }
+    }
+
+    /// The refund's own change: its channel state and status (with a history row), under a
+    /// compare-and-set on its version.
+    private func write(_ decision: RefundDecision, to stored: Refund, reason: String, requestId: String, now: Timestamp, _ connection: Connection) throws
+        -> Refund
+    {
+        var refund = stored
+        if let state = decision.channelState { refund.channelState = state }
+        if let status = decision.refundStatus {
+            try RefundStore.appendHistory(refund.id, from: refund.status, to: status, reason: reason, requestId: requestId, connection)
+            refund.status = status
+            if let code = decision.failureCode { refund.failureCode = code }
+            if let channelRefundId = decision.channelRefundId { refund.channelRefundId = channelRefundId }
+            if status == .succeeded { refund.succeededAt = now }
+        }
+        guard decision.channelState != nil || decision.refundStatus != nil else { return refund }
+        let updated = try connection.execute(
+            """
+            UPDATE refunds SET status = ?, channel_state = ?, channel_refund_id = ?, failure_code = ?, succeeded_at = ?,
+              version = version + 1, updated_at = ? WHERE refund_id = ? AND version = ?
+            """,
+            [.text(refund.status.rawValue), .text(refund.channelState.rawValue), .init(refund.channelRefundId),
+             .init(refund.failureCode), .init(refund.succeededAt?.databaseString), .text(now.databaseString),
+             .text(refund.id.text), .init(refund.version)])
+        precondition(updated == 1, "refund compare-and-set lost under a row lock")
+        refund.version += 1
+        return refund
+    }
+
+    /// The payment's change a refund's success makes (refunded amount and status, with history).
+    private func write(_ write: RefundPaymentWrite, to stored: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws -> Payment {
+        var payment = stored
+        precondition(write.source == payment.status, "a refund write decided for another payment status")
+        precondition(PaymentStateMachine.allows(from: write.source, to: write.target), "illegal step \(write.source) -> \(write.target)")
+        let updated = try connection.execute(
+            "UPDATE payments SET status = ?, refunded_amount = ?, version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?",
+            [.text(write.target.rawValue), .text(write.refundedAmount.databaseText), .text(now.databaseString),
+             .text(payment.id.text), .init(payment.version)])
+        precondition(updated == 1, "payment compare-and-set lost under a row lock")
+        try PaymentStore(shards: shards).appendHistory(
+            payment.id, from: payment.status, to: write.target, reason: "refund_succeeded", requestId: requestId, connection)
+        payment.status = write.target
+        payment.refundedAmount = write.refundedAmount
+        payment.version += 1
+        return payment
     }
 }

@@ -58,8 +58,8 @@ public struct RefundStore {
                         paymentId: payment.id, merchantId: merchantId, merchantRefundNo: request.merchantRefundNo, amount: amount,
                         channel: payment.channel, status: .processing, channelState: .pending, reason: request.reason,
                         channelRefundId: nil, failureCode: nil, version: 1, createdAt: now, succeededAt: nil)
-                    try insert(refund, slot: slot, now: now, connection)
-                    try appendHistory(refund.id, from: nil, to: .processing, reason: "merchant_refund", requestId: requestId, connection)
+                    try RefundStore.insert(refund, checkAfter: now.adding(seconds: RefundStore.firstCheckSeconds), now: now, connection)
+                    try RefundStore.appendHistory(refund.id, from: nil, to: .processing, reason: "merchant_refund", requestId: requestId, connection)
                     return .created(refund, payment)
                 }
             } catch StorageError.database(_, let underlying) where underlying.isDuplicateKey && attempt < RefundStore.idCollisionRetryCountMax {
@@ -105,21 +105,22 @@ public struct RefundStore {
         }
     }
 
-    private func insert(_ refund: Refund, slot: Int, now: Timestamp, _ connection: Connection) throws {
+    /// Inserts a new refund; the worker first looks at it at `checkAfter`.
+    static func insert(_ refund: Refund, checkAfter: Timestamp, now: Timestamp, _ connection: Connection) throws {
         try connection.execute(
             """
             INSERT INTO refunds (refund_id, payment_id, slot, merchant_id, merchant_refund_no, amount, currency, channel,
-              status, channel_state, reason, check_after, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              status, channel_state, reason, check_after, created_at, updated_at, origin, source_txn_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(refund.id.text), .text(refund.paymentId.text), .init(slot), .text(refund.merchantId),
+            [.text(refund.id.text), .text(refund.paymentId.text), .init(refund.id.slot), .text(refund.merchantId),
              .text(refund.merchantRefundNo), .text(refund.amount.databaseText), .text(refund.amount.currency.rawValue),
              .text(refund.channel.rawValue), .text(refund.status.rawValue), .text(refund.channelState.rawValue),
-             .init(refund.reason), .text(now.adding(seconds: RefundStore.firstCheckSeconds).databaseString),
-             .text(now.databaseString), .text(now.databaseString)])
+             .init(refund.reason), .text(checkAfter.databaseString), .text(now.databaseString), .text(now.databaseString),
+             .text(refund.origin.rawValue), .init(refund.sourceTransactionId)])
     }
 
-    func appendHistory(_ id: RefundId, from source: RefundStatus?, to target: RefundStatus, reason: String, requestId: String, _ connection: Connection) throws {
+    static func appendHistory(_ id: RefundId, from source: RefundStatus?, to target: RefundStatus, reason: String, requestId: String, _ connection: Connection) throws {
         try connection.execute(
             "INSERT INTO refund_status_history (refund_id, slot, from_status, to_status, reason, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [.text(id.text), .init(id.slot), .init(source?.rawValue), .text(target.rawValue), .text(reason),

@@ -1,6 +1,30 @@
-/// Lower-case hexadecimal, as used in webhook signatures and logged digests.
+/// Lower-case hexadecimal: the one encoder of the project (ids, digests, webhook signatures,
+/// sealed values in the database, JSON escapes).
 public enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `value` in lower-case hex, left-padded with zeros to `digits` (the parts of an id).
+    public static func encode(_ value: UInt64, digits count: Int) -> String {
+        var out = [UInt8](repeating: UInt8(ascii: "0"), count: count)
+        var rest = value
+        var index = count - 1
+        while index >= 0 {
+            out[index] = digits[Int(rest & 0xF)]
+            rest >>= 4
+            index -= 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The value of `count` lower-case hex digits; the caller has checked they are digits.
+    public static func value<Digits: Collection<UInt8>>(ofLowercase digits: Digits) -> UInt64 {
+        digits.reduce(0) { $0 << 4 | UInt64(value(of: $1) ?? 0) }
+    }
+
+    /// Whether every byte is a lower-case hex digit (the only form ids take).
+    public static func isLowercase<Digits: Collection<UInt8>>(_ digits: Digits) -> Bool {
+        digits.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
 
     public static func encode(_ bytes: [UInt8]) -> String {
         if bytes.isEmpty {

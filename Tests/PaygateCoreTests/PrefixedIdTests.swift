@@ -1,7 +1,7 @@
 import XCTest
 @testable import PaygateCore
 
-final class PaymentIdTests: XCTestCase {
+final class PrefixedIdTests: XCTestCase {
     private let sample = "pay_0123456789ab023efedcba9876543210"
 
     func testFormat() {
@@ -61,8 +61,38 @@ final class PaymentIdTests: XCTestCase {
     }
 
     func testHex() {
-        XCTAssertEqual(hex(0, digits: 4), "0000")
-        XCTAssertEqual(hex(0xabc, digits: 4), "0abc")
-        XCTAssertEqual(hex(.max, digits: 16), "ffffffffffffffff")
+        XCTAssertEqual(Hex.encode(0, digits: 4), "0000")
+        XCTAssertEqual(Hex.encode(0xabc, digits: 4), "0abc")
+        XCTAssertEqual(Hex.encode(.max, digits: 16), "ffffffffffffffff")
+    }
+
+    func testEveryKindHasItsPrefixAndNoOtherKindsText() {
+        let payment = PaymentId(millisecondsSinceEpoch: 1_798_761_599_123, slot: 574, random: 9)
+        let refund = RefundId(millisecondsSinceEpoch: 1_798_761_599_123, slot: 574, random: 9)
+        XCTAssertEqual(refund.text, "ref_" + payment.text.dropFirst(4))
+        XCTAssertEqual(refund.slot, 574)
+        XCTAssertNil(RefundId(payment.text), "a payment id is not a refund id")
+        XCTAssertNil(PaymentId(refund.text))
+        let event = EventId(randomBytes: Array(repeating: 0xAB, count: 16))
+        XCTAssertEqual(event.text, "evt_" + String(repeating: "ab", count: 16))
+        XCTAssertEqual(EventId(event.text), event)
+        let merchant = MerchantId(randomBytes: Array(0..<12))
+        XCTAssertEqual(merchant.text, "mch_000102030405060708090a0b")
+        XCTAssertEqual(MerchantId.length, 28)
+        XCTAssertEqual(MerchantId(merchant.text), merchant)
+        XCTAssertNil(MerchantId(merchant.text + "0"), "one digit too many")
+        XCTAssertNil(MerchantId("mch_000102030405060708090A0B"), "upper-case hex is not ours")
+        XCTAssertNil(JournalEntryId("jnl_" + String(repeating: "g", count: 32)))
+    }
+
+    func testHexIsOneEncoderBothWays() {
+        let bytes: [UInt8] = [0x00, 0x0f, 0xa0, 0xff]
+        XCTAssertEqual(Hex.encode(bytes), "000fa0ff")
+        XCTAssertEqual(Hex.decode("000fa0ff"), bytes)
+        XCTAssertEqual(Hex.decode("000FA0FF"), bytes)
+        XCTAssertNil(Hex.decode("abc"))
+        XCTAssertEqual(Hex.value(ofLowercase: Array("0abc".utf8)), 0xabc)
+        XCTAssertTrue(Hex.isLowercase(Array("09af".utf8)))
+        XCTAssertFalse(Hex.isLowercase(Array("09aF".utf8)))
     }
 }
