@@ -40,8 +40,10 @@ down:
 reload:
 	$(STACK) reload $(ROOT)
 
-# Unit tests (debug build, where warnings are errors), then the end-to-end suite on its own stack.
+# Module edges as declared (scripts/module-edges.py), unit tests (debug build, where warnings are
+# errors), then the end-to-end suite on its own stack.
 test: deps build
+	scripts/module-edges.py
 	$(SWIFT_BUILD) --build-tests
 	swift test --scratch-path $(BUILD_DIR) --skip-build --disable-swift-testing
 	scripts/e2e.sh

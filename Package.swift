@@ -41,7 +41,7 @@ let package = Package(
         // Payment channels: connectors (pure request/response/callback transformers), keys.
         .target(name: "Channels", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
         // The channel sandbox: plays Alipay, WeChat Pay and UnionPay from their side (local stack, tests).
-        .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient", "Channels"], swiftSettings: strict),
+        .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
         // The flows (create, close, callback, query, expiry, refunds, lookups) over the ports of
         // PaygateCore (stores, clock) and their own (channels). They decide nothing themselves:
         // the core decides, the stores execute.
@@ -59,18 +59,18 @@ let package = Package(
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
-        .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore"], swiftSettings: strict),
-        .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
+        .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
+        .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB"], swiftSettings: strict),
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "StorageMemory", "PaygateCore", "Channels"], swiftSettings: strict),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

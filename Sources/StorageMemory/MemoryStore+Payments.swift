@@ -40,9 +40,7 @@ extension MemoryStore: PaymentStoring {
             try insertNonce(nonce)
             let lateRefunds = anomalies.filter { $0.paymentId == id && (PaymentAnomalyKind(rawValue: $0.kind)?.refundsPayer ?? false) }
                 .map(\.transactionId)
-            let snapshot = PaymentSnapshot(
-                status: payment.status, amount: payment.amount, channelTransactionId: payment.channelTransactionId,
-                expiresAt: payment.expiresAt, paidAt: payment.paidAt, lateRefundTransactionIds: Set(lateRefunds))
+            let snapshot = PaymentSnapshot(payment, lateRefundTransactionIds: Set(lateRefunds))
             let now = clock.now()
             let decision = PaymentLifecycle.decide(snapshot, event, now: now)
             if let write = decision.write {

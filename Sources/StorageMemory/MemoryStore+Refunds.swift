@@ -37,10 +37,7 @@ extension MemoryStore: RefundStoring {
     public func apply(_ event: RefundEvent, to id: RefundId, channel: Channel?, reason: String, requestId: String) throws -> AppliedRefundDecision? {
         try locked {
             guard var refund = refunds[id], channel.map({ $0 == refund.channel }) ?? true, var payment = payments[refund.paymentId] else { return nil }
-            let decision = RefundLifecycle.decide(
-                RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount, origin: refund.origin),
-                payment: RefundPaymentSnapshot(status: payment.status, amount: payment.amount, refundedAmount: payment.refundedAmount),
-                event)
+            let decision = RefundLifecycle.decide(refund, of: payment, event)
             let now = clock.now()
             if let anomaly = decision.anomaly {
                 let row = AnomalyRow(paymentId: payment.id, kind: anomaly.rawValue, transactionId: id.text)

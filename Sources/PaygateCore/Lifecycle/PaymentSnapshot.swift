@@ -47,3 +47,13 @@ public struct PaymentSnapshot: Sendable, Equatable {
         return next
     }
 }
+
+extension PaymentSnapshot {
+    /// What the lifecycle reads of a stored payment, with the transactions of the late payments
+    /// already being refunded (`PaymentAnomalyKind.refundsPayer`).
+    public init(_ payment: Payment, lateRefundTransactionIds: Set<String>) {
+        self.init(
+            status: payment.status, amount: payment.amount, channelTransactionId: payment.channelTransactionId,
+            expiresAt: payment.expiresAt, paidAt: payment.paidAt, lateRefundTransactionIds: lateRefundTransactionIds)
+    }
+}

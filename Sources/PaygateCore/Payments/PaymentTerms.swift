@@ -3,9 +3,8 @@
 /// with any of them different it is a conflict (409 `order_conflict`). The other fields (subject,
 /// notify_url, metadata) of a repeat are not compared: the first create's stand.
 ///
-/// MariaDB's `create_payment` procedure executes this comparison inside the insert's
-/// transaction (one round trip); the in-memory twin calls it; the shared store tests hold both
-/// to it.
+/// Both stores decide with it: MariaDB's `create_payment` procedure answers the existing row and
+/// keeps nothing, and `PaymentStore.create` compares; the in-memory twin compares the same way.
 public struct PaymentTerms: Equatable, Sendable {
     public var amount: Money
     public var channel: Channel

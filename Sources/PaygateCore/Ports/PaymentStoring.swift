@@ -77,11 +77,13 @@ public struct AppliedPaymentDecision: Sendable {
     }
 }
 
-/// What one claim asks for; the worker's limits fill it in.
-public struct PaymentClaimRequest: Sendable {
-    /// At most this many payments per claim.
+/// What one claim of due rows (payments, events) asks for; the worker's limits fill it in.
+public typealias PaymentClaimRequest = ClaimLimits
+
+public struct ClaimLimits: Sendable {
+    /// At most this many rows per claim.
     public var batchSizeMax: Int
-    /// Claimed rows are not due again before this many seconds.
+    /// Claimed rows are not due again (for anyone) before this many seconds.
     public var leaseSeconds: Int64
 
     public init(batchSizeMax: Int, leaseSeconds: Int64) {

@@ -10,6 +10,10 @@
 ///     succeeded (wrong amount)   anomaly, -                              anomaly, -       anomaly, -
 ///     failed                     -> failed; refund.failed                anomaly, -       duplicate: -
 ///
+/// A late payment's refund (`RefundOrigin.latePayment`: money taken for an order already closed or
+/// failed) follows the same table, except that its success leaves the payment as it is and posts
+/// the late payment's return instead of a reversal.
+///
 /// The refundable balance is `payment.amount - sum(non-failed refunds)`, reserved when the refund
 /// is created (under the payment's row lock), so a failed refund gives its amount back simply by
 /// becoming `failed`. The payment itself changes only when the channel confirms.
@@ -157,4 +161,14 @@ public enum RefundPosting: Sendable, Equatable {
     case reversal
     /// A late payment's refund: what was owed to the payer goes back.
     case latePaymentReturned
+}
+
+extension RefundLifecycle {
+    /// Decides on a stored refund and its stored payment.
+    public static func decide(_ refund: Refund, of payment: Payment, _ event: RefundEvent) -> RefundDecision {
+        decide(
+            RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount, origin: refund.origin),
+            payment: RefundPaymentSnapshot(status: payment.status, amount: payment.amount, refundedAmount: payment.refundedAmount),
+            event)
+    }
 }

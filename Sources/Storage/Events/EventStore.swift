@@ -10,22 +10,9 @@ public struct EventStore {
 
     public init(shards: ShardConnections) { self.shards = shards }
 
-    /// What one claim asks for (the `webhooks` configuration fills it in).
-    public struct ClaimRequest: Sendable {
-        public var batchSizeMax: Int
-        /// A claimed event is not due again (for anyone) before this many seconds.
-        public var leaseSeconds: Int64
-
-        public init(batchSizeMax: Int, leaseSeconds: Int64) {
-            precondition(batchSizeMax >= 1 && leaseSeconds >= 1, "claim limits out of range")
-            self.batchSizeMax = batchSizeMax
-            self.leaseSeconds = leaseSeconds
-        }
-
-        /// Candidates read (without locks) per claim: more than the batch, because other
-        /// dispatchers may hold some of them and SKIP LOCKED passes those by.
-        var candidateCountMax: Int { batchSizeMax * 4 }
-    }
+    /// What one claim asks for (the `webhooks` configuration fills it in): the same limits as a
+    /// claim of due payments.
+    public typealias ClaimRequest = ClaimLimits
 
     /// An event to deliver and where to.
     public struct ClaimedEvent: Sendable {
@@ -53,4 +40,10 @@ public struct EventStore {
         }
         return nil
     }
+}
+
+extension ClaimLimits {
+    /// Events read (without locks) per claim: more than the batch, because other dispatchers may
+    /// hold some of them and SKIP LOCKED passes those by.
+    var candidateCountMax: Int { batchSizeMax * 4 }
 }

@@ -5,6 +5,9 @@ import PaygateCrypto
 extension PaymentStore {
     public typealias Applied = AppliedPaymentDecision
 
+    /// The anomaly kinds whose payment is refunded (`PaymentAnomalyKind.refundsPayer`), for SQL.
+    static let refundingKinds = PaymentAnomalyKind.allCases.filter(\.refundsPayer).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     /// Runs one lifecycle event against a payment in one transaction on its shard: locks the
     /// row, asks `PaymentLifecycle` (which asks `PaymentStateMachine` for every step), writes the
     /// steps with a compare-and-set on the version plus one history row each, the merchant
@@ -29,11 +32,9 @@ extension PaymentStore {
                 guard let row = try connection.query(sql + " FOR UPDATE", parameters).first else { throw Rollback.notFound }
                 var payment = try PaymentRow.decode(row, shard: shardName)
                 let lateRefunds = try connection.query(
-                    "SELECT transaction_id FROM payment_anomalies WHERE payment_id = ? AND kind IN ('paid_after_close', 'paid_after_failure')",
+                    "SELECT transaction_id FROM payment_anomalies WHERE payment_id = ? AND kind IN (\(PaymentStore.refundingKinds))",
                     [.text(id.text)]).compactMap { $0[0] }
-                let snapshot = PaymentSnapshot(
-                    status: payment.status, amount: payment.amount, channelTransactionId: payment.channelTransactionId,
-                    expiresAt: payment.expiresAt, paidAt: payment.paidAt, lateRefundTransactionIds: Set(lateRefunds))
+                let snapshot = PaymentSnapshot(payment, lateRefundTransactionIds: Set(lateRefunds))
                 let now = Timestamp.now()
                 let decision = PaymentLifecycle.decide(snapshot, event, now: now)
                 if let write = decision.write {

@@ -16,12 +16,13 @@ public struct PaymentStore {
     public typealias CreateOutcome = PaymentCreateOutcome
 
     /// Inserts a new payment together with its history and the request's nonce, in one
-    /// transaction run by the `create_payment` procedure (sql/shard/0007): one round trip instead
-    /// of five. The payment is `created`, or already `processing` when its prepay was accepted
-    /// before the insert (`stepReason` names that step: two history rows, created then
-    /// processing). Concurrent identical creates serialise on the unique key: exactly one
-    /// inserts; the others read the winner and answer it. `checkAfter` is when the timeout worker
-    /// first looks at it (`QuerySchedule`).
+    /// transaction run by the `create_payment` procedure (sql/shard/0009): one round trip instead
+    /// of five; a repeat of an existing order takes a second (its nonce). The payment is
+    /// `created`, or already `processing` when its prepay was accepted before the insert
+    /// (`stepReason` names that step: two history rows, created then processing). Concurrent
+    /// identical creates serialise on the unique key: exactly one inserts; the others read the
+    /// winner, and `PaymentTerms` says whether it is their order. `checkAfter` is when the timeout
+    /// worker first looks at it (`QuerySchedule`).
     public func create(
         _ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String? = nil, requestId: String
     ) throws -> CreateOutcome {
@@ -46,8 +47,13 @@ public struct PaymentStore {
         }
         switch outcome {
         case "created": return .created(payment)
-        case "existing": return .existing(try PaymentRow.decode(DatabaseRow(columns: Array(row.columns.dropFirst())), shard: shardName))
-        case "conflict": return .conflict
+        case "duplicate":
+            let existing = try PaymentRow.decode(DatabaseRow(columns: Array(row.columns.dropFirst())), shard: shardName)
+            // The core's rule: the same terms are the same order; the procedure kept nothing, so
+            // a repeat's nonce is recorded now (a replayed request is refused as ever).
+            guard PaymentTerms(existing) == PaymentTerms(payment) else { return .conflict }
+            if let nonce, !(try recordNonce(nonce, slot: payment.id.slot)) { return .nonceReused }
+            return .existing(existing)
         case "nonce_reused": return .nonceReused
         case "id_collision": throw PaymentIdCollision()
         default: throw StorageError.corrupt(shard: shardName, detail: "create_payment answered \(outcome)")

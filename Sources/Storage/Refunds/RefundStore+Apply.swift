@@ -26,10 +26,7 @@ extension RefundStore {
             }
             var payment = try PaymentRow.decode(paymentRow, shard: shardName)
             var refund = try RefundRow.decode(refundRow, shard: shardName)
-            let decision = RefundLifecycle.decide(
-                RefundSnapshot(status: refund.status, channelState: refund.channelState, amount: refund.amount, origin: refund.origin),
-                payment: RefundPaymentSnapshot(status: payment.status, amount: payment.amount, refundedAmount: payment.refundedAmount),
-                event)
+            let decision = RefundLifecycle.decide(refund, of: payment, event)
             let now = Timestamp.now()
             if let anomaly = decision.anomaly {
                 try connection.execute(
