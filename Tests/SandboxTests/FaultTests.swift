@@ -77,7 +77,11 @@ final class FaultTests: XCTestCase {
             let other = SandboxFixture.order(channel)
             _ = try sandbox.prepay(connector, asked)
             sandbox.pay(try sandbox.prepay(connector, other), result: "success")
-            XCTAssertEqual(sandbox.setFaults(#"{"query_answered_for": "\#(other.paymentId.text)"}"#).status, 200)
+            let misdirected = #"{"misdirected_query": {"asked": "\#(asked.paymentId.text)", "answered": "\#(other.paymentId.text)"}}"#
+            XCTAssertEqual(sandbox.setFaults(misdirected).status, 200)
+            // Only that order's query is misdirected: the other order's own query is answered as usual.
+            guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(other), now: .now())),
+                                                     for: other.paymentId) else { return XCTFail("\(channel): the other order's own query") }
             // Signed and well formed, about the other order: read for ours it says nothing; read for
             // the order it names, it is that order's payment.
             let response = sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now()))
@@ -89,7 +93,11 @@ final class FaultTests: XCTestCase {
             let own = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())), for: asked.paymentId)
             XCTAssertEqual(own, .notPaid, "\(channel)")
         }
-        XCTAssertEqual(sandbox.setFaults(#"{"query_answered_for": ""}"#).status, 400)
+        XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1"}}"#).status, 400)
+        XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_1"}}"#).status, 400)
+        XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2", "extra": "x"}}"#).status, 400)
+        let read = sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2"}}"#)
+        XCTAssertTrue(String(decoding: read.body, as: UTF8.self).hasSuffix(#""misdirected_query":{"asked":"pay_1","answered":"pay_2"}}"#))
     }
 
     func testFaultsReadBackAndRefuseUnknownKnobs() {
@@ -97,7 +105,7 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(set.status, 200)
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(String(decoding: read.body, as: UTF8.self),
-                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","query_answered_for":null}"#)
+                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null}"#)
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)
         // The held answer is still the real one.

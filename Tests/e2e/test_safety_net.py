@@ -3,7 +3,7 @@ each shown with what it writes and, as much, what it does not (history, events, 
 anomalies, nonces):
 - a merchant's close that meets a payment the payer already made at the channel, and a close the
   channel cannot confirm;
-- a channel query answered about another order (sandbox knob `query_answered_for`);
+- a channel query answered about another order (sandbox knob `misdirected_query`);
 - refund callbacks with a wrong amount or for a refund we do not have, signed like UnionPay's and
   WeChat Pay's by this test (a third implementation of their wire formats, beside the connectors'
   and the sandbox's);
@@ -184,7 +184,7 @@ def test_a_query_answered_for_another_order_is_not_applied(stack, client, slots,
     other = create_processing(client, channel)
     # The other order is paid (or its payment failed) at the channel; ours is not.
     pay(stack, other, other_result)
-    sandbox_faults({"channel": channel, "query_answered_for": other["payment_id"]})
+    sandbox_faults({"channel": channel, "misdirected_query": {"asked": ours["payment_id"], "answered": other["payment_id"]}})
     before = footprint(stack, slots, client, ours)
 
     # The worker queries ours (made due in SQL) and is answered, correctly signed, about the other.

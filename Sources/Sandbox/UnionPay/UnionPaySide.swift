@@ -93,7 +93,7 @@ struct UnionPaySide: Sendable {
     }
 
     /// A payment query as the sandbox answers it: about another order (its orderId and txnTime)
-    /// under the `query_answered_for` fault. Refund queries, which share the URL, are left alone.
+    /// under the `misdirected_query` fault. Refund queries, which share the URL, are left alone.
     private func queriedForm(_ form: WireForm, now: Timestamp) -> WireForm {
         let asked = form["orderId"] ?? ""
         let number = state.faults.queriedOrder(asked, on: .unionpay)
