@@ -525,23 +525,28 @@ def test_a_worker_killed_as_it_starts_is_replaced_after_a_growing_pause(stack):
     master = master_pid_of(stack)
     workers = stack.config["pool"]["workers"]
     wait_until(lambda: len(pool_children(master)) == workers, "the pool to have all its workers")
-    session = stack.session()
     kills = []
+    # The youngest worker first, then each replacement the moment its start is logged: killed at
+    # once, it dies while the master still counts it as starting.
+    children = pool_children(master)
+    victim = [pid for pid in started_workers(master_lines(stack, master)) if pid in children][-1]
     while len(kills) < KILLS_MAX:
-        # The youngest worker (the replacement of the previous victim): killed at once, it dies
-        # while the master still counts it as starting.
-        children = pool_children(master)
-        victim = [pid for pid in started_workers(master_lines(stack, master)) if pid in children][-1]
         os.kill(victim, signal.SIGKILL)
         kills.append(victim)
-        # The pool keeps serving while a worker is missing: the other one answers.
-        assert session.get(stack.url + "/healthz/live", timeout=30).status_code == 200
-        wait_until(lambda: any(pid not in kills for pid in started_workers(master_lines(stack, master))[-1:])
-                   and len(pool_children(master)) == workers, f"a replacement for worker {victim}")
-        assert session.get(stack.url + "/healthz/live", timeout=30).status_code == 200
+
+        def replacement():
+            newest = started_workers(master_lines(stack, master))[-1]
+            return newest if newest not in kills else None
+        victim = wait_until(replacement, f"a replacement for worker {kills[-1]}")
         pauses = [pause for pid, pause, _ in restart_record(master_lines(stack, master)) if pid in kills]
         if len(pauses) >= GROWING_PAUSES_WANTED and None not in pauses[-GROWING_PAUSES_WANTED:]:
             break
+
+    # The pool is whole again and serving.
+    wait_until(lambda: len(pool_children(master)) == workers, "the pool to have all its workers again")
+    session = stack.session()
+    assert session.get(stack.url + "/healthz/live", timeout=30).status_code == 200
+    session.close()
 
     record = restart_record(master_lines(stack, master))
     ours = [entry for entry in record if entry[0] in kills]
@@ -562,5 +567,3 @@ def test_a_worker_killed_as_it_starts_is_replaced_after_a_growing_pause(stack):
     # Our kills ended in a crash loop whose pauses grew: 0.1 s, 0.2 s, 0.4 s (or on from there).
     last = [pause for _, pause, _ in ours[-GROWING_PAUSES_WANTED:]]
     assert None not in last and last == sorted(last) and len(set(last)) == len(last), ours
-    assert len(pool_children(master)) == workers
-    session.close()
