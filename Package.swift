@@ -55,22 +55,26 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"], swiftSettings: strict),
         // Master + forked workers + threads serving FastCGI.
         .target(name: "Pool", dependencies: ["PaygateCore", "FastCGI"], swiftSettings: strict),
+        // The files of a stack root (paygate-admin init): configuration written with the types that
+        // read it, keys and certificates made with PaygateCrypto.
+        .target(name: "Setup", dependencies: ["PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
-        .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB"], swiftSettings: strict),
 
-        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore"], swiftSettings: strict),
+        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "StorageMemory", "PaygateCore", "Channels"], swiftSettings: strict),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
+        .testTarget(name: "SetupTests", dependencies: ["Setup", "PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

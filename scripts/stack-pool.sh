@@ -1,84 +1,10 @@
-# The paygate configuration, database migrations, the pool process and the demo merchant.
-# Sourced by scripts/stack.sh. BIN_DIR holds paygate and paygate-admin (default .build/release).
+# Database migrations, the pool process and the demo merchant. Sourced by scripts/stack.sh.
+# BIN_DIR holds paygate and paygate-admin (default .build/release). ROOT/paygate.json, which the
+# pool reads, comes from `paygate-admin init` (scripts/stack-init.sh).
 
-POOL_WORKERS_DEFAULT=2
-# README "Sizing": a thread waiting on a channel costs only memory, so there are enough of them
-# for every request in flight (rate x channel latency); database connections are a separate,
-# small pool per process and shard, borrowed for one transaction at a time.
-POOL_THREADS_PER_WORKER_DEFAULT=256
-# Of those, how many do CPU work at once (the rest wait in arrival order; channel waits do not count).
-POOL_WORKING_THREADS_DEFAULT=6
-POOL_DB_CONNECTIONS_PER_SHARD_DEFAULT=8
-POOL_DB_WAIT_MS_DEFAULT=2000
 # The master gives its workers 30 s (PoolLimits.stopGraceSeconds) to finish their requests
 # before it kills them itself: wait longer than that before we kill the master.
 POOL_STOP_SECONDS_MAX=45
-
-config_write() {
-    local workers=${PAYGATE_WORKERS:-$POOL_WORKERS_DEFAULT}
-    local threads=${PAYGATE_THREADS:-$POOL_THREADS_PER_WORKER_DEFAULT}
-    [[ $workers =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_WORKERS must be a positive integer, got '$workers'"
-    [[ $threads =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_THREADS must be a positive integer, got '$threads'"
-    local working=${PAYGATE_WORKING_THREADS:-$POOL_WORKING_THREADS_DEFAULT}
-    [[ $working =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_WORKING_THREADS must be a positive integer, got '$working'"
-    local db_connections=${PAYGATE_DB_CONNECTIONS:-$POOL_DB_CONNECTIONS_PER_SHARD_DEFAULT}
-    local db_wait=${PAYGATE_DB_WAIT_MS:-$POOL_DB_WAIT_MS_DEFAULT}
-    [[ $db_connections =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_DB_CONNECTIONS must be a positive integer, got '$db_connections'"
-    [[ $db_wait =~ ^[1-9][0-9]*$ ]] || die "PAYGATE_DB_WAIT_MS must be a positive integer, got '$db_wait'"
-    # Checked here, in this shell: a `die` inside the $(...) below would only end a subshell.
-    webhooks_config_json >/dev/null
-    queries_config_json >/dev/null
-    # Rewritten on every `up` (the file is generated: edit this function, not the file), so
-    # PAYGATE_WORKERS / PAYGATE_THREADS / PAYGATE_DB_* take effect on the next start of the pool.
-    cat >"$ROOT/paygate.json.tmp" <<EOF
-{
-  "mode": "local",
-  "master_key_file": "$ROOT/secrets/master.key",
-  "auth_window_seconds": 300,
-  "pool": {"socket_path": "$ROOT/run/paygate.sock", "workers": $workers, "threads_per_worker": $threads,
-           "working_threads_max": $working,
-           "request_body_bytes_max": 65536, "pid_file": "$ROOT/run/paygate.pid"},
-  "database": {
-    "servers": [{"name": "s0", "socket": "$ROOT/mariadb/s0/mysqld.sock", "user": "root"},
-                {"name": "s1", "socket": "$ROOT/mariadb/s1/mysqld.sock", "user": "root"}],
-    "directory": {"server": "s0", "database": "paygate_directory"},
-    "shards": [{"name": "shard0", "server": "s0", "database": "paygate_shard_0"},
-               {"name": "shard1", "server": "s0", "database": "paygate_shard_1"},
-               {"name": "shard2", "server": "s1", "database": "paygate_shard_2"},
-               {"name": "shard3", "server": "s1", "database": "paygate_shard_3"}],
-    "pool": {"connections_per_shard": $db_connections, "connection_wait_ms": $db_wait},
-    "slot_count": 1024,
-    "slot_map": [{"first": 0, "last": 255, "shard": "shard0"}, {"first": 256, "last": 511, "shard": "shard1"},
-                 {"first": 512, "last": 767, "shard": "shard2"}, {"first": 768, "last": 1023, "shard": "shard3"}]
-  },
-  "channels": $(channels_config_json),
-  "webhooks": $(webhooks_config_json),
-  "queries": $(queries_config_json)
-}
-EOF
-    mv "$ROOT/paygate.json.tmp" "$ROOT/paygate.json"
-}
-
-# webhooks_config_json: the dispatcher's section (Configuration/WebhooksConfiguration.swift).
-# PAYGATE_WEBHOOK_SCHEDULE (comma-separated seconds, e.g. 1,1,2: three retries, then dead) replaces
-# the contract's schedule of API.md section 8; the end-to-end suite shortens it. Unset: every
-# value is the contract's default.
-webhooks_config_json() {
-    seconds_list_json PAYGATE_WEBHOOK_SCHEDULE schedule_seconds
-}
-
-# seconds_list_json VARIABLE KEY: {"KEY": [the variable's comma-separated seconds]}, or {} when
-# the variable is unset (every value is then the configuration's default).
-seconds_list_json() {
-    local variable=$1 key=$2 list=${!1:-}
-    if [[ -z $list ]]; then
-        printf '{}'
-        return 0
-    fi
-    [[ $list =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
-        die "$variable must be comma-separated whole seconds >= 1, got '$list'"
-    printf '{"%s": [%s]}' "$key" "${list//,/, }"
-}
 
 require_binary() {
     [[ -x $BIN_DIR/$1 ]] || die "missing $BIN_DIR/$1: build it first with 'make build'"
@@ -166,11 +92,4 @@ demo_merchant_ensure() {
 demo_merchant_id() {
     python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["merchant_id"])' \
         "$ROOT/demo-merchant.json" 2>/dev/null || printf '(none yet)\n'
-}
-
-# queries_config_json: when open payments are queried at their channel (QueriesConfiguration in
-# Sources/PaygateCore/Configuration/Configuration.swift). PAYGATE_QUERY_SCHEDULE (comma-separated
-# seconds between queries, counted from the create) replaces the default 30,60,120,300,600.
-queries_config_json() {
-    seconds_list_json PAYGATE_QUERY_SCHEDULE schedule_seconds
 }

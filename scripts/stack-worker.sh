@@ -2,12 +2,12 @@
 # dispatcher): started after the pool (migrations done), stopped before
 # it, restarted by `reload`, watched by `run`. Sourced by scripts/stack.sh. BIN_DIR holds
 # paygate-worker. Log ROOT/log/worker.log, pid ROOT/run/worker.pid. The dispatcher's settings
-# are the `webhooks` section of ROOT/paygate.json (PAYGATE_WEBHOOK_SCHEDULE, scripts/stack-pool.sh).
+# are the `webhooks` section of ROOT/paygate.json (PAYGATE_WEBHOOK_SCHEDULE, scripts/stack-init.sh).
 #
 # Environment (each a whole number; unset means the worker's own default, see
 # Sources/paygate-worker/main.swift): PAYGATE_WORKER_QUERY_DELAY_SECONDS (ask again about a refund
 # the channel has not settled after this long; default 60; payments follow the configuration's
-# query schedule, PAYGATE_QUERY_SCHEDULE in stack-pool.sh), PAYGATE_WORKER_POLL_MS (pause after an
+# query schedule, PAYGATE_QUERY_SCHEDULE in stack-init.sh), PAYGATE_WORKER_POLL_MS (pause after an
 # idle round; default 1000), PAYGATE_WORKER_BATCH (payments per claim; default 32),
 # PAYGATE_WORKER_LEASE_SECONDS (default 120). The end-to-end suite shortens the first two.
 #

@@ -14,15 +14,18 @@
 #   scripts/stack.sh banner ROOT PORT      how to use a running stack
 #   scripts/stack.sh db-stop ROOT SERVER   stop one MariaDB server (s0, s1): a shard outage
 #   scripts/stack.sh db-start ROOT SERVER  start it again
-#   scripts/stack.sh channel-rotate ROOT CHANNEL  new platform key for one channel (stack-channels.sh)
+#   scripts/stack.sh channel-rotate ROOT CHANNEL  new platform key for one channel (stack-init.sh)
 #   scripts/stack.sh sandbox-restart ROOT  a fresh channel sandbox (after a rotation; state is lost)
 #
-# Environment: PAYGATE_WORKERS, PAYGATE_THREADS (pool size in the config), PAYGATE_RATE_LIMITS
+# Environment: the knobs of ROOT/paygate.json and ROOT/sandbox.json, which `paygate-admin init`
+# writes at every `up` (PAYGATE_WORKERS, PAYGATE_THREADS, PAYGATE_WORKING_THREADS, PAYGATE_DB_*,
+# PAYGATE_QUERY_SCHEDULE, PAYGATE_WEBHOOK_SCHEDULE, PAYGATE_CHANNEL_*, PAYGATE_SANDBOX_THREADS,
+# PAYGATE_SANDBOX_CALLBACK_SENDERS, PAYGATE_SANDBOX_FAST_RETRIES=1: stack-init.sh), PAYGATE_RATE_LIMITS
 # (a rate-limits file used for this root instead of nginx/rate-limits.conf; "default" goes back),
 # PAYGATE_FASTCGI_KEEP_CONN=on|off (nginx keep-alive to the pool, default off), PAYGATE_BIN_DIR
 # (where paygate, paygate-admin and paygate-sandbox are, default .build/release),
 # PAYGATE_DB_EXTRA_ARGS (extra mariadbd options for experiments, e.g. --thread-handling=pool-of-threads),
-# PAYGATE_SANDBOX_PORT, PAYGATE_SANDBOX_FAST_RETRIES=1, PAYGATE_SANDBOX_THREADS (stack-sandbox.sh),
+# PAYGATE_SANDBOX_PORT (stack-sandbox.sh),
 # PAYGATE_WORKER_* (the timeout worker, stack-worker.sh; `run` supervises it, `up` alone does not).
 set -euo pipefail
 
@@ -37,21 +40,19 @@ source "$REPO/scripts/stack-common.sh"
 source "$REPO/scripts/stack-deps.sh"
 # shellcheck source=scripts/stack-mariadb.sh
 source "$REPO/scripts/stack-mariadb.sh"
-# shellcheck source=scripts/stack-tls.sh
-source "$REPO/scripts/stack-tls.sh"
 # shellcheck source=scripts/stack-pool.sh
 source "$REPO/scripts/stack-pool.sh"
 # shellcheck source=scripts/stack-worker.sh
 source "$REPO/scripts/stack-worker.sh"
-# shellcheck source=scripts/stack-channels.sh
-source "$REPO/scripts/stack-channels.sh"
+# shellcheck source=scripts/stack-init.sh
+source "$REPO/scripts/stack-init.sh"
 # shellcheck source=scripts/stack-sandbox.sh
 source "$REPO/scripts/stack-sandbox.sh"
 # shellcheck source=scripts/stack-nginx.sh
 source "$REPO/scripts/stack-nginx.sh"
 
 usage() {
-    sed -n '2,26p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,29p' "$SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -85,16 +86,14 @@ cmd_up() {
     sandbox_port=$(sandbox_port)
     ((sandbox_port != port)) || die "PAYGATE_SANDBOX_PORT ($sandbox_port) must differ from PORT"
     layout_ensure
-    secrets_ensure
-    tls_ensure
-    channels_ensure "$port"
+    # Keys, certificates and both configuration files; paygate.json's channel base URLs and
+    # sandbox.json's public URL both name the sandbox port.
+    stack_init "$port" "$sandbox_port"
     db_start_all
-    # paygate.json's channel base URLs and sandbox.json's public URL both name this port.
-    PAYGATE_SANDBOX_PORT=$sandbox_port config_write
     migrate
     pool_start
     worker_start
-    sandbox_start "$sandbox_port"
+    sandbox_start
     nginx_start "$port" "$sandbox_port"
     healthz_wait "$port"
     sandbox_health_wait "$sandbox_port"

@@ -10,9 +10,11 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/rsa.h>
 #include <openssl/bn.h>
 #include <openssl/bio.h>
+#include <string.h>
 
 /*
  * Creates an HMAC context already bound to SHA-256, so that each later
@@ -67,5 +69,24 @@ static inline void paygate_openssl_free(void *pointer) {
 static inline int paygate_pem_no_password(char *buffer, int size, int rwflag, void *userdata) {
     (void)buffer; (void)size; (void)rwflag; (void)userdata;
     return -1;
+}
+
+/*
+ * Adds one X.509 v3 extension given as OpenSSL's configuration text, e.g. NID_basic_constraints
+ * with "critical,CA:FALSE". The X509V3_CTX (a struct OpenSSL fills with the issuer and subject
+ * so that "hash" and "keyid" can be computed) lives and dies here. `issuer` is the certificate
+ * itself for a self-signed one. Returns 1 on success, 0 on failure (see ERR_get_error).
+ */
+static inline int paygate_x509_add_extension(X509 *certificate, X509 *issuer, int nid, const char *value) {
+    X509V3_CTX context;
+    memset(&context, 0, sizeof(context));
+    X509V3_set_ctx(&context, issuer, certificate, NULL, NULL, 0);
+    X509_EXTENSION *extension = X509V3_EXT_conf_nid(NULL, &context, nid, value);
+    if (extension == NULL) {
+        return 0;
+    }
+    int status = X509_add_ext(certificate, extension, -1);
+    X509_EXTENSION_free(extension);
+    return status == 1 ? 1 : 0;
 }
 #endif

@@ -38,7 +38,7 @@ extension MemoryStore: PaymentStoring {
             guard var payment = payments[id], merchantId.map({ $0 == payment.merchantId }) ?? true,
                   channel.map({ $0 == payment.channel }) ?? true else { return nil }
             try insertNonce(nonce)
-            let lateRefunds = anomalies.filter { $0.paymentId == id && (PaymentAnomalyKind(rawValue: $0.kind)?.refundsPayer ?? false) }
+            let lateRefunds = (anomaliesByPayment[id] ?? []).filter { PaymentAnomalyKind(rawValue: $0.kind)?.refundsPayer ?? false }
                 .map(\.transactionId)
             let snapshot = PaymentSnapshot(payment, lateRefundTransactionIds: Set(lateRefunds))
             let now = clock.now()
@@ -46,15 +46,16 @@ extension MemoryStore: PaymentStoring {
             if let write = decision.write {
                 payment = self.write(write, to: payment, checkAfter: checkAfter, reason: reason)
             }
-            journal += try LedgerRules.postings(for: decision, payment: payment, fee: fees[payment.channel] ?? .zero)
-            for type in decision.merchantEvents { events.append(OutboxEvent(type: type, paymentId: id, refundId: nil)) }
-            for anomaly in decision.anomalies { insertAnomaly(anomaly, for: payment) }
+            post(try LedgerRules.postings(for: decision, payment: payment, fee: fees[payment.channel] ?? .zero))
+            for type in decision.merchantEvents { emit(OutboxEvent(type: type, paymentId: id, refundId: nil)) }
+            for anomaly in decision.anomalies {
+                record(AnomalyRow(paymentId: payment.id, kind: anomaly.kind.rawValue, transactionId: anomaly.transactionId ?? ""))
+            }
             for case .refundLatePayment(let amount, let transactionId) in decision.channelActions {
                 let refund = Refund.forLatePayment(of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
-                refunds[refund.id] = refund
-                refundCheckAfter[refund.id] = now
+                insert(refund, checkAfter: now)
                 appendRefundHistory(refund.id, from: nil, to: .processing, reason: "late_payment")
-                journal += try LedgerRules.postings(forLatePaymentRefund: refund, payment: payment)
+                post(try LedgerRules.postings(forLatePaymentRefund: refund, payment: payment))
             }
             return AppliedPaymentDecision(payment: payment, decision: decision)
         }
@@ -84,12 +85,6 @@ extension MemoryStore: PaymentStoring {
         payments[payment.id] = next
         if let checkAfter { self.checkAfter[payment.id] = checkAfter }
         return next
-    }
-
-    /// A row per (payment, kind, transaction), as the table's unique key keeps it.
-    private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment) {
-        let row = AnomalyRow(paymentId: payment.id, kind: anomaly.kind.rawValue, transactionId: anomaly.transactionId ?? "")
-        if !anomalies.contains(row) { anomalies.append(row) }
     }
 
     public func transition(id: PaymentId, merchantId: String, to target: PaymentStatus, reason: String, nonce: RequestNonce?, requestId: String) throws

@@ -7,7 +7,7 @@ extension MemoryStore: RefundStoring {
             guard let payment = payments[request.paymentId], payment.merchantId == merchantId else { throw RefundRefusal.paymentNotFound }
             let amount: Money
             do throws(APIError) { amount = try request.amount(in: payment.amount.currency) } catch { throw RefundRefusal.invalidAmount(error) }
-            let ofPayment = refunds.values.filter { $0.paymentId == payment.id }
+            let ofPayment = (refundsByPayment[payment.id] ?? []).compactMap { refunds[$0] }
             if let existing = ofPayment.first(where: { $0.merchantRefundNo == request.merchantRefundNo }) {
                 let repeated = try RefundAdmission.repeated(existing: existing, requestedAmount: amount).get()
                 try insertNonce(nonce)
@@ -24,8 +24,7 @@ extension MemoryStore: RefundStoring {
                 paymentId: payment.id, merchantId: merchantId, merchantRefundNo: request.merchantRefundNo, amount: amount,
                 channel: payment.channel, status: .processing, channelState: .pending, reason: request.reason,
                 channelRefundId: nil, failureCode: nil, version: 1, createdAt: now, succeededAt: nil)
-            refunds[refund.id] = refund
-            refundCheckAfter[refund.id] = now.adding(seconds: MemoryStore.refundFirstCheckSeconds)
+            insert(refund, checkAfter: now.adding(seconds: MemoryStore.refundFirstCheckSeconds))
             appendRefundHistory(refund.id, from: nil, to: .processing, reason: "merchant_refund")
             return .created(refund, payment)
         }
@@ -39,10 +38,7 @@ extension MemoryStore: RefundStoring {
             guard var refund = refunds[id], channel.map({ $0 == refund.channel }) ?? true, var payment = payments[refund.paymentId] else { return nil }
             let decision = RefundLifecycle.decide(refund, of: payment, event)
             let now = clock.now()
-            if let anomaly = decision.anomaly {
-                let row = AnomalyRow(paymentId: payment.id, kind: anomaly.rawValue, transactionId: id.text)
-                if !anomalies.contains(row) { anomalies.append(row) }
-            }
+            if let anomaly = decision.anomaly { record(AnomalyRow(paymentId: payment.id, kind: anomaly.rawValue, transactionId: id.text)) }
             if let state = decision.channelState { refund.channelState = state }
             if let status = decision.refundStatus {
                 appendRefundHistory(id, from: refund.status, to: status, reason: reason)
@@ -63,8 +59,8 @@ extension MemoryStore: RefundStoring {
                 payment.version += 1
                 payments[payment.id] = payment
             }
-            journal += try LedgerRules.postings(for: decision, refund: refund, payment: payment)
-            if let type = decision.merchantEvent { events.append(OutboxEvent(type: type, paymentId: payment.id, refundId: id)) }
+            post(try LedgerRules.postings(for: decision, refund: refund, payment: payment))
+            if let type = decision.merchantEvent { emit(OutboxEvent(type: type, paymentId: payment.id, refundId: id)) }
             return AppliedRefundDecision(refund: refund, payment: payment, decision: decision)
         }
     }

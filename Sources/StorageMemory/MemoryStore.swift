@@ -20,9 +20,12 @@ public final class MemoryStore: @unchecked Sendable {
     var checkAfter: [PaymentId: Timestamp] = [:]
     var nonces: Set<RequestNonce> = []
     public private(set) var history: [StatusStep] = []
-    public internal(set) var journal: [LedgerEntry] = []
-    public internal(set) var events: [OutboxEvent] = []
-    public internal(set) var anomalies: [AnomalyRow] = []
+    // Rows of one payment together (a payment's shard keeps them by payment_id too): a read of one
+    // payment's rows costs what it holds, however many payments a simulation makes.
+    var journalByPayment: [PaymentId: [LedgerEntry]] = [:]
+    var eventsByPayment: [PaymentId: [OutboxEvent]] = [:]
+    var anomaliesByPayment: [PaymentId: [AnomalyRow]] = [:]
+    var refundsByPayment: [PaymentId: [RefundId]] = [:]
     var refunds: [RefundId: Refund] = [:]
     var refundCheckAfter: [RefundId: Timestamp] = [:]
     public internal(set) var refundHistory: [RefundStep] = []
@@ -86,6 +89,25 @@ public final class MemoryStore: @unchecked Sendable {
         history.append(StatusStep(paymentId: id, from: from, to: to, reason: reason))
     }
 
+    func post(_ entries: [LedgerEntry]) {
+        for entry in entries { journalByPayment[entry.paymentId, default: []].append(entry) }
+    }
+
+    func emit(_ event: OutboxEvent) {
+        eventsByPayment[event.paymentId, default: []].append(event)
+    }
+
+    /// As the table's unique key (payment, kind, transaction): a repeat is ignored.
+    func record(_ row: AnomalyRow) {
+        if anomaliesByPayment[row.paymentId]?.contains(row) != true { anomaliesByPayment[row.paymentId, default: []].append(row) }
+    }
+
+    func insert(_ refund: Refund, checkAfter: Timestamp) {
+        refunds[refund.id] = refund
+        refundsByPayment[refund.paymentId, default: []].append(refund.id)
+        refundCheckAfter[refund.id] = checkAfter
+    }
+
     func appendRefundHistory(_ id: RefundId, from: RefundStatus?, to: RefundStatus, reason: String) {
         refundHistory.append(RefundStep(refundId: id, from: from, to: to, reason: reason))
     }
@@ -96,5 +118,5 @@ public final class MemoryStore: @unchecked Sendable {
     public func nextCheck(_ id: PaymentId) -> Timestamp? { locked { checkAfter[id] } }
     public var paymentCount: Int { locked { payments.count } }
     public var nonceCount: Int { locked { nonces.count } }
-    public func refunds(of payment: PaymentId) -> [Refund] { locked { refunds.values.filter { $0.paymentId == payment } } }
+    public func refunds(of payment: PaymentId) -> [Refund] { locked { (refundsByPayment[payment] ?? []).compactMap { refunds[$0] } } }
 }

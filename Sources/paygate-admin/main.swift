@@ -1,11 +1,15 @@
 import Foundation
 import PaygateCore
 import PaygateCrypto
+import Setup
 import Storage
 
 // paygate-admin: the operator's tool. Run from the repo root it finds the running stack through
 // var/paygate.json (or --config FILE, or PAYGATE_CONFIG).
 //
+//   paygate-admin init ROOT --port PORT --sandbox-port PORT [options]   (Init/InitCommand.swift:
+//                                                   a stack root's keys, certificates, configuration)
+//   paygate-admin channel-rotate ROOT CHANNEL      (a new platform key; run init again afterwards)
 //   paygate-admin [--config FILE] migrate [--sql-dir DIR]
 //   paygate-admin [--config FILE] merchant create --name NAME
 //   paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
@@ -16,7 +20,9 @@ import Storage
 //   paygate-admin [--config FILE] housekeeping purge   (HousekeepingCommand.swift)
 
 let usage = """
-    usage: paygate-admin [--config FILE] migrate [--sql-dir DIR]
+    usage: \(InitOptions.usage)
+           paygate-admin channel-rotate ROOT alipay|wechatpay|unionpay
+           paygate-admin [--config FILE] migrate [--sql-dir DIR]
            paygate-admin [--config FILE] merchant create --name NAME
            paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
            paygate-admin [--config FILE] shards
@@ -34,6 +40,12 @@ func fail(_ message: String, code: Int32 = 1) -> Never {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+// These make the files of a stack root, paygate.json among them: they run before it exists.
+switch arguments.first {
+case "init": initCommand(Array(arguments.dropFirst()))
+case "channel-rotate": channelRotateCommand(Array(arguments.dropFirst()))
+default: break
+}
 @MainActor func option(_ name: String) -> String? {
     guard let index = arguments.firstIndex(of: name) else { return nil }
     guard index + 1 < arguments.count else { fail("\(name) needs a value\n" + usage, code: 2) }

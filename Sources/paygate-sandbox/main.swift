@@ -10,8 +10,8 @@
 // threads that send the callbacks. SIGTERM stops it. SIGHUP is refused: a new worker would start
 // an empty world.
 //
-// Config file (JSON, absolute paths; ROOT is the stack root, key files as scripts/stack-channels.sh
-// lays them out):
+// Config file (JSON, absolute paths; ROOT is the stack root; written by `paygate-admin init`, key
+// files laid out as Sources/Setup/Channels/ChannelFiles.swift says):
 // {
 //   "listen_socket": "ROOT/run/sandbox.sock",        FastCGI unix socket nginx connects to
 //   "pid_file": "ROOT/run/sandbox.pid",              optional

@@ -1,11 +1,12 @@
 import Foundation
 import PaygateCore
 import PaygateCrypto
+import Setup
 import XCTest
 @testable import Channels
 
-/// The key store against the files scripts/stack-channels.sh generates (openssl CLI) and the
-/// `channels` section it prints, so the script and the loader are checked together.
+/// The key store against the files `paygate-admin init` writes (the Setup module) and the
+/// `channels` section it writes into paygate.json, so the writer and the loader are checked together.
 final class KeyStoreTests: XCTestCase {
     /// One generated root shared by every test (key generation is the slow part); tests that
     /// change files work on copies.
@@ -20,9 +21,6 @@ final class KeyStoreTests: XCTestCase {
         var description: String
     }
 
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-
     private static func makeStack() -> Result<Stack, StackError> {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("paygate-keystore-\(UUID().uuidString)").path
         // Test keys protect nothing, but they do not outlive the test process either.
@@ -32,20 +30,21 @@ final class KeyStoreTests: XCTestCase {
             }
         }
         do {
-            _ = try script(["ensure", root])
-            // Running ensure again must change nothing (checked below through the serials).
-            _ = try script(["ensure", root])
-            for channel in ["alipay", "wechatpay", "unionpay"] {
-                _ = try script(["rotate", root, channel])
+            let layout = try StackLayout(root: root)
+            let options = InitOptions(port: 18443, sandboxPort: 9443)
+            _ = try StackInit.run(layout, options)
+            // Running init again must change nothing (checked below through the serials).
+            _ = try StackInit.run(layout, options)
+            for channel in Channel.allCases {
+                try ChannelKeyRotation.rotate(layout, channel: channel, now: .now())
             }
-            return .success(Stack(root: root, sectionJSON: try script(["section", root, "18443"])))
+            _ = try StackInit.run(layout, options)
+            let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout.configurationFile))) as? [String: Any]
+            let section = try JSONSerialization.data(withJSONObject: file?["channels"] ?? [:])
+            return .success(Stack(root: root, sectionJSON: String(decoding: section, as: UTF8.self)))
         } catch {
             return .failure(StackError(description: "\(error)"))
         }
-    }
-
-    private static func script(_ arguments: [String]) throws -> String {
-        try run("/bin/bash", [repository + "/scripts/stack-channels.sh"] + arguments)
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws -> String {

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-ALIPAY_APP_ID = "2021000000000001"  # scripts/stack-channels.sh CHANNEL_ALIPAY_APP_ID
+ALIPAY_APP_ID = "2021000000000001"  # Sources/Setup LocalChannelAccounts.alipayAppId
 FAULTS_OFF = {"channel": None, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
               "out_of_order_callbacks": False, "callback_amount_delta": 0, "drop_callbacks": False,
               "pay_closed_orders": False, "refund_result": "success", "misdirected_query": None}

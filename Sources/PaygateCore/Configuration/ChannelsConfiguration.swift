@@ -56,6 +56,13 @@ public struct ChannelsConfiguration: Sendable, Codable {
             case baseURL = "base_url", appId = "app_id", privateKeyFile = "private_key_file"
             case verificationKeys = "verification_keys"
         }
+
+        public init(baseURL: String, appId: String, privateKeyFile: String, verificationKeys: [VerificationKeyFile]) {
+            self.baseURL = baseURL
+            self.appId = appId
+            self.privateKeyFile = privateKeyFile
+            self.verificationKeys = verificationKeys
+        }
     }
 
     public struct WeChatPay: Sendable, Codable {
@@ -77,6 +84,19 @@ public struct ChannelsConfiguration: Sendable, Codable {
             case privateKeyFile = "private_key_file", certificateFile = "certificate_file"
             case apiV3KeyFile = "api_v3_key_file", verificationKeys = "verification_keys"
         }
+
+        public init(
+            baseURL: String, merchantId: String, appId: String, privateKeyFile: String, certificateFile: String,
+            apiV3KeyFile: String, verificationKeys: [VerificationKeyFile]
+        ) {
+            self.baseURL = baseURL
+            self.merchantId = merchantId
+            self.appId = appId
+            self.privateKeyFile = privateKeyFile
+            self.certificateFile = certificateFile
+            self.apiV3KeyFile = apiV3KeyFile
+            self.verificationKeys = verificationKeys
+        }
     }
 
     public struct UnionPay: Sendable, Codable {
@@ -92,6 +112,14 @@ public struct ChannelsConfiguration: Sendable, Codable {
         enum CodingKeys: String, CodingKey {
             case baseURL = "base_url", merchantId = "merchant_id", privateKeyFile = "private_key_file"
             case certificateFile = "certificate_file", verificationKeys = "verification_keys"
+        }
+
+        public init(baseURL: String, merchantId: String, privateKeyFile: String, certificateFile: String, verificationKeys: [VerificationKeyFile]) {
+            self.baseURL = baseURL
+            self.merchantId = merchantId
+            self.privateKeyFile = privateKeyFile
+            self.certificateFile = certificateFile
+            self.verificationKeys = verificationKeys
         }
     }
 

@@ -29,8 +29,8 @@ public struct PaymentSnapshot: Sendable, Equatable {
         self.lateRefundTransactionIds = lateRefundTransactionIds
     }
 
-    /// The snapshot after `decision` has been written: what a store must persist, in one place.
-    /// In-memory stores and the simulation use it; the SQL store writes the same columns.
+    /// The snapshot after `decision` has been written: the columns a store persists, for tests
+    /// that chain decisions without a store (the stores write them from `StatusWrite`).
     public func applying(_ decision: LifecycleDecision) -> PaymentSnapshot {
         var next = self
         if let write = decision.write {

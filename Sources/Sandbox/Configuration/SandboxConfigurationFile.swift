@@ -3,9 +3,10 @@ import HTTPClient
 import PaygateCore
 import PaygateCrypto
 
-/// The sandbox's config file (JSON, absolute paths), read by `paygate-sandbox --config FILE`.
+/// The sandbox's config file (JSON, absolute paths), read by `paygate-sandbox --config FILE` and
+/// written by `paygate-admin init` from this same type (SandboxConfigurationFile+Writing.swift).
 /// The format is documented at the top of Sources/paygate-sandbox/main.swift.
-public struct SandboxConfigurationFile: Decodable, Sendable {
+public struct SandboxConfigurationFile: Codable, Sendable {
     /// Threads of the one worker process, each serving one request at a time. The state lock is
     /// held only for the bookkeeping, never across a fault knob's sleep, so with `latency_ms` on
     /// most threads are asleep: a sleeping thread costs its stack (virtual memory, a few pages
@@ -16,7 +17,7 @@ public struct SandboxConfigurationFile: Decodable, Sendable {
     public static let threadsMax = 4096
     public static let threadsDefault = 8
 
-    public struct ChannelEntry: Decodable, Sendable {
+    public struct ChannelEntry: Codable, Sendable {
         public var merchantAccountId: String
         public var platformKeyFile: String
         /// WeChat Pay and UnionPay: the platform certificate, whose serial names the key.
@@ -29,6 +30,17 @@ public struct SandboxConfigurationFile: Decodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case merchantAccountId = "merchant_account_id", platformKeyFile = "platform_key_file"
             case platformCertificateFile = "platform_certificate_file", merchantKeyFiles = "merchant_key_files", apiv3KeyFile = "apiv3_key_file"
+        }
+
+        public init(
+            merchantAccountId: String, platformKeyFile: String, platformCertificateFile: String?, merchantKeyFiles: [String],
+            apiv3KeyFile: String? = nil
+        ) {
+            self.merchantAccountId = merchantAccountId
+            self.platformKeyFile = platformKeyFile
+            self.platformCertificateFile = platformCertificateFile
+            self.merchantKeyFiles = merchantKeyFiles
+            self.apiv3KeyFile = apiv3KeyFile
         }
     }
 

@@ -5,7 +5,8 @@ extension InvariantCheck {
     /// failed when the money came, answers a `paid_after_*` anomaly of the same transaction, has
     /// the one `late_payment_received` entry that says what the payer is owed, and, once
     /// succeeded, the one `late_payment_returned` entry that pays it back; its events are those of
-    /// any refund of its status. The payment itself never changes for it.
+    /// any refund of its status. The payment itself never changes for it. Its currency is the one
+    /// the payer paid in, which may not be the order's.
     static let lateRefunds = InvariantCheck(
         name: "late_refunds",
         rule: "a late payment's refund answers its anomaly on a closed or failed payment, has one late_payment_received entry and, succeeded, one late_payment_returned entry for its amount, and the events of its status",
@@ -16,7 +17,7 @@ extension InvariantCheck {
                        COALESCE(rcv.entries, 0) AS received_entries, COALESCE(ret.entries, 0) AS returned_entries,
                        COALESCE(v.succeeded, 0) AS succeeded_events, COALESCE(v.failed, 0) AS failed_events,
                        p.payment_id IS NOT NULL AS payment_ok,
-                       COALESCE(p.merchant_id = f.merchant_id AND p.currency = f.currency AND p.slot = f.slot, 0) AS owner_ok,
+                       COALESCE(p.merchant_id = f.merchant_id AND p.slot = f.slot, 0) AS owner_ok,
                        COALESCE(p.status IN ('\(PaymentStatus.closed.rawValue)', '\(PaymentStatus.failed.rawValue)'), 0) AS unpaid_ok,
                        a.payment_id IS NOT NULL AS anomaly_ok,
                        COALESCE(rcv.due = -f.amount, 0) AS received_ok, COALESCE(ret.due = f.amount, 0) AS returned_ok
@@ -32,7 +33,7 @@ extension InvariantCheck {
                                     SUM(type = '\(MerchantEventType.refundFailed.rawValue)') AS failed
                                FROM payment_events WHERE refund_id <> '' GROUP BY refund_id) v ON v.refund_id = f.refund_id
                  WHERE f.origin = '\(RefundOrigin.latePayment.rawValue)' AND (p.payment_id IS NULL
-                    OR COALESCE(p.merchant_id = f.merchant_id AND p.currency = f.currency AND p.slot = f.slot, 0) = 0
+                    OR COALESCE(p.merchant_id = f.merchant_id AND p.slot = f.slot, 0) = 0
                     OR COALESCE(p.status IN ('\(PaymentStatus.closed.rawValue)', '\(PaymentStatus.failed.rawValue)'), 0) = 0
                     OR a.payment_id IS NULL
                     OR COALESCE(rcv.entries, 0) <> 1 OR COALESCE(rcv.due = -f.amount, 0) = 0
@@ -55,7 +56,7 @@ extension InvariantCheck {
                 }
                 var findings = Findings()
                 findings.add(!row.flag(9), "its payment does not exist on this shard")
-                findings.add(row.flag(9) && !row.flag(10), "merchant, currency or slot differs from its payment's")
+                findings.add(row.flag(9) && !row.flag(10), "merchant or slot differs from its payment's")
                 findings.add(row.flag(9) && !row.flag(11), "its payment is \(row.text(4)), not closed or failed")
                 findings.add(!row.flag(12), "no paid_after_close or paid_after_failure anomaly names its transaction")
                 findings.add(received != 1, "\(received) late_payment_received entries (want 1)")

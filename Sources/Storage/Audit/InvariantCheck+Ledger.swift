@@ -16,7 +16,7 @@ extension InvariantCheck {
                            COALESCE(l.currency_low = e.currency AND l.currency_high = e.currency
                                     AND l.merchant_low = e.merchant_id AND l.merchant_high = e.merchant_id, 0) AS lines_ok,
                            p.payment_id IS NOT NULL AS payment_ok,
-                           COALESCE(p.merchant_id = e.merchant_id AND p.currency = e.currency, 0) AS owner_ok,
+                           COALESCE(p.merchant_id = e.merchant_id AND (p.currency = e.currency OR e.kind IN (\(AuditSQL.latePaymentKinds))), 0) AS owner_ok,
                            e.kind IN (\(AuditSQL.entryKinds)) AS kind_ok,
                            IF(e.kind = '\(LedgerEntryKind.paymentSucceeded.rawValue)', e.refund_id = '',
                               f.refund_id IS NOT NULL AND f.payment_id = e.payment_id) AS refund_ok,
@@ -32,7 +32,7 @@ extension InvariantCheck {
                         OR COALESCE(l.currency_low = e.currency AND l.currency_high = e.currency
                                     AND l.merchant_low = e.merchant_id AND l.merchant_high = e.merchant_id, 0) = 0
                         OR p.payment_id IS NULL
-                        OR COALESCE(p.merchant_id = e.merchant_id AND p.currency = e.currency, 0) = 0
+                        OR COALESCE(p.merchant_id = e.merchant_id AND (p.currency = e.currency OR e.kind IN (\(AuditSQL.latePaymentKinds))), 0) = 0
                         OR e.kind NOT IN (\(AuditSQL.entryKinds))
                         OR NOT IF(e.kind = '\(LedgerEntryKind.paymentSucceeded.rawValue)', e.refund_id = '',
                                   f.refund_id IS NOT NULL AND f.payment_id = e.payment_id)

@@ -60,6 +60,8 @@ enum AuditSQL {
     static var eventTypes: String { list(MerchantEventType.allCases.map(\.rawValue)) }
     static var entryKinds: String { list(LedgerEntryKind.allCases.map(\.rawValue)) }
     static let payable = LedgerAccount.merchantPayable.name
+    /// A late payment is in whatever currency the payer paid, not necessarily the order's.
+    static var latePaymentKinds: String { list([LedgerEntryKind.latePaymentReceived.rawValue, LedgerEntryKind.latePaymentReturned.rawValue]) }
 }
 
 extension InvariantCheck {

@@ -1,3 +1,4 @@
+import StorageMemory
 import XCTest
 @testable import PaygateCore
 

@@ -1,11 +1,12 @@
-@testable import PaygateCore
+import PaygateCore
+import StorageMemory
 
-/// A deterministic simulation of many payments and a misbehaving channel. Each
-/// step picks a payment and something that happens to it: a prepay outcome, the payer paying
-/// (sometimes the wrong amount or currency, sometimes after the order was closed), a callback
-/// delivered (duplicated, reordered), a query, a merchant close, an expiry, a close answer. Events
-/// for paygate go through `PaymentLifecycle.decide`; the decision is applied to the model the way
-/// the store applies it; then the invariants are checked for the payment that changed.
+/// A deterministic simulation of many payments and a misbehaving channel. Each step picks a
+/// payment and something that happens to it: a prepay outcome, the payer paying (sometimes the
+/// wrong amount or currency, sometimes after the order was closed), a callback delivered
+/// (duplicated, reordered), a query, a merchant close, an expiry, a close answer. Events for
+/// paygate go to the in-memory twin of the stores, which decides with `PaymentLifecycle` and
+/// writes as MariaDB's store does; then the invariants are checked on what it holds.
 struct LifecycleSimulation {
     /// How far the clock moves per step, at most.
     static let stepSecondsMax = 20
@@ -13,8 +14,9 @@ struct LifecycleSimulation {
 
     let seed: UInt64
     let traceEnabled: Bool
+    let clock = ManualClock()
+    let store: MemoryStore
     private var random: SplitMix64
-    private(set) var now = Timestamp(secondsSinceEpoch: 1_800_000_000)
     private(set) var payments: [SimulatedPayment] = []
     private var transactionCounter = 0
 
@@ -22,27 +24,40 @@ struct LifecycleSimulation {
         self.seed = seed
         self.traceEnabled = traceEnabled
         self.random = SplitMix64(seed: seed)
+        store = MemoryStore(clock: clock)
         let currencies = Currency.allCases
-        for _ in 0..<paymentCount {
+        for index in 0..<paymentCount {
             let amount = Money(minorUnits: Int64(1 + random.below(100_000)), currency: currencies[random.below(currencies.count)])
+            let now = clock.now()
             let expiresAt = now.adding(seconds: Self.expireSecondsRange.lowerBound + Int64(random.below(Int(Self.expireSecondsRange.count))))
-            payments.append(SimulatedPayment(snapshot: PaymentSnapshot(status: .created, amount: amount, expiresAt: expiresAt)))
+            let payment = Payment(
+                id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: random.below(store.slotCount), random: random.next()),
+                merchantId: "m_sim", merchantOrderNo: "order-\(index)", amount: amount, channel: .alipay, status: .created,
+                refundedAmount: Money(minorUnits: 0, currency: amount.currency), subject: "simulated", notifyURL: "https://m.test/hook",
+                metadataJSON: "{}", payerJSON: nil, channelPayloadJSON: "{}", channelTransactionId: nil, failureCode: nil, version: 1,
+                createdAt: now, paidAt: nil, expiresAt: expiresAt)
+            guard case .created = try? store.create(payment, checkAfter: expiresAt, nonce: nil, stepReason: nil, requestId: "") else {
+                preconditionFailure("the twin refused a new simulated payment")
+            }
+            payments.append(SimulatedPayment(id: payment.id, orderAmount: amount))
         }
     }
 
     /// Runs `stepCount` steps; returns the first broken invariant, naming the seed and step.
     mutating func run(stepCount: Int) -> String? {
         for step in 0..<stepCount {
-            now = now.adding(seconds: Int64(random.below(Self.stepSecondsMax + 1)))
+            clock.advance(seconds: Int64(random.below(Self.stepSecondsMax + 1)))
             let index = random.below(payments.count)
             guard let event = nextEvent(for: index) else { continue }
-            if traceEnabled { print("seed \(seed) step \(step) payment \(index) [\(payments[index].snapshot.status.rawValue)]: \(event)") }
+            if traceEnabled { print("seed \(seed) step \(step) payment \(index) [\(status(index).rawValue)]: \(event)") }
             if let broken = deliver(event, to: index) {
                 return "seed \(seed) step \(step) payment \(index) event \(event): \(broken) (replay: PAYGATE_SIM_SEED=\(seed) PAYGATE_SIM_TRACE=1)"
             }
         }
         return nil
     }
+
+    func status(_ index: Int) -> PaymentStatus { store.payment(payments[index].id)!.status }
 
     /// Plays the channel's or the payer's side; returns an event for paygate, or nil when the
     /// step only changed the channel's side.
@@ -90,7 +105,7 @@ struct LifecycleSimulation {
         default: break
         }
         transactionCounter += 1
-        let paid = ChannelPaid(transactionId: "t\(transactionCounter)", amount: amount, paidAt: now)
+        let paid = ChannelPaid(transactionId: "t\(transactionCounter)", amount: amount, paidAt: clock.now())
         payments[index].channelPayments.append(paid)
         payments[index].pendingCallbacks.append(.channelReportedPaid(paid, from: .callback))
     }
@@ -125,29 +140,36 @@ struct LifecycleSimulation {
         return random.chance(50) ? .channelReportedPaidOnClose(nil) : .channelReportedPaidOnClose(taken[random.below(taken.count)])
     }
 
-    /// Decides, checks the write against the state machine, applies, then checks the invariants.
+    /// The store decides and writes; the decision is checked against the state machine and the
+    /// channel actions are played; then the invariants are checked on what the store holds.
     private mutating func deliver(_ event: LifecycleEvent, to index: Int) -> String? {
-        let before = payments[index].snapshot
-        let decision = PaymentLifecycle.decide(before, event, now: now)
-        if let broken = Self.checkWrite(decision, on: before) { return broken }
-        // Channel actions first: a query answer reads the channel's side of this payment.
+        let id = payments[index].id
+        let before = store.payment(id)!
+        let applied: AppliedPaymentDecision
+        do {
+            guard let result = try store.apply(
+                event, to: id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil, reason: "simulation", requestId: "") else {
+                return "the store lost the payment"
+            }
+            applied = result
+        } catch {
+            return "the store refused to apply: \(error)"
+        }
+        let decision = applied.decision
+        if let broken = Self.checkWrite(decision, from: before.status) { return broken }
+        // Channel actions: a close call waits for its answer; a query answer reads the channel's
+        // side of this payment. A late payment's refund is the store's (a refund row).
         for action in decision.channelActions {
             switch action {
             case .closeAtChannel: payments[index].pendingCloseCalls += 1
             case .queryPayment: payments[index].pendingCallbacks.append(queryAnswer(index))
-            case .refundLatePayment(_, let transactionId): payments[index].refundCountsByTransaction[transactionId, default: 0] += 1
+            case .refundLatePayment: break
             }
-        }
-        payments[index].snapshot = before.applying(decision)
-        for type in decision.merchantEvents { payments[index].recordMerchantEvent(type) }
-        payments[index].anomalies += decision.anomalies
-        for anomaly in decision.anomalies where anomaly.kind == .conflictingTransactionId {
-            if let transactionId = anomaly.transactionId { payments[index].flaggedTransactions.insert(transactionId) }
         }
         if let paid = Self.paidReport(in: event), paid.amount == payments[index].orderAmount {
             payments[index].reportedRightPayments.insert(paid.transactionId)
         }
-        return Self.checkInvariants(before: before, after: payments[index], event: event, decision: decision)
+        return checkInvariants(before: before, index: index, event: event, decision: decision)
     }
 
     static func paidReport(in event: LifecycleEvent) -> ChannelPaid? {

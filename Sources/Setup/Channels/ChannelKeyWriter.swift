@@ -1,0 +1,95 @@
+import Foundation
+import PaygateCore
+import PaygateCrypto
+
+/// ROOT/channels: both sides of every channel account (`ChannelFiles`). Everything is made only
+/// when missing, so a restart never replaces a key under running data; a key made anew drops the
+/// public half made for the key before it.
+enum ChannelKeyWriter {
+    /// A PEM key or certificate is 1 to 3 KB.
+    static let keyFileBytesMax = 64 * 1024
+
+    static func ensure(_ layout: StackLayout, now: Int64, notes: inout [String]) throws(SetupError) {
+        try SetupFiles.directory(layout.channelsDirectory, mode: SetupFiles.privateDirectoryMode)
+        for channel in Channel.allCases {
+            let files = ChannelFiles(layout: layout, channel: channel)
+            try SetupFiles.directory(files.directory, mode: SetupFiles.privateDirectoryMode)
+            try ensurePair(files, .merchant, now: now, notes: &notes)
+            try ensurePair(files, .platform, now: now, notes: &notes)
+            if channel == .wechatpay {
+                try ensureAPIV3Key(files, notes: &notes)
+            }
+            try ownerOnly(files.directory)
+        }
+    }
+
+    /// ROLE.key and its public half, each only when missing.
+    private static func ensurePair(_ files: ChannelFiles, _ role: ChannelFiles.Role, now: Int64, notes: inout [String]) throws(SetupError) {
+        if !SetupFiles.hasContents(files.privateKey(role)) {
+            notes.append("generating the \(files.channel.rawValue) \(role.rawValue) key")
+            let key = try SetupFiles.crypto("generating the \(files.channel.rawValue) \(role.rawValue) key") { () throws(CryptoError) in
+                try RSAPrivateKey.generate(bits: LocalChannelAccounts.rsaBits)
+            }
+            try SetupFiles.write(files.privateKey(role), try export(key), .ownerOnly)
+            // A public half made for another key would verify nothing.
+            try SetupFiles.remove(files.publicHalf(role))
+        }
+        if !SetupFiles.hasContents(files.publicHalf(role)) {
+            let key = try readPrivateKey(files.privateKey(role))
+            try SetupFiles.write(files.publicHalf(role), text: try publicHalf(of: key, files, role, now: now), .ownerOnly)
+        }
+    }
+
+    /// Letters and digits, as WeChat Pay issues APIv3 keys.
+    private static func ensureAPIV3Key(_ files: ChannelFiles, notes: inout [String]) throws(SetupError) {
+        guard !SetupFiles.hasContents(files.apiV3Key) else { return }
+        notes.append("generating the wechatpay APIv3 key")
+        let key = try SetupFiles.crypto("generating the APIv3 key") { () throws(CryptoError) in
+            try SecureRandom.alphanumeric(LocalChannelAccounts.apiV3KeyCharacters)
+        }
+        try SetupFiles.write(files.apiV3Key, Secret(utf8: key), .ownerOnly)
+    }
+
+    /// Alipay: the bare public key. WeChat Pay, UnionPay: a self-signed certificate whose serial
+    /// names the key (`serial_no` / `Wechatpay-Serial` in hex, `certId` in decimal).
+    static func publicHalf(of key: RSAPrivateKey, _ files: ChannelFiles, _ role: ChannelFiles.Role, now: Int64) throws(SetupError) -> String {
+        let channel = files.channel.rawValue
+        guard files.hasCertificates else {
+            return try SetupFiles.crypto("writing the \(channel) \(role.rawValue) public key") { () throws(CryptoError) in try key.publicKey.pemSPKI() }
+        }
+        let serial = try SerialNumber.random(bytes: files.serialNumberBytes)
+        let roleName = role == .merchant ? "merchant" : "platform"
+        return try SetupFiles.crypto("making the \(channel) \(role.rawValue) certificate") { () throws(CryptoError) in
+            try X509Certificate.selfSigned(
+                key: key, commonName: "paygate local \(channel) \(roleName)", serialNumber: serial, notBeforeUnixSeconds: now,
+                validityDays: LocalChannelAccounts.certificateValidityDays,
+                extensions: [
+                    .basicConstraints(certificateAuthority: false, pathLength: nil), .keyUsage([.digitalSignature, .nonRepudiation]),
+                    .subjectKeyIdentifier,
+                ]
+            ).pem()
+        }
+    }
+
+    static func export(_ key: RSAPrivateKey) throws(SetupError) -> Secret {
+        try SetupFiles.crypto("exporting an RSA key") { () throws(CryptoError) in try key.pemPKCS8() }
+    }
+
+    static func readPrivateKey(_ path: String) throws(SetupError) -> RSAPrivateKey {
+        let pem = try SetupFiles.readPrivate(path, bytesMax: keyFileBytesMax)
+        return try SetupFiles.crypto("reading \(path)") { () throws(CryptoError) in try RSAPrivateKey(pem: pem) }
+    }
+
+    /// Public halves too: nothing in a channel directory is meant for anyone but the stack's owner.
+    static func ownerOnly(_ directory: String) throws(SetupError) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw SetupError(.fileSystemFailed, "cannot list \(directory): \(error.localizedDescription)")
+        }
+        for name in names.sorted() {
+            try SetupFiles.setMode(directory + "/" + name, ProtectedFile.mode(for: .ownerOnly))
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Channels
+import Foundation
+import PaygateCore
+import PaygateCrypto
+import Sandbox
+import XCTest
+@testable import Setup
+
+/// `paygate-admin init` writes files, and the code that uses them reads them back.
+final class StackInitTests: XCTestCase {
+    func testEveryFileReadsBackThroughItsReader() throws {
+        let layout = try temporaryRoot(self)
+        let result = try StackInit.run(layout, options {
+            $0.workers = 3
+            $0.threadsPerWorker = 64
+            $0.workingThreadsMax = 32
+            $0.databaseConnectionsPerShard = 4
+            $0.databaseConnectionWaitMilliseconds = 1000
+            $0.queryScheduleSeconds = [20, 20, 20]
+            $0.webhookScheduleSeconds = [1, 1, 2]
+            $0.channelKeyGraceSeconds = 600
+            $0.sandboxThreads = 16
+            $0.sandboxCallbackSenders = 32
+            $0.sandboxFastRetries = true
+        })
+        XCTAssertTrue(result.sandboxConfigurationChanged)
+        XCTAssertEqual(result.notes.count, 1 + 2 + 3 * 2 + 1, "\(result.notes)")  // master key, CA + server, 3 x 2 key pairs, APIv3
+
+        let configuration = try Configuration.load(path: layout.configurationFile)
+        XCTAssertEqual(configuration.pool.workers, 3)
+        XCTAssertEqual(configuration.pool.threadsPerWorker, 64)
+        XCTAssertEqual(configuration.pool.workingThreadsMax, 32)
+        XCTAssertEqual(configuration.pool.socketPath, layout.root + "/run/paygate.sock")
+        XCTAssertEqual(configuration.database.pool.connectionsPerShard, 4)
+        XCTAssertEqual(configuration.database.pool.connectionWaitMilliseconds, 1000)
+        XCTAssertEqual(configuration.database.servers.map(\.socket), [layout.root + "/mariadb/s0/mysqld.sock", layout.root + "/mariadb/s1/mysqld.sock"])
+        XCTAssertEqual(configuration.database.slotMap.map(\.last), [255, 511, 767, 1023])
+        XCTAssertEqual(configuration.queries.scheduleSeconds, [20, 20, 20])
+        XCTAssertEqual(configuration.webhooks.scheduleSeconds, [1, 1, 2])
+        XCTAssertEqual(try SecretBox.loadKey(path: configuration.masterKeyFile).count, SecretBox.keyByteCount)
+
+        let channels = try XCTUnwrap(configuration.channels)
+        XCTAssertEqual(channels.callbackBaseURL, "https://127.0.0.1:18443/callbacks")
+        XCTAssertEqual(channels.alipay.baseURL, "https://127.0.0.1:19443/alipay/gateway.do")
+        XCTAssertEqual(channels.verificationKeyGraceSeconds, 600)
+        let store = try ChannelKeyStore.load(configuration: channels, now: .now())
+        XCTAssertEqual(store.weChatPay.merchantId, LocalChannelAccounts.weChatPayMerchantId)
+        XCTAssertEqual(store.weChatPay.merchantCertificateSerial.count, 32)  // 16 bytes in hex
+        XCTAssertLessThanOrEqual(try XCTUnwrap(UInt64(store.unionPay.signingCertificateId)), UInt64(Int64.max))
+
+        let file = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile)
+        let sandbox = try file.sandboxConfiguration()
+        XCTAssertEqual(file.threadCount, 16)
+        XCTAssertEqual(file.callbackSenderCount, 32)
+        XCTAssertEqual(sandbox.publicBaseURL, "https://127.0.0.1:19443")
+        XCTAssertEqual(sandbox.retryScheduleMilliseconds[.unionpay], [1000, 1000, 2000, 2000, 5000])
+        // The two sides of each account meet: the sandbox verifies what paygate signs, and the other way round.
+        let message = Array("a=1&b=2".utf8)
+        XCTAssertTrue(sandbox.alipay.merchantKeys[0].publicKey.verifySHA256(signature: try store.alipay.privateKey.signSHA256(message), message: message))
+        XCTAssertEqual(sandbox.wechatpay.merchantKeys[0].id, store.weChatPay.merchantCertificateSerial)
+        XCTAssertEqual(sandbox.unionpay.merchantKeys[0].id, store.unionPay.signingCertificateId)
+        XCTAssertNotNil(store.weChatPay.platformKeys.key(id: sandbox.wechatpay.channelKeyId, now: .now()))
+        XCTAssertTrue(store.unionPay.verificationKeys.verify(
+            signature: try sandbox.unionpay.channelPrivateKey.signSHA256(message), message: message, keyId: sandbox.unionpay.channelKeyId, now: .now()))
+        XCTAssertEqual(sandbox.weChatPayAPIv3Key.reveal(), store.weChatPay.apiV3Key.reveal())
+    }
+
+    func testUnsetOptionsKeepTheReadersDefaults() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        let configuration = try Configuration.load(path: layout.configurationFile)
+        XCTAssertEqual(configuration.queries.scheduleSeconds, QueriesConfiguration().scheduleSeconds)
+        XCTAssertEqual(configuration.webhooks.scheduleSeconds, WebhooksConfiguration.defaultScheduleSeconds)
+        XCTAssertEqual(configuration.pool.workers, 2)
+        XCTAssertEqual(configuration.channels?.connectTimeoutMilliseconds, 3000)
+        let file = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile)
+        XCTAssertNil(file.retrySchedules)
+        XCTAssertEqual(try file.sandboxConfiguration().retryScheduleMilliseconds[.alipay], SandboxConfiguration.channelSchedules[.alipay])
+    }
+
+    func testModesOfSecretsKeysAndConfiguration() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        XCTAssertEqual(try mode(layout.secretsDirectory), 0o700)
+        XCTAssertEqual(try mode(layout.masterKeyFile), 0o600)
+        XCTAssertEqual(try contents(layout.masterKeyFile).count, 32)
+        XCTAssertEqual(try mode(layout.tlsDirectory), 0o755)
+        XCTAssertEqual(try mode(layout.caKeyFile), 0o600)
+        XCTAssertEqual(try mode(layout.serverKeyFile), 0o600)
+        XCTAssertEqual(try mode(layout.caCertificateFile), 0o644)
+        XCTAssertEqual(try mode(layout.serverCertificateFile), 0o644)
+        XCTAssertEqual(try mode(layout.configurationFile), 0o600)
+        XCTAssertEqual(try mode(layout.sandboxConfigurationFile), 0o600)
+        XCTAssertEqual(try mode(layout.channelsDirectory), 0o700)
+        var count = 0
+        for channel in Channel.allCases {
+            let directory = layout.channelsDirectory + "/" + channel.rawValue
+            XCTAssertEqual(try mode(directory), 0o700)
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+                XCTAssertEqual(try mode(directory + "/" + name), 0o600, name)
+                count += 1
+            }
+        }
+        XCTAssertEqual(count, 4 + 5 + 4)
+        XCTAssertEqual(try contents(layout.channelsDirectory + "/wechatpay/apiv3.key").count, 32)
+        // Nothing is left half made.
+        XCTAssertEqual(try snapshot(layout.root).keys.filter { $0.hasSuffix(".tmp") }, [])
+    }
+
+    func testKeyFilesAreMadeUnderAnyUmask() throws {
+        let layout = try temporaryRoot(self)
+        let previous = umask(0)
+        defer { umask(previous) }
+        _ = try StackInit.run(layout, options())
+        XCTAssertEqual(try mode(layout.masterKeyFile), 0o600)
+        XCTAssertEqual(try mode(layout.channelsDirectory + "/unionpay/platform.key"), 0o600)
+    }
+
+    func testRunningAgainKeepsEveryKeyAndRewritesOnlyTheConfiguration() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        let before = try snapshot(layout.root)
+        let again = try StackInit.run(layout, options())
+        XCTAssertEqual(again.notes, [])
+        XCTAssertFalse(again.sandboxConfigurationChanged)
+        XCTAssertEqual(try snapshot(layout.root), before)
+
+        let changed = try StackInit.run(layout, options(port: 28443, sandboxPort: 29443) { $0.threadsPerWorker = 8 })
+        XCTAssertEqual(changed.notes, [])
+        XCTAssertTrue(changed.sandboxConfigurationChanged)
+        let after = try snapshot(layout.root)
+        XCTAssertEqual(Set(after.keys), Set(before.keys))
+        XCTAssertEqual(Set(after.keys.filter { after[$0] != before[$0] }), ["paygate.json", "sandbox.json"])
+        XCTAssertEqual(try Configuration.load(path: layout.configurationFile).pool.threadsPerWorker, 8)
+    }
+
+    func testAnExistingMasterKeyIsNeverReplaced() throws {
+        let layout = try temporaryRoot(self)
+        try FileManager.default.createDirectory(atPath: layout.secretsDirectory, withIntermediateDirectories: true)
+        let key = Data(repeating: 7, count: 32)
+        XCTAssertTrue(FileManager.default.createFile(atPath: layout.masterKeyFile, contents: key, attributes: [.posixPermissions: 0o600]))
+        _ = try StackInit.run(layout, options())
+        XCTAssertEqual(try contents(layout.masterKeyFile), key)
+    }
+
+    func testANewPrivateKeyGetsANewPublicHalf() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        let directory = layout.channelsDirectory + "/unionpay"
+        let oldCertificate = try contents(directory + "/merchant.pem")
+        try FileManager.default.removeItem(atPath: directory + "/merchant.key")
+        let result = try StackInit.run(layout, options())
+        XCTAssertEqual(result.notes, ["generating the unionpay merchant key"])
+        XCTAssertNotEqual(try contents(directory + "/merchant.pem"), oldCertificate)
+        // The key store refuses a key that does not match its certificate: it loads.
+        _ = try ChannelKeyStore.load(configuration: XCTUnwrap(Configuration.load(path: layout.configurationFile).channels), now: .now())
+    }
+
+    func testAConfigurationItsReaderRefusesIsNotWritten() throws {
+        let layout = try temporaryRoot(self)
+        XCTAssertThrowsError(try StackInit.run(layout, options { $0.threadsPerWorker = 4; $0.workingThreadsMax = 8 })) { error in
+            XCTAssertEqual((error as? SetupError)?.code, .configurationInvalid)
+            XCTAssertTrue("\(error)".contains("working_threads_max"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: layout.configurationFile))
+        XCTAssertThrowsError(try StackInit.run(layout, options { $0.sandboxThreads = 100_000 })) { error in
+            XCTAssertEqual((error as? SetupError)?.code, .configurationInvalid)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: layout.sandboxConfigurationFile))
+    }
+
+    func testRotationKeepsThePreviousKeyWithItsRetirement() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        let directory = layout.channelsDirectory + "/wechatpay"
+        let oldKey = try contents(directory + "/platform.key")
+        let now = Timestamp(secondsSinceEpoch: Timestamp.now().secondsSinceEpoch)
+        try ChannelKeyRotation.rotate(layout, channel: .wechatpay, now: now)
+        XCTAssertEqual(try contents(directory + "/platform-previous.key"), oldKey)
+        XCTAssertNotEqual(try contents(directory + "/platform.key"), oldKey)
+        XCTAssertEqual(try mode(directory + "/platform-previous.retired-at"), 0o600)
+        _ = try StackInit.run(layout, options())
+        let channels = try XCTUnwrap(Configuration.load(path: layout.configurationFile).channels)
+        XCTAssertEqual(channels.wechatpay.verificationKeys.map(\.retiredAtTimestamp), [nil, now])
+        XCTAssertEqual(channels.alipay.verificationKeys.count, 1)
+        let store = try ChannelKeyStore.load(configuration: channels, now: .now())
+        XCTAssertEqual(store.weChatPay.platformKeys.keys.count, 2)
+        // The sandbox signs with the new key: paygate knows it.
+        let sandbox = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile).sandboxConfiguration()
+        XCTAssertEqual(store.weChatPay.platformKeys.keys[0].id, sandbox.wechatpay.channelKeyId)
+    }
+
+    func testRotationNeedsKeysToRotate() throws {
+        let layout = try temporaryRoot(self)
+        XCTAssertThrowsError(try ChannelKeyRotation.rotate(layout, channel: .alipay, now: .now())) { error in
+            XCTAssertEqual((error as? SetupError)?.code, .rootIncomplete)
+        }
+    }
+}
