@@ -25,7 +25,8 @@ deps_package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# deps_python_packages: the Debian packages that provide pytest and requests for a Debian python3.
+# deps_python_packages: the Debian packages that provide pytest, requests and cryptography (the
+# end-to-end suite signs channel callbacks itself) for a Debian python3.
 deps_python_is_debian() {
     local prefix
     prefix=$(python3 -c 'import sys; print(sys.prefix)' 2>/dev/null) || return 1
@@ -33,7 +34,7 @@ deps_python_is_debian() {
 }
 
 deps_python_modules_present() {
-    python3 -c 'import pytest, requests' >/dev/null 2>&1
+    python3 -c 'import pytest, requests, cryptography' >/dev/null 2>&1
 }
 
 cmd_deps() {
@@ -45,7 +46,7 @@ cmd_deps() {
         deps_package_installed "$flavour" && nginx_present=1
     done
     ((nginx_present)) || missing+=(nginx-light)
-    command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pytest python3-requests)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pytest python3-requests python3-cryptography)
 
     if ((${#missing[@]} > 0)); then
         if ((EUID != 0)); then
@@ -62,19 +63,19 @@ cmd_deps() {
         if deps_python_is_debian; then
             # Debian's python3 is "externally managed" (PEP 668): pip refuses, apt is the way.
             if ((EUID != 0)); then
-                die "python3 cannot import pytest and requests
-  install them with: sudo apt-get install -y python3-pytest python3-requests"
+                die "python3 cannot import pytest, requests and cryptography
+  install them with: sudo apt-get install -y python3-pytest python3-requests python3-cryptography"
             fi
-            note "installing python3-pytest and python3-requests"
+            note "installing python3-pytest, python3-requests and python3-cryptography"
             export DEBIAN_FRONTEND=noninteractive
             apt-get update -q
-            apt-get install -y -q --no-install-recommends python3-pytest python3-requests
+            apt-get install -y -q --no-install-recommends python3-pytest python3-requests python3-cryptography
         else
             # A user-managed python (pyenv, venv): pip installs into it without root.
-            note "installing pytest and requests with pip into $(command -v python3)"
-            python3 -m pip install -q pytest requests
+            note "installing pytest, requests and cryptography with pip into $(command -v python3)"
+            python3 -m pip install -q pytest requests cryptography
         fi
-        deps_python_modules_present || die "python3 still cannot import pytest and requests"
+        deps_python_modules_present || die "python3 still cannot import pytest, requests and cryptography"
     fi
 
     command -v swift >/dev/null 2>&1 ||

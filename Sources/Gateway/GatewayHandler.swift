@@ -45,8 +45,12 @@ public final class GatewayHandler: RequestHandler {
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
         self.merchants = merchants
         housekeeping = Housekeeping(shards: shards, authWindowSeconds: configuration.authWindowSeconds)
-        // Threads start at different points of the cycle so they do not all purge at once.
+        // Threads start at different points of the cycle so they do not all purge at once, and at
+        // different shards: with every thread starting at the first shard, the first purge of each
+        // of a pool's hundreds of threads (about a million requests after each start or reload)
+        // would all go to that shard while the others were never purged.
         requestsServed = Int.random(in: 0..<GatewayHandler.housekeepingEveryRequests)
+        nextHousekeepingShard = Int.random(in: 0..<shards.shardCount)
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {

@@ -17,6 +17,7 @@ import Storage
 //   paygate-admin [--config FILE] events list|show|resend ...   (EventsCommand.swift)
 //   paygate-admin [--config FILE] ledger balance --merchant M  (LedgerCommand.swift)
 //   paygate-admin [--config FILE] check           (InvariantCommand.swift: exits 1 on any violation)
+//   paygate-admin [--config FILE] housekeeping purge   (HousekeepingCommand.swift)
 
 let usage = """
     usage: \(InitOptions.usage)
@@ -30,6 +31,7 @@ let usage = """
            paygate-admin [--config FILE] events resend EVENT_ID
            paygate-admin [--config FILE] ledger balance --merchant MERCHANT_ID
            paygate-admin [--config FILE] check
+           paygate-admin [--config FILE] housekeeping purge
     """
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
@@ -99,6 +101,8 @@ do {
         try ledgerCommand(Array(command.dropFirst()))
     case ["check"]:
         try checkCommand()
+    case let command where command.first == "housekeeping":
+        try housekeepingCommand(Array(command.dropFirst()))
     default:
         fail(usage, code: 2)
     }

@@ -53,10 +53,10 @@ final class AlipayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRefused)), .rejected(failureCode: "ACQ.TOTAL_FEE_EXCEED"))
         let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "2026112722001400001", amount: Fixtures.amount,
                                   paidAt: Timestamp(secondsSinceEpoch: Fixtures.now.secondsSinceEpoch + 75))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerPaid)), .paid(paid))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerClosed)), .closed)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerNotFound)), .notFound)
-        XCTAssertEqual(connector.closeResult(Fixtures.response(AlipayVectors.closeAnswerPaid)), .alreadyPaid)
+        XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
+        XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerClosed), for: Fixtures.paymentId), .closed)
+        XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
+        XCTAssertEqual(connector.closeResult(Fixtures.response(AlipayVectors.closeAnswerPaid), for: Fixtures.paymentId), .alreadyPaid)
         XCTAssertEqual(connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
         XCTAssertEqual(connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
     }

@@ -50,17 +50,17 @@ final class UnionPayConnectorTests: XCTestCase {
         }
         let close = try connector.closeRequest(Fixtures.reference, now: Fixtures.now.adding(seconds: 901))
         XCTAssertEqual(close.url, "https://sandbox.paygate.test/unionpay/gateway/api/queryTrans.do")
-        XCTAssertEqual(connector.closeResult(Fixtures.response(UnionPayVectors.queryAnswerPaid)), .alreadyPaid)
-        XCTAssertEqual(connector.closeResult(Fixtures.response(UnionPayVectors.queryAnswerPending)), .closed)
+        XCTAssertEqual(connector.closeResult(Fixtures.response(UnionPayVectors.queryAnswerPaid), for: Fixtures.paymentId), .alreadyPaid)
+        XCTAssertEqual(connector.closeResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .closed)
     }
 
     func testAnswersMapWhenTheirSignatureVerifies() {
         XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer)), .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
         XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .unknown(reason: "respCode 12"))  // a retried request whose first attempt arrived
         let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid)), .paid(paid))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending)), .notPaid)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerNotFound)), .notFound)
+        XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
+        XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .notPaid)
+        XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
         XCTAssertEqual(connector.refundResult(Fixtures.response(UnionPayVectors.refundAnswer)), .processing)
         XCTAssertEqual(connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer)), .succeeded(channelRefundId: "782611280014470000001"))
     }
@@ -69,11 +69,11 @@ final class UnionPayConnectorTests: XCTestCase {
         let answer = UnionPayVectors.queryAnswerPaid
         let amountChanged = answer.replacingOccurrences(of: "txnAmt=1230", with: "txnAmt=1231")
         XCTAssertNotEqual(amountChanged, answer)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(amountChanged)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(connector.queryResult(Fixtures.response(amountChanged), for: Fixtures.paymentId), .unknown(reason: "answer signature does not verify"))
         let signatureAt = answer.range(of: "signature=")!.upperBound.utf16Offset(in: answer)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(Fixtures.base64CharacterChanged(answer, at: signatureAt + 9))),
+        XCTAssertEqual(connector.queryResult(Fixtures.response(Fixtures.base64CharacterChanged(answer, at: signatureAt + 9)), for: Fixtures.paymentId),
                        .unknown(reason: "answer signature does not verify"))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(answer.replacingOccurrences(of: "certId=69042905377", with: "certId=69042905378"))),
+        XCTAssertEqual(connector.queryResult(Fixtures.response(answer.replacingOccurrences(of: "certId=69042905377", with: "certId=69042905378")), for: Fixtures.paymentId),
                        .unknown(reason: "answer signature does not verify"))
     }
 

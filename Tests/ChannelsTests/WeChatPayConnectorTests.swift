@@ -56,9 +56,9 @@ final class WeChatPayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders)),
                        .rejected(failureCode: "PARAM_ERROR"))
         let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount, paidAt: Fixtures.now.adding(seconds: 75))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(WeChatPayVectors.queryAnswerPaidBody, headers: WeChatPayVectors.queryAnswerPaidHeaders)), .paid(paid))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(WeChatPayVectors.queryAnswerNotFoundBody, status: 404, headers: WeChatPayVectors.queryAnswerNotFoundHeaders)), .notFound)
-        XCTAssertEqual(connector.closeResult(Fixtures.response("", status: 204, headers: WeChatPayVectors.closeAnswerHeaders)), .closed)
+        XCTAssertEqual(connector.queryResult(Fixtures.response(WeChatPayVectors.queryAnswerPaidBody, headers: WeChatPayVectors.queryAnswerPaidHeaders), for: Fixtures.paymentId), .paid(paid))
+        XCTAssertEqual(connector.queryResult(Fixtures.response(WeChatPayVectors.queryAnswerNotFoundBody, status: 404, headers: WeChatPayVectors.queryAnswerNotFoundHeaders), for: Fixtures.paymentId), .notFound)
+        XCTAssertEqual(connector.closeResult(Fixtures.response("", status: 204, headers: WeChatPayVectors.closeAnswerHeaders), for: Fixtures.paymentId), .closed)
         XCTAssertEqual(connector.refundResult(Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders)), .processing)
         XCTAssertEqual(connector.refundQueryResult(Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders)),
                        .succeeded(channelRefundId: "50000000382019052709732678859"))
@@ -77,7 +77,7 @@ final class WeChatPayConnectorTests: XCTestCase {
         // A definite-looking 4xx without a valid signature is not taken as definite.
         XCTAssertEqual(connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400)),
                        .unknown(reason: "HTTP 400 without signature headers"))
-        XCTAssertEqual(connector.closeResult(Fixtures.response("", status: 204, headers: headers)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(connector.closeResult(Fixtures.response("", status: 204, headers: headers), for: Fixtures.paymentId), .unknown(reason: "answer signature does not verify"))
     }
 
     func testRetiredPlatformKeyWithinGraceOnly() {

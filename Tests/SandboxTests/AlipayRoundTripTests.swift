@@ -13,16 +13,16 @@ final class AlipayRoundTripTests: XCTestCase {
         let payURL = try sandbox.prepay(connector, order)
         XCTAssertEqual(try sandbox.prepay(connector, order), payURL, "a repeated prepay answers the same pay URL")
         let reference = SandboxFixture.reference(order)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .notPaid)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
 
         XCTAssertEqual(sandbox.pay(payURL, result: "success").status, 200)
         guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("no verified payment callback") }
         XCTAssertEqual(payment.paymentId, order.paymentId)
         XCTAssertEqual(payment.amount, order.amount)
         XCTAssertFalse(payment.channelTransactionId.isEmpty)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .paid(payment))
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .paid(payment))
         XCTAssertEqual(sandbox.pay(payURL, result: "success").status, 409, "a paid order cannot be paid again")
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now()))), .alreadyPaid)
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now())), for: reference.paymentId), .alreadyPaid)
 
         let refund = RefundOrder(refundId: "ref_a1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
                                  amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: "damaged",
@@ -45,15 +45,16 @@ final class AlipayRoundTripTests: XCTestCase {
     func testCloseAndFail() throws {
         let unpaid = SandboxFixture.order(.alipay)
         let unpaidURL = try sandbox.prepay(connector, unpaid)
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now()))), .closed)
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now())), for: unpaid.paymentId), .closed)
         XCTAssertEqual(sandbox.pay(unpaidURL, result: "success").status, 409, "a closed order cannot be paid")
         XCTAssertTrue(sandbox.callbacks().isEmpty)
 
         let failing = SandboxFixture.order(.alipay)
         sandbox.pay(try sandbox.prepay(connector, failing), result: "fail")
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.paymentClosed(paymentId: failing.paymentId)))
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now()))), .closed)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(SandboxFixture.order(.alipay)), now: .now()))), .notFound)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId), .closed)
+        let unknown = SandboxFixture.order(.alipay)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(unknown), now: .now())), for: unknown.paymentId), .notFound)
     }
 
     func testForgedRequestIsRefusedInAlipaysForm() throws {

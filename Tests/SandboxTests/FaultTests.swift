@@ -50,7 +50,7 @@ final class FaultTests: XCTestCase {
         sandbox.pay(try sandbox.prepay(connector, dropped), result: "success")
         XCTAssertTrue(sandbox.callbacks().isEmpty)
         // The order is paid all the same: a query finds out.
-        guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(dropped), now: .now()))) else {
+        guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(dropped), now: .now())), for: dropped.paymentId) else {
             return XCTFail("dropped-callback order is not paid")
         }
     }
@@ -70,12 +70,42 @@ final class FaultTests: XCTestCase {
         }
     }
 
+    func testQueriesAnsweredForAnotherOrderNameThatOrder() throws {
+        for channel in Channel.allCases {
+            let connector = SandboxFixture.connector(channel)
+            let asked = SandboxFixture.order(channel)
+            let other = SandboxFixture.order(channel)
+            _ = try sandbox.prepay(connector, asked)
+            sandbox.pay(try sandbox.prepay(connector, other), result: "success")
+            let misdirected = #"{"misdirected_query": {"asked": "\#(asked.paymentId.text)", "answered": "\#(other.paymentId.text)"}}"#
+            XCTAssertEqual(sandbox.setFaults(misdirected).status, 200)
+            // Only that order's query is misdirected: the other order's own query is answered as usual.
+            guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(other), now: .now())),
+                                                     for: other.paymentId) else { return XCTFail("\(channel): the other order's own query") }
+            // Signed and well formed, about the other order: read for ours it says nothing; read for
+            // the order it names, it is that order's payment.
+            let response = sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now()))
+            XCTAssertEqual(connector.queryResult(response, for: asked.paymentId),
+                           .unknown(reason: "the answer is about order \(other.paymentId.text), not \(asked.paymentId.text)"), "\(channel)")
+            guard case .paid(let paid) = connector.queryResult(response, for: other.paymentId) else { return XCTFail("\(channel): not paid") }
+            XCTAssertEqual(paid.paymentId, other.paymentId, "\(channel)")
+            XCTAssertEqual(sandbox.setFaults("{}").status, 200)
+            let own = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())), for: asked.paymentId)
+            XCTAssertEqual(own, .notPaid, "\(channel)")
+        }
+        XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1"}}"#).status, 400)
+        XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_1"}}"#).status, 400)
+        XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2", "extra": "x"}}"#).status, 400)
+        let read = sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2"}}"#)
+        XCTAssertTrue(String(decoding: read.body, as: UTF8.self).hasSuffix(#""misdirected_query":{"asked":"pay_1","answered":"pay_2"}}"#))
+    }
+
     func testFaultsReadBackAndRefuseUnknownKnobs() {
         let set = sandbox.setFaults(#"{"latency_ms": 1, "timeout_ms": 1, "channel": "alipay"}"#)
         XCTAssertEqual(set.status, 200)
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(String(decoding: read.body, as: UTF8.self),
-                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success"}"#)
+                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null}"#)
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)
         // The held answer is still the real one.

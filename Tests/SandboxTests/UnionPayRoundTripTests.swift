@@ -12,13 +12,13 @@ final class UnionPayRoundTripTests: XCTestCase {
         let order = SandboxFixture.order(.unionpay)
         let payURL = try sandbox.prepay(connector, order)
         let reference = SandboxFixture.reference(order)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .notPaid)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
 
         sandbox.pay(payURL, result: "success")
         guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("no verified payment callback") }
         XCTAssertEqual(payment.paymentId, order.paymentId)
         XCTAssertEqual(payment.amount, order.amount)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .paid(payment))
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .paid(payment))
 
         let refund = RefundOrder(refundId: "ref_u1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
                                  amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
@@ -44,12 +44,12 @@ final class UnionPayRoundTripTests: XCTestCase {
         _ = try sandbox.prepay(connector, unpaid)
         // UnionPay has no close call: the connector queries once the payTimeout has passed.
         let afterTimeout = unpaid.expiresAt.adding(seconds: 1)
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: afterTimeout))), .closed)
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: afterTimeout)), for: unpaid.paymentId), .closed)
 
         let failing = SandboxFixture.order(.unionpay)
         sandbox.pay(try sandbox.prepay(connector, failing), result: "fail")
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.paymentFailed(paymentId: failing.paymentId, failureCode: "01")))
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now()))),
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId),
                        .failed(failureCode: "01"))
     }
 

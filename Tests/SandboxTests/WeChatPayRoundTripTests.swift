@@ -12,14 +12,14 @@ final class WeChatPayRoundTripTests: XCTestCase {
         let order = SandboxFixture.order(.wechatpay)
         let payURL = try sandbox.prepay(connector, order)
         let reference = SandboxFixture.reference(order)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .notPaid)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
 
         sandbox.pay(payURL, result: "success")
         guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("no verified payment callback") }
         XCTAssertEqual(payment.paymentId, order.paymentId)
         XCTAssertEqual(payment.amount, order.amount)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now()))), .paid(payment))
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now()))), .alreadyPaid)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .paid(payment))
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now())), for: reference.paymentId), .alreadyPaid)
 
         let refund = RefundOrder(refundId: "ref_w1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
                                  amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
@@ -42,14 +42,14 @@ final class WeChatPayRoundTripTests: XCTestCase {
     func testCloseAndFail() throws {
         let unpaid = SandboxFixture.order(.wechatpay)
         _ = try sandbox.prepay(connector, unpaid)
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now()))), .closed)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(unpaid), now: .now()))), .closed)
+        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now())), for: unpaid.paymentId), .closed)
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(unpaid), now: .now())), for: unpaid.paymentId), .closed)
 
         // WeChat Pay sends no callback for a failed payment: the query tells.
         let failing = SandboxFixture.order(.wechatpay)
         sandbox.pay(try sandbox.prepay(connector, failing), result: "fail")
         XCTAssertTrue(sandbox.callbacks().isEmpty)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now()))),
+        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId),
                        .failed(failureCode: "PAYERROR"))
     }
 

@@ -47,10 +47,12 @@ public struct AlipayConnector: ChannelConnector {
         try signedRequest(Method.query, AlipayTransformers.tradeContent(payment.paymentId), notifyURL: nil, now: now)
     }
 
-    public func queryResult(_ response: ChannelResponse) -> QueryResult {
+    public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
         switch verifiedAnswer(response, Method.query) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): AlipayTransformers.queryResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            return AlipayTransformers.queryResult(answer)
         }
     }
 
@@ -58,10 +60,12 @@ public struct AlipayConnector: ChannelConnector {
         try signedRequest(Method.close, AlipayTransformers.tradeContent(payment.paymentId), notifyURL: nil, now: now)
     }
 
-    public func closeResult(_ response: ChannelResponse) -> CloseResult {
+    public func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult {
         switch verifiedAnswer(response, Method.close) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): AlipayTransformers.closeResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            return AlipayTransformers.closeResult(answer)
         }
     }
 

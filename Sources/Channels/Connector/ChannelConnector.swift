@@ -15,10 +15,14 @@ public protocol ChannelConnector: Sendable {
     func prepayResult(_ response: ChannelResponse) -> PrepayResult
 
     func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func queryResult(_ response: ChannelResponse) -> QueryResult
+    /// The answer to the query of `paymentId`. A signed answer that names another order says
+    /// nothing about this one (a channel that mixed up two requests): it is `.unknown`, never
+    /// that order's state applied to ours (`AnsweredOrder`).
+    func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult
 
     func closeRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func closeResult(_ response: ChannelResponse) -> CloseResult
+    /// The answer to closing `paymentId`; an answer naming another order is `.unknown`, as above.
+    func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult
 
     func refundRequest(_ refund: RefundOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
     func refundResult(_ response: ChannelResponse) -> RefundResult

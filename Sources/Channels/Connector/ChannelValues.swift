@@ -83,6 +83,18 @@ public struct ChannelPayment: Sendable, Equatable {
     }
 }
 
+/// Which order a channel's answer is about. Every channel repeats the order number in its query
+/// answer (and Alipay in its close answer); one that names a different order than the one asked
+/// about answers another question, whatever its signature says, and must not move our payment.
+/// An answer that names no order (a "no such order" error) is read as it stands.
+enum AnsweredOrder {
+    /// Nil when the answer may be read for `paymentId`; otherwise why not.
+    static func mismatch(named: String?, asked paymentId: PaymentId) -> String? {
+        guard let named, named != paymentId.text else { return nil }
+        return "the answer is about order \(named), not \(paymentId.text)"
+    }
+}
+
 public enum CloseResult: Sendable, Equatable {
     case closed
     /// The channel says the order is already paid: it cannot be closed (and must not be lost).

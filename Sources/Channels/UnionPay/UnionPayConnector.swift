@@ -44,10 +44,12 @@ public struct UnionPayConnector: ChannelConnector {
         try signedRequest(queryURL, UnionPayTransformers.queryFields(orderId: payment.paymentId.text, txnTime: UnionPayTransformers.txnTime(payment.paymentId)))
     }
 
-    public func queryResult(_ response: ChannelResponse) -> QueryResult {
+    public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.queryResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId) { return .unknown(reason: mismatch) }
+            return UnionPayTransformers.queryResult(answer)
         }
     }
 
@@ -61,8 +63,8 @@ public struct UnionPayConnector: ChannelConnector {
         return try queryRequest(payment, now: now)
     }
 
-    public func closeResult(_ response: ChannelResponse) -> CloseResult {
-        switch queryResult(response) {
+    public func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult {
+        switch queryResult(response, for: paymentId) {
         case .paid: .alreadyPaid
         case .notPaid, .closed, .failed, .notFound: .closed
         case .unknown(let reason): .unknown(reason: reason)

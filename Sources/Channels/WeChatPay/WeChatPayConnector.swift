@@ -50,10 +50,12 @@ public struct WeChatPayConnector: ChannelConnector {
         return try signedRequest("GET", tradePath + payment.paymentId.text + query, body: "", now: now)
     }
 
-    public func queryResult(_ response: ChannelResponse) -> QueryResult {
+    public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): WeChatPayTransformers.queryResult(status: response.status, answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            return WeChatPayTransformers.queryResult(status: response.status, answer)
         }
     }
 
@@ -61,10 +63,12 @@ public struct WeChatPayConnector: ChannelConnector {
         try signedRequest("POST", tradePath + payment.paymentId.text + "/close", body: WeChatPayTransformers.merchantBody(account), now: now)
     }
 
-    public func closeResult(_ response: ChannelResponse) -> CloseResult {
+    public func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): WeChatPayTransformers.closeResult(status: response.status, answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            return WeChatPayTransformers.closeResult(status: response.status, answer)
         }
     }
 

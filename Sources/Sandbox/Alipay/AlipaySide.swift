@@ -63,7 +63,10 @@ struct AlipaySide: Sendable {
     }
 
     private func query(_ content: JSONValue, now: Timestamp) -> Fields {
-        guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
+        let faults = state.faults
+        guard let order = content.text("out_trade_no").flatMap({
+            state.order(channel: .alipay, outTradeNo: faults.queriedOrder($0, on: .alipay), now: now)
+        }) else {
             return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         }
         var fields = Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),

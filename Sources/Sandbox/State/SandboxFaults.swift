@@ -7,7 +7,7 @@ import PaygateCore
 /// JSON (every member optional):
 /// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
 ///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false,
-///   "pay_closed_orders": false, "refund_result": "success"}`
+///   "pay_closed_orders": false, "refund_result": "success", "misdirected_query": null}`
 ///
 /// `"refund_result": "fail"` makes every refund created while it is on (on `channel`, or all
 /// three) fail at the channel, each channel in its own way:
@@ -22,6 +22,13 @@ import PaygateCore
 /// the same refund number answers the same outcome whatever the knobs are later. A failed refund
 /// never counts against the order's refundable amount: a later refund of the same money (a new
 /// refund number) succeeds once the knob is back to `success`.
+///
+/// `"misdirected_query": {"asked": "<order number>", "answered": "<another order number>"}`
+/// makes the payment query for the first order (on `channel`, or any of the three) answered,
+/// correctly signed, about the second instead: its number, status, transaction and amounts, as a
+/// channel that mixed up two requests would. Queries for every other order are answered as usual,
+/// so one misdirected answer is all a test sees. An answered order the sandbox does not know is
+/// answered as "no such order", like any unknown number.
 public struct SandboxFaults: Sendable, Equatable {
     /// How a refund the channel receives ends (see the type's comment for each channel's form).
     public enum RefundResult: String, Sendable {
@@ -30,6 +37,8 @@ public struct SandboxFaults: Sendable, Equatable {
 
     public static let delayMillisecondsMax = 120_000
     public static let duplicateCallbacksMax = 10
+    /// The longest order number `misdirected_query` takes (the channels' own limits are 32 to 64).
+    public static let orderNumberBytesMax = 64
     /// How long an out-of-order callback waits for a later one to overtake it.
     public static let outOfOrderHoldMilliseconds: Int64 = 2_000
 
@@ -56,11 +65,26 @@ public struct SandboxFaults: Sendable, Equatable {
     public var payClosedOrders = false
     /// `.fail`: refunds received now fail at the channel (the type's comment says how).
     public var refundResult = RefundResult.success
+    /// The payment query for `asked` is answered about `answered`.
+    public struct MisdirectedQuery: Sendable, Equatable {
+        public var asked: String
+        public var answered: String
+    }
+
+    /// One order's payment query answered about another order.
+    public var misdirectedQuery: MisdirectedQuery?
 
     public init() {}
 
     public func applies(to channel: Channel) -> Bool {
         self.channel == nil || self.channel == channel
+    }
+
+    /// The order a payment query for `number` is answered about: `number` itself unless
+    /// `misdirected_query` names it for this channel.
+    public func queriedOrder(_ number: String, on channel: Channel) -> String {
+        guard applies(to: channel), let misdirected = misdirectedQuery, misdirected.asked == number else { return number }
+        return misdirected.answered
     }
 
     public enum ParseError: Error, Sendable, Equatable {
@@ -91,6 +115,9 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("refund_result", .string(let text)):
                 guard let result = RefundResult(rawValue: text) else { throw .badMember(key) }
                 faults.refundResult = result
+            case ("misdirected_query", .null): faults.misdirectedQuery = nil
+            case ("misdirected_query", .object(let members)):
+                faults.misdirectedQuery = try misdirectedQuery(members, key)
             default: throw .badMember(key)
             }
         }
@@ -110,8 +137,29 @@ public struct SandboxFaults: Sendable, Equatable {
         writer.member("drop_callbacks", dropCallbacks)
         writer.member("pay_closed_orders", payClosedOrders)
         writer.member("refund_result", refundResult.rawValue)
+        writer.key("misdirected_query")
+        if let misdirectedQuery {
+            writer.objectOpen()
+            writer.member("asked", misdirectedQuery.asked)
+            writer.member("answered", misdirectedQuery.answered)
+            writer.objectClose()
+        } else {
+            writer.null()
+        }
         writer.objectClose()
         return writer.bytes
+    }
+
+    /// Exactly `asked` and `answered`, two different order numbers.
+    private static func misdirectedQuery(_ members: [(key: String, value: JSONValue)], _ key: String) throws(ParseError) -> MisdirectedQuery {
+        var numbers: [String: String] = [:]
+        for (name, value) in members {
+            guard name == "asked" || name == "answered", case .string(let number) = value, !number.isEmpty,
+                  number.utf8.count <= orderNumberBytesMax else { throw .badMember(key) }
+            numbers[name] = number
+        }
+        guard let asked = numbers["asked"], let answered = numbers["answered"], asked != answered else { throw .badMember(key) }
+        return MisdirectedQuery(asked: asked, answered: answered)
     }
 
     private static func integer(_ value: JSONValue, _ key: String, _ range: ClosedRange<Int64>) throws(ParseError) -> Int64 {

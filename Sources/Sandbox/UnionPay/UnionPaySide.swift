@@ -45,7 +45,9 @@ struct UnionPaySide: Sendable {
         switch (request.path.dropFirst(Self.pathPrefix.count), form["txnType"]) {
         case ("/backTransReq.do", "01"): return answer(echo(form) + qrApply(form, now: now))
         case ("/backTransReq.do", "04"): return answer(echo(form) + refund(form, now: now))
-        case ("/queryTrans.do", "00"): return answer(echo(form) + query(form, now: now))
+        case ("/queryTrans.do", "00"):
+            let asked = queriedForm(form, now: now)
+            return answer(echo(asked) + query(asked, now: now))
         case ("/fileTransfer.do", "76"): return answer(echo(form) + fileTransfer(form, now: now))
         default: return answer(echo(form) + [("respCode", Code.formatError), ("respMsg", "unsupported txnType for this URL")])
         }
@@ -88,6 +90,16 @@ struct UnionPaySide: Sendable {
         case .conflict: return [("respCode", Code.duplicate), ("respMsg", "duplicate transaction")]
         case .full: return [("respCode", Code.busy), ("respMsg", "system busy")]
         }
+    }
+
+    /// A payment query as the sandbox answers it: about another order (its orderId and txnTime)
+    /// under the `misdirected_query` fault. Refund queries, which share the URL, are left alone.
+    private func queriedForm(_ form: WireForm, now: Timestamp) -> WireForm {
+        let asked = form["orderId"] ?? ""
+        let number = state.faults.queriedOrder(asked, on: .unionpay)
+        guard number != asked, state.refund(channel: .unionpay, refundId: asked) == nil else { return form }
+        let orderTime = state.order(channel: .unionpay, outTradeNo: number, now: now)?.orderTime ?? form["txnTime"] ?? ""
+        return form.replacing("orderId", with: number).replacing("txnTime", with: orderTime)
     }
 
     /// One query URL for payments and refunds: the transaction named by orderId plus txnTime.

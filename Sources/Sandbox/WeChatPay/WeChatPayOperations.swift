@@ -27,7 +27,7 @@ extension WeChatPaySide {
 
     func queryOrder(_ outTradeNo: String, merchantId: String?, now: Timestamp) -> HTTPResponse {
         guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "PARAM_ERROR", "mchid does not match", now: now) }
-        guard let order = state.order(channel: .wechatpay, outTradeNo: outTradeNo, now: now) else {
+        guard let order = state.order(channel: .wechatpay, outTradeNo: state.faults.queriedOrder(outTradeNo, on: .wechatpay), now: now) else {
             return Self.error(self, 404, "ORDER_NOT_EXIST", "no such order", now: now)
         }
         return answer(200, now: now) { writer in

@@ -23,6 +23,12 @@ struct WireForm: Sendable {
         pairs.append((name, value))
     }
 
+    /// The same fields with `name` holding `value` (appended when it is missing).
+    func replacing(_ name: String, with value: String) -> WireForm {
+        guard pairs.contains(where: { $0.name == name }) else { return WireForm(pairs + [(name, value)]) }
+        return WireForm(pairs.map { $0.name == name ? (name, value) : $0 })
+    }
+
     /// The text both channels sign: non-empty fields except `excluded`, sorted by name byte-wise,
     /// joined as `k=v&k=v` with raw values.
     func signingText(excluding excluded: Set<String>) -> String {

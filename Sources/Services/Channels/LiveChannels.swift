@@ -37,13 +37,13 @@ public final class LiveChannels: PaymentChannels {
     public func close(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<CloseResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.closeRequest(payment, now: now) },
-            parse: { connector, response in connector.closeResult(response) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.closeResult(response, for: payment.paymentId) }, isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func query(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<QueryResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.queryRequest(payment, now: now) },
-            parse: { connector, response in connector.queryResult(response) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.queryResult(response, for: payment.paymentId) }, isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func refund(_ order: RefundOrder, on channel: Channel, requestId: String) -> ChannelCall<RefundResult> {

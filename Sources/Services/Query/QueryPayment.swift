@@ -16,7 +16,12 @@ public struct QueryPayment {
         let reference = ChannelPaymentReference(paymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt)
         let event: LifecycleEvent
         switch channels.query(reference, on: payment.channel, requestId: requestId) {
-        case .unavailable, .unsupported, .answered(.unknown): return
+        case .unavailable, .unsupported: return
+        case .answered(.unknown(let reason)):
+            // Nothing is applied. The reason says why, e.g. a signed answer about another order
+            // (the live connectors refuse to read one as ours): worth an operator's look.
+            context.log.warning("query for \(payment.id.text): no definite answer, nothing applied (\(reason))", requestId: requestId)
+            return
         case .answered(.paid(let paid)) where paid.paymentId != payment.id:
             // A signed answer about another order never settles this one.
             context.log.error("query for \(payment.id.text) answered for \(paid.paymentId.text): ignored", requestId: requestId)
