@@ -17,6 +17,7 @@
 #   scripts/stack.sh db-start ROOT SERVER  start it again
 #   scripts/stack.sh channel-rotate ROOT CHANNEL  new platform key for one channel (stack-init.sh)
 #   scripts/stack.sh sandbox-restart ROOT  a fresh channel sandbox (after a rotation; state is lost)
+#   scripts/stack.sh worker-stop ROOT      stop the worker alone (`up` or `reload` starts it again)
 #
 # Environment: the knobs of ROOT/paygate.json and ROOT/sandbox.json, which `paygate-admin init`
 # writes at every `up` (PAYGATE_WORKERS, PAYGATE_THREADS, PAYGATE_WORKING_THREADS, PAYGATE_DB_*,
@@ -192,6 +193,12 @@ cmd_run() {
     exit 0
 }
 
+# For tests that claim payments and refunds themselves (scripts/e2e.sh, the store contract): the
+# worker would claim them too.
+cmd_worker_stop() {
+    worker_stop
+}
+
 # The sandbox is left alone: it refuses SIGHUP (a new worker would start an empty world).
 cmd_sandbox_restart() {
     sandbox_restart
@@ -220,7 +227,7 @@ main() {
             ROOT=$(realpath -m "$1")
             "cmd_$command" "$2"
             ;;
-        down | reload | sandbox-restart)
+        down | reload | sandbox-restart | worker-stop)
             [[ $# -eq 1 ]] || usage
             require_root_dir "$1"
             ROOT=$(realpath -m "$1")

@@ -26,7 +26,8 @@ extension MemoryStore {
 
     public func release(_ ids: [PaymentId], shard: Int, leaseEnd: Timestamp, now: Timestamp) throws {
         locked {
-            for id in ids where checkAfter[id] == leaseEnd { checkAfter[id] = now }
+            // Only rows of the shard named, as MariaDB's release runs on that shard alone.
+            for id in ids where self.shard(ofSlot: id.slot) == shard && checkAfter[id] == leaseEnd { checkAfter[id] = now }
         }
     }
 }

@@ -10,17 +10,17 @@ extension MemoryStore: PaymentStoring {
         precondition(payment.status == .created || (payment.status == .processing && stepReason != nil),
                      "a payment is inserted created, or processing after an accepted prepay")
         return try locked {
-            if let nonce, nonces.contains(nonce) { return .nonceReused }
+            if isUsed(nonce, slot: payment.id.slot) { return .nonceReused }
             let key = OrderKey(merchantId: payment.merchantId, merchantOrderNo: payment.merchantOrderNo)
             if let existingId = orders[key], let existing = payments[existingId] {
                 // The same order is the same amount, currency and channel (the create_payment
                 // procedure's comparison); another is a conflict, and writes nothing.
                 guard PaymentTerms(existing) == PaymentTerms(payment) else { return .conflict }
-                try insertNonce(nonce)
+                try insertNonce(nonce, slot: payment.id.slot)
                 return .existing(existing)
             }
             if payments[payment.id] != nil { throw PaymentIdCollision() }
-            try insertNonce(nonce)
+            try insertNonce(nonce, slot: payment.id.slot)
             payments[payment.id] = payment
             orders[key] = payment.id
             self.checkAfter[payment.id] = checkAfter
@@ -35,9 +35,10 @@ extension MemoryStore: PaymentStoring {
         checkAfter: Timestamp?, reason: String, requestId: String
     ) throws -> AppliedPaymentDecision? {
         try locked {
+            if isUsed(nonce, slot: id.slot) { throw NonceReused() }
             guard var payment = payments[id], merchantId.map({ $0 == payment.merchantId }) ?? true,
                   channel.map({ $0 == payment.channel }) ?? true else { return nil }
-            try insertNonce(nonce)
+            try insertNonce(nonce, slot: id.slot)
             let lateRefunds = (anomaliesByPayment[id] ?? []).filter { PaymentAnomalyKind(rawValue: $0.kind)?.refundsPayer ?? false }
                 .map(\.transactionId)
             let snapshot = PaymentSnapshot(payment, lateRefundTransactionIds: Set(lateRefunds))
@@ -91,10 +92,11 @@ extension MemoryStore: PaymentStoring {
         -> PaymentTransitionOutcome
     {
         locked {
+            if isUsed(nonce, slot: id.slot) { return .nonceReused }
             guard var payment = payments[id], payment.merchantId == merchantId else { return .notFound }
             let decision: PaymentStateMachine.Decision
             do { decision = try PaymentStateMachine.decide(from: payment.status, to: target) } catch { return .illegal(payment.status) }
-            do { try insertNonce(nonce) } catch { return .nonceReused }
+            do { try insertNonce(nonce, slot: id.slot) } catch { return .nonceReused }
             if decision == .alreadyDone { return .unchanged(payment) }
             appendHistory(id, from: payment.status, to: target, reason: reason)
             payment.status = target
@@ -105,7 +107,7 @@ extension MemoryStore: PaymentStoring {
     }
 
     public func recordNonce(_ nonce: RequestNonce, slot: Int) throws -> Bool {
-        locked { nonces.insert(nonce).inserted }
+        locked { nonces.insert(ShardNonce(shard: shard(ofSlot: slot), nonce: nonce)).inserted }
     }
 
     public func find(id: PaymentId, merchantId: String) throws -> Payment? {

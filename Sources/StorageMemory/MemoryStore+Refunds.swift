@@ -4,20 +4,21 @@ import PaygateCrypto
 extension MemoryStore: RefundStoring {
     public func create(_ request: CreateRefundRequest, merchantId: String, nonce: RequestNonce?, requestId: String) throws -> RefundCreateOutcome {
         try locked {
+            if isUsed(nonce, slot: request.paymentId.slot) { throw NonceReused() }
             guard let payment = payments[request.paymentId], payment.merchantId == merchantId else { throw RefundRefusal.paymentNotFound }
             let amount: Money
             do throws(APIError) { amount = try request.amount(in: payment.amount.currency) } catch { throw RefundRefusal.invalidAmount(error) }
             let ofPayment = (refundsByPayment[payment.id] ?? []).compactMap { refunds[$0] }
             if let existing = ofPayment.first(where: { $0.merchantRefundNo == request.merchantRefundNo }) {
                 let repeated = try RefundAdmission.repeated(existing: existing, requestedAmount: amount).get()
-                try insertNonce(nonce)
+                try insertNonce(nonce, slot: payment.id.slot)
                 return .existing(repeated)
             }
             let reserved = ofPayment.filter { $0.status != .failed }.reduce(Money(minorUnits: 0, currency: payment.amount.currency)) { $0 + $1.amount }
             if let refusal = RefundAdmission.admit(paymentStatus: payment.status, paymentAmount: payment.amount, reserved: reserved, requestedAmount: amount) {
                 throw refusal
             }
-            try insertNonce(nonce)
+            try insertNonce(nonce, slot: payment.id.slot)
             let now = clock.now()
             let refund = Refund(
                 id: RefundId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: payment.id.slot, random: try SecureRandom.uint64()),
@@ -75,7 +76,8 @@ extension MemoryStore: RefundStoring {
         locked {
             let due = refunds.values
                 .filter { self.shard(ofSlot: $0.id.slot) == shard && $0.status == .processing && (refundCheckAfter[$0.id] ?? now) <= now }
-                .sorted { $0.id.text < $1.id.text }
+                // The longest-waiting first, as MariaDB's claim orders by check_after.
+                .sorted { (refundCheckAfter[$0.id] ?? now, $0.id.text) < (refundCheckAfter[$1.id] ?? now, $1.id.text) }
                 .prefix(limit)
             for refund in due { refundCheckAfter[refund.id] = now.adding(seconds: leaseSeconds) }
             return Array(due)

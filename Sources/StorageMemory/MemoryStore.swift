@@ -18,7 +18,9 @@ public final class MemoryStore: @unchecked Sendable {
     var payments: [PaymentId: Payment] = [:]
     var orders: [OrderKey: PaymentId] = [:]
     var checkAfter: [PaymentId: Timestamp] = [:]
-    var nonces: Set<RequestNonce> = []
+    /// Per shard, as MariaDB's `request_nonces` table lives on each shard: a nonce is written on
+    /// the shard of the request's effect, and a shard knows only its own.
+    var nonces: Set<ShardNonce> = []
     public private(set) var history: [StatusStep] = []
     // Rows of one payment together (a payment's shard keeps them by payment_id too): a read of one
     // payment's rows costs what it holds, however many payments a simulation makes.
@@ -36,6 +38,11 @@ public final class MemoryStore: @unchecked Sendable {
         self.shardCount = shardCount
         self.fees = fees
         self.clock = clock
+    }
+
+    struct ShardNonce: Hashable {
+        var shard: Int
+        var nonce: RequestNonce
     }
 
     struct OrderKey: Hashable {
@@ -78,11 +85,20 @@ public final class MemoryStore: @unchecked Sendable {
         return try body()
     }
 
-    /// Inserts the nonce, or throws `NonceReused`; the caller has checked everything that could
-    /// still refuse the request (a refusal after this point would have to take the nonce back).
-    func insertNonce(_ nonce: RequestNonce?) throws {
+    /// Whether the nonce was already accepted on the shard of `slot`. MariaDB's stores insert the
+    /// nonce first in their transaction, so a used one refuses the request before anything else
+    /// is looked at (a payment that is not there, a refund that would be refused): every method
+    /// asks this first, and inserts with `insertNonce` only once nothing can refuse any more (a
+    /// refusal rolls MariaDB's insert back).
+    func isUsed(_ nonce: RequestNonce?, slot: Int) -> Bool {
+        guard let nonce else { return false }
+        return nonces.contains(ShardNonce(shard: shard(ofSlot: slot), nonce: nonce))
+    }
+
+    /// Inserts the nonce, or throws `NonceReused`.
+    func insertNonce(_ nonce: RequestNonce?, slot: Int) throws {
         guard let nonce else { return }
-        guard nonces.insert(nonce).inserted else { throw NonceReused() }
+        guard nonces.insert(ShardNonce(shard: shard(ofSlot: slot), nonce: nonce)).inserted else { throw NonceReused() }
     }
 
     func appendHistory(_ id: PaymentId, from: PaymentStatus?, to: PaymentStatus, reason: String) {
