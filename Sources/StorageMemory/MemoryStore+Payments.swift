@@ -88,24 +88,6 @@ extension MemoryStore: PaymentStoring {
         return next
     }
 
-    public func transition(id: PaymentId, merchantId: String, to target: PaymentStatus, reason: String, nonce: RequestNonce?, requestId: String) throws
-        -> PaymentTransitionOutcome
-    {
-        locked {
-            if isUsed(nonce, slot: id.slot) { return .nonceReused }
-            guard var payment = payments[id], payment.merchantId == merchantId else { return .notFound }
-            let decision: PaymentStateMachine.Decision
-            do { decision = try PaymentStateMachine.decide(from: payment.status, to: target) } catch { return .illegal(payment.status) }
-            do { try insertNonce(nonce, slot: id.slot) } catch { return .nonceReused }
-            if decision == .alreadyDone { return .unchanged(payment) }
-            appendHistory(id, from: payment.status, to: target, reason: reason)
-            payment.status = target
-            payment.version += 1
-            payments[id] = payment
-            return .changed(payment)
-        }
-    }
-
     public func recordNonce(_ nonce: RequestNonce, slot: Int) throws -> Bool {
         locked { nonces.insert(ShardNonce(shard: shard(ofSlot: slot), nonce: nonce)).inserted }
     }

@@ -80,6 +80,9 @@ final class CreatePaymentTests: XCTestCase {
         let closed = try harness.services.close.close(outcome.payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertEqual(closed.status, .closed)
         XCTAssertEqual(harness.historyOf(outcome.payment.id), ["->created", "created>closed"])
+        XCTAssertEqual(harness.eventsOf(outcome.payment.id), [.paymentClosed], "the merchant is told, as with channels")
+        XCTAssertEqual(try harness.services.close.close(outcome.payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status, .closed)
+        XCTAssertEqual(harness.eventsOf(outcome.payment.id), [.paymentClosed], "closing a closed payment tells nobody again")
     }
 
     func testOnlyCNYIsTakenWhenChannelsAreConnected() throws {

@@ -33,8 +33,6 @@ final class MemoryStoreContractTests: XCTestCase {
     func testCreateWithTakenIdThrowsCollision() throws { try contract.createWithTakenIdThrowsCollision() }
     func testRecordNonceOnce() throws { try contract.recordNonceOnce() }
     func testRecordNonceIsPerShard() throws { try contract.recordNonceIsPerShard() }
-    func testTransitionClosesOnceAndRefusesIllegal() throws { try contract.transitionClosesOnceAndRefusesIllegal() }
-    func testTransitionNotFoundAndNonceFirst() throws { try contract.transitionNotFoundAndNonceFirst() }
     func testFindIsPerMerchant() throws { try contract.findIsPerMerchant() }
     func testListPagesNewestFirst() throws { try contract.listPagesNewestFirst() }
     func testListFilters() throws { try contract.listFilters() }

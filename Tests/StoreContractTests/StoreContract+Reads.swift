@@ -1,56 +1,8 @@
 import PaygateCore
 import XCTest
 
-// `transition` (a close without channels) and the reads: find, findAny, list.
+// The reads: find, findAny, list.
 extension StoreContract {
-    func transitionClosesOnceAndRefusesIllegal() throws {
-        let scene = try ContractScene(self)
-        let payment = try scene.created(order: "transition-close")
-        let nonce = StoreContract.nonce(scene.merchantId)
-        let outcome = try scene.payments.transition(id: payment.id, merchantId: scene.merchantId, to: .closed, reason: "merchant_close", nonce: nonce, requestId: "r")
-        guard case .changed(let closed) = outcome else { return XCTFail("close answered \(outcome)") }
-        XCTAssertEqual(closed.status, .closed)
-        XCTAssertEqual(closed.version, 2)
-        XCTAssertEqual(try scene.payments.findAny(id: payment.id), closed)
-
-        // Closing a closed payment answers it unchanged (and spends the nonce it came with).
-        let repeatNonce = StoreContract.nonce(scene.merchantId)
-        let again = try scene.payments.transition(id: payment.id, merchantId: scene.merchantId, to: .closed, reason: "merchant_close", nonce: repeatNonce, requestId: "r")
-        guard case .unchanged(let unchanged) = again else { return XCTFail("second close answered \(again)") }
-        XCTAssertEqual(unchanged, closed)
-        XCTAssertFalse(try scene.payments.recordNonce(repeatNonce, slot: payment.id.slot))
-
-        // The nonce of the first close is spent.
-        let reused = try scene.payments.transition(id: payment.id, merchantId: scene.merchantId, to: .closed, reason: "merchant_close", nonce: nonce, requestId: "r")
-        guard case .nonceReused = reused else { return XCTFail("close with a used nonce answered \(reused)") }
-
-        // A paid payment cannot be closed; the refusal keeps no nonce.
-        let paid = try scene.succeeded(order: "transition-paid")
-        let illegalNonce = StoreContract.nonce(scene.merchantId)
-        let illegal = try scene.payments.transition(id: paid.id, merchantId: scene.merchantId, to: .closed, reason: "merchant_close", nonce: illegalNonce, requestId: "r")
-        guard case .illegal(let status) = illegal else { return XCTFail("closing a paid payment answered \(illegal)") }
-        XCTAssertEqual(status, .succeeded)
-        XCTAssertEqual(try scene.payments.findAny(id: paid.id), paid)
-        XCTAssertTrue(try scene.payments.recordNonce(illegalNonce, slot: paid.id.slot))
-    }
-
-    func transitionNotFoundAndNonceFirst() throws {
-        let scene = try ContractScene(self)
-        let payment = try scene.created(order: "transition-missing")
-        let other = try scene.payments.transition(
-            id: payment.id, merchantId: StoreContract.freshMerchantId(), to: .closed, reason: "merchant_close", nonce: nil, requestId: "r")
-        guard case .notFound = other else { return XCTFail("another merchant's close answered \(other)") }
-        let missing = try scene.newPayment(order: "transition-never-created")
-        let nonce = StoreContract.nonce(scene.merchantId)
-        let none = try scene.payments.transition(id: missing.id, merchantId: scene.merchantId, to: .closed, reason: "merchant_close", nonce: nonce, requestId: "r")
-        guard case .notFound = none else { return XCTFail("closing a missing payment answered \(none)") }
-        XCTAssertEqual(try scene.payments.findAny(id: payment.id), payment)
-        // Not found keeps no nonce; a used nonce is refused before the payment is even looked for.
-        XCTAssertTrue(try scene.payments.recordNonce(nonce, slot: missing.id.slot))
-        let reused = try scene.payments.transition(id: missing.id, merchantId: scene.merchantId, to: .closed, reason: "merchant_close", nonce: nonce, requestId: "r")
-        guard case .nonceReused = reused else { return XCTFail("a used nonce for a missing payment answered \(reused)") }
-    }
-
     func findIsPerMerchant() throws {
         let scene = try ContractScene(self)
         let payment = try scene.created(order: "find-1")

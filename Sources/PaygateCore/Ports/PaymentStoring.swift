@@ -29,10 +29,6 @@ public protocol PaymentStoring {
     func applyOnSnapshot(_ event: LifecycleEvent, to payment: Payment, checkAfter: Timestamp, reason: String, requestId: String) throws
         -> AppliedPaymentDecision?
 
-    /// A close without channels: one step if the state machine allows it.
-    func transition(id: PaymentId, merchantId: String, to target: PaymentStatus, reason: String, nonce: RequestNonce?, requestId: String) throws
-        -> PaymentTransitionOutcome
-
     /// Records a nonce alone (an answer with no other write). False when it was already used.
     func recordNonce(_ nonce: RequestNonce, slot: Int) throws -> Bool
 
@@ -54,14 +50,6 @@ public enum PaymentCreateOutcome: Sendable {
     case existing(Payment)
     /// Same merchant_order_no with a different amount, currency or channel (409).
     case conflict
-    case nonceReused
-}
-
-public enum PaymentTransitionOutcome: Sendable {
-    case changed(Payment)
-    case unchanged(Payment)
-    case notFound
-    case illegal(PaymentStatus)
     case nonceReused
 }
 

@@ -16,7 +16,6 @@ public struct ClosePayment {
     /// The payment as the close leaves it; 404 for an unknown one or another merchant's.
     public func close(_ id: PaymentId, merchantId: String, nonce: RequestNonce, requestId: String) throws -> Payment {
         guard id.slot < context.payments.slotCount else { throw APIError(.notFound, "No payment \(id.text).") }
-        guard context.channels != nil else { return try closeHere(id, merchantId: merchantId, nonce: nonce, requestId: requestId) }
         guard let applied = try context.payments.apply(
             .closeRequested(by: .merchant), to: id, merchantId: merchantId, channel: nil, nonce: nil, checkAfter: nil,
             reason: "merchant_close", requestId: requestId) else {
@@ -40,20 +39,6 @@ public struct ClosePayment {
             throw APIError(.channelUnavailable, "The channel did not confirm the close; retry.")
         }
         return payment
-    }
-
-    /// Without channels nobody can have paid: the payment closes here in one step.
-    private func closeHere(_ id: PaymentId, merchantId: String, nonce: RequestNonce, requestId: String) throws -> Payment {
-        switch try context.payments.transition(id: id, merchantId: merchantId, to: .closed, reason: "merchant_close", nonce: nonce, requestId: requestId) {
-        case .changed(let payment), .unchanged(let payment):
-            return payment
-        case .notFound:
-            throw APIError(.notFound, "No payment \(id.text).")
-        case .illegal(let status):
-            throw APIError(.invalidState, "A payment in status \(status.rawValue) cannot be closed.")
-        case .nonceReused:
-            throw NonceReused()
-        }
     }
 
     /// Closes the order at the channel, then here; the channel's "already paid" is applied as
@@ -86,7 +71,9 @@ public struct ClosePayment {
     }
 
     func askChannelToClose(_ payment: Payment, requestId: String) -> ChannelCloseAnswer {
-        guard let channels = context.channels else { return .unavailable("no channels configured") }
+        // Without channels no channel holds an order for it (payments stay `created`): there is
+        // nothing to close there, and nobody can have paid.
+        guard let channels = context.channels else { return .answered(.channelConfirmedClosed(from: .close)) }
         let reference = ChannelPaymentReference(paymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt)
         switch channels.close(reference, on: payment.channel, requestId: requestId) {
         case .unavailable(let reason): return .unavailable(reason)

@@ -116,52 +116,6 @@ public struct PaymentStore {
         }
     }
 
-    public typealias TransitionOutcome = PaymentTransitionOutcome
-
-    /// Moves a payment to `target` if the state machine allows it (compare-and-set on version).
-    public func transition(
-        id: PaymentId, merchantId: String, to target: PaymentStatus, reason: String, nonce: RequestNonce?, requestId: String
-    ) throws -> TransitionOutcome {
-        let shard = shards.shardIndex(forSlot: id.slot)
-        do {
-            return try shards.transaction(shard: shard) { connection in
-                try PaymentStore.insertNonce(nonce, slot: id.slot, connection)
-                let rows = try connection.query(
-                    "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? AND merchant_id = ? FOR UPDATE",
-                    [.text(id.text), .text(merchantId)])
-                guard let row = rows.first else { throw Rollback.notFound }
-                var payment = try PaymentRow.decode(row, shard: shards.shardNames[shard])
-                let decision: PaymentStateMachine.Decision
-                do { decision = try PaymentStateMachine.decide(from: payment.status, to: target) } catch { throw Rollback.illegal(payment.status) }
-                if decision == .alreadyDone { return .unchanged(payment) }
-                let now = Timestamp.now()
-                let updated = try connection.execute(
-                    "UPDATE payments SET status = ?, version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?",
-                    [.text(target.rawValue), .text(now.databaseString), .text(id.text), .init(payment.version)])
-                // The row is locked FOR UPDATE, so the version cannot have moved.
-                precondition(updated == 1, "compare-and-set lost under a row lock")
-                try appendHistory(id, from: payment.status, to: target, reason: reason, requestId: requestId, connection)
-                payment.status = target
-                payment.version += 1
-                return .changed(payment)
-            }
-        } catch Rollback.notFound {
-            return .notFound
-        } catch Rollback.illegal(let status) {
-            return .illegal(status)
-        } catch Rollback.nonceReused {
-            return .nonceReused
-        } catch StorageError.unavailable(let name, let underlying) where underlying.mayHaveReachedServer {
-            // The COMMIT may have happened before the connection broke. A payment found in the
-            // target status answers as a repeat would (closing a closed payment is 200).
-            if let found = try? findNow(id: id, merchantId: merchantId, shard: shard),
-               (try? PaymentStateMachine.decide(from: found.status, to: target)) == .alreadyDone {
-                return .unchanged(found)
-            }
-            throw StorageError.unavailable(shard: name, underlying: underlying)
-        }
-    }
-
     /// Inserts the nonce; throws `Rollback.nonceReused` when the same (merchant, nonce,
     /// signature) was already accepted, which rolls back the whole request.
     static func insertNonce(_ nonce: RequestNonce?, slot: Int, _ connection: Connection) throws {
@@ -187,7 +141,6 @@ public struct PaymentStore {
 /// Thrown inside a transaction body to roll it back and report a business outcome.
 enum Rollback: Error {
     case notFound, nonceReused
-    case illegal(PaymentStatus)
 }
 
 extension PaymentStore {
