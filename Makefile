@@ -3,10 +3,12 @@
 #   make up      the same stack in the background; `make down` stops it. Data stays in var/.
 #                API on https://127.0.0.1:8443, channel sandbox on https://127.0.0.1:9443
 #                (PAYGATE_SANDBOX_PORT=N make up for another sandbox port).
-#   make test    unit tests, then end-to-end tests on a temporary stack (never touches var/)
+#   make test    style check (scripts/format.sh --check), unit tests, then end-to-end tests on a
+#                temporary stack (never touches var/)
 #   make bench   the benchmark (scripts/bench.sh)
 #   make reload  apply an edit of nginx/rate-limits.conf (nginx -t, reload) and restart workers
 #   make build   release build only; make clean removes build products (never var/)
+#   make format  apply the house style (.swift-format) to every Swift file (scripts/format.sh)
 
 STACK := scripts/stack.sh
 # The stack of `make run` / `make up`: docs/API.md section 1.
@@ -23,7 +25,7 @@ export PAYGATE_SCRATCH_PATH := $(abspath $(BUILD_DIR))
 
 SWIFT_BUILD := swift build --scratch-path $(BUILD_DIR)
 
-.PHONY: deps build run up down reload test bench clean
+.PHONY: deps build run up down reload format format-check test bench clean
 
 deps:
 	$(STACK) deps
@@ -44,10 +46,17 @@ down:
 reload:
 	$(STACK) reload $(ROOT)
 
-# Module edges as declared (scripts/module-edges.py), unit tests (debug build, where warnings are
-# errors), then the end-to-end suite on its own stack. The store contract on MariaDB
-# (MariaDBStoreContractTests) needs that stack's shards: e2e.sh runs it.
-test: deps build
+# The house style: `make format` rewrites the files, format-check lists what breaks it (lint --strict).
+format:
+	scripts/format.sh
+
+format-check:
+	scripts/format.sh --check
+
+# The style check first (seconds, no build), module edges as declared (scripts/module-edges.py),
+# unit tests (debug build, where warnings are errors), then the end-to-end suite on its own stack.
+# The store contract on MariaDB (MariaDBStoreContractTests) needs that stack's shards: e2e.sh runs it.
+test: format-check deps build
 	scripts/module-edges.py
 	$(SWIFT_BUILD) --build-tests
 	swift test --scratch-path $(BUILD_DIR) --skip-build --disable-swift-testing --skip MariaDBStoreContractTests

@@ -121,9 +121,9 @@ final class PaidBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var paid: [PayPath.Paid] = []
     private(set) var errors = 0
-    func add(_ more: [PayPath.Paid], errors more_errors: Int) {
+    func add(_ more: [PayPath.Paid], errors moreErrors: Int) {
         lock.lock(); defer { lock.unlock() }
         paid += more
-        errors += more_errors
+        errors += moreErrors
     }
 }

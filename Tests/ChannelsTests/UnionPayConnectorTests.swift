@@ -56,7 +56,8 @@ final class UnionPayConnectorTests: XCTestCase {
 
     func testAnswersMapWhenTheirSignatureVerifies() {
         XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer)), .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .unknown(reason: "respCode 12"))  // a retried request whose first attempt arrived
+        // respCode 12: a retried request whose first attempt arrived.
+        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .unknown(reason: "respCode 12"))
         let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .notPaid)

@@ -60,7 +60,8 @@ final class AlipayRoundTripTests: XCTestCase {
     func testForgedRequestIsRefusedInAlipaysForm() throws {
         let forger = SandboxFixture.alipay(signingWith: TestKeys.channelRetired)
         let response = sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.alipay), now: .now()))
-        XCTAssertEqual(forger.prepayResult(response), .unknown(reason: "code 40002 sub_code isv.invalid-signature"))  // a key problem never fails the payment
+        // A key problem never fails the payment.
+        XCTAssertEqual(forger.prepayResult(response), .unknown(reason: "code 40002 sub_code isv.invalid-signature"))
         XCTAssertTrue(String(decoding: response.body, as: UTF8.self).contains(#""code":"40002""#))
     }
 }
