@@ -4,25 +4,28 @@ import PaygateCore
 import PaygateCrypto
 import Sandbox
 import XCTest
+
 @testable import Setup
 
 /// `paygate-admin init` writes files, and the code that uses them reads them back.
 final class StackInitTests: XCTestCase {
     func testEveryFileReadsBackThroughItsReader() throws {
         let layout = try temporaryRoot(self)
-        let result = try StackInit.run(layout, options {
-            $0.workers = 3
-            $0.threadsPerWorker = 64
-            $0.workingThreadsMax = 32
-            $0.databaseConnectionsPerShard = 4
-            $0.databaseConnectionWaitMilliseconds = 1000
-            $0.queryScheduleSeconds = [20, 20, 20]
-            $0.webhookScheduleSeconds = [1, 1, 2]
-            $0.channelKeyGraceSeconds = 600
-            $0.sandboxThreads = 16
-            $0.sandboxCallbackSenders = 32
-            $0.sandboxFastRetries = true
-        })
+        let result = try StackInit.run(
+            layout,
+            options {
+                $0.workers = 3
+                $0.threadsPerWorker = 64
+                $0.workingThreadsMax = 32
+                $0.databaseConnectionsPerShard = 4
+                $0.databaseConnectionWaitMilliseconds = 1000
+                $0.queryScheduleSeconds = [20, 20, 20]
+                $0.webhookScheduleSeconds = [1, 1, 2]
+                $0.channelKeyGraceSeconds = 600
+                $0.sandboxThreads = 16
+                $0.sandboxCallbackSenders = 32
+                $0.sandboxFastRetries = true
+            })
         XCTAssertTrue(result.sandboxConfigurationChanged)
         XCTAssertEqual(result.notes.count, 1 + 2 + 3 * 2 + 1, "\(result.notes)")  // master key, CA + server, 3 x 2 key pairs, APIv3
 
@@ -33,7 +36,9 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(configuration.pool.socketPath, layout.root + "/run/paygate.sock")
         XCTAssertEqual(configuration.database.pool.connectionsPerShard, 4)
         XCTAssertEqual(configuration.database.pool.connectionWaitMilliseconds, 1000)
-        XCTAssertEqual(configuration.database.servers.map(\.socket), [layout.root + "/mariadb/s0/mysqld.sock", layout.root + "/mariadb/s1/mysqld.sock"])
+        XCTAssertEqual(
+            configuration.database.servers.map(\.socket),
+            [layout.root + "/mariadb/s0/mysqld.sock", layout.root + "/mariadb/s1/mysqld.sock"])
         XCTAssertEqual(configuration.database.slotMap.map(\.last), [255, 511, 767, 1023])
         XCTAssertEqual(configuration.queries.scheduleSeconds, [20, 20, 20])
         XCTAssertEqual(configuration.webhooks.scheduleSeconds, [1, 1, 2])
@@ -48,20 +53,29 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(store.weChatPay.merchantCertificateSerial.count, 32)  // 16 bytes in hex
         XCTAssertLessThanOrEqual(try XCTUnwrap(UInt64(store.unionPay.signingCertificateId)), UInt64(Int64.max))
 
+        try assertTheSandboxMeetsPaygate(layout, store: store)
+    }
+
+    /// The sandbox's file reads back, and the two sides of each account meet: the sandbox
+    /// verifies what paygate signs, and the other way round.
+    private func assertTheSandboxMeetsPaygate(_ layout: StackLayout, store: ChannelKeyStore) throws {
         let file = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile)
         let sandbox = try file.sandboxConfiguration()
         XCTAssertEqual(file.threadCount, 16)
         XCTAssertEqual(file.callbackSenderCount, 32)
         XCTAssertEqual(sandbox.publicBaseURL, "https://127.0.0.1:19443")
         XCTAssertEqual(sandbox.retryScheduleMilliseconds[.unionpay], [1000, 1000, 2000, 2000, 5000])
-        // The two sides of each account meet: the sandbox verifies what paygate signs, and the other way round.
         let message = Array("a=1&b=2".utf8)
-        XCTAssertTrue(sandbox.alipay.merchantKeys[0].publicKey.verifySHA256(signature: try store.alipay.privateKey.signSHA256(message), message: message))
+        XCTAssertTrue(
+            sandbox.alipay.merchantKeys[0].publicKey.verifySHA256(
+                signature: try store.alipay.privateKey.signSHA256(message), message: message))
         XCTAssertEqual(sandbox.wechatpay.merchantKeys[0].id, store.weChatPay.merchantCertificateSerial)
         XCTAssertEqual(sandbox.unionpay.merchantKeys[0].id, store.unionPay.signingCertificateId)
         XCTAssertNotNil(store.weChatPay.platformKeys.key(id: sandbox.wechatpay.channelKeyId, now: .now()))
-        XCTAssertTrue(store.unionPay.verificationKeys.verify(
-            signature: try sandbox.unionpay.channelPrivateKey.signSHA256(message), message: message, keyId: sandbox.unionpay.channelKeyId, now: .now()))
+        XCTAssertTrue(
+            store.unionPay.verificationKeys.verify(
+                signature: try sandbox.unionpay.channelPrivateKey.signSHA256(message), message: message,
+                keyId: sandbox.unionpay.channelKeyId, now: .now()))
         XCTAssertEqual(sandbox.weChatPayAPIv3Key.reveal(), store.weChatPay.apiV3Key.reveal())
     }
 
@@ -158,7 +172,13 @@ final class StackInitTests: XCTestCase {
 
     func testAConfigurationItsReaderRefusesIsNotWritten() throws {
         let layout = try temporaryRoot(self)
-        XCTAssertThrowsError(try StackInit.run(layout, options { $0.threadsPerWorker = 4; $0.workingThreadsMax = 8 })) { error in
+        XCTAssertThrowsError(
+            try StackInit.run(
+                layout,
+                options {
+                    $0.threadsPerWorker = 4; $0.workingThreadsMax = 8
+                })
+        ) { error in
             XCTAssertEqual((error as? SetupError)?.code, .configurationInvalid)
             XCTAssertTrue("\(error)".contains("working_threads_max"), "\(error)")
         }
