@@ -49,10 +49,14 @@ let package = Package(
         // The in-memory twin of the stores (unit tests of the flows, simulations).
         .target(name: "StorageMemory", dependencies: ["PaygateCore", "PaygateCrypto"], swiftSettings: strict),
         // HTTP only: routes, authentication, Idempotency-Key, parsing and rendering.
-        .target(name: "Gateway", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"], swiftSettings: strict),
+        .target(
+            name: "Gateway", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"],
+            swiftSettings: strict),
         // paygate-worker's loops: due payments (expiry, queries), refunds and late refunds the
         // channel has not settled, webhook delivery.
-        .target(name: "Jobs", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"], swiftSettings: strict),
+        .target(
+            name: "Jobs", dependencies: ["PaygateCore", "Services", "Storage", "PaygateCrypto", "MariaDB", "HTTPClient"],
+            swiftSettings: strict),
         // Master + forked workers + threads serving FastCGI.
         .target(name: "Pool", dependencies: ["PaygateCore", "FastCGI"], swiftSettings: strict),
         // The files of a stack root (paygate-admin init): configuration written with the types that
@@ -60,10 +64,13 @@ let package = Package(
         .target(name: "Setup", dependencies: ["PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
-        .executableTarget(name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
+        .executableTarget(
+            name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
-        .executableTarget(name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB"], swiftSettings: strict),
+        .executableTarget(
+            name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB"], swiftSettings: strict
+        ),
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
@@ -78,8 +85,11 @@ let package = Package(
         .testTarget(
             name: "StoreContractTests", dependencies: ["PaygateCore", "PaygateCrypto", "StorageMemory", "Storage", "MariaDB"],
             swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"], swiftSettings: strict),
-        .testTarget(name: "SetupTests", dependencies: ["Setup", "PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),
+        .testTarget(
+            name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SetupTests", dependencies: ["Setup", "PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

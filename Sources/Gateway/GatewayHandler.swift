@@ -29,7 +29,10 @@ public final class GatewayHandler: RequestHandler {
     private var requestsServed = 0
     private var nextHousekeepingShard = 0
 
-    init(configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate, channels: ChannelRuntime?, log: Log) {
+    init(
+        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate, channels: ChannelRuntime?,
+        log: Log
+    ) {
         self.configuration = configuration
         self.log = log
         self.gate = gate
@@ -37,10 +40,11 @@ public final class GatewayHandler: RequestHandler {
         self.shards = shards
         let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees)
         nonces = payments
-        services = Services(ServiceContext(
-            payments: payments, refunds: RefundStore(shards: shards),
-            channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
-            schedule: configuration.queries.schedule, log: log))
+        services = Services(
+            ServiceContext(
+                payments: payments, refunds: RefundStore(shards: shards),
+                channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
+                schedule: configuration.queries.schedule, log: log))
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
         self.merchants = merchants
@@ -56,8 +60,11 @@ public final class GatewayHandler: RequestHandler {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = Timestamp.monotonicNanoseconds()
         guard gate.enter() else {
-            log.warning("\(request.method) \(request.path): no working thread free after \(WorkGate.enterWaitMillisecondsMax) ms", requestId: request.requestId)
-            return .error(APIError(.serviceUnavailable, "Too many requests at once; nothing was written: retry."), requestId: request.requestId)
+            log.warning(
+                "\(request.method) \(request.path): no working thread free after \(WorkGate.enterWaitMillisecondsMax) ms",
+                requestId: request.requestId)
+            return .error(
+                APIError(.serviceUnavailable, "Too many requests at once; nothing was written: retry."), requestId: request.requestId)
         }
         let response = answer(request)
         gate.leave()
@@ -100,13 +107,18 @@ public final class GatewayHandler: RequestHandler {
         switch error {
         case .unavailable(let shard, _):
             log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
-            return .error(APIError(.serviceUnavailable, "Storage for this request (\(shard)) is unavailable; retry later."), requestId: request.requestId)
+            return .error(
+                APIError(.serviceUnavailable, "Storage for this request (\(shard)) is unavailable; retry later."),
+                requestId: request.requestId)
         case .busy(let shard, _):
             log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
-            return .error(APIError(.serviceUnavailable, "Storage for this request (\(shard)) is busy; retry."), requestId: request.requestId)
+            return .error(
+                APIError(.serviceUnavailable, "Storage for this request (\(shard)) is busy; retry."), requestId: request.requestId)
         case .exhausted(let shard, _):
             log.warning("\(request.method) \(request.path): \(error)", requestId: request.requestId)
-            return .error(APIError(.serviceUnavailable, "Too many requests for storage (\(shard)) at once; nothing was written: retry."), requestId: request.requestId)
+            return .error(
+                APIError(.serviceUnavailable, "Too many requests for storage (\(shard)) at once; nothing was written: retry."),
+                requestId: request.requestId)
         case .database, .corrupt:
             log.error("\(request.method) \(request.path): \(error)", requestId: request.requestId)
             return .error(APIError(.internalError, "Internal error."), requestId: request.requestId)
@@ -117,7 +129,9 @@ public final class GatewayHandler: RequestHandler {
         let path = request.path
         switch Route(path: path) {
         case .healthLive:
-            guard request.method == "GET" || request.method == "HEAD" else { throw APIError(.methodNotAllowed, "Use GET on /healthz/live.") }
+            guard request.method == "GET" || request.method == "HEAD" else {
+                throw APIError(.methodNotAllowed, "Use GET on /healthz/live.")
+            }
             return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8))
         case .health:
             guard request.method == "GET" || request.method == "HEAD" else { throw APIError(.methodNotAllowed, "Use GET on /healthz.") }
@@ -176,8 +190,10 @@ public final class GatewayHandler: RequestHandler {
 /// The routes of docs/API.md served by the pool.
 enum Route: Equatable {
     case health, healthLive, payments
-    case payment(String), closePayment(String)
-    case refunds, refund(String)
+    case payment(String)
+    case closePayment(String)
+    case refunds
+    case refund(String)
     case callback(Channel)
     case notFound
 

@@ -93,8 +93,10 @@ struct CurlOptions {
                 set(CURLOPT_COPYPOSTFIELDS, "")
             } else {
                 request.body.withUnsafeBytes { bytes in
-                    record(paygate_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS,
-                                                       UnsafeMutableRawPointer(mutating: bytes.baseAddress)))
+                    record(
+                        paygate_curl_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS,
+                            UnsafeMutableRawPointer(mutating: bytes.baseAddress)))
                 }
             }
             if method != "POST" { set(CURLOPT_CUSTOMREQUEST, method) }

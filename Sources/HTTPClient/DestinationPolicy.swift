@@ -55,10 +55,10 @@ public enum IPAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// (network, prefix length) pairs that are not public IPv4 destinations.
     private static let nonPublicV4: [(UInt32, UInt32)] = [
-        (0x0000_0000, 8),   // 0/8 "this network", 0.0.0.0 included
-        (0x0A00_0000, 8),   // 10/8 private
+        (0x0000_0000, 8),  // 0/8 "this network", 0.0.0.0 included
+        (0x0A00_0000, 8),  // 10/8 private
         (0x6440_0000, 10),  // 100.64/10 shared address space (carrier NAT)
-        (0x7F00_0000, 8),   // 127/8 loopback
+        (0x7F00_0000, 8),  // 127/8 loopback
         (0xA9FE_0000, 16),  // 169.254/16 link-local (cloud metadata lives here)
         (0xAC10_0000, 12),  // 172.16/12 private
         (0xC000_0000, 24),  // 192.0.0/24 IETF protocol assignments
@@ -67,8 +67,8 @@ public enum IPAddress: Sendable, Equatable, CustomStringConvertible {
         (0xC612_0000, 15),  // 198.18/15 benchmarking
         (0xC633_6400, 24),  // 198.51.100/24 documentation
         (0xCB00_7100, 24),  // 203.0.113/24 documentation
-        (0xE000_0000, 4),   // 224/4 multicast
-        (0xF000_0000, 4),   // 240/4 reserved, broadcast included
+        (0xE000_0000, 4),  // 224/4 multicast
+        (0xF000_0000, 4),  // 240/4 reserved, broadcast included
     ]
 
     static func isPublicV4(_ value: UInt32) -> Bool {

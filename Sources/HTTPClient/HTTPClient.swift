@@ -52,8 +52,10 @@ public final class HTTPClient {
     public init(configuration: HTTPClientConfiguration, share: HTTPClientShare?) {
         HTTPClient.initializeOnce()
         if let share {
-            precondition(share.scope == HTTPClientShare.Scope(configuration),
-                         "an HTTPClient must use the destination policy, CA file, plain-HTTP setting and connection cache size of its HTTPClientShare")
+            precondition(
+                share.scope == HTTPClientShare.Scope(configuration),
+                "an HTTPClient must use the destination policy, CA file, plain-HTTP setting and connection cache size of its HTTPClientShare"
+            )
             self.handles = .shared(share)
         } else {
             guard let handle = curl_easy_init() else {
@@ -119,8 +121,9 @@ public final class HTTPClient {
         var totalMicroseconds: curl_off_t = 0
         _ = paygate_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         _ = paygate_curl_getinfo_off(handle, CURLINFO_TOTAL_TIME_T, &totalMicroseconds)
-        return .response(status: status, headers: context.headers, body: context.body,
-                         elapsedMilliseconds: Int(totalMicroseconds / 1000))
+        return .response(
+            status: status, headers: context.headers, body: context.body,
+            elapsedMilliseconds: Int(totalMicroseconds / 1000))
     }
 
     /// libcurl's own sentence when it wrote one (it names hosts and reasons, never request

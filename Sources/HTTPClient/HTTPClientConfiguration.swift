@@ -38,8 +38,9 @@ public struct HTTPClientConfiguration: Sendable {
     ) {
         // Programmer errors: a configuration like this would make every request fail or hang.
         precondition(connectTimeoutMilliseconds > 0, "connectTimeoutMilliseconds must be positive")
-        precondition(totalTimeoutMilliseconds >= connectTimeoutMilliseconds,
-                     "totalTimeoutMilliseconds must cover connectTimeoutMilliseconds")
+        precondition(
+            totalTimeoutMilliseconds >= connectTimeoutMilliseconds,
+            "totalTimeoutMilliseconds must cover connectTimeoutMilliseconds")
         precondition(responseBodyBytesMax > 0, "responseBodyBytesMax must be positive")
         precondition(responseHeaderBytesMax > 0, "responseHeaderBytesMax must be positive")
         precondition(connectionCacheCountMax > 0, "connectionCacheCountMax must be positive")

@@ -55,8 +55,10 @@ public final class Connection {
         // Every timestamp we write and read is UTC; strict mode refuses silent truncation.
         // Lock waits end (error 1205) well before the read timeout, so the client always learns
         // the outcome of its own statements.
-        mysql_options(mysql, MYSQL_INIT_COMMAND,
-                      "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = \(options.lockWaitTimeoutSeconds)")
+        mysql_options(
+            mysql, MYSQL_INIT_COMMAND,
+            "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = \(options.lockWaitTimeoutSeconds)"
+        )
         mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         let host = options.socket != nil ? "localhost" : (options.host ?? "127.0.0.1")
         let connected = mysql_real_connect(

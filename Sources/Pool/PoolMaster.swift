@@ -27,8 +27,10 @@ struct PoolMaster {
     private var restartBackoffSeconds = 0.0
     private var nextSpawnAt = 0.0
 
-    init(configuration: PoolConfiguration, factory: any RequestHandlerFactory,
-         reloadFactory: (() -> (any RequestHandlerFactory)?)?, log: Log) {
+    init(
+        configuration: PoolConfiguration, factory: any RequestHandlerFactory,
+        reloadFactory: (() -> (any RequestHandlerFactory)?)?, log: Log
+    ) {
         self.configuration = configuration
         self.factory = factory
         self.reloadFactory = reloadFactory
@@ -50,7 +52,9 @@ struct PoolMaster {
             return 1
         }
         guard writePidFile() else { return 1 }
-        log.info("master listening on \(configuration.socketPath) with \(configuration.workers) workers x \(configuration.threadsPerWorker) threads")
+        log.info(
+            "master listening on \(configuration.socketPath) with \(configuration.workers) workers x \(configuration.threadsPerWorker) threads"
+        )
         spawnMissingWorkers()
 
         var signals = masterSignals
@@ -106,8 +110,9 @@ struct PoolMaster {
         let masterPid = getpid()
         let pid = fork()
         if pid == 0 {
-            let status = WorkerProcess.run(listenDescriptor: listenDescriptor, socketFile: socketFile, configuration: configuration,
-                                           factory: factory, log: log, masterPid: masterPid)
+            let status = WorkerProcess.run(
+                listenDescriptor: listenDescriptor, socketFile: socketFile, configuration: configuration,
+                factory: factory, log: log, masterPid: masterPid)
             exit(status)
         }
         guard pid > 0 else {
@@ -133,7 +138,8 @@ struct PoolMaster {
             log.error("worker \(pid) died unexpectedly: \(how)")
             let now = ProcessSupport.monotonicSeconds()
             if now - worker.startedAt < PoolLimits.crashLifetimeSecondsMin {
-                restartBackoffSeconds = restartBackoffSeconds == 0
+                restartBackoffSeconds =
+                    restartBackoffSeconds == 0
                     ? PoolLimits.restartBackoffSecondsFirst
                     : min(restartBackoffSeconds * 2, PoolLimits.restartBackoffSecondsMax)
                 log.warning("workers are dying at start; next start in \(restartBackoffSeconds) s")

@@ -23,7 +23,10 @@ enum WorkerProcess {
     static let wakeSignal = SIGUSR1
 
     /// Runs in the child right after fork; returns the exit status.
-    static func run(listenDescriptor: Int32, socketFile: SocketFile?, configuration: PoolConfiguration, factory: any RequestHandlerFactory, log: Log, masterPid: pid_t) -> Int32 {
+    static func run(
+        listenDescriptor: Int32, socketFile: SocketFile?, configuration: PoolConfiguration, factory: any RequestHandlerFactory, log: Log,
+        masterPid: pid_t
+    ) -> Int32 {
         // Every thread starts with stop signals and the wake signal blocked; only the main thread
         // takes stop signals (sigtimedwait), only waiting threads take the wake signal.
         let stopSignals = ProcessSupport.signalSet([SIGTERM, SIGINT, SIGHUP])
@@ -42,8 +45,9 @@ enum WorkerProcess {
         let stopping = WorkerStopFlag()
         var threads: [WorkerThread] = []
         for index in 0..<configuration.threadsPerWorker {
-            let thread = WorkerThread(index: index, listenDescriptor: listenDescriptor, factory: factory,
-                                      bodyBytesMax: configuration.requestBodyBytesMax, log: log, stopping: stopping)
+            let thread = WorkerThread(
+                index: index, listenDescriptor: listenDescriptor, factory: factory,
+                bodyBytesMax: configuration.requestBodyBytesMax, log: log, stopping: stopping)
             guard thread.start() else {
                 log.error("worker cannot start thread \(index)")
                 return 1

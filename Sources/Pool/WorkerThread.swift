@@ -30,11 +30,13 @@ final class WorkerThread: @unchecked Sendable {
     /// wake signal blocked).
     func start() -> Bool {
         let context = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(&thread, nil, { context in
-            let me = Unmanaged<WorkerThread>.fromOpaque(context!).takeRetainedValue()
-            me.run()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, nil,
+            { context in
+                let me = Unmanaged<WorkerThread>.fromOpaque(context!).takeRetainedValue()
+                me.run()
+                return nil
+            }, context)
         if result != 0 { Unmanaged<WorkerThread>.fromOpaque(context).release() }
         return result == 0
     }
@@ -83,9 +85,10 @@ final class WorkerThread: @unchecked Sendable {
         let response: HTTPResponse
         switch request.readBody(length: parameters.contentLength ?? 0, lengthMax: bodyBytesMax) {
         case .complete(let body):
-            response = handler.handle(HTTPRequest(
-                method: parameters.method, requestURI: parameters.requestURI, headers: parameters.headers,
-                body: body, requestId: parameters.requestId, remoteAddress: parameters.remoteAddress))
+            response = handler.handle(
+                HTTPRequest(
+                    method: parameters.method, requestURI: parameters.requestURI, headers: parameters.headers,
+                    body: body, requestId: parameters.requestId, remoteAddress: parameters.remoteAddress))
         case .tooLarge(let length):
             log.info("refused body of \(length) bytes", requestId: parameters.requestId)
             response = .error(
@@ -95,7 +98,8 @@ final class WorkerThread: @unchecked Sendable {
             log.warning("request body ended after \(received) bytes, error \(errorNumber)", requestId: parameters.requestId)
             response = .error(APIError(.invalidJSON, "request body ended early"), requestId: parameters.requestId)
         }
-        if case .connectionLost(let errorNumber) = request.respond(status: response.status, headers: response.headers, body: response.body) {
+        if case .connectionLost(let errorNumber) = request.respond(status: response.status, headers: response.headers, body: response.body)
+        {
             // The work is done; the client left. Idempotency covers its retry.
             log.debug("connection lost while answering, errno \(errorNumber)", requestId: parameters.requestId)
         }

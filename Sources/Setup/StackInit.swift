@@ -20,7 +20,8 @@ public enum StackInit {
         try TLSWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         try ChannelKeyWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         try PaygateConfigurationWriter.write(try PaygateConfigurationWriter.configuration(layout, options), to: layout.configurationFile)
-        let changed = try SandboxConfigurationWriter.write(SandboxConfigurationWriter.file(layout, options), to: layout.sandboxConfigurationFile)
+        let changed = try SandboxConfigurationWriter.write(
+            SandboxConfigurationWriter.file(layout, options), to: layout.sandboxConfigurationFile)
         return Result(notes: notes, sandboxConfigurationChanged: changed)
     }
 }

@@ -18,11 +18,11 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unavailable(shard, underlying): "shard \(shard) unavailable: \(underlying)"
-        case let .busy(shard, underlying): "shard \(shard) busy: \(underlying)"
-        case let .exhausted(shard, waited): "shard \(shard): no connection free after \(waited) ms"
-        case let .database(shard, underlying): "shard \(shard) error: \(underlying)"
-        case let .corrupt(shard, detail): "shard \(shard) holds an undecodable row: \(detail)"
+        case .unavailable(let shard, let underlying): "shard \(shard) unavailable: \(underlying)"
+        case .busy(let shard, let underlying): "shard \(shard) busy: \(underlying)"
+        case .exhausted(let shard, let waited): "shard \(shard): no connection free after \(waited) ms"
+        case .database(let shard, let underlying): "shard \(shard) error: \(underlying)"
+        case .corrupt(let shard, let detail): "shard \(shard) holds an undecodable row: \(detail)"
         }
     }
 }

@@ -4,11 +4,14 @@ import PaygateCrypto
 extension MemoryStore: PaymentStoring {
     public func shardName(_ shard: Int) -> String { "memory\(shard)" }
 
-    public func create(_ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String?, requestId: String) throws
+    public func create(
+        _ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String?, requestId: String
+    ) throws
         -> PaymentCreateOutcome
     {
-        precondition(payment.status == .created || (payment.status == .processing && stepReason != nil),
-                     "a payment is inserted created, or processing after an accepted prepay")
+        precondition(
+            payment.status == .created || (payment.status == .processing && stepReason != nil),
+            "a payment is inserted created, or processing after an accepted prepay")
         return try locked {
             if isUsed(nonce, slot: payment.id.slot) { return .nonceReused }
             let key = OrderKey(merchantId: payment.merchantId, merchantOrderNo: payment.merchantOrderNo)
@@ -37,7 +40,8 @@ extension MemoryStore: PaymentStoring {
         try locked {
             if isUsed(nonce, slot: id.slot) { throw NonceReused() }
             guard var payment = payments[id], merchantId.map({ $0 == payment.merchantId }) ?? true,
-                  channel.map({ $0 == payment.channel }) ?? true else { return nil }
+                channel.map({ $0 == payment.channel }) ?? true
+            else { return nil }
             try insertNonce(nonce, slot: id.slot)
             let lateRefunds = (anomaliesByPayment[id] ?? []).filter { PaymentAnomalyKind(rawValue: $0.kind)?.refundsPayer ?? false }
                 .map(\.transactionId)
@@ -53,7 +57,8 @@ extension MemoryStore: PaymentStoring {
                 record(AnomalyRow(paymentId: payment.id, kind: anomaly.kind.rawValue, transactionId: anomaly.transactionId ?? ""))
             }
             for case .refundLatePayment(let amount, let transactionId) in decision.channelActions {
-                let refund = Refund.forLatePayment(of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
+                let refund = Refund.forLatePayment(
+                    of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
                 insert(refund, checkAfter: now)
                 appendRefundHistory(refund.id, from: nil, to: .processing, reason: "late_payment")
                 post(try LedgerRules.postings(forLatePaymentRefund: refund, payment: payment))
@@ -62,12 +67,16 @@ extension MemoryStore: PaymentStoring {
         }
     }
 
-    public func applyOnSnapshot(_ event: LifecycleEvent, to payment: Payment, checkAfter: Timestamp, reason: String, requestId: String) throws
+    public func applyOnSnapshot(
+        _ event: LifecycleEvent, to payment: Payment, checkAfter: Timestamp, reason: String, requestId: String
+    ) throws
         -> AppliedPaymentDecision?
     {
         // One lock covers the whole decision here, so the snapshot path and the locking path
         // are the same thing: decide on the row as stored.
-        try apply(event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: checkAfter, reason: reason, requestId: requestId)
+        try apply(
+            event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: checkAfter, reason: reason,
+            requestId: requestId)
     }
 
     /// Writes the decided steps, one history row each (the state machine asked again, as MariaDB's

@@ -2,20 +2,28 @@ import PaygateCore
 import PaygateCrypto
 
 extension MemoryStore: RefundStoring {
-    public func create(_ request: CreateRefundRequest, merchantId: String, nonce: RequestNonce?, requestId: String) throws -> RefundCreateOutcome {
+    public func create(
+        _ request: CreateRefundRequest, merchantId: String, nonce: RequestNonce?, requestId: String
+    ) throws -> RefundCreateOutcome {
         try locked {
             if isUsed(nonce, slot: request.paymentId.slot) { throw NonceReused() }
             guard let payment = payments[request.paymentId], payment.merchantId == merchantId else { throw RefundRefusal.paymentNotFound }
             let amount: Money
-            do throws(APIError) { amount = try request.amount(in: payment.amount.currency) } catch { throw RefundRefusal.invalidAmount(error) }
+            do throws(APIError) { amount = try request.amount(in: payment.amount.currency) } catch {
+                throw RefundRefusal.invalidAmount(error)
+            }
             let ofPayment = (refundsByPayment[payment.id] ?? []).compactMap { refunds[$0] }
             if let existing = ofPayment.first(where: { $0.merchantRefundNo == request.merchantRefundNo }) {
                 let repeated = try RefundAdmission.repeated(existing: existing, requestedAmount: amount).get()
                 try insertNonce(nonce, slot: payment.id.slot)
                 return .existing(repeated)
             }
-            let reserved = ofPayment.filter { $0.status != .failed }.reduce(Money(minorUnits: 0, currency: payment.amount.currency)) { $0 + $1.amount }
-            if let refusal = RefundAdmission.admit(paymentStatus: payment.status, paymentAmount: payment.amount, reserved: reserved, requestedAmount: amount) {
+            let reserved = ofPayment.filter { $0.status != .failed }.reduce(Money(minorUnits: 0, currency: payment.amount.currency)) {
+                $0 + $1.amount
+            }
+            if let refusal = RefundAdmission.admit(
+                paymentStatus: payment.status, paymentAmount: payment.amount, reserved: reserved, requestedAmount: amount)
+            {
                 throw refusal
             }
             try insertNonce(nonce, slot: payment.id.slot)
@@ -34,9 +42,13 @@ extension MemoryStore: RefundStoring {
     /// As MariaDB's store: a refund the worker has heard nothing about is first asked after this.
     static let refundFirstCheckSeconds: Int64 = 10
 
-    public func apply(_ event: RefundEvent, to id: RefundId, channel: Channel?, reason: String, requestId: String) throws -> AppliedRefundDecision? {
+    public func apply(
+        _ event: RefundEvent, to id: RefundId, channel: Channel?, reason: String, requestId: String
+    ) throws -> AppliedRefundDecision? {
         try locked {
-            guard var refund = refunds[id], channel.map({ $0 == refund.channel }) ?? true, var payment = payments[refund.paymentId] else { return nil }
+            guard var refund = refunds[id], channel.map({ $0 == refund.channel }) ?? true, var payment = payments[refund.paymentId] else {
+                return nil
+            }
             let decision = RefundLifecycle.decide(refund, of: payment, event)
             let now = clock.now()
             if let anomaly = decision.anomaly { record(AnomalyRow(paymentId: payment.id, kind: anomaly.rawValue, transactionId: id.text)) }
@@ -53,7 +65,9 @@ extension MemoryStore: RefundStoring {
                 refunds[id] = refund
             }
             if let write = decision.paymentWrite {
-                precondition(write.source == payment.status && PaymentStateMachine.allows(from: write.source, to: write.target), "illegal refund step")
+                precondition(
+                    write.source == payment.status && PaymentStateMachine.allows(from: write.source, to: write.target),
+                    "illegal refund step")
                 appendHistory(payment.id, from: payment.status, to: write.target, reason: "refund_succeeded")
                 payment.status = write.target
                 payment.refundedAmount = write.refundedAmount

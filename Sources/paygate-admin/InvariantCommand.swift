@@ -25,7 +25,9 @@ import Storage
     let shards = "\(report.shardsRead.count) of \(report.shardsRead.count + report.unreadableShards.count) shards"
     if !report.isComplete {
         let names = report.unreadableShards.map(\.shard).joined(separator: ", ")
-        print("INCOMPLETE: \(report.violationCount) violations in \(failing) of \(report.checks.count) checks on \(shards); unreadable: \(names)")
+        print(
+            "INCOMPLETE: \(report.violationCount) violations in \(failing) of \(report.checks.count) checks on \(shards); unreadable: \(names)"
+        )
         fail("check incomplete: cannot read \(names)", code: 2)
     }
     if report.violationCount > 0 {

@@ -93,7 +93,9 @@ do {
         let failing = Set(connections.unreachableShards())
         for (index, shard) in configuration.database.shards.enumerated() {
             let slots = (0..<connections.map.slotCount).filter { connections.map.shardIndex(forSlot: $0) == index }.count
-            print("\(shard.name)\tserver=\(shard.server)\tdatabase=\(shard.database)\tslots=\(slots)\t\(failing.contains(shard.name) ? "DOWN" : "ok")")
+            print(
+                "\(shard.name)\tserver=\(shard.server)\tdatabase=\(shard.database)\tslots=\(slots)\t\(failing.contains(shard.name) ? "DOWN" : "ok")"
+            )
         }
     case let command where command.first == "events":
         try eventsCommand(Array(command.dropFirst()))

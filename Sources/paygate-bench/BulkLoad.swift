@@ -42,7 +42,9 @@ enum BulkLoad {
             let thread = Thread {
                 defer { group.leave() }
                 do {
-                    tally.set(shard, rows: try load(shard: shard, configuration: configuration, map: map, count: count, runId: runId, start: started))
+                    tally.set(
+                        shard,
+                        rows: try load(shard: shard, configuration: configuration, map: map, count: count, runId: runId, start: started))
                 } catch {
                     tally.set(shard, failure: "shard \(shard): \(error)")
                 }
@@ -57,7 +59,9 @@ enum BulkLoad {
     }
 
     /// Writes this shard's share of the `count` payments (those whose slot it owns).
-    private static func load(shard: Int, configuration: Configuration, map: ShardMap, count: Int, runId: String, start: Timestamp) throws -> Int {
+    private static func load(
+        shard: Int, configuration: Configuration, map: ShardMap, count: Int, runId: String, start: Timestamp
+    ) throws -> Int {
         let shards = try ShardConnections(configuration: configuration.database)
         let spacing = max(1, creationSpreadMilliseconds / Int64(max(count, 1)))
         let firstCreated = start.millisecondsSinceEpoch - creationSpreadMilliseconds
@@ -72,7 +76,8 @@ enum BulkLoad {
                 INSERT INTO payments (payment_id, slot, merchant_id, merchant_order_no, amount, currency, channel, status,
                 subject, notify_url, metadata, channel_payload, created_at, updated_at, expires_at, check_after) VALUES
                 """ + payments.joined(separator: ",")
-            let historySQL = "INSERT INTO payment_status_history (payment_id, slot, from_status, to_status, reason, request_id, created_at) VALUES "
+            let historySQL =
+                "INSERT INTO payment_status_history (payment_id, slot, from_status, to_status, reason, request_id, created_at) VALUES "
                 + history.joined(separator: ",")
             try shards.transaction(shard: shard) { connection in
                 try connection.run(paymentsSQL)
@@ -92,8 +97,9 @@ enum BulkLoad {
             let channel = Channel.allCases[index % Channel.allCases.count].rawValue
             let createdText = created.databaseString
             let expiresText = Timestamp(millisecondsSinceEpoch: expires.millisecondsSinceEpoch + Int64(index)).databaseString
-            payments.append("('\(id.text)',\(slot),'\(merchantId)','\(orderNo)',12.30,'CNY','\(channel)','\(status.rawValue)','bulk',"
-                + "'https://merchant.example/notify','{}','{}','\(createdText)','\(createdText)','\(expiresText)','\(expiresText)')")
+            payments.append(
+                "('\(id.text)',\(slot),'\(merchantId)','\(orderNo)',12.30,'CNY','\(channel)','\(status.rawValue)','bulk',"
+                    + "'https://merchant.example/notify','{}','{}','\(createdText)','\(createdText)','\(expiresText)','\(expiresText)')")
             history.append("('\(id.text)',\(slot),'created','\(status.rawValue)','bench_bulk_load',NULL,'\(createdText)')")
             if payments.count >= rowsPerStatementMax { try flush() }
         }

@@ -64,8 +64,10 @@ enum CallbackLatency {
     static func arrivals(accessLog path: String) throws -> [String: Arrival] {
         var arrivals: [String: Arrival] = [:]
         for line in try lines(of: path, containing: "\"POST /callbacks/") {
-            guard let requestId = field("request_id", in: line), let requestSeconds = field("request_time", in: line).flatMap({ Double($0) }),
-                  let loggedSeconds = field("msec", in: line).flatMap({ Double($0) }) else { continue }
+            guard let requestId = field("request_id", in: line),
+                let requestSeconds = field("request_time", in: line).flatMap({ Double($0) }),
+                let loggedSeconds = field("msec", in: line).flatMap({ Double($0) })
+            else { continue }
             arrivals[String(requestId)] = Arrival(
                 arrivedMilliseconds: Int64(((loggedSeconds - requestSeconds) * 1000).rounded()),
                 requestMilliseconds: Int64((requestSeconds * 1000).rounded()))
@@ -79,7 +81,8 @@ enum CallbackLatency {
         var times: [String: Int64] = [:]
         for line in try lines(of: path, containing: " callback ") {
             guard let requestId = field("request_id", in: line), let first = line.split(separator: " ").first,
-                  let at = Timestamp(parsing: String(first)) else { continue }
+                let at = Timestamp(parsing: String(first))
+            else { continue }
             times[String(requestId)] = max(times[String(requestId)] ?? 0, at.millisecondsSinceEpoch)
         }
         return times
@@ -120,7 +123,8 @@ enum CallbackLatency {
         answered.sort()
         committed.sort()
         let percentile = WebhookDelivery.percentile
-        return String(format: "%d %.2f %.2f %d %.2f %.2f %d %.2f %.2f", written.count, percentile(written, 0.5), percentile(written, 0.99), missing,
-                      percentile(answered, 0.5), percentile(answered, 0.99), committed.count, percentile(committed, 0.5), percentile(committed, 0.99))
+        return String(
+            format: "%d %.2f %.2f %d %.2f %.2f %d %.2f %.2f", written.count, percentile(written, 0.5), percentile(written, 0.99), missing,
+            percentile(answered, 0.5), percentile(answered, 0.99), committed.count, percentile(committed, 0.5), percentile(committed, 0.99))
     }
 }

@@ -42,15 +42,18 @@ enum DatabaseCeiling {
             sequence += 1
             let begin = DispatchTime.now().uptimeNanoseconds
             do {
-                let payment = try newPayment(orderNo: "ceiling-\(index)-\(sequence)-\(try SecureRandom.uint64())", slotCount: store.shards.map.slotCount)
+                let payment = try newPayment(
+                    orderNo: "ceiling-\(index)-\(sequence)-\(try SecureRandom.uint64())", slotCount: store.shards.map.slotCount)
                 let nonce = RequestNonce(merchantId: merchantId, nonce: try SecureRandom.alphanumeric(32), signature: "bench")
                 // What POST /v1/payments does with the database: one transaction storing the
                 // prepaid payment (nonce, payment, two history rows).
                 var processing = payment
                 processing.status = .processing
                 processing.channelPayloadJSON = Payment.channelPayloadJSON(payURL: "https://channel.example/pay/\(payment.id.text)")
-                guard case .created = try store.create(
-                    processing, checkAfter: payment.expiresAt, nonce: nonce, stepReason: "prepay", requestId: "") else { errors += 1; continue }
+                guard
+                    case .created = try store.create(
+                        processing, checkAfter: payment.expiresAt, nonce: nonce, stepReason: "prepay", requestId: "")
+                else { errors += 1; continue }
                 latencies.append(DispatchTime.now().uptimeNanoseconds - begin)
             } catch {
                 errors += 1

@@ -56,17 +56,24 @@ enum PayPath {
 
     /// One simulated merchant-and-payer: create, pay, repeat until the deadline.
     private static func client(index: Int, options: Options, deadline: UInt64) -> ([Paid], Int) {
-        let http = HTTPClient(configuration: HTTPClientConfiguration(caFile: options.caFile, connectTimeoutMilliseconds: 2000, totalTimeoutMilliseconds: 15_000))
+        let http = HTTPClient(
+            configuration: HTTPClientConfiguration(
+                caFile: options.caFile, connectTimeoutMilliseconds: 2000, totalTimeoutMilliseconds: 15_000))
         var paid: [Paid] = []
         var errors = 0
         var sequence = 0
         while DispatchTime.now().uptimeNanoseconds < deadline {
             sequence += 1
-            guard let (paymentId, payURL) = try? create(http, options: options, orderNo: "paypath-\(index)-\(sequence)-\(Timestamp.now().millisecondsSinceEpoch)") else {
+            guard
+                let (paymentId, payURL) = try? create(
+                    http, options: options, orderNo: "paypath-\(index)-\(sequence)-\(Timestamp.now().millisecondsSinceEpoch)")
+            else {
                 errors += 1; continue
             }
             let payTime = Timestamp.now().millisecondsSinceEpoch
-            let request = OutboundRequest(method: "POST", url: payURL, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("result=success".utf8))
+            let request = OutboundRequest(
+                method: "POST", url: payURL, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Array("result=success".utf8))
             guard case .response(let status, _, _, _) = http.send(request), status < 300 else { errors += 1; continue }
             paid.append(Paid(id: paymentId, paidAtMilliseconds: payTime))
         }
@@ -74,19 +81,26 @@ enum PayPath {
     }
 
     private static func create(_ http: HTTPClient, options: Options, orderNo: String) throws -> (String, String)? {
-        let body = Array(#"{"merchant_order_no":"\#(orderNo)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"\#(options.notifyURL)"}"#.utf8)
+        let body = Array(
+            #"{"merchant_order_no":"\#(orderNo)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"\#(options.notifyURL)"}"#
+                .utf8)
         let timestamp = Timestamp.now().secondsSinceEpoch
         let nonce = try SecureRandom.alphanumeric(32)
-        let signature = Base64.encode(HMACSHA256.authenticate(
-            key: Array(options.secret.utf8),
-            message: AuthorizationHeader.stringToSign(method: "POST", requestURI: "/v1/payments", timestamp: timestamp, nonce: nonce, body: body)))
-        let authorization = "PAYGATE-HMAC-SHA256 merchant_id=\"\(options.merchantId)\",timestamp=\"\(timestamp)\",nonce=\"\(nonce)\",signature=\"\(signature)\""
-        let request = OutboundRequest(method: "POST", url: options.apiURL + "/v1/payments",
-                                      headers: [("Authorization", authorization), ("Content-Type", "application/json")], body: body)
+        let signature = Base64.encode(
+            HMACSHA256.authenticate(
+                key: Array(options.secret.utf8),
+                message: AuthorizationHeader.stringToSign(
+                    method: "POST", requestURI: "/v1/payments", timestamp: timestamp, nonce: nonce, body: body)))
+        let authorization =
+            "PAYGATE-HMAC-SHA256 merchant_id=\"\(options.merchantId)\",timestamp=\"\(timestamp)\",nonce=\"\(nonce)\",signature=\"\(signature)\""
+        let request = OutboundRequest(
+            method: "POST", url: options.apiURL + "/v1/payments",
+            headers: [("Authorization", authorization), ("Content-Type", "application/json")], body: body)
         guard case .response(201, _, let answer, _) = http.send(request),
-              let document = try? JSONParser.parse(answer),
-              case .string(let id)? = document["payment_id"],
-              case .string(let payURL)? = document["channel_payload"]?["pay_url"] else { return nil }
+            let document = try? JSONParser.parse(answer),
+            case .string(let id)? = document["payment_id"],
+            case .string(let payURL)? = document["channel_payload"]?["pay_url"]
+        else { return nil }
         return (id, payURL)
     }
 
@@ -99,11 +113,12 @@ enum PayPath {
         let giveUp = Date().addingTimeInterval(settleSecondsMax)
         while !pending.isEmpty, Date() < giveUp {
             for shard in 0..<shards.shardCount {
-                let rows = (try? shards.read(shard: shard) { connection in
-                    try connection.query(
-                        "SELECT payment_id, created_at FROM payment_status_history WHERE to_status = 'succeeded' AND created_at >= ?",
-                        [.text(Timestamp(millisecondsSinceEpoch: pending.values.min() ?? 0).databaseString)])
-                }) ?? []
+                let rows =
+                    (try? shards.read(shard: shard) { connection in
+                        try connection.query(
+                            "SELECT payment_id, created_at FROM payment_status_history WHERE to_status = 'succeeded' AND created_at >= ?",
+                            [.text(Timestamp(millisecondsSinceEpoch: pending.values.min() ?? 0).databaseString)])
+                    }) ?? []
                 for row in rows {
                     guard let id = row[0], let paidAt = pending[id], let text = row[1], let at = Timestamp(parsing: text) else { continue }
                     latencies.append(at.millisecondsSinceEpoch - paidAt)

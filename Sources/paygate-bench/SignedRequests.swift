@@ -9,7 +9,8 @@ import PaygateCrypto
 enum SignedRequests {
     static func write(merchantId: String, secret: String, count: Int, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw ConfigurationError("cannot write \(path)")
         }
         defer { try? handle.close() }
@@ -17,12 +18,16 @@ enum SignedRequests {
         let runId = Hex.encode(try SecureRandom.bytes(4))
         var chunk = ""
         for index in 0..<count {
-            let body = #"{"merchant_order_no":"bench-\#(runId)-\#(index)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify"}"#
+            let body =
+                #"{"merchant_order_no":"bench-\#(runId)-\#(index)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify"}"#
             let nonce = try SecureRandom.alphanumeric(32)
-            let signature = Base64.encode(HMACSHA256.authenticate(
-                key: Array(secret.utf8),
-                message: AuthorizationHeader.stringToSign(method: "POST", requestURI: "/v1/payments", timestamp: timestamp, nonce: nonce, body: Array(body.utf8))))
-            chunk += "PAYGATE-HMAC-SHA256 merchant_id=\"\(merchantId)\",timestamp=\"\(timestamp)\",nonce=\"\(nonce)\",signature=\"\(signature)\"\t\(body)\n"
+            let signature = Base64.encode(
+                HMACSHA256.authenticate(
+                    key: Array(secret.utf8),
+                    message: AuthorizationHeader.stringToSign(
+                        method: "POST", requestURI: "/v1/payments", timestamp: timestamp, nonce: nonce, body: Array(body.utf8))))
+            chunk +=
+                "PAYGATE-HMAC-SHA256 merchant_id=\"\(merchantId)\",timestamp=\"\(timestamp)\",nonce=\"\(nonce)\",signature=\"\(signature)\"\t\(body)\n"
             if chunk.utf8.count > 1 << 20 { handle.write(Data(chunk.utf8)); chunk = "" }
         }
         handle.write(Data(chunk.utf8))

@@ -62,7 +62,9 @@ enum WebhookDelivery {
             usleep(200_000)
         } while Date() < giveUp
         let latencies = succeeded.compactMap { id, at in first[id].map { $0 - at } }.sorted()
-        return String(format: "%d %.2f %.2f %d", latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), succeeded.count - latencies.count)
+        return String(
+            format: "%d %.2f %.2f %d", latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99),
+            succeeded.count - latencies.count)
     }
 
     /// Prints "webhooks_per_second p50_ms p99_ms missing count" (latencies from the reset).
@@ -87,7 +89,8 @@ enum WebhookDelivery {
         } while Date() < giveUp
         let times = received.map { $0.receivedMilliseconds - reset.millisecondsSinceEpoch }.sorted()
         let elapsedSeconds = Double(max(times.last ?? 1, 1)) / 1000
-        return String(format: "%.1f %.2f %.2f %d %d", Double(received.count) / elapsedSeconds, percentile(times, 0.5), percentile(times, 0.99),
-                      max(total - received.count, 0), total)
+        return String(
+            format: "%.1f %.2f %.2f %d %d", Double(received.count) / elapsedSeconds, percentile(times, 0.5), percentile(times, 0.99),
+            max(total - received.count, 0), total)
     }
 }

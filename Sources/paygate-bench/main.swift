@@ -36,10 +36,14 @@ if arguments.contains("ceiling") {
     let seconds = Double(option("--seconds") ?? "10") ?? 10
     let summary = DatabaseCeiling.run(configuration: configuration, threads: threads, seconds: seconds)
     // One machine-readable line: requests_per_second p50_ms p99_ms errors count
-    print(String(format: "%.1f %.2f %.2f %d %d", summary.requestsPerSecond, summary.p50Milliseconds, summary.p99Milliseconds, summary.errors, summary.count))
+    print(
+        String(
+            format: "%.1f %.2f %.2f %d %d", summary.requestsPerSecond, summary.p50Milliseconds, summary.p99Milliseconds, summary.errors,
+            summary.count))
 } else if arguments.contains("paypath") {
     guard let path = option("--config"), let url = option("--url"), let ca = option("--ca"),
-          let merchantId = option("--merchant-id"), let secretFile = option("--secret-file") else {
+        let merchantId = option("--merchant-id"), let secretFile = option("--secret-file")
+    else {
         complain("paypath needs --config, --url, --ca, --merchant-id and --secret-file")
     }
     let configuration: Configuration
@@ -48,10 +52,11 @@ if arguments.contains("ceiling") {
         complain("cannot read \(secretFile)")
     }
     HTTPClient.initializeOnce()
-    let result = PayPath.run(PayPath.Options(
-        configuration: configuration, apiURL: url, caFile: ca, merchantId: merchantId, secret: secret,
-        threads: Int(option("--threads") ?? "16") ?? 16, seconds: Double(option("--seconds") ?? "10") ?? 10,
-        notifyURL: option("--notify-url") ?? "https://merchant.example/notify"))
+    let result = PayPath.run(
+        PayPath.Options(
+            configuration: configuration, apiURL: url, caFile: ca, merchantId: merchantId, secret: secret,
+            threads: Int(option("--threads") ?? "16") ?? 16, seconds: Double(option("--seconds") ?? "10") ?? 10,
+            notifyURL: option("--notify-url") ?? "https://merchant.example/notify"))
     // completed_per_second p50_ms p99_ms errors completed
     print(String(format: "%.1f %.2f %.2f %d %d", result.completedPerSecond, result.p50, result.p99, result.errors, result.completed))
 } else if arguments.contains("callbacks") {
@@ -61,7 +66,9 @@ if arguments.contains("ceiling") {
     let configuration: Configuration
     do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
     do {
-        print(try CallbackLatency.run(configuration: configuration, merchantId: merchantId, accessLog: accessLog, poolLog: option("--pool-log")))
+        print(
+            try CallbackLatency.run(
+                configuration: configuration, merchantId: merchantId, accessLog: accessLog, poolLog: option("--pool-log")))
     } catch { complain("\(error)") }
 } else if arguments.contains("bulkload") {
     guard let path = option("--config"), let count = option("--count").flatMap(Int.init), count > 0 else {
@@ -75,19 +82,22 @@ if arguments.contains("ceiling") {
     } catch { complain("\(error)") }
 } else if arguments.contains("webhooks") {
     guard let path = option("--config"), let merchantId = option("--merchant-id"), let log = option("--receiver-log"),
-          arguments.contains("latency") || arguments.contains("drain") else {
+        arguments.contains("latency") || arguments.contains("drain")
+    else {
         complain("webhooks needs latency|drain, --config, --merchant-id and --receiver-log")
     }
     let configuration: Configuration
     do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
     do {
-        print(arguments.contains("latency")
-              ? try WebhookDelivery.latency(configuration: configuration, merchantId: merchantId, log: log)
-              : try WebhookDelivery.drain(configuration: configuration, merchantId: merchantId, log: log))
+        print(
+            arguments.contains("latency")
+                ? try WebhookDelivery.latency(configuration: configuration, merchantId: merchantId, log: log)
+                : try WebhookDelivery.drain(configuration: configuration, merchantId: merchantId, log: log))
     } catch { complain("\(error)") }
 } else if arguments.contains("sign") {
     guard let merchantId = option("--merchant-id"), let secretFile = option("--secret-file"),
-          let count = option("--count").flatMap(Int.init), let out = option("--out") else {
+        let count = option("--count").flatMap(Int.init), let out = option("--out")
+    else {
         complain("sign needs --merchant-id, --secret-file, --count and --out")
     }
     guard let secret = try? String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
@@ -95,5 +105,7 @@ if arguments.contains("ceiling") {
     }
     do { try SignedRequests.write(merchantId: merchantId, secret: secret, count: count, to: out) } catch { complain("\(error)") }
 } else {
-    complain("usage: paygate-bench --config FILE ceiling|paypath|callbacks|webhooks|bulkload ... | sign ... (see the top of Sources/paygate-bench/main.swift)")
+    complain(
+        "usage: paygate-bench --config FILE ceiling|paypath|callbacks|webhooks|bulkload ... | sign ... (see the top of Sources/paygate-bench/main.swift)"
+    )
 }

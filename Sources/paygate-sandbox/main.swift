@@ -77,17 +77,23 @@ do {
 }
 let log = Log(component: "sandbox")
 let state = SandboxState()
-let dispatcher = CallbackDispatcher(configuration: configuration, state: state, clientConfiguration: file.callbackClient,
-                                    senderCount: file.callbackSenderCount, log: log)
+let dispatcher = CallbackDispatcher(
+    configuration: configuration, state: state, clientConfiguration: file.callbackClient,
+    senderCount: file.callbackSenderCount, log: log)
 // libcurl is initialized in the worker after fork, before its threads start; the dispatcher
 // thread starts there too, so it lives in the process that holds the state.
-let factory = SandboxHandlerFactory(configuration: configuration, state: state, log: log, onWorkerStart: {
-    HTTPClient.initializeOnce()
-    dispatcher.start()
-})
+let factory = SandboxHandlerFactory(
+    configuration: configuration, state: state, log: log,
+    onWorkerStart: {
+        HTTPClient.initializeOnce()
+        dispatcher.start()
+    })
 let pool = PoolConfiguration(socketPath: file.listenSocket, workers: 1, threadsPerWorker: file.threadCount, pidFile: file.pidFile)
 log.info("sandbox: serving \(configuration.publicBaseURL) on \(file.listenSocket) with \(file.threadCount) threads")
-exit(PoolServer.run(configuration: pool, factory: factory, reloadFactory: {
-    complain("paygate-sandbox: SIGHUP refused: the sandbox's state lives in its one worker\n")
-    return nil
-}, log: Log(component: "sandbox-pool")))
+exit(
+    PoolServer.run(
+        configuration: pool, factory: factory,
+        reloadFactory: {
+            complain("paygate-sandbox: SIGHUP refused: the sandbox's state lives in its one worker\n")
+            return nil
+        }, log: Log(component: "sandbox-pool")))

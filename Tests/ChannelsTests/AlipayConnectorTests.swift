@@ -1,6 +1,7 @@
 import PaygateCore
 import PaygateCrypto
 import XCTest
+
 @testable import Channels
 
 final class AlipayConnectorTests: XCTestCase {
@@ -15,7 +16,8 @@ final class AlipayConnectorTests: XCTestCase {
         let content = try AlipayTransformers.precreateContent(Fixtures.order(callbackURL: "https://pay.example.test/callbacks/alipay"))
         let fields = FormFields([
             ("app_id", "2021000000000001"), ("biz_content", content), ("charset", "utf-8"), ("method", "alipay.trade.precreate"),
-            ("notify_url", "https://pay.example.test/callbacks/alipay"), ("sign_type", "RSA2"), ("timestamp", "2026-11-27 23:14:47"), ("version", "1.0"),
+            ("notify_url", "https://pay.example.test/callbacks/alipay"), ("sign_type", "RSA2"), ("timestamp", "2026-11-27 23:14:47"),
+            ("version", "1.0"),
         ])
         let text = fields.signingText(excluding: ["sign"])
         XCTAssertEqual(text, AlipayVectors.precreateSigningText)
@@ -23,7 +25,8 @@ final class AlipayConnectorTests: XCTestCase {
     }
 
     func testPrepayRequestIsTheGoldenForm() throws {
-        let request = try connector.prepayRequest(Fixtures.order(callbackURL: "https://pay.example.test/callbacks/alipay"), now: Fixtures.now)
+        let request = try connector.prepayRequest(
+            Fixtures.order(callbackURL: "https://pay.example.test/callbacks/alipay"), now: Fixtures.now)
         XCTAssertEqual(request.method, "POST")
         XCTAssertEqual(request.url, "https://sandbox.paygate.test/alipay/gateway.do")
         XCTAssertEqual(request.headers.map { "\($0.0): \($0.1)" }, ["Content-Type: application/x-www-form-urlencoded;charset=utf-8"])
@@ -37,7 +40,8 @@ final class AlipayConnectorTests: XCTestCase {
         XCTAssertEqual(fields["method"], "alipay.trade.query")
         XCTAssertEqual(fields["biz_content"], #"{"out_trade_no":"pay_019ac5b7d1c80123a1b2c3d4e5f60718"}"#)
         let signature = try XCTUnwrap(Base64.decode(try XCTUnwrap(fields["sign"])))
-        XCTAssertTrue(TestKeys.merchant.publicKey.verifySHA256(signature: signature, message: Array(fields.signingText(excluding: ["sign"]).utf8)))
+        XCTAssertTrue(
+            TestKeys.merchant.publicKey.verifySHA256(signature: signature, message: Array(fields.signingText(excluding: ["sign"]).utf8)))
     }
 
     func testOtherCurrenciesAreRefused() {
@@ -49,20 +53,28 @@ final class AlipayConnectorTests: XCTestCase {
     }
 
     func testAnswersMapWhenTheirSignatureVerifies() {
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRefused)), .rejected(failureCode: "ACQ.TOTAL_FEE_EXCEED"))
-        let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "2026112722001400001", amount: Fixtures.amount,
-                                  paidAt: Timestamp(secondsSinceEpoch: Fixtures.now.secondsSinceEpoch + 75))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRefused)), .rejected(failureCode: "ACQ.TOTAL_FEE_EXCEED"))
+        let paid = ChannelPayment(
+            paymentId: Fixtures.paymentId, channelTransactionId: "2026112722001400001", amount: Fixtures.amount,
+            paidAt: Timestamp(secondsSinceEpoch: Fixtures.now.secondsSinceEpoch + 75))
         XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
         XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerClosed), for: Fixtures.paymentId), .closed)
         XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
         XCTAssertEqual(connector.closeResult(Fixtures.response(AlipayVectors.closeAnswerPaid), for: Fixtures.paymentId), .alreadyPaid)
-        XCTAssertEqual(connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
-        XCTAssertEqual(connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
+        XCTAssertEqual(
+            connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
+        XCTAssertEqual(
+            connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer)),
+            .succeeded(channelRefundId: "2026112722001400001"))
     }
 
     func testTamperedAnswersAreUnknown() {
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerFlippedSignature)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerFlippedSignature)),
+            .unknown(reason: "answer signature does not verify"))
         // "https://qr.alipay.test/bax0123" -> "bax0122": one byte of the signed object.
         let body = AlipayVectors.precreateAnswer.replacingOccurrences(of: "bax0123", with: "bax0122")
         XCTAssertEqual(connector.prepayResult(Fixtures.response(body)), .unknown(reason: "answer signature does not verify"))
@@ -70,47 +82,64 @@ final class AlipayConnectorTests: XCTestCase {
     }
 
     func testRetiredKeyAnswersVerifyOnlyWithinGrace() {
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey)),
+            .accepted(payURL: "https://qr.alipay.test/bax0123"))
         let late = AlipayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) })
-        XCTAssertEqual(late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey)), .unknown(reason: "answer signature does not verify"))
-        XCTAssertEqual(late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
+        XCTAssertEqual(
+            late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey)),
+            .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
     }
 
     func testPaidCallbackVerifiesAndMaps() {
         let request = Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackPaid)
         let fields = FormFields.decoding(urlEncoded: request.body)
         XCTAssertEqual(fields?.signingText(excluding: ["sign", "sign_type"]), AlipayVectors.callbackPaidSigningText)
-        let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "2026112722001400001", amount: Fixtures.amount,
-                                  paidAt: Fixtures.now.adding(seconds: 75))
+        let paid = ChannelPayment(
+            paymentId: Fixtures.paymentId, channelTransactionId: "2026112722001400001", amount: Fixtures.amount,
+            paidAt: Fixtures.now.adding(seconds: 75))
         XCTAssertEqual(connector.verifyCallback(request, now: Fixtures.now), .verified(.paymentSucceeded(paid)))
     }
 
     func testOtherCallbacksMap() {
-        XCTAssertEqual(connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackClosed), now: Fixtures.now),
-                       .verified(.paymentClosed(paymentId: Fixtures.paymentId)))
-        XCTAssertEqual(connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackWaiting), now: Fixtures.now),
-                       .verified(.noEffect(reason: "WAIT_BUYER_PAY")))
+        XCTAssertEqual(
+            connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackClosed), now: Fixtures.now),
+            .verified(.paymentClosed(paymentId: Fixtures.paymentId)))
+        XCTAssertEqual(
+            connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackWaiting), now: Fixtures.now),
+            .verified(.noEffect(reason: "WAIT_BUYER_PAY")))
         // A full refund turns the trade to TRADE_CLOSED: that must not read as a closed payment.
-        XCTAssertEqual(connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackRefund), now: Fixtures.now),
-                       .verified(.noEffect(reason: "refund notice")))
-        XCTAssertEqual(connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackOtherApp), now: Fixtures.now),
-                       .rejected(reason: "app_id is not this account's"))
+        XCTAssertEqual(
+            connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackRefund), now: Fixtures.now),
+            .verified(.noEffect(reason: "refund notice")))
+        XCTAssertEqual(
+            connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackOtherApp), now: Fixtures.now),
+            .rejected(reason: "app_id is not this account's"))
     }
 
     func testTamperedCallbacksAreRejected() {
         let body = AlipayVectors.callbackPaid
         let amountChanged = body.replacingOccurrences(of: "total_amount=12.30", with: "total_amount=12.31")
         XCTAssertNotEqual(amountChanged, body)
-        XCTAssertEqual(connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", amountChanged), now: Fixtures.now), .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", amountChanged), now: Fixtures.now),
+            .rejected(reason: "signature does not verify"))
         let signStart = body.range(of: "&sign=")!.upperBound.utf16Offset(in: body)
         let signChanged = Fixtures.base64CharacterChanged(body, at: signStart + 4)
-        XCTAssertEqual(connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", signChanged), now: Fixtures.now), .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            connector.verifyCallback(Fixtures.formPost("/callbacks/alipay", signChanged), now: Fixtures.now),
+            .rejected(reason: "signature does not verify"))
     }
 
     func testRetiredKeyCallbacksVerifyOnlyWithinGrace() {
         let request = Fixtures.formPost("/callbacks/alipay", AlipayVectors.callbackPaidRetiredKey)
-        guard case .verified = connector.verifyCallback(request, now: Fixtures.now.adding(seconds: 3600)) else { return XCTFail("refused within grace") }
-        XCTAssertEqual(connector.verifyCallback(request, now: Fixtures.now.adding(seconds: 3601)), .rejected(reason: "signature does not verify"))
+        guard case .verified = connector.verifyCallback(request, now: Fixtures.now.adding(seconds: 3600)) else {
+            return XCTFail("refused within grace")
+        }
+        XCTAssertEqual(
+            connector.verifyCallback(request, now: Fixtures.now.adding(seconds: 3601)), .rejected(reason: "signature does not verify"))
     }
 
     func testAcknowledgementsAreExact() {
@@ -120,7 +149,8 @@ final class AlipayConnectorTests: XCTestCase {
     }
 
     func testStatementDownloadAndLines() throws {
-        let download = try XCTUnwrap(try connector.statementDownloadRequest(Fixtures.response(AlipayVectors.statementAnswer), now: Fixtures.now))
+        let download = try XCTUnwrap(
+            try connector.statementDownloadRequest(Fixtures.response(AlipayVectors.statementAnswer), now: Fixtures.now))
         XCTAssertEqual(download.method, "GET")
         XCTAssertEqual(download.url, "https://dl.alipay.test/bill?token=abc")
         let file = """
@@ -131,12 +161,17 @@ final class AlipayConnectorTests: XCTestCase {
             #end
             """
         let lines = try connector.statementLines(Fixtures.response(file))
-        XCTAssertEqual(lines, [
-            StatementLine(kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "2026112722001400001",
-                          amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
-            StatementLine(kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "2026112722001400001",
-                          amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny), occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
-        ])
+        XCTAssertEqual(
+            lines,
+            [
+                StatementLine(
+                    kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "2026112722001400001",
+                    amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
+                StatementLine(
+                    kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "2026112722001400001",
+                    amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny),
+                    occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
+            ])
         XCTAssertThrowsError(try connector.statementLines(Fixtures.response(file.replacingOccurrences(of: "12.30", with: "12.3x"))))
     }
 }

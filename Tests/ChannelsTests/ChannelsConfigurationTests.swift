@@ -2,6 +2,7 @@ import Foundation
 import PaygateCore
 import PaygateCrypto
 import XCTest
+
 @testable import Channels
 
 /// The optional `channels` section of the whole configuration file (PaygateCore).
@@ -22,7 +23,8 @@ final class ChannelsConfigurationTests: XCTestCase {
     }
 
     private func section(_ edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try KeyStoreTests.stack.get().sectionJSON.utf8)) as? [String: Any])
+        var object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(try KeyStoreTests.stack.get().sectionJSON.utf8)) as? [String: Any])
         edit(&object)
         return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
@@ -44,8 +46,9 @@ final class ChannelsConfigurationTests: XCTestCase {
         XCTAssertEqual(channels.totalTimeoutMilliseconds, 5000)
         XCTAssertEqual(channels.verificationKeyGraceSeconds, 86_400)
         XCTAssertEqual(channels.alipay.privateKeyFile, root + "/channels/alipay/merchant.key")
-        XCTAssertEqual(channels.alipay.verificationKeys.map(\.file),
-                       [root + "/channels/alipay/platform.pub", root + "/channels/alipay/platform-previous.pub"])
+        XCTAssertEqual(
+            channels.alipay.verificationKeys.map(\.file),
+            [root + "/channels/alipay/platform.pub", root + "/channels/alipay/platform-previous.pub"])
         XCTAssertNil(channels.alipay.verificationKeys[0].retiredAt)
         XCTAssertNotNil(channels.alipay.verificationKeys[1].retiredAtTimestamp)
         XCTAssertEqual(channels.wechatpay.merchantId, "1900000001")
@@ -77,7 +80,10 @@ final class ChannelsConfigurationTests: XCTestCase {
             ("app_id", { Self.edit(&$0, "alipay") { $0["app_id"] = "" } }),
             ("private_key_file", { Self.edit(&$0, "unionpay") { $0["private_key_file"] = "" } }),
             ("exactly one current", { Self.edit(&$0, "wechatpay") { $0["verification_keys"] = [["file": "/a"], ["file": "/b"]] } }),
-            ("retired_at", { Self.edit(&$0, "wechatpay") { $0["verification_keys"] = [["file": "/a"], ["file": "/b", "retired_at": "yesterday"]] } }),
+            (
+                "retired_at",
+                { Self.edit(&$0, "wechatpay") { $0["verification_keys"] = [["file": "/a"], ["file": "/b", "retired_at": "yesterday"]] } }
+            ),
             ("1 to 8 keys", { Self.edit(&$0, "alipay") { $0["verification_keys"] = [[String: String]]() } }),
         ]
         for (expected, edit) in broken {

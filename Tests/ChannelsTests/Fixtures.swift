@@ -1,5 +1,6 @@
 import PaygateCore
 import PaygateCrypto
+
 @testable import Channels
 
 /// Values shared by the connector tests; the Python vector scripts use the same ones.
@@ -18,8 +19,9 @@ enum Fixtures {
     static let reference = ChannelPaymentReference(paymentId: paymentId, amount: amount, expiresAt: now.adding(seconds: 900))
 
     static func refund(callbackURL: String, channelTransactionId: String?) -> RefundOrder {
-        RefundOrder(refundId: "ref_1", paymentId: paymentId, channelTransactionId: channelTransactionId, amount: refundAmount,
-                    paymentAmount: amount, reason: "damaged", callbackURL: callbackURL, createdAt: now.adding(seconds: 3600))
+        RefundOrder(
+            refundId: "ref_1", paymentId: paymentId, channelTransactionId: channelTransactionId, amount: refundAmount,
+            paymentAmount: amount, reason: "damaged", callbackURL: callbackURL, createdAt: now.adding(seconds: 3600))
     }
 
     /// The channel's current key "k2" and the key "k1" it replaced at `now` with a 1-hour grace.
@@ -33,7 +35,9 @@ enum Fixtures {
     }
 
     static func formPost(_ uri: String, _ body: String, headers: [String: String] = [:]) -> HTTPRequest {
-        HTTPRequest(method: "POST", requestURI: uri, headers: ["content-type": "application/x-www-form-urlencoded"].merging(headers) { $1 }, body: Array(body.utf8))
+        HTTPRequest(
+            method: "POST", requestURI: uri, headers: ["content-type": "application/x-www-form-urlencoded"].merging(headers) { $1 },
+            body: Array(body.utf8))
     }
 
     /// `text` with the base64 character at `offset` replaced by another base64 character, so

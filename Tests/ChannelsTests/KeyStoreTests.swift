@@ -3,6 +3,7 @@ import PaygateCore
 import PaygateCrypto
 import Setup
 import XCTest
+
 @testable import Channels
 
 /// The key store against the files `paygate-admin init` writes (the Setup module) and the
@@ -39,7 +40,8 @@ final class KeyStoreTests: XCTestCase {
                 try ChannelKeyRotation.rotate(layout, channel: channel, now: .now())
             }
             _ = try StackInit.run(layout, options)
-            let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout.configurationFile))) as? [String: Any]
+            let file =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout.configurationFile))) as? [String: Any]
             let section = try JSONSerialization.data(withJSONObject: file?["channels"] ?? [:])
             return .success(Stack(root: root, sectionJSON: String(decoding: section, as: UTF8.self)))
         } catch {
@@ -150,8 +152,9 @@ final class KeyStoreTests: XCTestCase {
         let message = Array("k=v&x=y".utf8)
         let alipayPublic = try RSAPublicKey(pem: Array(Data(contentsOf: URL(fileURLWithPath: try path("alipay/merchant.pub")))))
         XCTAssertTrue(alipayPublic.verifySHA256(signature: try store.alipay.privateKey.signSHA256(message), message: message))
-        XCTAssertTrue(try certificate("unionpay/merchant.pem").publicKey
-            .verifySHA256(signature: try store.unionPay.privateKey.signSHA256(message), message: message))
+        XCTAssertTrue(
+            try certificate("unionpay/merchant.pem").publicKey
+                .verifySHA256(signature: try store.unionPay.privateKey.signSHA256(message), message: message))
         // Each current set holds the current and the previous key, current first.
         XCTAssertEqual(store.alipay.alipayKeys.keys.map { $0.acceptedUntil == nil }, [true, false])
         XCTAssertEqual(store.weChatPay.platformKeys.keys.map { $0.acceptedUntil == nil }, [true, false])
@@ -175,10 +178,14 @@ final class KeyStoreTests: XCTestCase {
         let message = Array("timestamp\nnonce\nbody\n".utf8)
         let cases: [(String, ChannelsConfiguration.VerificationKeyFile, VerificationKeySet, String?)] = [
             ("alipay", configuration.alipay.verificationKeys[1], store.alipay.alipayKeys, nil),
-            ("wechatpay", configuration.wechatpay.verificationKeys[1], store.weChatPay.platformKeys,
-             try certificate("wechatpay/platform-previous.pem").serialNumberHex),
-            ("unionpay", configuration.unionpay.verificationKeys[1], store.unionPay.verificationKeys,
-             try certificate("unionpay/platform-previous.pem").serialNumberDecimal),
+            (
+                "wechatpay", configuration.wechatpay.verificationKeys[1], store.weChatPay.platformKeys,
+                try certificate("wechatpay/platform-previous.pem").serialNumberHex
+            ),
+            (
+                "unionpay", configuration.unionpay.verificationKeys[1], store.unionPay.verificationKeys,
+                try certificate("unionpay/platform-previous.pem").serialNumberDecimal
+            ),
         ]
         for (channel, file, keys, keyId) in cases {
             let retiredAt = try XCTUnwrap(file.retiredAtTimestamp, channel)
@@ -189,7 +196,8 @@ final class KeyStoreTests: XCTestCase {
             XCTAssertTrue(keys.verify(signature: previous, message: message, keyId: keyId, now: retiredAt), channel)
             XCTAssertTrue(keys.verify(signature: previous, message: message, keyId: keyId, now: lastAccepted), channel)
             XCTAssertFalse(keys.verify(signature: previous, message: message, keyId: keyId, now: lastAccepted.adding(seconds: 1)), channel)
-            XCTAssertTrue(keys.verify(signature: current, message: message, keyId: currentId, now: lastAccepted.adding(seconds: 1)), channel)
+            XCTAssertTrue(
+                keys.verify(signature: current, message: message, keyId: currentId, now: lastAccepted.adding(seconds: 1)), channel)
         }
     }
 
@@ -222,7 +230,8 @@ final class KeyStoreTests: XCTestCase {
         let notAKey = try copy("wechatpay/merchant.pem", mode: 0o600)
         XCTAssertEqual(loadError(try configuration { $0.wechatpay.privateKeyFile = notAKey })?.code, .keyUnreadable)
         let notACertificate = try copy("unionpay/platform.key", mode: 0o600)
-        XCTAssertEqual(loadError(try configuration { $0.unionpay.verificationKeys[0].file = notACertificate })?.code, .certificateUnreadable)
+        XCTAssertEqual(
+            loadError(try configuration { $0.unionpay.verificationKeys[0].file = notACertificate })?.code, .certificateUnreadable)
         let large = try copy("alipay/merchant.key", mode: 0o600, contents: [UInt8](repeating: 0x41, count: KeyFile.fileBytesMax + 1))
         XCTAssertEqual(loadError(try configuration { $0.alipay.privateKeyFile = large })?.code, .fileTooLarge)
         let short = try copy("wechatpay/apiv3.key", mode: 0o600, contents: Array("0123456789abcdef".utf8))

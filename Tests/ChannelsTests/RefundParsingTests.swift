@@ -1,6 +1,7 @@
 import PaygateCore
 import PaygateCrypto
 import XCTest
+
 @testable import Channels
 
 /// Refund answers and callbacks of every channel, failures first: each must end as
@@ -8,12 +9,15 @@ import XCTest
 /// balance), a not-yet-final answer must never, and a success carries its amount.
 final class RefundParsingTests: XCTestCase {
     let alipay = AlipayConnector(account: AlipayConnectorTests.account, clock: { Fixtures.now.adding(seconds: 60) })
-    let weChatPay = WeChatPayConnector(account: WeChatPayConnectorTests.account, clock: { Fixtures.now.adding(seconds: 60) },
-                                       makeNonce: { WeChatPayConnectorTests.nonce })
+    let weChatPay = WeChatPayConnector(
+        account: WeChatPayConnectorTests.account, clock: { Fixtures.now.adding(seconds: 60) },
+        makeNonce: { WeChatPayConnectorTests.nonce })
     let unionPay = UnionPayConnector(account: UnionPayConnectorTests.account, clock: { Fixtures.now.adding(seconds: 60) })
 
     func testAlipayRefundFailsSynchronouslyOnABusinessFailure() {
-        XCTAssertEqual(alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundRefused)), .failed(failureCode: "ACQ.SELLER_BALANCE_NOT_ENOUGH"))
+        XCTAssertEqual(
+            alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundRefused)), .failed(failureCode: "ACQ.SELLER_BALANCE_NOT_ENOUGH")
+        )
         // "Service unavailable" is no answer at all: the same refund is sent again.
         XCTAssertEqual(alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundBusy)), .unknown(reason: "code 20000"))
         // A query with no refund data means "not received, or failed": not definite by itself,
@@ -25,30 +29,43 @@ final class RefundParsingTests: XCTestCase {
     }
 
     func testWeChatPayRefundQueryAbnormalAndClosedAreFailures() {
-        XCTAssertEqual(weChatPay.refundQueryResult(Fixtures.response(RefundVectors.weChatRefundQueryAbnormalBody, headers: RefundVectors.weChatRefundQueryAbnormalHeaders)),
-                       .failed(failureCode: "ABNORMAL"))
-        XCTAssertEqual(weChatPay.refundQueryResult(Fixtures.response(RefundVectors.weChatRefundQueryClosedBody, headers: RefundVectors.weChatRefundQueryClosedHeaders)),
-                       .failed(failureCode: "CLOSED"))
+        XCTAssertEqual(
+            weChatPay.refundQueryResult(
+                Fixtures.response(RefundVectors.weChatRefundQueryAbnormalBody, headers: RefundVectors.weChatRefundQueryAbnormalHeaders)),
+            .failed(failureCode: "ABNORMAL"))
+        XCTAssertEqual(
+            weChatPay.refundQueryResult(
+                Fixtures.response(RefundVectors.weChatRefundQueryClosedBody, headers: RefundVectors.weChatRefundQueryClosedHeaders)),
+            .failed(failureCode: "CLOSED"))
     }
 
     private func weChatCallback(_ body: String, _ headers: [(String, String)]) -> CallbackVerification {
-        weChatPay.verifyCallback(HTTPRequest(method: "POST", requestURI: "/callbacks/wechatpay",
-                                             headers: Dictionary(uniqueKeysWithValues: headers + [("content-type", "application/json")]),
-                                             body: Array(body.utf8)), now: Fixtures.now)
+        weChatPay.verifyCallback(
+            HTTPRequest(
+                method: "POST", requestURI: "/callbacks/wechatpay",
+                headers: Dictionary(uniqueKeysWithValues: headers + [("content-type", "application/json")]),
+                body: Array(body.utf8)), now: Fixtures.now)
     }
 
     func testWeChatPayFailureCallbacksMapToRefundFailed() {
-        XCTAssertEqual(weChatCallback(RefundVectors.weChatCallbackRefundAbnormalNoSuccessTimeBody, RefundVectors.weChatCallbackRefundAbnormalNoSuccessTimeHeaders),
-                       .verified(.refundFailed(refundId: "ref_1", failureCode: "ABNORMAL")))
-        XCTAssertEqual(weChatCallback(RefundVectors.weChatCallbackRefundClosedBody, RefundVectors.weChatCallbackRefundClosedHeaders),
-                       .verified(.refundFailed(refundId: "ref_1", failureCode: "CLOSED")))
+        XCTAssertEqual(
+            weChatCallback(
+                RefundVectors.weChatCallbackRefundAbnormalNoSuccessTimeBody, RefundVectors.weChatCallbackRefundAbnormalNoSuccessTimeHeaders),
+            .verified(.refundFailed(refundId: "ref_1", failureCode: "ABNORMAL")))
+        XCTAssertEqual(
+            weChatCallback(RefundVectors.weChatCallbackRefundClosedBody, RefundVectors.weChatCallbackRefundClosedHeaders),
+            .verified(.refundFailed(refundId: "ref_1", failureCode: "CLOSED")))
     }
 
     func testWeChatPayRefundCallbackWhoseEventAndSealedStatusDisagreeIsRefused() {
-        XCTAssertEqual(weChatCallback(RefundVectors.weChatCallbackRefundSuccessSaysAbnormalBody, RefundVectors.weChatCallbackRefundSuccessSaysAbnormalHeaders),
-                       .rejected(reason: "REFUND.SUCCESS with refund_status ABNORMAL"))
-        XCTAssertEqual(weChatCallback(RefundVectors.weChatCallbackRefundAbnormalSaysSuccessBody, RefundVectors.weChatCallbackRefundAbnormalSaysSuccessHeaders),
-                       .rejected(reason: "REFUND.ABNORMAL with refund_status SUCCESS"))
+        XCTAssertEqual(
+            weChatCallback(
+                RefundVectors.weChatCallbackRefundSuccessSaysAbnormalBody, RefundVectors.weChatCallbackRefundSuccessSaysAbnormalHeaders),
+            .rejected(reason: "REFUND.SUCCESS with refund_status ABNORMAL"))
+        XCTAssertEqual(
+            weChatCallback(
+                RefundVectors.weChatCallbackRefundAbnormalSaysSuccessBody, RefundVectors.weChatCallbackRefundAbnormalSaysSuccessHeaders),
+            .rejected(reason: "REFUND.ABNORMAL with refund_status SUCCESS"))
     }
 
     func testUnionPayRefundFailureByNoticeAndQuery() {
@@ -60,8 +77,10 @@ final class RefundParsingTests: XCTestCase {
         }
         XCTAssertEqual(verify(RefundVectors.unionPayCallbackRefundFailed), .verified(.refundFailed(refundId: "ref_1", failureCode: "01")))
         // "In progress" in a notice is not the refund's result.
-        XCTAssertEqual(verify(RefundVectors.unionPayCallbackRefundPending), .verified(.noEffect(reason: "refund notice respCode 03: in progress")))
-        XCTAssertEqual(verify(RefundVectors.unionPayCallbackRefundFailed.replacingOccurrences(of: "respCode=01", with: "respCode=00")),
-                       .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            verify(RefundVectors.unionPayCallbackRefundPending), .verified(.noEffect(reason: "refund notice respCode 03: in progress")))
+        XCTAssertEqual(
+            verify(RefundVectors.unionPayCallbackRefundFailed.replacingOccurrences(of: "respCode=01", with: "respCode=00")),
+            .rejected(reason: "signature does not verify"))
     }
 }

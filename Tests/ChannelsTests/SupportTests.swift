@@ -1,6 +1,7 @@
 import PaygateCore
 import PaygateCrypto
 import XCTest
+
 @testable import Channels
 
 final class VerificationKeySetTests: XCTestCase {
@@ -24,7 +25,9 @@ final class VerificationKeySetTests: XCTestCase {
             XCTAssertFalse(keys.verify(signature: retired, message: message, keyId: keyId, now: Fixtures.now.adding(seconds: 3601)))
         }
         // A second rotation after the grace drops the expired key instead of keeping it forever.
-        let again = keys.rotated(to: VerificationKey(id: "k3", publicKey: TestKeys.merchant.publicKey), now: Fixtures.now.adding(seconds: 7200), graceSeconds: 60)
+        let again = keys.rotated(
+            to: VerificationKey(id: "k3", publicKey: TestKeys.merchant.publicKey), now: Fixtures.now.adding(seconds: 7200), graceSeconds: 60
+        )
         XCTAssertEqual(again.keys.map(\.id), ["k3", "k2"])
         XCTAssertEqual(again.keys[1].acceptedUntil, Fixtures.now.adding(seconds: 7260))
     }

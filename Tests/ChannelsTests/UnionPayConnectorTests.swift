@@ -1,6 +1,7 @@
 import PaygateCore
 import PaygateCrypto
 import XCTest
+
 @testable import Channels
 
 final class UnionPayConnectorTests: XCTestCase {
@@ -34,14 +35,17 @@ final class UnionPayConnectorTests: XCTestCase {
     func testRefundAndQueryNameTheSameTransactionOnEveryRetry() throws {
         let refund = Fixtures.refund(callbackURL: callbackURL, channelTransactionId: "782611272316020123456")
         let first = try XCTUnwrap(FormFields.decoding(urlEncoded: try connector.refundRequest(refund, now: Fixtures.now).body))
-        let retry = try XCTUnwrap(FormFields.decoding(urlEncoded: try connector.refundRequest(refund, now: Fixtures.now.adding(seconds: 500)).body))
+        let retry = try XCTUnwrap(
+            FormFields.decoding(urlEncoded: try connector.refundRequest(refund, now: Fixtures.now.adding(seconds: 500)).body))
         XCTAssertEqual(first, retry)
         XCTAssertEqual(first["txnTime"], "20261128001447")
         XCTAssertEqual(first["origQryId"], "782611272316020123456")
         XCTAssertEqual(first["txnAmt"], "500")
-        let query = try connector.refundQueryRequest(ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: refund.createdAt), now: Fixtures.now)
+        let query = try connector.refundQueryRequest(
+            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: refund.createdAt), now: Fixtures.now)
         XCTAssertEqual(FormFields.decoding(urlEncoded: query.body)?["txnTime"], "20261128001447")
-        XCTAssertThrowsError(try connector.refundRequest(Fixtures.refund(callbackURL: callbackURL, channelTransactionId: nil), now: Fixtures.now))
+        XCTAssertThrowsError(
+            try connector.refundRequest(Fixtures.refund(callbackURL: callbackURL, channelTransactionId: nil), now: Fixtures.now))
     }
 
     func testCloseIsAQueryAfterThePayTimeout() throws {
@@ -55,51 +59,75 @@ final class UnionPayConnectorTests: XCTestCase {
     }
 
     func testAnswersMapWhenTheirSignatureVerifies() {
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer)), .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer)),
+            .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
         // respCode 12: a retried request whose first attempt arrived.
         XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .unknown(reason: "respCode 12"))
-        let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
+        let paid = ChannelPayment(
+            paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .notPaid)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
         XCTAssertEqual(connector.refundResult(Fixtures.response(UnionPayVectors.refundAnswer)), .processing)
-        XCTAssertEqual(connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer)), .succeeded(channelRefundId: "782611280014470000001"))
+        XCTAssertEqual(
+            connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer)),
+            .succeeded(channelRefundId: "782611280014470000001"))
     }
 
     func testTamperedOrUnknownCertAnswersAreUnknown() {
         let answer = UnionPayVectors.queryAnswerPaid
         let amountChanged = answer.replacingOccurrences(of: "txnAmt=1230", with: "txnAmt=1231")
         XCTAssertNotEqual(amountChanged, answer)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(amountChanged), for: Fixtures.paymentId), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.queryResult(Fixtures.response(amountChanged), for: Fixtures.paymentId),
+            .unknown(reason: "answer signature does not verify"))
         let signatureAt = answer.range(of: "signature=")!.upperBound.utf16Offset(in: answer)
-        XCTAssertEqual(connector.queryResult(Fixtures.response(Fixtures.base64CharacterChanged(answer, at: signatureAt + 9)), for: Fixtures.paymentId),
-                       .unknown(reason: "answer signature does not verify"))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(answer.replacingOccurrences(of: "certId=69042905377", with: "certId=69042905378")), for: Fixtures.paymentId),
-                       .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.queryResult(Fixtures.response(Fixtures.base64CharacterChanged(answer, at: signatureAt + 9)), for: Fixtures.paymentId),
+            .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.queryResult(
+                Fixtures.response(answer.replacingOccurrences(of: "certId=69042905377", with: "certId=69042905378")),
+                for: Fixtures.paymentId),
+            .unknown(reason: "answer signature does not verify"))
     }
 
     func testRetiredCertificateWithinGraceOnly() {
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired)), .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired)),
+            .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
         let late = UnionPayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) })
-        XCTAssertEqual(late.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            late.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired)), .unknown(reason: "answer signature does not verify"))
         let callback = Fixtures.formPost("/callbacks/unionpay", UnionPayVectors.callbackPaidRetired)
-        guard case .verified = connector.verifyCallback(callback, now: Fixtures.now.adding(seconds: 3600)) else { return XCTFail("refused within grace") }
-        XCTAssertEqual(connector.verifyCallback(callback, now: Fixtures.now.adding(seconds: 3601)), .rejected(reason: "signature does not verify"))
+        guard case .verified = connector.verifyCallback(callback, now: Fixtures.now.adding(seconds: 3600)) else {
+            return XCTFail("refused within grace")
+        }
+        XCTAssertEqual(
+            connector.verifyCallback(callback, now: Fixtures.now.adding(seconds: 3601)), .rejected(reason: "signature does not verify"))
     }
 
     func testCallbacksVerifyAndMap() {
         func verify(_ body: String) -> CallbackVerification {
             connector.verifyCallback(Fixtures.formPost("/callbacks/unionpay", body), now: Fixtures.now)
         }
-        let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
+        let paid = ChannelPayment(
+            paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
         XCTAssertEqual(verify(UnionPayVectors.callbackPaid), .verified(.paymentSucceeded(paid)))
         XCTAssertEqual(verify(UnionPayVectors.callbackFailed), .verified(.paymentFailed(paymentId: Fixtures.paymentId, failureCode: "61")))
-        XCTAssertEqual(verify(UnionPayVectors.callbackRefund), .verified(.refundSucceeded(refundId: "ref_1", channelRefundId: "782611280014470000001", amount: Fixtures.refundAmount)))
+        XCTAssertEqual(
+            verify(UnionPayVectors.callbackRefund),
+            .verified(.refundSucceeded(refundId: "ref_1", channelRefundId: "782611280014470000001", amount: Fixtures.refundAmount)))
         XCTAssertEqual(verify(UnionPayVectors.callbackOtherMerchant), .rejected(reason: "merId is not this account's"))
         XCTAssertEqual(verify(UnionPayVectors.callbackPaidUnknownCert), .rejected(reason: "signature does not verify"))
-        XCTAssertEqual(verify(UnionPayVectors.callbackPaid.replacingOccurrences(of: "txnAmt=1230", with: "txnAmt=1231")), .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            verify(UnionPayVectors.callbackPaid.replacingOccurrences(of: "txnAmt=1230", with: "txnAmt=1231")),
+            .rejected(reason: "signature does not verify"))
         let signatureAt = UnionPayVectors.callbackPaid.range(of: "signature=")!.upperBound.utf16Offset(in: UnionPayVectors.callbackPaid)
-        XCTAssertEqual(verify(Fixtures.base64CharacterChanged(UnionPayVectors.callbackPaid, at: signatureAt + 3)), .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            verify(Fixtures.base64CharacterChanged(UnionPayVectors.callbackPaid, at: signatureAt + 3)),
+            .rejected(reason: "signature does not verify"))
     }
 
     func testAcknowledgements() {
@@ -115,12 +143,17 @@ final class UnionPayConnectorTests: XCTestCase {
         XCTAssertEqual(fields["settleDate"], "1127")
         XCTAssertEqual(fields["txnType"], "76")
         XCTAssertNil(try connector.statementDownloadRequest(Fixtures.response(UnionPayVectors.statementAnswer), now: Fixtures.now))
-        XCTAssertEqual(try connector.statementLines(Fixtures.response(UnionPayVectors.statementAnswer)), [
-            StatementLine(kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "782611272316020123456",
-                          amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
-            StatementLine(kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "782611280014470000001",
-                          amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny), occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
-        ])
+        XCTAssertEqual(
+            try connector.statementLines(Fixtures.response(UnionPayVectors.statementAnswer)),
+            [
+                StatementLine(
+                    kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "782611272316020123456",
+                    amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
+                StatementLine(
+                    kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "782611280014470000001",
+                    amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny),
+                    occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
+            ])
         let tampered = UnionPayVectors.statementAnswer.replacingOccurrences(of: "settleDate=1127", with: "settleDate=1128")
         XCTAssertThrowsError(try connector.statementLines(Fixtures.response(tampered)))
     }

@@ -1,6 +1,7 @@
 import PaygateCore
 import PaygateCrypto
 import XCTest
+
 @testable import Channels
 
 final class WeChatPayConnectorTests: XCTestCase {
@@ -13,7 +14,8 @@ final class WeChatPayConnectorTests: XCTestCase {
         platformKeys: Fixtures.rotatedKeys(style: .hexSerial, currentId: "7C2E9A55D0B1F3E2A4C6B8D0E2F4A6C8D0E2F4A6", retiredId: "0F12AB"),
         apiV3Key: apiV3Key, baseURL: "https://sandbox.paygate.test/wechatpay/")
 
-    let connector = WeChatPayConnector(account: account, clock: { Fixtures.now.adding(seconds: 60) }, makeNonce: { WeChatPayConnectorTests.nonce })
+    let connector = WeChatPayConnector(
+        account: account, clock: { Fixtures.now.adding(seconds: 60) }, makeNonce: { WeChatPayConnectorTests.nonce })
     let callbackURL = "https://pay.example.test/callbacks/wechatpay"
 
     func testPrepayRequestIsGoldenAndSignedOverTheDocumentedMessage() throws {
@@ -25,14 +27,17 @@ final class WeChatPayConnectorTests: XCTestCase {
         XCTAssertEqual(request.headers[0].1, WeChatPayVectors.prepayAuthorization)
         XCTAssertEqual(request.headers[1].1, "application/json")
         XCTAssertEqual(request.headers[2].1, "application/json")
-        let signature = try XCTUnwrap(Base64.decode(String(try XCTUnwrap(WeChatPayVectors.prepayAuthorization.split(separator: "\"").dropFirst(5).first))))
+        let signature = try XCTUnwrap(
+            Base64.decode(String(try XCTUnwrap(WeChatPayVectors.prepayAuthorization.split(separator: "\"").dropFirst(5).first))))
         XCTAssertTrue(TestKeys.merchant.publicKey.verifySHA256(signature: signature, message: Array(WeChatPayVectors.prepayMessage.utf8)))
     }
 
     func testQueryRequestSignsPathAndQuery() throws {
         let request = try connector.queryRequest(Fixtures.reference, now: Fixtures.now)
         XCTAssertEqual(request.method, "GET")
-        XCTAssertEqual(request.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718?mchid=1900000109")
+        XCTAssertEqual(
+            request.url,
+            "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718?mchid=1900000109")
         XCTAssertEqual(request.headers.map(\.0), ["Authorization", "Accept"])
         XCTAssertTrue(request.headers[0].1.contains("signature=\"\(WeChatPayVectors.querySignature)\""))
         XCTAssertTrue(request.body.isEmpty)
@@ -40,44 +45,75 @@ final class WeChatPayConnectorTests: XCTestCase {
 
     func testCloseAndRefundBodies() throws {
         let close = try connector.closeRequest(Fixtures.reference, now: Fixtures.now)
-        XCTAssertEqual(close.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718/close")
+        XCTAssertEqual(
+            close.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718/close")
         XCTAssertEqual(String(decoding: close.body, as: UTF8.self), #"{"mchid":"1900000109"}"#)
-        let refund = try connector.refundRequest(Fixtures.refund(callbackURL: callbackURL, channelTransactionId: "4200001234202611270000000001"), now: Fixtures.now)
+        let refund = try connector.refundRequest(
+            Fixtures.refund(callbackURL: callbackURL, channelTransactionId: "4200001234202611270000000001"), now: Fixtures.now)
         XCTAssertEqual(refund.url, "https://sandbox.paygate.test/wechatpay/v3/refund/domestic/refunds")
-        XCTAssertEqual(String(decoding: refund.body, as: UTF8.self),
-                       #"{"out_trade_no":"pay_019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#)
-        let query = try connector.refundQueryRequest(ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: Fixtures.now), now: Fixtures.now)
+        XCTAssertEqual(
+            String(decoding: refund.body, as: UTF8.self),
+            #"{"out_trade_no":"pay_019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#
+        )
+        let query = try connector.refundQueryRequest(
+            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: Fixtures.now), now: Fixtures.now)
         XCTAssertEqual(query.url, "https://sandbox.paygate.test/wechatpay/v3/refund/domestic/refunds/ref_1")
     }
 
     func testAnswersMapWhenTheirSignatureVerifies() {
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders)),
-                       .accepted(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"))
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders)),
-                       .rejected(failureCode: "PARAM_ERROR"))
-        let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount, paidAt: Fixtures.now.adding(seconds: 75))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(WeChatPayVectors.queryAnswerPaidBody, headers: WeChatPayVectors.queryAnswerPaidHeaders), for: Fixtures.paymentId), .paid(paid))
-        XCTAssertEqual(connector.queryResult(Fixtures.response(WeChatPayVectors.queryAnswerNotFoundBody, status: 404, headers: WeChatPayVectors.queryAnswerNotFoundHeaders), for: Fixtures.paymentId), .notFound)
-        XCTAssertEqual(connector.closeResult(Fixtures.response("", status: 204, headers: WeChatPayVectors.closeAnswerHeaders), for: Fixtures.paymentId), .closed)
-        XCTAssertEqual(connector.refundResult(Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders)), .processing)
-        XCTAssertEqual(connector.refundQueryResult(Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders)),
-                       .succeeded(channelRefundId: "50000000382019052709732678859"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders)),
+            .accepted(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"))
+        XCTAssertEqual(
+            connector.prepayResult(
+                Fixtures.response(
+                    WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders)),
+            .rejected(failureCode: "PARAM_ERROR"))
+        let paid = ChannelPayment(
+            paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount,
+            paidAt: Fixtures.now.adding(seconds: 75))
+        XCTAssertEqual(
+            connector.queryResult(
+                Fixtures.response(WeChatPayVectors.queryAnswerPaidBody, headers: WeChatPayVectors.queryAnswerPaidHeaders),
+                for: Fixtures.paymentId), .paid(paid))
+        XCTAssertEqual(
+            connector.queryResult(
+                Fixtures.response(
+                    WeChatPayVectors.queryAnswerNotFoundBody, status: 404, headers: WeChatPayVectors.queryAnswerNotFoundHeaders),
+                for: Fixtures.paymentId), .notFound)
+        XCTAssertEqual(
+            connector.closeResult(
+                Fixtures.response("", status: 204, headers: WeChatPayVectors.closeAnswerHeaders), for: Fixtures.paymentId), .closed)
+        XCTAssertEqual(
+            connector.refundResult(Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders)),
+            .processing)
+        XCTAssertEqual(
+            connector.refundQueryResult(
+                Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders)),
+            .succeeded(channelRefundId: "50000000382019052709732678859"))
     }
 
     func testUnverifiedAnswersAreUnknown() {
         let body = WeChatPayVectors.prepayAnswerBody
         let headers = WeChatPayVectors.prepayAnswerHeaders
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(Fixtures.flipped(body, at: 20), headers: headers)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(Fixtures.flipped(body, at: 20), headers: headers)),
+            .unknown(reason: "answer signature does not verify"))
         var badSignature = headers
         badSignature[2].1 = Fixtures.base64CharacterChanged(headers[2].1, at: 7)
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(body, headers: badSignature)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(body, headers: badSignature)), .unknown(reason: "answer signature does not verify"))
         var unknownSerial = headers
         unknownSerial[3].1 = "ABCDEF"
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(body, headers: unknownSerial)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(body, headers: unknownSerial)), .unknown(reason: "answer signature does not verify"))
         // A definite-looking 4xx without a valid signature is not taken as definite.
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400)),
-                       .unknown(reason: "HTTP 400 without signature headers"))
-        XCTAssertEqual(connector.closeResult(Fixtures.response("", status: 204, headers: headers), for: Fixtures.paymentId), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400)),
+            .unknown(reason: "HTTP 400 without signature headers"))
+        XCTAssertEqual(
+            connector.closeResult(Fixtures.response("", status: 204, headers: headers), for: Fixtures.paymentId),
+            .unknown(reason: "answer signature does not verify"))
     }
 
     func testRetiredPlatformKeyWithinGraceOnly() {
@@ -89,33 +125,51 @@ final class WeChatPayConnectorTests: XCTestCase {
     }
 
     private func callback(_ body: String, _ headers: [(String, String)]) -> HTTPRequest {
-        HTTPRequest(method: "POST", requestURI: "/callbacks/wechatpay",
-                    headers: Dictionary(uniqueKeysWithValues: headers + [("content-type", "application/json")]), body: Array(body.utf8))
+        HTTPRequest(
+            method: "POST", requestURI: "/callbacks/wechatpay",
+            headers: Dictionary(uniqueKeysWithValues: headers + [("content-type", "application/json")]), body: Array(body.utf8))
     }
 
     func testCallbacksVerifyDecryptAndMap() {
-        let paid = ChannelPayment(paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount, paidAt: Fixtures.now.adding(seconds: 75))
-        XCTAssertEqual(connector.verifyCallback(callback(WeChatPayVectors.callbackPaidBody, WeChatPayVectors.callbackPaidHeaders), now: Fixtures.now),
-                       .verified(.paymentSucceeded(paid)))
-        XCTAssertEqual(connector.verifyCallback(callback(WeChatPayVectors.callbackRefundBody, WeChatPayVectors.callbackRefundHeaders), now: Fixtures.now),
-                       .verified(.refundSucceeded(refundId: "ref_1", channelRefundId: "50000000382019052709732678859", amount: Fixtures.refundAmount)))
-        XCTAssertEqual(connector.verifyCallback(callback(WeChatPayVectors.callbackRefundAbnormalBody, WeChatPayVectors.callbackRefundAbnormalHeaders), now: Fixtures.now),
-                       .verified(.refundFailed(refundId: "ref_1", failureCode: "ABNORMAL")))
+        let paid = ChannelPayment(
+            paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount,
+            paidAt: Fixtures.now.adding(seconds: 75))
+        XCTAssertEqual(
+            connector.verifyCallback(callback(WeChatPayVectors.callbackPaidBody, WeChatPayVectors.callbackPaidHeaders), now: Fixtures.now),
+            .verified(.paymentSucceeded(paid)))
+        XCTAssertEqual(
+            connector.verifyCallback(
+                callback(WeChatPayVectors.callbackRefundBody, WeChatPayVectors.callbackRefundHeaders), now: Fixtures.now),
+            .verified(.refundSucceeded(refundId: "ref_1", channelRefundId: "50000000382019052709732678859", amount: Fixtures.refundAmount)))
+        XCTAssertEqual(
+            connector.verifyCallback(
+                callback(WeChatPayVectors.callbackRefundAbnormalBody, WeChatPayVectors.callbackRefundAbnormalHeaders), now: Fixtures.now),
+            .verified(.refundFailed(refundId: "ref_1", failureCode: "ABNORMAL")))
     }
 
     func testCallbackTamperingAndStaleTimestampsAreRejected() {
         let body = WeChatPayVectors.callbackPaidBody
         let headers = WeChatPayVectors.callbackPaidHeaders
-        XCTAssertEqual(connector.verifyCallback(callback(Fixtures.flipped(body, at: 30), headers), now: Fixtures.now), .rejected(reason: "signature does not verify"))
-        XCTAssertEqual(connector.verifyCallback(callback(body, headers), now: Fixtures.now.adding(seconds: 301)), .rejected(reason: "timestamp outside 300 s of our clock"))
-        XCTAssertEqual(connector.verifyCallback(callback(WeChatPayVectors.callbackPaidOldBody, WeChatPayVectors.callbackPaidOldHeaders), now: Fixtures.now),
-                       .rejected(reason: "timestamp outside 300 s of our clock"))
+        XCTAssertEqual(
+            connector.verifyCallback(callback(Fixtures.flipped(body, at: 30), headers), now: Fixtures.now),
+            .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            connector.verifyCallback(callback(body, headers), now: Fixtures.now.adding(seconds: 301)),
+            .rejected(reason: "timestamp outside 300 s of our clock"))
+        XCTAssertEqual(
+            connector.verifyCallback(
+                callback(WeChatPayVectors.callbackPaidOldBody, WeChatPayVectors.callbackPaidOldHeaders), now: Fixtures.now),
+            .rejected(reason: "timestamp outside 300 s of our clock"))
         // Signed correctly, but the ciphertext was changed before signing: GCM's tag refuses it.
-        XCTAssertEqual(connector.verifyCallback(callback(WeChatPayVectors.callbackTamperedCiphertextBody, WeChatPayVectors.callbackTamperedCiphertextHeaders), now: Fixtures.now),
-                       .rejected(reason: "resource does not decrypt: authenticationFailed"))
+        XCTAssertEqual(
+            connector.verifyCallback(
+                callback(WeChatPayVectors.callbackTamperedCiphertextBody, WeChatPayVectors.callbackTamperedCiphertextHeaders),
+                now: Fixtures.now),
+            .rejected(reason: "resource does not decrypt: authenticationFailed"))
         var unknownSerial = headers
         unknownSerial[3].1 = "ABCDEF"
-        XCTAssertEqual(connector.verifyCallback(callback(body, unknownSerial), now: Fixtures.now), .rejected(reason: "signature does not verify"))
+        XCTAssertEqual(
+            connector.verifyCallback(callback(body, unknownSerial), now: Fixtures.now), .rejected(reason: "signature does not verify"))
     }
 
     func testRetiredKeyCallbackWithinGraceOnly() {
@@ -123,27 +177,41 @@ final class WeChatPayConnectorTests: XCTestCase {
         guard case .verified = connector.verifyCallback(request, now: Fixtures.now) else { return XCTFail("refused within grace") }
         // The clock window is checked against the callback's own time, so move the key set's clock only.
         let keys = Self.account.platformKeys
-        let message = WeChatPaySignedText.message(String(Fixtures.now.secondsSinceEpoch), "fKNYk6N2vbz5mW0F", Array(WeChatPayVectors.callbackPaidRetiredBody.utf8))
+        let message = WeChatPaySignedText.message(
+            String(Fixtures.now.secondsSinceEpoch), "fKNYk6N2vbz5mW0F", Array(WeChatPayVectors.callbackPaidRetiredBody.utf8))
         let signature = Base64.decode(WeChatPayVectors.callbackPaidRetiredHeaders[2].1)!
         XCTAssertTrue(keys.verify(signature: signature, message: message, keyId: "0F12AB", now: Fixtures.now.adding(seconds: 3600)))
         XCTAssertFalse(keys.verify(signature: signature, message: message, keyId: "0F12AB", now: Fixtures.now.adding(seconds: 3601)))
     }
 
     func testKnownCiphertextDecryptsAndAnyAlteredPartFails() throws {
-        func resource(ciphertext: String = WeChatPayVectors.knownCiphertext, nonce: String = "fixednonce12", associatedData: String = "transaction") -> JSONValue {
-            .object([("algorithm", .string("AEAD_AES_256_GCM")), ("ciphertext", .string(ciphertext)), ("nonce", .string(nonce)), ("associated_data", .string(associatedData))])
+        func resource(
+            ciphertext: String = WeChatPayVectors.knownCiphertext, nonce: String = "fixednonce12", associatedData: String = "transaction"
+        ) -> JSONValue {
+            .object([
+                ("algorithm", .string("AEAD_AES_256_GCM")), ("ciphertext", .string(ciphertext)), ("nonce", .string(nonce)),
+                ("associated_data", .string(associatedData)),
+            ])
         }
-        guard case .success(let plaintext) = WeChatPayCallback.decrypt(resource(), key: Self.apiV3Key) else { return XCTFail("known vector did not decrypt") }
+        guard case .success(let plaintext) = WeChatPayCallback.decrypt(resource(), key: Self.apiV3Key) else {
+            return XCTFail("known vector did not decrypt")
+        }
         XCTAssertEqual(plaintext, try JSONParser.parse(Array(WeChatPayVectors.knownPlaintext.utf8)))
         var sealed = try XCTUnwrap(Base64.decode(WeChatPayVectors.knownCiphertext))
         sealed[3] ^= 0x01
         var tagAltered = try XCTUnwrap(Base64.decode(WeChatPayVectors.knownCiphertext))
         tagAltered[tagAltered.count - 1] ^= 0x01
-        for altered in [resource(ciphertext: Base64.encode(sealed)), resource(ciphertext: Base64.encode(tagAltered)),
-                        resource(nonce: "fixednonce13"), resource(associatedData: "transactioN")] {
-            guard case .failure = WeChatPayCallback.decrypt(altered, key: Self.apiV3Key) else { return XCTFail("altered resource decrypted") }
+        for altered in [
+            resource(ciphertext: Base64.encode(sealed)), resource(ciphertext: Base64.encode(tagAltered)),
+            resource(nonce: "fixednonce13"), resource(associatedData: "transactioN"),
+        ] {
+            guard case .failure = WeChatPayCallback.decrypt(altered, key: Self.apiV3Key) else {
+                return XCTFail("altered resource decrypted")
+            }
         }
-        guard case .failure = WeChatPayCallback.decrypt(resource(), key: Secret(utf8: "0123456789abcdefghijklmnopqrstuw")) else { return XCTFail("wrong key decrypted") }
+        guard case .failure = WeChatPayCallback.decrypt(resource(), key: Secret(utf8: "0123456789abcdefghijklmnopqrstuw")) else {
+            return XCTFail("wrong key decrypted")
+        }
     }
 
     func testAcknowledgements() {
@@ -156,16 +224,22 @@ final class WeChatPayConnectorTests: XCTestCase {
     }
 
     func testAPIv3KeyMustBe32Bytes() {
-        XCTAssertThrowsError(try WeChatPayAccount(
-            merchantId: "1", appId: "a", merchantCertificateSerial: "01", privateKey: TestKeys.merchant,
-            platformKeys: Self.account.platformKeys, apiV3Key: Secret(utf8: "short"), baseURL: "https://x.test"))
+        XCTAssertThrowsError(
+            try WeChatPayAccount(
+                merchantId: "1", appId: "a", merchantCertificateSerial: "01", privateKey: TestKeys.merchant,
+                platformKeys: Self.account.platformKeys, apiV3Key: Secret(utf8: "short"), baseURL: "https://x.test"))
         XCTAssertFalse(String(describing: Self.account).contains("0123456789abcdef"))
     }
 
     func testStatementDownloadAndLines() throws {
-        let download = try XCTUnwrap(try connector.statementDownloadRequest(
-            Fixtures.response(WeChatPayVectors.statementAnswerBody, headers: WeChatPayVectors.statementAnswerHeaders), now: Fixtures.now))
-        XCTAssertEqual(download.url, "https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO")
+        let download = try XCTUnwrap(
+            try connector.statementDownloadRequest(
+                Fixtures.response(WeChatPayVectors.statementAnswerBody, headers: WeChatPayVectors.statementAnswerHeaders), now: Fixtures.now
+            ))
+        XCTAssertEqual(
+            download.url,
+            "https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO"
+        )
         XCTAssertTrue(download.headers[0].1.hasPrefix("WECHATPAY2-SHA256-RSA2048 mchid=\"1900000109\""))
         let file = """
             trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee
@@ -174,12 +248,17 @@ final class WeChatPayConnectorTests: XCTestCase {
             total_count,total_amount,total_refund,total_fee
             `2,`12.30,`5.00,`0.07
             """
-        XCTAssertEqual(try connector.statementLines(Fixtures.response(file)), [
-            StatementLine(kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "4200001234202611270000000001",
-                          amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
-            StatementLine(kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "4200001234202611270000000001",
-                          amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny), occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
-        ])
+        XCTAssertEqual(
+            try connector.statementLines(Fixtures.response(file)),
+            [
+                StatementLine(
+                    kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "4200001234202611270000000001",
+                    amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
+                StatementLine(
+                    kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "4200001234202611270000000001",
+                    amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny),
+                    occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
+            ])
         let cutShort = file.components(separatedBy: "\n").prefix(2).joined(separator: "\n")
         XCTAssertThrowsError(try connector.statementLines(Fixtures.response(cutShort)))
     }

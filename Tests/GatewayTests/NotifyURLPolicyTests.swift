@@ -1,6 +1,7 @@
-import XCTest
-@testable import Gateway
 import PaygateCore
+import XCTest
+
+@testable import Gateway
 
 final class NotifyURLPolicyTests: XCTestCase {
     private func refused(_ url: String, _ mode: Configuration.Mode) -> Bool {
@@ -23,9 +24,11 @@ final class NotifyURLPolicyTests: XCTestCase {
     }
 
     func testProductionRefusesNonPublicLiteralsAndLocalNames() {
-        for url in ["https://127.0.0.1/n", "https://10.1.2.3/n", "https://192.168.0.1:443/n", "https://169.254.169.254/latest",
-                    "https://[::1]/n", "https://[fe80::1]:8443/n", "https://[::ffff:10.0.0.1]/n", "https://localhost/n",
-                    "https://LOCALHOST:8443/n", "https://printer.local/n", "https://0.0.0.0/n"] {
+        for url in [
+            "https://127.0.0.1/n", "https://10.1.2.3/n", "https://192.168.0.1:443/n", "https://169.254.169.254/latest",
+            "https://[::1]/n", "https://[fe80::1]:8443/n", "https://[::ffff:10.0.0.1]/n", "https://localhost/n",
+            "https://LOCALHOST:8443/n", "https://printer.local/n", "https://0.0.0.0/n",
+        ] {
             XCTAssertTrue(refused(url, .production), url)
         }
     }

@@ -54,8 +54,10 @@ final class FailureTests: XCTestCase {
     func testPerRequestTimeoutOverridesTheConfiguration() throws {
         let servers = try TestServers.get()
         let client = servers.client(totalTimeoutMilliseconds: 20_000)
-        let error = try client.send(OutboundRequest(
-            method: "GET", url: servers.url("/sleep/5000"), totalTimeoutMilliseconds: 400)).failure()
+        let error = try client.send(
+            OutboundRequest(
+                method: "GET", url: servers.url("/sleep/5000"), totalTimeoutMilliseconds: 400)
+        ).failure()
         XCTAssertEqual(error.code, .timeout, "\(error)")
         XCTAssertFalse(error.requestDefinitelyNotSent)
     }
@@ -80,12 +82,16 @@ final class FailureTests: XCTestCase {
     func testHeaderInjectionIsRefusedBeforeSending() throws {
         let servers = try TestServers.get()
         let client = servers.client()
-        let injected = try client.send(OutboundRequest(
-            method: "GET", url: servers.url("/echo"), headers: [("X-Note", "a\r\nX-Admin: 1")])).failure()
+        let injected = try client.send(
+            OutboundRequest(
+                method: "GET", url: servers.url("/echo"), headers: [("X-Note", "a\r\nX-Admin: 1")])
+        ).failure()
         XCTAssertEqual(injected.code, .invalidRequest)
         XCTAssertTrue(injected.requestDefinitelyNotSent)
-        let badName = try client.send(OutboundRequest(
-            method: "GET", url: servers.url("/echo"), headers: [("X Note", "a")])).failure()
+        let badName = try client.send(
+            OutboundRequest(
+                method: "GET", url: servers.url("/echo"), headers: [("X Note", "a")])
+        ).failure()
         XCTAssertEqual(badName.code, .invalidRequest)
         let badMethod = try client.send(OutboundRequest(method: "GET /x HTTP/1.1\r\n", url: servers.url("/echo"))).failure()
         XCTAssertEqual(badMethod.code, .invalidRequest)
@@ -95,12 +101,17 @@ final class FailureTests: XCTestCase {
         let servers = try TestServers.get()
         let secretHeader = "Bearer sk_test_header_secret"
         let secretBody = Array("card=4111111111111111&secret=body_secret".utf8)
-        let failingURLs = ["https://127.0.0.1:\(try closedPort())/pay", servers.url("/sleep/5000"),
-                           "https://127.0.0.1:\(servers.silentPort)/pay"]
+        let failingURLs = [
+            "https://127.0.0.1:\(try closedPort())/pay", servers.url("/sleep/5000"),
+            "https://127.0.0.1:\(servers.silentPort)/pay",
+        ]
         for url in failingURLs {
             let error = try servers.client(connectTimeoutMilliseconds: 300, totalTimeoutMilliseconds: 400)
-                .send(OutboundRequest(method: "POST", url: url, headers: [("Authorization", secretHeader)],
-                                      body: secretBody)).failure()
+                .send(
+                    OutboundRequest(
+                        method: "POST", url: url, headers: [("Authorization", secretHeader)],
+                        body: secretBody)
+                ).failure()
             XCTAssertFalse(error.message.isEmpty)
             for secret in ["sk_test_header_secret", "4111111111111111", "body_secret"] {
                 XCTAssertFalse("\(error)".contains(secret), "\(url): \(error)")

@@ -7,8 +7,10 @@ final class RoundTripTests: XCTestCase {
     func testGetSendsHeadersAndReturnsLowerCasedResponseHeaders() throws {
         let servers = try TestServers.get()
         let client = servers.client()
-        let response = try client.send(OutboundRequest(
-            method: "GET", url: servers.url("/echo?a=1"), headers: [("X-Request-Id", "req-42")])).response()
+        let response = try client.send(
+            OutboundRequest(
+                method: "GET", url: servers.url("/echo?a=1"), headers: [("X-Request-Id", "req-42")])
+        ).response()
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.header("x-echo"), "yes")
         XCTAssertEqual(response.header("content-type"), "application/json")
@@ -24,9 +26,11 @@ final class RoundTripTests: XCTestCase {
     func testPostSendsEveryBodyByte() throws {
         let servers = try TestServers.get()
         let body = (0...255).map { UInt8($0) } + Array("{\"amount\":100}".utf8)
-        let response = try servers.client().send(OutboundRequest(
-            method: "POST", url: servers.url("/echo"), headers: [("Content-Type", "application/json")],
-            body: body)).response()
+        let response = try servers.client().send(
+            OutboundRequest(
+                method: "POST", url: servers.url("/echo"), headers: [("Content-Type", "application/json")],
+                body: body)
+        ).response()
         XCTAssertEqual(response.status, 200)
         let echo = try response.echo()
         XCTAssertEqual(echo["method"] as? String, "POST")
@@ -38,8 +42,10 @@ final class RoundTripTests: XCTestCase {
     func testOtherMethodsAndEmptyHeaderValues() throws {
         let servers = try TestServers.get()
         let client = servers.client()
-        let put = try client.send(OutboundRequest(
-            method: "PUT", url: servers.url("/echo"), headers: [("X-Empty", "")], body: Array("x".utf8))).response()
+        let put = try client.send(
+            OutboundRequest(
+                method: "PUT", url: servers.url("/echo"), headers: [("X-Empty", "")], body: Array("x".utf8))
+        ).response()
         XCTAssertEqual(try put.echo()["method"] as? String, "PUT")
         XCTAssertTrue((try put.echo()["headers"] as? [[String]] ?? []).contains(["X-Empty", ""]))
         let delete = try client.send(OutboundRequest(method: "DELETE", url: servers.url("/echo"))).response()

@@ -72,13 +72,14 @@ extension TestServers {
         destinationPolicy: DestinationPolicy = .any,
         allowsPlainHTTP: Bool = false
     ) -> HTTPClient {
-        HTTPClient(configuration: configuration(
-            caFile: caFile,
-            connectTimeoutMilliseconds: connectTimeoutMilliseconds,
-            totalTimeoutMilliseconds: totalTimeoutMilliseconds,
-            responseBodyBytesMax: responseBodyBytesMax,
-            destinationPolicy: destinationPolicy,
-            allowsPlainHTTP: allowsPlainHTTP))
+        HTTPClient(
+            configuration: configuration(
+                caFile: caFile,
+                connectTimeoutMilliseconds: connectTimeoutMilliseconds,
+                totalTimeoutMilliseconds: totalTimeoutMilliseconds,
+                responseBodyBytesMax: responseBodyBytesMax,
+                destinationPolicy: destinationPolicy,
+                allowsPlainHTTP: allowsPlainHTTP))
     }
 }
 

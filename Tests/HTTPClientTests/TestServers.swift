@@ -61,12 +61,14 @@ struct TestServers: Sendable {
         let line = try readLine(from: output.fileHandleForReading.fileDescriptor)
         let stderr = (try? String(contentsOfFile: directory + "/server.err", encoding: .utf8)) ?? ""
         guard let data = line.data(using: .utf8),
-              let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Int],
-              let https = ports["https"], let http = ports["http"], let silent = ports["silent"] else {
+            let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Int],
+            let https = ports["https"], let http = ports["http"], let silent = ports["silent"]
+        else {
             throw TestServerError(description: "test server did not start: \(line) \(stderr)")
         }
-        return TestServers(directory: directory, caFile: directory + "/ca.pem", otherCAFile: directory + "/other-ca.pem",
-                           httpsPort: https, httpPort: http, silentPort: silent)
+        return TestServers(
+            directory: directory, caFile: directory + "/ca.pem", otherCAFile: directory + "/other-ca.pem",
+            httpsPort: https, httpPort: http, silentPort: silent)
     }
 
     private static func readLine(from descriptor: Int32) throws -> String {
@@ -87,16 +89,26 @@ struct TestServers: Sendable {
     private static func makeCertificates(in directory: String) throws {
         let caExtensions = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]
         let ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-        try openssl(["req", "-x509"] + ecKey + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                                                "-subj", "/CN=paygate test CA"] + caExtensions, in: directory)
-        try openssl(["req", "-x509"] + ecKey + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2",
-                                                "-subj", "/CN=paygate other CA"] + caExtensions, in: directory)
-        try openssl(["req"] + ecKey + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
-                    in: directory)
+        try openssl(
+            ["req", "-x509"] + ecKey + [
+                "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=paygate test CA",
+            ] + caExtensions, in: directory)
+        try openssl(
+            ["req", "-x509"] + ecKey + [
+                "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2",
+                "-subj", "/CN=paygate other CA",
+            ] + caExtensions, in: directory)
+        try openssl(
+            ["req"] + ecKey + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
+            in: directory)
         let extensions = "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
         try extensions.write(toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                     "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], in: directory)
+        try openssl(
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
+            ], in: directory)
     }
 
     private static func openssl(_ arguments: [String], in directory: String) throws {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class AuthorizationHeaderTests: XCTestCase {
@@ -11,7 +12,8 @@ final class AuthorizationHeaderTests: XCTestCase {
     ) -> String {
         let nonceValue = nonce ?? "\"\(self.nonce)\""
         let signatureValue = signature ?? "\"\(self.signature)\""
-        return "PAYGATE-HMAC-SHA256 merchant_id=\(merchantId),timestamp=\(timestamp),nonce=\(nonceValue),signature=\(signatureValue)\(extra)"
+        return
+            "PAYGATE-HMAC-SHA256 merchant_id=\(merchantId),timestamp=\(timestamp),nonce=\(nonceValue),signature=\(signatureValue)\(extra)"
     }
 
     private func assertUnauthenticated(_ text: String?, file: StaticString = #filePath, line: UInt = #line) {
@@ -118,7 +120,8 @@ final class AuthorizationHeaderTests: XCTestCase {
         let bytes = AuthorizationHeader.stringToSign(
             method: "POST", requestURI: "/v1/payments?x=1", timestamp: 1_700_000_000,
             nonce: "AbCdEf0123456789", body: Array("{\"a\":\"b\"}".utf8))
-        let expectedHex = "504f53540a2f76312f7061796d656e74733f783d310a313730303030303030300a416243644566303132333435363738390a7b2261223a2262227d0a"
+        let expectedHex =
+            "504f53540a2f76312f7061796d656e74733f783d310a313730303030303030300a416243644566303132333435363738390a7b2261223a2262227d0a"
         XCTAssertEqual(bytes.map { Hex.encode(UInt64($0), digits: 2) }.joined(), expectedHex)
     }
 
@@ -130,7 +133,8 @@ final class AuthorizationHeaderTests: XCTestCase {
 
     func testStringToSignKeepsRawBodyBytes() {
         let body: [UInt8] = [0x7B, 0x0A, 0xE4, 0xB8, 0xAD, 0x7D]
-        let bytes = AuthorizationHeader.stringToSign(method: "POST", requestURI: "/v1/refunds", timestamp: 1, nonce: "abcdefghijklmnop", body: body)
+        let bytes = AuthorizationHeader.stringToSign(
+            method: "POST", requestURI: "/v1/refunds", timestamp: 1, nonce: "abcdefghijklmnop", body: body)
         XCTAssertEqual(bytes, Array("POST\n/v1/refunds\n1\nabcdefghijklmnop\n".utf8) + body + [0x0A])
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
 import XCTest
+
 @testable import PaygateCore
 
 final class ConfigurationTests: XCTestCase {
     /// The example of /tmp/team/common.md with ROOT = /srv/paygate; `pool` and top-level extras are spliced in.
     private func exampleJSON(pool: String? = nil, extra: String = "") -> String {
-        let poolText = pool ?? """
-            {"socket_path": "/srv/paygate/run/paygate.sock", "workers": 2, "threads_per_worker": 64,
-             "request_body_bytes_max": 65536, "pid_file": "/srv/paygate/run/paygate.pid"}
-            """
+        let poolText =
+            pool ?? """
+                {"socket_path": "/srv/paygate/run/paygate.sock", "workers": 2, "threads_per_worker": 64,
+                 "request_body_bytes_max": 65536, "pid_file": "/srv/paygate/run/paygate.pid"}
+                """
         return """
             {
               "mode": "local",
@@ -107,19 +109,23 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try decode(exampleJSON().replacingOccurrences(of: "\"local\"", with: "\"staging\"")))
         XCTAssertThrowsError(try decode(exampleJSON().replacingOccurrences(of: "\"master_key_file\"", with: "\"master_key\"")))
         XCTAssertThrowsError(try decode(exampleJSON(pool: "{\"workers\": 2}")))
-        XCTAssertThrowsError(try decode(exampleJSON().replacingOccurrences(of: "\"auth_window_seconds\": 300", with: "\"auth_window_seconds\": \"300\"")))
+        XCTAssertThrowsError(
+            try decode(exampleJSON().replacingOccurrences(of: "\"auth_window_seconds\": 300", with: "\"auth_window_seconds\": \"300\"")))
         XCTAssertThrowsError(try decode("{}"))
     }
 
     func testValidateRefusesBadLimits() {
         XCTAssertNil(validationError(exampleJSON()))
-        XCTAssertNotNil(validationError(exampleJSON().replacingOccurrences(of: "\"auth_window_seconds\": 300", with: "\"auth_window_seconds\": 0")))
-        XCTAssertNotNil(validationError(exampleJSON().replacingOccurrences(of: "\"auth_window_seconds\": 300", with: "\"auth_window_seconds\": -5")))
+        XCTAssertNotNil(
+            validationError(exampleJSON().replacingOccurrences(of: "\"auth_window_seconds\": 300", with: "\"auth_window_seconds\": 0")))
+        XCTAssertNotNil(
+            validationError(exampleJSON().replacingOccurrences(of: "\"auth_window_seconds\": 300", with: "\"auth_window_seconds\": -5")))
         XCTAssertNotNil(validationError(exampleJSON(extra: " \"idempotency_ttl_seconds\": 86399,")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"workers\": 0}")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"threads_per_worker\": 0}")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"working_threads_max\": 0}")))
-        XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"threads_per_worker\": 8, \"working_threads_max\": 9}")))
+        XCTAssertNotNil(
+            validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"threads_per_worker\": 8, \"working_threads_max\": 9}")))
         XCTAssertNotNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"request_body_bytes_max\": 1023}")))
         XCTAssertNil(validationError(exampleJSON(pool: "{\"socket_path\": \"/s\", \"request_body_bytes_max\": 1024}")))
         // A connection wait as long as a statement's timeout would turn a full pool into timeouts.
@@ -143,12 +149,14 @@ final class ConfigurationTests: XCTestCase {
     func testValidateRefusesABadSlotMap() {
         let gap = exampleJSON().replacingOccurrences(of: "{\"first\": 256, \"last\": 511", with: "{\"first\": 257, \"last\": 511")
         XCTAssertNotNil(validationError(gap))
-        let unknown = exampleJSON().replacingOccurrences(of: "\"server\": \"s1\", \"database\": \"paygate_shard_3\"", with: "\"server\": \"s9\", \"database\": \"paygate_shard_3\"")
+        let unknown = exampleJSON().replacingOccurrences(
+            of: "\"server\": \"s1\", \"database\": \"paygate_shard_3\"", with: "\"server\": \"s9\", \"database\": \"paygate_shard_3\"")
         XCTAssertTrue(validationError(unknown)?.contains("s9") ?? false)
     }
 
     func testLoadReadsAndValidatesAFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paygate-core-tests-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "paygate-core-tests-\(getpid())-\(UInt32.random(in: 0 ... .max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("good.json")

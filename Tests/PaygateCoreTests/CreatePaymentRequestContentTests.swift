@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 // The request body's contents: metadata, payer, and JSON that is not valid.
@@ -42,7 +43,8 @@ extension CreatePaymentRequestTests {
     func testPayerRules() throws {
         XCTAssertEqual(try CreatePaymentRequest(body: body(set: [("payer", "{}")])).payerJSON, "{}")
         XCTAssertEqual(try CreatePaymentRequest(body: body(set: [("payer", "{\"user_id\":\"u\"}")])).payerJSON, "{\"user_id\":\"u\"}")
-        for bad in ["\"203.0.113.7\"", "[]", "1", "{\"email\":\"a@b.c\"}", "{\"ip\":1}", "{\"ip\":null}", "{\"ip\":\"x\",\"extra\":\"y\"}"] {
+        for bad in ["\"203.0.113.7\"", "[]", "1", "{\"email\":\"a@b.c\"}", "{\"ip\":1}", "{\"ip\":null}", "{\"ip\":\"x\",\"extra\":\"y\"}"]
+        {
             assertAPIError(.invalidField, field: "payer", parse(body(set: [("payer", bad)])))
         }
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class CreatePaymentRequestTests: XCTestCase {
@@ -42,12 +43,13 @@ final class CreatePaymentRequestTests: XCTestCase {
     }
 
     func testValidBodyWithEveryOptionalField() throws {
-        let request = try CreatePaymentRequest(body: body(set: [
-            ("currency", "\"JPY\""), ("amount", "\"1500\""), ("channel", "\"unionpay\""),
-            ("expire_seconds", "3600"),
-            ("payer", "{\"ip\":\"203.0.113.7\",\"device_id\":\"d-1\",\"user_id\":\"u-1\"}"),
-            ("metadata", "{\"z\":\"last\",\"a\":\"first\"}"),
-        ]))
+        let request = try CreatePaymentRequest(
+            body: body(set: [
+                ("currency", "\"JPY\""), ("amount", "\"1500\""), ("channel", "\"unionpay\""),
+                ("expire_seconds", "3600"),
+                ("payer", "{\"ip\":\"203.0.113.7\",\"device_id\":\"d-1\",\"user_id\":\"u-1\"}"),
+                ("metadata", "{\"z\":\"last\",\"a\":\"first\"}"),
+            ]))
         XCTAssertEqual(request.amount, Money(minorUnits: 1500, currency: .jpy))
         XCTAssertEqual(request.channel, .unionpay)
         XCTAssertEqual(request.expireSeconds, 3600)
@@ -140,7 +142,8 @@ final class CreatePaymentRequestTests: XCTestCase {
     func testMerchantOrderNoRules() throws {
         XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("merchant_order_no", quoted(String(repeating: "a", count: 64)))])))
         XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("merchant_order_no", "\"A-z_09\"")])))
-        assertAPIError(.invalidField, field: "merchant_order_no", parse(body(set: [("merchant_order_no", quoted(String(repeating: "a", count: 65)))])))
+        assertAPIError(
+            .invalidField, field: "merchant_order_no", parse(body(set: [("merchant_order_no", quoted(String(repeating: "a", count: 65)))])))
         assertAPIError(.invalidField, field: "merchant_order_no", parse(body(set: [("merchant_order_no", "\"\"")])))
         assertAPIError(.invalidField, field: "merchant_order_no", parse(body(set: [("merchant_order_no", "\"a b\"")])))
         assertAPIError(.invalidField, field: "merchant_order_no", parse(body(set: [("merchant_order_no", "\"a.b\"")])))
@@ -151,13 +154,15 @@ final class CreatePaymentRequestTests: XCTestCase {
 
     func testSubjectLength() throws {
         assertAPIError(.invalidField, field: "subject", parse(body(set: [("subject", "\"\"")])))
-        XCTAssertEqual(try CreatePaymentRequest(body: body(set: [("subject", quoted(String(repeating: "s", count: 128)))])).subject.count, 128)
+        XCTAssertEqual(
+            try CreatePaymentRequest(body: body(set: [("subject", quoted(String(repeating: "s", count: 128)))])).subject.count, 128)
         assertAPIError(.invalidField, field: "subject", parse(body(set: [("subject", quoted(String(repeating: "s", count: 129)))])))
     }
 
     func testSubjectCountsMultiByteCharactersAsCharacters() throws {
         // 128 characters of 3 bytes each (384 bytes) are fine; 129 are not.
-        XCTAssertEqual(try CreatePaymentRequest(body: body(set: [("subject", quoted(String(repeating: "\u{4e2d}", count: 128)))])).subject.count, 128)
+        XCTAssertEqual(
+            try CreatePaymentRequest(body: body(set: [("subject", quoted(String(repeating: "\u{4e2d}", count: 128)))])).subject.count, 128)
         assertAPIError(.invalidField, field: "subject", parse(body(set: [("subject", quoted(String(repeating: "\u{4e2d}", count: 129)))])))
         XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("subject", quoted(String(repeating: "\u{e9}", count: 128)))])))
         XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("subject", quoted(String(repeating: "\u{1F600}", count: 128)))])))
@@ -204,21 +209,27 @@ final class CreatePaymentRequestTests: XCTestCase {
     /// The host is a name, an IPv4 address or a bracketed IPv6 address, with an optional port:
     /// a URL that names no deliverable address is refused at create (docs/API.md section 5).
     func testNotifyURLHostAndPort() {
-        for url in ["http://[::1]:8080/hook", "https://[2001:db8::7]/", "http://a-b.example:1/", "https://x.example:65535",
-                    "http://127.0.0.1/p[1]?q=[2]", "https://m.example/caf\u{e9}"] {
+        for url in [
+            "http://[::1]:8080/hook", "https://[2001:db8::7]/", "http://a-b.example:1/", "https://x.example:65535",
+            "http://127.0.0.1/p[1]?q=[2]", "https://m.example/caf\u{e9}",
+        ] {
             XCTAssertNoThrow(try CreatePaymentRequest(body: body(set: [("notify_url", quoted(url))])), url)
         }
-        for url in ["http://[", "http://[abc", "http://[]/", "http://[::1", "http://[::1]x/", "http://a]b/", "http://ex_ample/",
-                    "https://caf\u{e9}.example/", "http://a:/", "http://a:65536/", "http://a:123456/", "http://a:8x/",
-                    "http://user@a/", "http://a:b@c/", "http://:80/", "https://m.example:80:81/"] {
+        for url in [
+            "http://[", "http://[abc", "http://[]/", "http://[::1", "http://[::1]x/", "http://a]b/", "http://ex_ample/",
+            "https://caf\u{e9}.example/", "http://a:/", "http://a:65536/", "http://a:123456/", "http://a:8x/",
+            "http://user@a/", "http://a:b@c/", "http://:80/", "https://m.example:80:81/",
+        ] {
             assertAPIError(.invalidField, field: "notify_url", parse(body(set: [("notify_url", quoted(url))])))
         }
     }
 
     func testNotifyURLRefused() {
         let tooLong = "https://m.example/" + String(repeating: "p", count: 513 - 18)
-        for url in ["", "merchant.example/notify", "ftp://merchant.example/", "http://", "https://", "http:///path",
-                    "https://?q", "javascript:alert(1)", "https://a b", "https://a\\tb", "https://a\\u0000b", "//merchant.example", tooLong] {
+        for url in [
+            "", "merchant.example/notify", "ftp://merchant.example/", "http://", "https://", "http:///path",
+            "https://?q", "javascript:alert(1)", "https://a b", "https://a\\tb", "https://a\\u0000b", "//merchant.example", tooLong,
+        ] {
             assertAPIError(.invalidField, field: "notify_url", parse(body(set: [("notify_url", quoted(url))])))
         }
     }

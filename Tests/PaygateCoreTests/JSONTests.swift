@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class JSONParserTests: XCTestCase {
@@ -73,8 +74,10 @@ final class JSONParserTests: XCTestCase {
     }
 
     func testInvalidDocuments() {
-        for text in ["", " ", "{", "}", "[", "[1,]", "[1 2]", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}", "{\"a\":1}}",
-                     "{\"a\":1} x", "tru", "nul", "True", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "'x'"] {
+        for text in [
+            "", " ", "{", "}", "[", "[1,]", "[1 2]", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}", "{\"a\":1}}",
+            "{\"a\":1} x", "tru", "nul", "True", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "'x'",
+        ] {
             XCTAssertNil(parse(text), text)
         }
     }
@@ -165,7 +168,8 @@ final class JSONWriterTests: XCTestCase {
         writer.raw(Array("{\"g\":1.50}".utf8))
         writer.member("h", false)
         writer.objectClose()
-        XCTAssertEqual(writer.string, "{\"a\":\"x\",\"b\":12,\"c\":true,\"d\":null,\"e\":[1,\"two\",{},[],null],\"f\":{\"g\":1.50},\"h\":false}")
+        XCTAssertEqual(
+            writer.string, "{\"a\":\"x\",\"b\":12,\"c\":true,\"d\":null,\"e\":[1,\"two\",{},[],null],\"f\":{\"g\":1.50},\"h\":false}")
         XCTAssertEqual(writer.bytes, Array(writer.string.utf8))
     }
 
@@ -186,12 +190,14 @@ final class JSONWriterTests: XCTestCase {
             channelTransactionId: nil, failureCode: nil, version: 1,
             createdAt: Timestamp(secondsSinceEpoch: 951_782_400), paidAt: nil, expiresAt: Timestamp(secondsSinceEpoch: 951_783_300))
         let text = String(decoding: payment.json, as: UTF8.self)
-        XCTAssertEqual(text, "{\"payment_id\":\"pay_0123456789ab023e0000000000000001\",\"merchant_id\":\"mch_1\","
-            + "\"merchant_order_no\":\"order-1\",\"amount\":\"12.30\",\"currency\":\"CNY\",\"channel\":\"alipay\","
-            + "\"status\":\"created\",\"refunded_amount\":\"0.00\",\"subject\":\"Caf\u{e9} \\\"1\\\"\","
-            + "\"notify_url\":\"https://m.example/n\",\"metadata\":{\"k\":\"v\"},\"channel_payload\":{\"pay_url\":\"https://sandbox/p\"},"
-            + "\"channel_txn_id\":null,\"failure_code\":null,\"created_at\":\"2000-02-29T00:00:00Z\",\"paid_at\":null,"
-            + "\"expires_at\":\"2000-02-29T00:15:00Z\"}")
+        XCTAssertEqual(
+            text,
+            "{\"payment_id\":\"pay_0123456789ab023e0000000000000001\",\"merchant_id\":\"mch_1\","
+                + "\"merchant_order_no\":\"order-1\",\"amount\":\"12.30\",\"currency\":\"CNY\",\"channel\":\"alipay\","
+                + "\"status\":\"created\",\"refunded_amount\":\"0.00\",\"subject\":\"Caf\u{e9} \\\"1\\\"\","
+                + "\"notify_url\":\"https://m.example/n\",\"metadata\":{\"k\":\"v\"},\"channel_payload\":{\"pay_url\":\"https://sandbox/p\"},"
+                + "\"channel_txn_id\":null,\"failure_code\":null,\"created_at\":\"2000-02-29T00:00:00Z\",\"paid_at\":null,"
+                + "\"expires_at\":\"2000-02-29T00:15:00Z\"}")
         XCTAssertNotNil(try JSONParser.parse(payment.json))
     }
 }

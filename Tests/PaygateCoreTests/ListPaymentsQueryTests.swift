@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class ListPaymentsQueryTests: XCTestCase {
@@ -22,7 +23,10 @@ final class ListPaymentsQueryTests: XCTestCase {
         XCTAssertEqual(try ListPaymentsQuery(query: "limit=1").limit, 1)
         XCTAssertEqual(try ListPaymentsQuery(query: "limit=100").limit, 100)
         XCTAssertEqual(try ListPaymentsQuery(query: "limit=37").limit, 37)
-        for bad in ["limit=0", "limit=101", "limit=abc", "limit=", "limit", "limit=1.5", "limit=-1", "limit=99999999999999999999", "limit=%2B5", "limit=+5", "limit=5.0", "limit=%205"] {
+        for bad in [
+            "limit=0", "limit=101", "limit=abc", "limit=", "limit", "limit=1.5", "limit=-1", "limit=99999999999999999999", "limit=%2B5",
+            "limit=+5", "limit=5.0", "limit=%205",
+        ] {
             assertAPIError(.invalidField, field: "limit", query(bad))
         }
     }
@@ -44,8 +48,10 @@ final class ListPaymentsQueryTests: XCTestCase {
     }
 
     func testCreatedRangeRefused() {
-        for bad in ["2026-01-31", "2026-01-31 00:00:00", "yesterday", "", "1769817600", "2026-13-01T00:00:00Z",
-                    "2026-01-32T00:00:00Z", "2026-01-31T24:00:00Z", "2026-01-31T00:00:00+08:00", "2026-01-31T00:00Z"] {
+        for bad in [
+            "2026-01-31", "2026-01-31 00:00:00", "yesterday", "", "1769817600", "2026-13-01T00:00:00Z",
+            "2026-01-32T00:00:00Z", "2026-01-31T24:00:00Z", "2026-01-31T00:00:00+08:00", "2026-01-31T00:00Z",
+        ] {
             assertAPIError(.invalidField, field: "created_from", query("created_from=" + bad))
             assertAPIError(.invalidField, field: "created_to", query("created_to=" + bad))
         }
@@ -85,8 +91,9 @@ final class ListPaymentsQueryTests: XCTestCase {
     }
 
     func testEverythingTogether() throws {
-        let parsed = try ListPaymentsQuery(query: Substring(
-            "status=succeeded&created_from=2026-01-31T00:00:00Z&created_to=2026-12-31T23:59:59Z&limit=100&starting_after=\(id)"))
+        let parsed = try ListPaymentsQuery(
+            query: Substring(
+                "status=succeeded&created_from=2026-01-31T00:00:00Z&created_to=2026-12-31T23:59:59Z&limit=100&starting_after=\(id)"))
         XCTAssertEqual(parsed.status, .succeeded)
         XCTAssertEqual(parsed.limit, 100)
         XCTAssertEqual(parsed.startingAfter?.text, id)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class MoneyTests: XCTestCase {

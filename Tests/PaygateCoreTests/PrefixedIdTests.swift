@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class PrefixedIdTests: XCTestCase {
@@ -40,7 +41,9 @@ final class PrefixedIdTests: XCTestCase {
         let later = PaymentId(millisecondsSinceEpoch: 1_700_000_000_001, slot: 0, random: 0)
         XCTAssertLessThan(earlier, later)
         XCTAssertLessThan(earlier.text, later.text)
-        let ids = (0..<50).map { PaymentId(millisecondsSinceEpoch: 1_700_000_000_000 + Int64($0) * 977, slot: ($0 * 37) % 1024, random: UInt64($0 * 7919)) }
+        let ids = (0..<50).map {
+            PaymentId(millisecondsSinceEpoch: 1_700_000_000_000 + Int64($0) * 977, slot: ($0 * 37) % 1024, random: UInt64($0 * 7919))
+        }
         XCTAssertEqual(ids.shuffled().sorted(), ids)
     }
 

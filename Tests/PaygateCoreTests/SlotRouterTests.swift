@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class SlotRouterTests: XCTestCase {
@@ -107,28 +108,33 @@ final class ShardMapTests: XCTestCase {
     }
 
     func testInterleavedRangesAndRangesOutOfOrder() throws {
-        let map = try ShardMap(Self.fourShardConfiguration(slotCount: 8, slotMap: [
-            .init(first: 6, last: 7, shard: "shard0"),
-            .init(first: 0, last: 0, shard: "shard3"),
-            .init(first: 1, last: 5, shard: "shard0"),
-        ]))
+        let map = try ShardMap(
+            Self.fourShardConfiguration(
+                slotCount: 8,
+                slotMap: [
+                    .init(first: 6, last: 7, shard: "shard0"),
+                    .init(first: 0, last: 0, shard: "shard3"),
+                    .init(first: 1, last: 5, shard: "shard0"),
+                ]))
         XCTAssertEqual((0..<8).map { map.shardIndex(forSlot: $0) }, [3, 0, 0, 0, 0, 0, 0, 0])
     }
 
     func testGapIsRefused() {
-        let message = error(Self.fourShardConfiguration(slotMap: [
-            .init(first: 0, last: 255, shard: "shard0"),
-            .init(first: 257, last: 1023, shard: "shard1"),
-        ]))
+        let message = error(
+            Self.fourShardConfiguration(slotMap: [
+                .init(first: 0, last: 255, shard: "shard0"),
+                .init(first: 257, last: 1023, shard: "shard1"),
+            ]))
         XCTAssertNotNil(message)
         XCTAssertTrue(message?.contains("256") ?? false, message ?? "")
     }
 
     func testOverlapIsRefused() {
-        let message = error(Self.fourShardConfiguration(slotMap: [
-            .init(first: 0, last: 600, shard: "shard0"),
-            .init(first: 600, last: 1023, shard: "shard1"),
-        ]))
+        let message = error(
+            Self.fourShardConfiguration(slotMap: [
+                .init(first: 0, last: 600, shard: "shard0"),
+                .init(first: 600, last: 1023, shard: "shard1"),
+            ]))
         XCTAssertNotNil(message)
         XCTAssertTrue(message?.contains("600") ?? false, message ?? "")
     }
@@ -141,9 +147,11 @@ final class ShardMapTests: XCTestCase {
     func testOutOfRangeIsRefused() {
         XCTAssertNotNil(error(Self.fourShardConfiguration(slotMap: [.init(first: 0, last: 1024, shard: "shard0")])))
         XCTAssertNotNil(error(Self.fourShardConfiguration(slotMap: [.init(first: -1, last: 1023, shard: "shard0")])))
-        XCTAssertNotNil(error(Self.fourShardConfiguration(slotMap: [
-            .init(first: 0, last: 1023, shard: "shard0"), .init(first: 9, last: 8, shard: "shard1"),
-        ])))
+        XCTAssertNotNil(
+            error(
+                Self.fourShardConfiguration(slotMap: [
+                    .init(first: 0, last: 1023, shard: "shard0"), .init(first: 9, last: 8, shard: "shard1"),
+                ])))
     }
 
     func testBadSlotCountIsRefused() {
@@ -153,19 +161,22 @@ final class ShardMapTests: XCTestCase {
     }
 
     func testDuplicateShardNamesAreRefused() {
-        XCTAssertNotNil(error(Self.fourShardConfiguration(
-            slotMap: [.init(first: 0, last: 1023, shard: "shard0")],
-            shards: [
-                .init(name: "shard0", server: "s0", database: "a"),
-                .init(name: "shard0", server: "s1", database: "b"),
-            ])))
+        XCTAssertNotNil(
+            error(
+                Self.fourShardConfiguration(
+                    slotMap: [.init(first: 0, last: 1023, shard: "shard0")],
+                    shards: [
+                        .init(name: "shard0", server: "s0", database: "a"),
+                        .init(name: "shard0", server: "s1", database: "b"),
+                    ])))
         XCTAssertNotNil(error(Self.fourShardConfiguration(slotMap: [.init(first: 0, last: 1023, shard: "shard0")], shards: [])))
     }
 
     func testUnknownServerIsRefused() {
-        let message = error(Self.fourShardConfiguration(
-            slotMap: [.init(first: 0, last: 1023, shard: "shard0")],
-            shards: [.init(name: "shard0", server: "s7", database: "a")]))
+        let message = error(
+            Self.fourShardConfiguration(
+                slotMap: [.init(first: 0, last: 1023, shard: "shard0")],
+                shards: [.init(name: "shard0", server: "s7", database: "a")]))
         XCTAssertTrue(message?.contains("s7") ?? false, message ?? "nil")
         XCTAssertNotNil(error(Self.fourShardConfiguration(directoryServer: "s9")))
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 /// Runs `body`, which must throw an APIError, and returns that error (nil and a failure otherwise).

@@ -1,5 +1,6 @@
 import PaygateCore
 import XCTest
+
 @testable import PaygateCrypto
 
 /// Known answers from outside this project: the AES-256 test cases 13 to 16 of McGrew and Viega,
@@ -19,22 +20,28 @@ final class AESGCMKnownAnswerTests: XCTestCase {
     }
 
     static let key15 = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
-    static let plaintext15 = "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+    static let plaintext15 =
+        "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
         + "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255"
-    static let ciphertext15 = "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+    static let ciphertext15 =
+        "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
         + "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad"
 
     static let vectors = [
-        Vector(name: "13: empty", key: String(repeating: "0", count: 64), nonce: String(repeating: "0", count: 24),
-               plaintext: "", associatedData: "", ciphertext: "", tag: "530f8afbc74536b9a963b4f1c4cb738b"),
-        Vector(name: "14: one zero block", key: String(repeating: "0", count: 64), nonce: String(repeating: "0", count: 24),
-               plaintext: String(repeating: "0", count: 32), associatedData: "",
-               ciphertext: "cea7403d4d606b6e074ec5d3baf39d18", tag: "d0d1c8a799996bf0265b98b5d48ab919"),
-        Vector(name: "15: four blocks", key: key15, nonce: "cafebabefacedbaddecaf888",
-               plaintext: plaintext15, associatedData: "", ciphertext: ciphertext15, tag: "b094dac5d93471bdec1a502270e3cc6c"),
-        Vector(name: "16: partial block and associated data", key: key15, nonce: "cafebabefacedbaddecaf888",
-               plaintext: String(plaintext15.dropLast(8)), associatedData: "feedfacedeadbeeffeedfacedeadbeefabaddad2",
-               ciphertext: String(ciphertext15.dropLast(8)), tag: "76fc6ece0f4e1768cddf8853bb2d551b"),
+        Vector(
+            name: "13: empty", key: String(repeating: "0", count: 64), nonce: String(repeating: "0", count: 24),
+            plaintext: "", associatedData: "", ciphertext: "", tag: "530f8afbc74536b9a963b4f1c4cb738b"),
+        Vector(
+            name: "14: one zero block", key: String(repeating: "0", count: 64), nonce: String(repeating: "0", count: 24),
+            plaintext: String(repeating: "0", count: 32), associatedData: "",
+            ciphertext: "cea7403d4d606b6e074ec5d3baf39d18", tag: "d0d1c8a799996bf0265b98b5d48ab919"),
+        Vector(
+            name: "15: four blocks", key: key15, nonce: "cafebabefacedbaddecaf888",
+            plaintext: plaintext15, associatedData: "", ciphertext: ciphertext15, tag: "b094dac5d93471bdec1a502270e3cc6c"),
+        Vector(
+            name: "16: partial block and associated data", key: key15, nonce: "cafebabefacedbaddecaf888",
+            plaintext: String(plaintext15.dropLast(8)), associatedData: "feedfacedeadbeeffeedfacedeadbeefabaddad2",
+            ciphertext: String(ciphertext15.dropLast(8)), tag: "76fc6ece0f4e1768cddf8853bb2d551b"),
     ]
 
     func bytes(_ hex: String) throws -> [UInt8] {
@@ -59,9 +66,10 @@ final class AESGCMKnownAnswerTests: XCTestCase {
             XCTAssertEqual(Hex.encode(opened), vector.plaintext, vector.name)
             var forged = sealed
             forged[forged.count - 1] ^= 0x80
-            XCTAssertThrowsError(try AESGCM.open(
-                key: try bytes(vector.key), nonce: try bytes(vector.nonce), ciphertextAndTag: forged,
-                associatedData: try bytes(vector.associatedData)), vector.name)
+            XCTAssertThrowsError(
+                try AESGCM.open(
+                    key: try bytes(vector.key), nonce: try bytes(vector.nonce), ciphertextAndTag: forged,
+                    associatedData: try bytes(vector.associatedData)), vector.name)
         }
     }
 }

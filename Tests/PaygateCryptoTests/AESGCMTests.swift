@@ -1,5 +1,6 @@
 import PaygateCore
 import XCTest
+
 @testable import PaygateCrypto
 
 final class AESGCMTests: XCTestCase {
@@ -17,7 +18,9 @@ final class AESGCMTests: XCTestCase {
     func testOpensPythonCiphertext() throws {
         let sealed = try XCTUnwrap(Base64.decode(TestVectors.wechatCiphertextBase64))
         XCTAssertEqual(try AESGCM.open(key: key, nonce: nonce, ciphertextAndTag: sealed, associatedData: associatedData), plaintext)
-        XCTAssertEqual(try AESGCM.open(key: Secret(utf8: TestVectors.apiV3Key), nonce: nonce, ciphertextAndTag: sealed, associatedData: associatedData), plaintext)
+        XCTAssertEqual(
+            try AESGCM.open(
+                key: Secret(utf8: TestVectors.apiV3Key), nonce: nonce, ciphertextAndTag: sealed, associatedData: associatedData), plaintext)
     }
 
     func testAnyFlippedByteFails() throws {
@@ -31,7 +34,8 @@ final class AESGCMTests: XCTestCase {
         for index in nonce.indices {
             var altered = nonce
             altered[index] ^= 0x01
-            XCTAssertEqual(openError(nonce: altered, sealed: sealed, associatedData: associatedData), .authenticationFailed, "nonce \(index)")
+            XCTAssertEqual(
+                openError(nonce: altered, sealed: sealed, associatedData: associatedData), .authenticationFailed, "nonce \(index)")
         }
         for index in associatedData.indices {
             var altered = associatedData
@@ -43,7 +47,10 @@ final class AESGCMTests: XCTestCase {
         XCTAssertEqual(openError(nonce: nonce, sealed: Array(sealed.prefix(15)), associatedData: associatedData), .ciphertextTooShort)
         var otherKey = key
         otherKey[0] ^= 0x01
-        XCTAssertEqual(keyError { _ = try AESGCM.open(key: otherKey, nonce: self.nonce, ciphertextAndTag: sealed, associatedData: self.associatedData) }, .authenticationFailed)
+        XCTAssertEqual(
+            keyError {
+                _ = try AESGCM.open(key: otherKey, nonce: self.nonce, ciphertextAndTag: sealed, associatedData: self.associatedData)
+            }, .authenticationFailed)
     }
 
     /// The shape of a WeChat Pay v3 callback resource: base64 ciphertext, 12 ASCII characters of
@@ -64,7 +71,8 @@ final class AESGCMTests: XCTestCase {
         let nonce16 = (0..<16).map { UInt8($0) }
         let expected = try XCTUnwrap(Hex.decode(TestVectors.sixteenByteNonceCiphertextHex))
         XCTAssertEqual(try AESGCM.seal(key: key, nonce: nonce16, plaintext: Array("sixteen byte nonce".utf8), associatedData: []), expected)
-        XCTAssertEqual(try AESGCM.open(key: key, nonce: nonce16, ciphertextAndTag: expected, associatedData: []), Array("sixteen byte nonce".utf8))
+        XCTAssertEqual(
+            try AESGCM.open(key: key, nonce: nonce16, ciphertextAndTag: expected, associatedData: []), Array("sixteen byte nonce".utf8))
         // The same bytes under the first 12 bytes of that nonce must not open.
         XCTAssertEqual(openError(nonce: Array(nonce16.prefix(12)), sealed: expected, associatedData: []), .authenticationFailed)
     }
@@ -82,15 +90,21 @@ final class AESGCMTests: XCTestCase {
     func testLengthsAreChecked() {
         for length in [0, 8, 11, 17, 32] {
             let nonce = [UInt8](repeating: 1, count: length)
-            XCTAssertEqual(keyError { _ = try AESGCM.seal(key: self.key, nonce: nonce, plaintext: [1], associatedData: []) }, .nonceLengthInvalid)
-            XCTAssertEqual(keyError { _ = try AESGCM.open(key: self.key, nonce: nonce, ciphertextAndTag: [UInt8](repeating: 0, count: 20), associatedData: []) }, .nonceLengthInvalid)
+            XCTAssertEqual(
+                keyError { _ = try AESGCM.seal(key: self.key, nonce: nonce, plaintext: [1], associatedData: []) }, .nonceLengthInvalid)
+            XCTAssertEqual(
+                keyError {
+                    _ = try AESGCM.open(key: self.key, nonce: nonce, ciphertextAndTag: [UInt8](repeating: 0, count: 20), associatedData: [])
+                }, .nonceLengthInvalid)
         }
         for length in [0, 16, 31, 33] {
             let key = [UInt8](repeating: 1, count: length)
-            XCTAssertEqual(keyError { _ = try AESGCM.seal(key: key, nonce: self.nonce, plaintext: [1], associatedData: []) }, .keyLengthInvalid)
+            XCTAssertEqual(
+                keyError { _ = try AESGCM.seal(key: key, nonce: self.nonce, plaintext: [1], associatedData: []) }, .keyLengthInvalid)
         }
         let tooLarge = [UInt8](repeating: 0, count: AESGCM.textBytesMax + 1)
-        XCTAssertEqual(keyError { _ = try AESGCM.seal(key: self.key, nonce: self.nonce, plaintext: tooLarge, associatedData: []) }, .inputTooLarge)
+        XCTAssertEqual(
+            keyError { _ = try AESGCM.seal(key: self.key, nonce: self.nonce, plaintext: tooLarge, associatedData: []) }, .inputTooLarge)
     }
 
     func testErrorsNeverContainKeyOrPlaintext() throws {

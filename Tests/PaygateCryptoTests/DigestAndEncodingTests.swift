@@ -1,5 +1,6 @@
 import PaygateCore
 import XCTest
+
 @testable import PaygateCrypto
 
 final class SHA256DigestTests: XCTestCase {
@@ -57,12 +58,12 @@ final class Base64Tests: XCTestCase {
 
     func testRejectsInvalidInput() {
         let invalid = [
-            "Zg", "Zg=", "Zm9", "Zm9vY",           // length not a multiple of 4
-            "Zg=a", "Z===", "====", "=Zm8",        // padding in the wrong place
-            "Zm9v Yg==", "Zm9v\nYmFy", " Zm9v",    // whitespace
-            "Zm-_", "Zm9v!A==", "Zm9vYmF\u{e9}",   // URL-safe or foreign characters
-            "Zh==", "Zm9=",                        // unused bits not zero: not canonical
-            "Zm9vYg==Zm9v",                        // padding before more data
+            "Zg", "Zg=", "Zm9", "Zm9vY",  // length not a multiple of 4
+            "Zg=a", "Z===", "====", "=Zm8",  // padding in the wrong place
+            "Zm9v Yg==", "Zm9v\nYmFy", " Zm9v",  // whitespace
+            "Zm-_", "Zm9v!A==", "Zm9vYmF\u{e9}",  // URL-safe or foreign characters
+            "Zh==", "Zm9=",  // unused bits not zero: not canonical
+            "Zm9vYg==Zm9v",  // padding before more data
         ]
         for text in invalid {
             XCTAssertNil(Base64.decode(text), "accepted \(text.debugDescription)")

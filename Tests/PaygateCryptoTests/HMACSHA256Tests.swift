@@ -1,5 +1,6 @@
 import PaygateCore
 import XCTest
+
 @testable import PaygateCrypto
 
 final class HMACSHA256Tests: XCTestCase {
@@ -37,7 +38,8 @@ final class HMACSHA256Tests: XCTestCase {
     // RFC 4231 section 4.8, test case 7: long key and long data.
     func testRFC4231Case7() {
         let key = [UInt8](repeating: 0xaa, count: 131)
-        let message = "This is a test using a larger than block-size key and a larger than block-size data. "
+        let message =
+            "This is a test using a larger than block-size key and a larger than block-size data. "
             + "The key needs to be hashed before being used by the HMAC algorithm."
         XCTAssertEqual(
             Hex.encode(HMACSHA256.authenticate(key: key, message: Array(message.utf8))),
@@ -48,7 +50,8 @@ final class HMACSHA256Tests: XCTestCase {
     /// base64.b64encode(hmac.new(b"sk_test_4f7Q9xYz", string_to_sign.encode(), hashlib.sha256).digest())
     func testMerchantRequestSignatureExample() {
         let body = #"{"merchant_order_no":"order-1","amount":"12.30","currency":"CNY"}"#
-        let stringToSign = "POST" + "\n" + "/v1/payments?expand=channel" + "\n" + "1700000000" + "\n"
+        let stringToSign =
+            "POST" + "\n" + "/v1/payments?expand=channel" + "\n" + "1700000000" + "\n"
             + "AbCdEfGh12345678" + "\n" + body + "\n"
         let secret = Secret(utf8: "sk_test_4f7Q9xYz")
         let signature = Base64.encode(HMACSHA256.authenticate(key: secret, message: stringToSign.utf8))

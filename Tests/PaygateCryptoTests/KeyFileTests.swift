@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PaygateCrypto
 
 final class KeyFileTests: XCTestCase {

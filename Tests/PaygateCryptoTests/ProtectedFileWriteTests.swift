@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PaygateCrypto
 
 /// The writer beside `ProtectedFile.read`: what it writes, the reader accepts.
@@ -34,14 +35,16 @@ final class ProtectedFileWriteTests: XCTestCase {
         let path = directory + "/file"
         try ProtectedFile.write(path: path, contents: Secret(utf8: "a longer first text"), access: .ownerOnly)
         // A temporary file a crashed run left behind is replaced, not trusted.
-        XCTAssertTrue(FileManager.default.createFile(atPath: path + ".tmp", contents: Data("stale".utf8), attributes: [.posixPermissions: 0o666]))
+        XCTAssertTrue(
+            FileManager.default.createFile(atPath: path + ".tmp", contents: Data("stale".utf8), attributes: [.posixPermissions: 0o666]))
         try ProtectedFile.write(path: path, contents: Secret(utf8: "short"), access: .ownerOnly)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "short")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["file"])
     }
 
     func testAFailureNamesThePath() {
-        XCTAssertThrowsError(try ProtectedFile.write(path: directory + "/absent/dir/key", contents: Secret([1]), access: .ownerOnly)) { error in
+        XCTAssertThrowsError(try ProtectedFile.write(path: directory + "/absent/dir/key", contents: Secret([1]), access: .ownerOnly)) {
+            error in
             XCTAssertTrue("\(error)".contains("/absent/dir/key.tmp"), "\(error)")
         }
     }

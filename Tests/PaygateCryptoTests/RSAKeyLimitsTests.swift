@@ -1,5 +1,6 @@
 import Dispatch
 import XCTest
+
 @testable import PaygateCrypto
 
 final class RSAKeyLimitsTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCrypto
 
 final class RSASignatureTests: XCTestCase {
@@ -107,7 +108,8 @@ final class RSASignatureTests: XCTestCase {
         XCTAssertEqual(keyError { _ = try RSAPrivateKey(der: []) }, .keyUnreadable)
         XCTAssertEqual(keyError { _ = try RSAPrivateKey(der: [0x30, 0x03, 0x02, 0x01, 0x00]) }, .keyUnreadable)
         XCTAssertEqual(keyError { _ = try RSAPublicKey(der: Array("garbage".utf8)) }, .keyUnreadable)
-        XCTAssertEqual(keyError { _ = try RSAPrivateKey(pem: [UInt8](repeating: 0x41, count: MemoryBIO.inputBytesMax + 1)) }, .inputTooLarge)
+        XCTAssertEqual(
+            keyError { _ = try RSAPrivateKey(pem: [UInt8](repeating: 0x41, count: MemoryBIO.inputBytesMax + 1)) }, .inputTooLarge)
     }
 
     func testKeyMaterialNeverInTextOrErrors() throws {

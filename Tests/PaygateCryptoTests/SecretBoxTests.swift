@@ -1,5 +1,6 @@
 import PaygateCore
 import XCTest
+
 @testable import PaygateCrypto
 
 final class SecretBoxTests: XCTestCase {
@@ -23,7 +24,8 @@ final class SecretBoxTests: XCTestCase {
 
     /// Sealed by Python `cryptography`: AESGCM(bytes(range(32))).encrypt(bytes.fromhex("000102030405060708090a0b"),
     /// b"merchant secret: sk_live_example", b"merchant:m_123"), with 0x01 and the nonce in front.
-    let pythonSealed = "01000102030405060708090a0b2a67a478ad84ac6fad32f2e8c38c0c57a3a5ec6b9c12291967029de470196cd733b4969be53b3f60d479bec2279f83c1"
+    let pythonSealed =
+        "01000102030405060708090a0b2a67a478ad84ac6fad32f2e8c38c0c57a3a5ec6b9c12291967029de470196cd733b4969be53b3f60d479bec2279f83c1"
     let pythonSealedEmpty = "01000102030405060708090a0bf4c2db1dc38805a37b92171c5d0a81cc"
 
     func testOpensFixedVectorFromPython() throws {
@@ -36,7 +38,8 @@ final class SecretBoxTests: XCTestCase {
     func testSealsFixedVectorLikePython() throws {
         let box = try SecretBox(key: key)
         let nonce = (0..<12).map { UInt8($0) }
-        let sealed = try box.seal(Array("merchant secret: sk_live_example".utf8), associatedData: Array("merchant:m_123".utf8), nonce: nonce)
+        let sealed = try box.seal(
+            Array("merchant secret: sk_live_example".utf8), associatedData: Array("merchant:m_123".utf8), nonce: nonce)
         XCTAssertEqual(Hex.encode(sealed), pythonSealed)
     }
 

@@ -1,5 +1,6 @@
 import PaygateCore
 import XCTest
+
 @testable import PaygateCrypto
 
 final class X509CertificateTests: XCTestCase {
@@ -71,7 +72,8 @@ final class X509CertificateTests: XCTestCase {
         let key = try RSAPrivateKey(pem: TestVectors.testOnlyPrivateKeyPKCS8)
         func make(name: String = "ok", serial: [UInt8] = [1], days: Int = 1) -> CryptoError.Code? {
             keyError {
-                _ = try X509Certificate.selfSigned(key: key, commonName: name, serialNumber: serial, notBeforeUnixSeconds: 0, validityDays: days)
+                _ = try X509Certificate.selfSigned(
+                    key: key, commonName: name, serialNumber: serial, notBeforeUnixSeconds: 0, validityDays: days)
             }
         }
         XCTAssertNil(make())

@@ -13,48 +13,69 @@ final class AlipayRoundTripTests: XCTestCase {
         let payURL = try sandbox.prepay(connector, order)
         XCTAssertEqual(try sandbox.prepay(connector, order), payURL, "a repeated prepay answers the same pay URL")
         let reference = SandboxFixture.reference(order)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
+        XCTAssertEqual(
+            connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
 
         XCTAssertEqual(sandbox.pay(payURL, result: "success").status, 200)
-        guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("no verified payment callback") }
+        guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else {
+            return XCTFail("no verified payment callback")
+        }
         XCTAssertEqual(payment.paymentId, order.paymentId)
         XCTAssertEqual(payment.amount, order.amount)
         XCTAssertFalse(payment.channelTransactionId.isEmpty)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .paid(payment))
+        XCTAssertEqual(
+            connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId),
+            .paid(payment))
         XCTAssertEqual(sandbox.pay(payURL, result: "success").status, 409, "a paid order cannot be paid again")
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now())), for: reference.paymentId), .alreadyPaid)
+        XCTAssertEqual(
+            connector.closeResult(sandbox.exchange(try connector.closeRequest(reference, now: .now())), for: reference.paymentId),
+            .alreadyPaid)
 
-        let refund = RefundOrder(refundId: "ref_a1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
-                                 amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: "damaged",
-                                 callbackURL: order.callbackURL, createdAt: .now())
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))),
-                       .succeeded(channelRefundId: payment.channelTransactionId))
+        let refund = RefundOrder(
+            refundId: "ref_a1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
+            amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: "damaged",
+            callbackURL: order.callbackURL, createdAt: .now())
+        XCTAssertEqual(
+            connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))),
+            .succeeded(channelRefundId: payment.channelTransactionId))
         // A repeat moves no money (fund_change N): the refund query decides.
         XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
         let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
-        XCTAssertEqual(connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
-                       .succeeded(channelRefundId: payment.channelTransactionId))
+        XCTAssertEqual(
+            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            .succeeded(channelRefundId: payment.channelTransactionId))
         // Alipay's refund notice verifies and changes nothing.
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.noEffect(reason: "refund notice")))
 
         let lines = try sandbox.statementLines(connector)
-        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount && $0.fee.minorUnits == 7 })
+        XCTAssertTrue(
+            lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount && $0.fee.minorUnits == 7 }
+        )
         XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundId == "ref_a1" && $0.amount.minorUnits == 500 })
     }
 
     func testCloseAndFail() throws {
         let unpaid = SandboxFixture.order(.alipay)
         let unpaidURL = try sandbox.prepay(connector, unpaid)
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now())), for: unpaid.paymentId), .closed)
+        XCTAssertEqual(
+            connector.closeResult(
+                sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: .now())), for: unpaid.paymentId), .closed
+        )
         XCTAssertEqual(sandbox.pay(unpaidURL, result: "success").status, 409, "a closed order cannot be paid")
         XCTAssertTrue(sandbox.callbacks().isEmpty)
 
         let failing = SandboxFixture.order(.alipay)
         sandbox.pay(try sandbox.prepay(connector, failing), result: "fail")
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.paymentClosed(paymentId: failing.paymentId)))
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId), .closed)
+        XCTAssertEqual(
+            connector.queryResult(
+                sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId),
+            .closed)
         let unknown = SandboxFixture.order(.alipay)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(unknown), now: .now())), for: unknown.paymentId), .notFound)
+        XCTAssertEqual(
+            connector.queryResult(
+                sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(unknown), now: .now())), for: unknown.paymentId),
+            .notFound)
     }
 
     func testForgedRequestIsRefusedInAlipaysForm() throws {

@@ -19,8 +19,9 @@ final class CallbackDispatcherTests: XCTestCase {
         defer { server.stop() }
         let clock = Mutex(Timestamp.now())
         let sandbox = SandboxFixture(retryScheduleMilliseconds: [.alipay: [1_000, 5_000]], clock: { clock.withLock { $0 } })
-        let dispatcher = CallbackDispatcher(configuration: sandbox.configuration, state: sandbox.state,
-                                            clientConfiguration: HTTPClientConfiguration(allowsPlainHTTP: true), log: Log(component: "test", minimum: .error))
+        let dispatcher = CallbackDispatcher(
+            configuration: sandbox.configuration, state: sandbox.state,
+            clientConfiguration: HTTPClientConfiguration(allowsPlainHTTP: true), log: Log(component: "test", minimum: .error))
         let connector = SandboxFixture.alipay()
         var order = SandboxFixture.order(.alipay)
         order.callbackURL = server.url("/callbacks/alipay")
@@ -36,7 +37,9 @@ final class CallbackDispatcherTests: XCTestCase {
         XCTAssertTrue(sandbox.state.queuedCallbacks.isEmpty, "acknowledged: done")
         for request in server.requests {
             XCTAssertEqual(request.requestURI, "/callbacks/alipay")
-            guard case .verified(.paymentSucceeded(let payment)) = connector.verifyCallback(request, now: .now()) else { return XCTFail("attempt did not verify") }
+            guard case .verified(.paymentSucceeded(let payment)) = connector.verifyCallback(request, now: .now()) else {
+                return XCTFail("attempt did not verify")
+            }
             XCTAssertEqual(payment.amount, order.amount)
         }
     }
@@ -47,8 +50,9 @@ final class CallbackDispatcherTests: XCTestCase {
         defer { server.stop() }
         let clock = Mutex(Timestamp.now())
         let sandbox = SandboxFixture(retryScheduleMilliseconds: [.alipay: [0], .unionpay: [0]], clock: { clock.withLock { $0 } })
-        let dispatcher = CallbackDispatcher(configuration: sandbox.configuration, state: sandbox.state,
-                                            clientConfiguration: HTTPClientConfiguration(allowsPlainHTTP: true), log: Log(component: "test", minimum: .error))
+        let dispatcher = CallbackDispatcher(
+            configuration: sandbox.configuration, state: sandbox.state,
+            clientConfiguration: HTTPClientConfiguration(allowsPlainHTTP: true), log: Log(component: "test", minimum: .error))
         for channel in [Channel.alipay, .unionpay] {
             var order = SandboxFixture.order(channel)
             order.callbackURL = server.url("/callbacks/" + channel.rawValue)
@@ -66,8 +70,9 @@ final class CallbackDispatcherTests: XCTestCase {
         let server = try TinyHTTPServer { index, _ in index == 0 ? (503, "") : (204, "") }
         defer { server.stop() }
         let sandbox = SandboxFixture(retryScheduleMilliseconds: [.wechatpay: [10]])
-        let dispatcher = CallbackDispatcher(configuration: sandbox.configuration, state: sandbox.state,
-                                            clientConfiguration: HTTPClientConfiguration(allowsPlainHTTP: true), log: Log(component: "test", minimum: .error))
+        let dispatcher = CallbackDispatcher(
+            configuration: sandbox.configuration, state: sandbox.state,
+            clientConfiguration: HTTPClientConfiguration(allowsPlainHTTP: true), log: Log(component: "test", minimum: .error))
         var order = SandboxFixture.order(.wechatpay)
         order.callbackURL = server.url("/callbacks/wechatpay")
         sandbox.pay(try sandbox.prepay(SandboxFixture.weChatPay(), order), result: "success")
@@ -78,7 +83,9 @@ final class CallbackDispatcherTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 2)
         XCTAssertTrue(sandbox.state.queuedCallbacks.isEmpty)
         for request in server.requests {
-            guard case .verified(.paymentSucceeded) = SandboxFixture.weChatPay().verifyCallback(request, now: .now()) else { return XCTFail("attempt did not verify") }
+            guard case .verified(.paymentSucceeded) = SandboxFixture.weChatPay().verifyCallback(request, now: .now()) else {
+                return XCTFail("attempt did not verify")
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Sandbox
 
 final class ConfigurationFileTests: XCTestCase {
@@ -30,8 +31,10 @@ final class ConfigurationFileTests: XCTestCase {
         XCTAssertEqual(read.threadCount, SandboxConfigurationFile.threadsMax)
         XCTAssertEqual(read.callbackSenderCount, 32)
         // The limits are checked before any key file is read, so they are named first.
-        for (members, named) in [(#""threads": 4097"#, "threads"), (#""callback_senders": 0"#, "callback_senders"),
-                                 (#""callback_senders": 257"#, "callback_senders")] {
+        for (members, named) in [
+            (#""threads": 4097"#, "threads"), (#""callback_senders": 0"#, "callback_senders"),
+            (#""callback_senders": 257"#, "callback_senders"),
+        ] {
             XCTAssertThrowsError(try file(members).sandboxConfiguration(), members) { error in
                 XCTAssertTrue("\(error)".hasPrefix(named), "\(error)")
             }

@@ -13,7 +13,9 @@ final class FaultTests: XCTestCase {
             let connector = SandboxFixture.connector(channel)
             let order = SandboxFixture.order(channel)
             sandbox.pay(try sandbox.prepay(connector, order), result: "success")
-            guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("\(channel): no callback") }
+            guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else {
+                return XCTFail("\(channel): no callback")
+            }
             XCTAssertEqual(payment.amount, Money(minorUnits: 1330, currency: .cny), "\(channel)")
         }
     }
@@ -31,7 +33,10 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 500, "channel": "unionpay"}"#).status, 200)
         _ = try sandbox.prepay(SandboxFixture.alipay(), SandboxFixture.order(.alipay))
         let unionPay = SandboxFixture.unionPay()
-        guard case .unknown = unionPay.prepayResult(sandbox.exchange(try unionPay.prepayRequest(SandboxFixture.order(.unionpay), now: .now()))) else {
+        guard
+            case .unknown = unionPay.prepayResult(
+                sandbox.exchange(try unionPay.prepayRequest(SandboxFixture.order(.unionpay), now: .now())))
+        else {
             return XCTFail("unionpay should answer 500")
         }
     }
@@ -43,14 +48,19 @@ final class FaultTests: XCTestCase {
         let copies = sandbox.callbacks()
         XCTAssertEqual(copies.count, 3)
         for copy in copies {
-            guard case .verified(.paymentSucceeded) = connector.verifyCallback(copy.asRequest, now: .now()) else { return XCTFail("copy did not verify") }
+            guard case .verified(.paymentSucceeded) = connector.verifyCallback(copy.asRequest, now: .now()) else {
+                return XCTFail("copy did not verify")
+            }
         }
         XCTAssertEqual(sandbox.setFaults(#"{"drop_callbacks": true}"#).status, 200)
         let dropped = SandboxFixture.order(.unionpay)
         sandbox.pay(try sandbox.prepay(connector, dropped), result: "success")
         XCTAssertTrue(sandbox.callbacks().isEmpty)
         // The order is paid all the same: a query finds out.
-        guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(dropped), now: .now())), for: dropped.paymentId) else {
+        guard
+            case .paid = connector.queryResult(
+                sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(dropped), now: .now())), for: dropped.paymentId)
+        else {
             return XCTFail("dropped-callback order is not paid")
         }
     }
@@ -60,8 +70,9 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"out_of_order_callbacks": true}"#).status, 200)
         let order = SandboxFixture.order(.wechatpay)
         sandbox.pay(try sandbox.prepay(connector, order), result: "success")
-        let refund = RefundOrder(refundId: "ref_o1", paymentId: order.paymentId, channelTransactionId: nil, amount: Money(minorUnits: 100, currency: .cny),
-                                 paymentAmount: order.amount, reason: nil, callbackURL: order.callbackURL, createdAt: .now())
+        let refund = RefundOrder(
+            refundId: "ref_o1", paymentId: order.paymentId, channelTransactionId: nil, amount: Money(minorUnits: 100, currency: .cny),
+            paymentAmount: order.amount, reason: nil, callbackURL: order.callbackURL, createdAt: .now())
         XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
         let delivered = sandbox.callbacks().map { connector.verifyCallback($0.asRequest, now: .now()) }
         XCTAssertEqual(delivered.count, 2)
@@ -80,17 +91,24 @@ final class FaultTests: XCTestCase {
             let misdirected = #"{"misdirected_query": {"asked": "\#(asked.paymentId.text)", "answered": "\#(other.paymentId.text)"}}"#
             XCTAssertEqual(sandbox.setFaults(misdirected).status, 200)
             // Only that order's query is misdirected: the other order's own query is answered as usual.
-            guard case .paid = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(other), now: .now())),
-                                                     for: other.paymentId) else { return XCTFail("\(channel): the other order's own query") }
+            guard
+                case .paid = connector.queryResult(
+                    sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(other), now: .now())),
+                    for: other.paymentId)
+            else { return XCTFail("\(channel): the other order's own query") }
             // Signed and well formed, about the other order: read for ours it says nothing; read for
             // the order it names, it is that order's payment.
             let response = sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now()))
-            XCTAssertEqual(connector.queryResult(response, for: asked.paymentId),
-                           .unknown(reason: "the answer is about order \(other.paymentId.text), not \(asked.paymentId.text)"), "\(channel)")
-            guard case .paid(let paid) = connector.queryResult(response, for: other.paymentId) else { return XCTFail("\(channel): not paid") }
+            XCTAssertEqual(
+                connector.queryResult(response, for: asked.paymentId),
+                .unknown(reason: "the answer is about order \(other.paymentId.text), not \(asked.paymentId.text)"), "\(channel)")
+            guard case .paid(let paid) = connector.queryResult(response, for: other.paymentId) else {
+                return XCTFail("\(channel): not paid")
+            }
             XCTAssertEqual(paid.paymentId, other.paymentId, "\(channel)")
             XCTAssertEqual(sandbox.setFaults("{}").status, 200)
-            let own = connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())), for: asked.paymentId)
+            let own = connector.queryResult(
+                sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now())), for: asked.paymentId)
             XCTAssertEqual(own, .notPaid, "\(channel)")
         }
         XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1"}}"#).status, 400)
@@ -104,8 +122,10 @@ final class FaultTests: XCTestCase {
         let set = sandbox.setFaults(#"{"latency_ms": 1, "timeout_ms": 1, "channel": "alipay"}"#)
         XCTAssertEqual(set.status, 200)
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
-        XCTAssertEqual(String(decoding: read.body, as: UTF8.self),
-                       #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null}"#)
+        XCTAssertEqual(
+            String(decoding: read.body, as: UTF8.self),
+            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null}"#
+        )
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)
         // The held answer is still the real one.

@@ -24,9 +24,10 @@ final class RefundRoundTripTests: XCTestCase {
     }
 
     private func refundOrder(_ id: String, _ order: PrepayOrder, _ payment: ChannelPayment, amount: Int64) -> RefundOrder {
-        RefundOrder(refundId: id, paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
-                    amount: Money(minorUnits: amount, currency: .cny), paymentAmount: order.amount, reason: "damaged",
-                    callbackURL: order.callbackURL, createdAt: .now())
+        RefundOrder(
+            refundId: id, paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
+            amount: Money(minorUnits: amount, currency: .cny), paymentAmount: order.amount, reason: "damaged",
+            callbackURL: order.callbackURL, createdAt: .now())
     }
 
     private func refund(_ connector: any ChannelConnector, _ refund: RefundOrder) throws -> RefundResult {
@@ -63,7 +64,9 @@ final class RefundRoundTripTests: XCTestCase {
         XCTAssertEqual(try refund(connector, full), .succeeded(channelRefundId: payment.channelTransactionId))
         XCTAssertEqual(try query(connector, full), .succeeded(channelRefundId: payment.channelTransactionId))
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.noEffect(reason: "refund notice")))
-        XCTAssertEqual(try refund(connector, refundOrder("ref_af3", order, payment, amount: 1)), .failed(failureCode: "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"))
+        XCTAssertEqual(
+            try refund(connector, refundOrder("ref_af3", order, payment, amount: 1)), .failed(failureCode: "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL")
+        )
 
         let refunds = try sandbox.statementLines(connector).filter { $0.kind == .refund && $0.paymentId == order.paymentId }
         XCTAssertEqual(refunds.map(\.refundId), ["ref_af2"], "only the refund that moved money is on the statement")
@@ -137,18 +140,22 @@ final class RefundRoundTripTests: XCTestCase {
 
     func testRefundKnobLimitedToOneChannelLeavesTheOthersSucceeding() throws {
         failRefunds(.unionpay)
-        let alipay = SandboxFixture.alipay(), weChatPay = SandboxFixture.weChatPay()
+        let alipay = SandboxFixture.alipay()
+        let weChatPay = SandboxFixture.weChatPay()
         let (alipayOrder, alipayPayment) = try paidOrder(alipay)
         let (weChatOrder, weChatPayment) = try paidOrder(weChatPay)
-        XCTAssertEqual(try refund(alipay, refundOrder("ref_k1", alipayOrder, alipayPayment, amount: 100)),
-                       .succeeded(channelRefundId: alipayPayment.channelTransactionId))
+        XCTAssertEqual(
+            try refund(alipay, refundOrder("ref_k1", alipayOrder, alipayPayment, amount: 100)),
+            .succeeded(channelRefundId: alipayPayment.channelTransactionId))
         XCTAssertEqual(try refund(weChatPay, refundOrder("ref_k2", weChatOrder, weChatPayment, amount: 100)), .processing)
         let delivered = sandbox.callbacks().map { callback in
-            callback.url.hasSuffix("alipay") ? alipay.verifyCallback(callback.asRequest, now: .now()) : weChatPay.verifyCallback(callback.asRequest, now: .now())
+            callback.url.hasSuffix("alipay")
+                ? alipay.verifyCallback(callback.asRequest, now: .now()) : weChatPay.verifyCallback(callback.asRequest, now: .now())
         }
         XCTAssertEqual(delivered.count, 2)
         XCTAssertTrue(delivered.contains(.verified(.noEffect(reason: "refund notice"))), "\(delivered)")
-        XCTAssertTrue(delivered.contains { if case .verified(.refundSucceeded("ref_k2", _, _)) = $0 { true } else { false } }, "\(delivered)")
+        XCTAssertTrue(
+            delivered.contains { if case .verified(.refundSucceeded("ref_k2", _, _)) = $0 { true } else { false } }, "\(delivered)")
     }
 
     func testRefundKnobReadsBackAndRefusesOtherValues() {

@@ -25,20 +25,25 @@ struct SandboxFixture {
     let state = SandboxState()
     let handler: SandboxHandler
 
-    init(retryScheduleMilliseconds: [Channel: [Int64]] = SandboxConfiguration.channelSchedules,
-         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+    init(
+        retryScheduleMilliseconds: [Channel: [Int64]] = SandboxConfiguration.channelSchedules,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) {
         let merchant = TestKeys.merchant.publicKey
         configuration = SandboxConfiguration(
             publicBaseURL: Self.baseURL,
-            alipay: SandboxChannelKeys(channelPrivateKey: TestKeys.channelCurrent, channelKeyId: "", merchantAccountId: Self.alipayAppId,
-                                       merchantKeys: [MerchantKey(id: "merchant", publicKey: merchant)]),
-            wechatpay: SandboxChannelKeys(channelPrivateKey: TestKeys.channelCurrent, channelKeyId: Self.weChatPayPlatformSerial,
-                                          merchantAccountId: Self.weChatPayMerchantId,
-                                          merchantKeys: [MerchantKey(id: Self.weChatPayMerchantSerial, publicKey: merchant)]),
+            alipay: SandboxChannelKeys(
+                channelPrivateKey: TestKeys.channelCurrent, channelKeyId: "", merchantAccountId: Self.alipayAppId,
+                merchantKeys: [MerchantKey(id: "merchant", publicKey: merchant)]),
+            wechatpay: SandboxChannelKeys(
+                channelPrivateKey: TestKeys.channelCurrent, channelKeyId: Self.weChatPayPlatformSerial,
+                merchantAccountId: Self.weChatPayMerchantId,
+                merchantKeys: [MerchantKey(id: Self.weChatPayMerchantSerial, publicKey: merchant)]),
             weChatPayAPIv3Key: Self.apiV3Key,
-            unionpay: SandboxChannelKeys(channelPrivateKey: TestKeys.channelCurrent, channelKeyId: Self.unionPayChannelCertId,
-                                         merchantAccountId: Self.unionPayMerchantId,
-                                         merchantKeys: [MerchantKey(id: Self.unionPayMerchantCertId, publicKey: merchant)]),
+            unionpay: SandboxChannelKeys(
+                channelPrivateKey: TestKeys.channelCurrent, channelKeyId: Self.unionPayChannelCertId,
+                merchantAccountId: Self.unionPayMerchantId,
+                merchantKeys: [MerchantKey(id: Self.unionPayMerchantCertId, publicKey: merchant)]),
             retryScheduleMilliseconds: retryScheduleMilliseconds, clock: clock)
         handler = SandboxHandler(configuration: configuration, state: state, log: Log(component: "sandbox-test", minimum: .error))
     }
@@ -46,23 +51,30 @@ struct SandboxFixture {
     // MARK: connectors
 
     static func alipay(signingWith key: RSAPrivateKey = TestKeys.merchant) -> AlipayConnector {
-        AlipayConnector(account: AlipayAccount(
-            appId: alipayAppId, gatewayURL: baseURL + "/alipay/gateway.do", privateKey: key,
-            alipayKeys: VerificationKeySet(style: .exact, keys: [VerificationKey(id: "alipay-sandbox", publicKey: TestKeys.channelCurrent.publicKey)])))
+        AlipayConnector(
+            account: AlipayAccount(
+                appId: alipayAppId, gatewayURL: baseURL + "/alipay/gateway.do", privateKey: key,
+                alipayKeys: VerificationKeySet(
+                    style: .exact, keys: [VerificationKey(id: "alipay-sandbox", publicKey: TestKeys.channelCurrent.publicKey)])))
     }
 
     static func weChatPay(signingWith key: RSAPrivateKey = TestKeys.merchant) -> WeChatPayConnector {
-        WeChatPayConnector(account: try! WeChatPayAccount(
-            merchantId: weChatPayMerchantId, appId: "wxd678efh567hg6787", merchantCertificateSerial: weChatPayMerchantSerial, privateKey: key,
-            platformKeys: VerificationKeySet(style: .hexSerial, keys: [VerificationKey(id: weChatPayPlatformSerial, publicKey: TestKeys.channelCurrent.publicKey)]),
-            apiV3Key: apiV3Key, baseURL: baseURL + "/wechatpay"))
+        WeChatPayConnector(
+            account: try! WeChatPayAccount(
+                merchantId: weChatPayMerchantId, appId: "wxd678efh567hg6787", merchantCertificateSerial: weChatPayMerchantSerial,
+                privateKey: key,
+                platformKeys: VerificationKeySet(
+                    style: .hexSerial, keys: [VerificationKey(id: weChatPayPlatformSerial, publicKey: TestKeys.channelCurrent.publicKey)]),
+                apiV3Key: apiV3Key, baseURL: baseURL + "/wechatpay"))
     }
 
     static func unionPay(signingWith key: RSAPrivateKey = TestKeys.merchant) -> UnionPayConnector {
-        UnionPayConnector(account: UnionPayAccount(
-            merchantId: unionPayMerchantId, signingCertificateId: unionPayMerchantCertId, privateKey: key,
-            verificationKeys: VerificationKeySet(style: .exact, keys: [VerificationKey(id: unionPayChannelCertId, publicKey: TestKeys.channelCurrent.publicKey)]),
-            baseURL: baseURL + "/unionpay/gateway/api"))
+        UnionPayConnector(
+            account: UnionPayAccount(
+                merchantId: unionPayMerchantId, signingCertificateId: unionPayMerchantCertId, privateKey: key,
+                verificationKeys: VerificationKeySet(
+                    style: .exact, keys: [VerificationKey(id: unionPayChannelCertId, publicKey: TestKeys.channelCurrent.publicKey)]),
+                baseURL: baseURL + "/unionpay/gateway/api"))
     }
 
     static func connector(_ channel: Channel, signingWith key: RSAPrivateKey = TestKeys.merchant) -> any ChannelConnector {
@@ -89,7 +101,8 @@ struct SandboxFixture {
 
     func exchange(_ request: OutboundRequest) -> ChannelResponse {
         let response = handler.handle(Self.httpRequest(request))
-        return ChannelResponse(status: response.status, headers: response.headers.map { ($0.name.lowercased(), $0.value) }, body: response.body)
+        return ChannelResponse(
+            status: response.status, headers: response.headers.map { ($0.name.lowercased(), $0.value) }, body: response.body)
     }
 
     // MARK: orders, the payer, callbacks
@@ -97,8 +110,9 @@ struct SandboxFixture {
     static func order(_ channel: Channel, amount: Int64 = 1230, expiresInSeconds: Int64 = 900) -> PrepayOrder {
         let now = Timestamp.now()
         let id = PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: 7, random: UInt64.random(in: 1...UInt64.max))
-        return PrepayOrder(paymentId: id, amount: Money(minorUnits: amount, currency: .cny), subject: "Coffee 咖啡 & cake",
-                           expiresAt: now.adding(seconds: expiresInSeconds), callbackURL: callbackBase + channel.rawValue)
+        return PrepayOrder(
+            paymentId: id, amount: Money(minorUnits: amount, currency: .cny), subject: "Coffee 咖啡 & cake",
+            expiresAt: now.adding(seconds: expiresInSeconds), callbackURL: callbackBase + channel.rawValue)
     }
 
     static func reference(_ order: PrepayOrder) -> ChannelPaymentReference {
@@ -106,7 +120,9 @@ struct SandboxFixture {
     }
 
     /// Prepays `order` and returns its pay URL (failing the test otherwise).
-    func prepay(_ connector: any ChannelConnector, _ order: PrepayOrder, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func prepay(
+        _ connector: any ChannelConnector, _ order: PrepayOrder, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> String {
         let result = connector.prepayResult(exchange(try connector.prepayRequest(order, now: .now())))
         guard case .accepted(let payURL) = result else {
             XCTFail("prepay: \(result)", file: file, line: line)
@@ -119,8 +135,10 @@ struct SandboxFixture {
     /// Plays the payer: `POST <pay_url>` with `result=<result>`.
     @discardableResult
     func pay(_ payURL: String, result: String) -> HTTPResponse {
-        handler.handle(HTTPRequest(method: "POST", requestURI: Self.requestURI(payURL),
-                                   headers: ["content-type": "application/x-www-form-urlencoded"], body: Array("result=\(result)".utf8)))
+        handler.handle(
+            HTTPRequest(
+                method: "POST", requestURI: Self.requestURI(payURL),
+                headers: ["content-type": "application/x-www-form-urlencoded"], body: Array("result=\(result)".utf8)))
     }
 
     /// The queued callbacks, signed for one attempt, in delivery order (removed from the queue).
@@ -139,7 +157,9 @@ struct SandboxFixture {
     }
 
     func setFaults(_ json: String) -> HTTPResponse {
-        handler.handle(HTTPRequest(method: "POST", requestURI: "/sandbox/faults", headers: ["content-type": "application/json"], body: Array(json.utf8)))
+        handler.handle(
+            HTTPRequest(
+                method: "POST", requestURI: "/sandbox/faults", headers: ["content-type": "application/json"], body: Array(json.utf8)))
     }
 
     /// Today in China, as statements are cut.

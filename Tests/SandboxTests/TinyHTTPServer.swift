@@ -55,7 +55,8 @@ final class TinyHTTPServer: Sendable {
                     return list.count - 1
                 }
                 let answer = respond(index, request)
-                let text = "HTTP/1.1 \(answer.status) X\r\nContent-Length: \(answer.body.utf8.count)\r\nConnection: close\r\n\r\n\(answer.body)"
+                let text =
+                    "HTTP/1.1 \(answer.status) X\r\nContent-Length: \(answer.body.utf8.count)\r\nConnection: close\r\n\r\n\(answer.body)"
                 _ = Array(text.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
             close(connection)
@@ -74,7 +75,8 @@ final class TinyHTTPServer: Sendable {
             bytes += buffer[0..<count]
             if headerEnd == nil, let end = bytes.indices.dropLast(3).first(where: { bytes[$0...$0 + 3] == [13, 10, 13, 10] }) {
                 headerEnd = end + 4
-                for line in String(decoding: bytes[0..<end], as: UTF8.self).split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+                for line in String(decoding: bytes[0..<end], as: UTF8.self).split(separator: "\r\n")
+                where line.lowercased().hasPrefix("content-length:") {
                     contentLength = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
                 }
             }
@@ -87,8 +89,9 @@ final class TinyHTTPServer: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return HTTPRequest(method: requestLine.count > 0 ? String(requestLine[0]) : "", requestURI: requestLine.count > 1 ? String(requestLine[1]) : "",
-                           headers: headers, body: Array(bytes[end..<min(bytes.count, end + contentLength)]))
+        return HTTPRequest(
+            method: requestLine.count > 0 ? String(requestLine[0]) : "", requestURI: requestLine.count > 1 ? String(requestLine[1]) : "",
+            headers: headers, body: Array(bytes[end..<min(bytes.count, end + contentLength)]))
     }
 }
 

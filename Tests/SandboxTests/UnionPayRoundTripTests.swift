@@ -12,17 +12,23 @@ final class UnionPayRoundTripTests: XCTestCase {
         let order = SandboxFixture.order(.unionpay)
         let payURL = try sandbox.prepay(connector, order)
         let reference = SandboxFixture.reference(order)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
+        XCTAssertEqual(
+            connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .notPaid)
 
         sandbox.pay(payURL, result: "success")
-        guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else { return XCTFail("no verified payment callback") }
+        guard case .verified(.paymentSucceeded(let payment))? = sandbox.verifiedCallback(connector) else {
+            return XCTFail("no verified payment callback")
+        }
         XCTAssertEqual(payment.paymentId, order.paymentId)
         XCTAssertEqual(payment.amount, order.amount)
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId), .paid(payment))
+        XCTAssertEqual(
+            connector.queryResult(sandbox.exchange(try connector.queryRequest(reference, now: .now())), for: reference.paymentId),
+            .paid(payment))
 
-        let refund = RefundOrder(refundId: "ref_u1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
-                                 amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
-                                 callbackURL: order.callbackURL, createdAt: .now())
+        let refund = RefundOrder(
+            refundId: "ref_u1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
+            amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
+            callbackURL: order.callbackURL, createdAt: .now())
         // UnionPay accepts a refund (respCode 00) and tells the result by callback and query.
         XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
         guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
@@ -31,8 +37,9 @@ final class UnionPayRoundTripTests: XCTestCase {
         XCTAssertEqual(refundId, "ref_u1")
         XCTAssertEqual(amount, refund.amount)
         let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
-        XCTAssertEqual(connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
-                       .succeeded(channelRefundId: channelRefundId))
+        XCTAssertEqual(
+            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            .succeeded(channelRefundId: channelRefundId))
 
         let lines = try sandbox.statementLines(connector)
         XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount })
@@ -44,18 +51,24 @@ final class UnionPayRoundTripTests: XCTestCase {
         _ = try sandbox.prepay(connector, unpaid)
         // UnionPay has no close call: the connector queries once the payTimeout has passed.
         let afterTimeout = unpaid.expiresAt.adding(seconds: 1)
-        XCTAssertEqual(connector.closeResult(sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: afterTimeout)), for: unpaid.paymentId), .closed)
+        XCTAssertEqual(
+            connector.closeResult(
+                sandbox.exchange(try connector.closeRequest(SandboxFixture.reference(unpaid), now: afterTimeout)), for: unpaid.paymentId),
+            .closed)
 
         let failing = SandboxFixture.order(.unionpay)
         sandbox.pay(try sandbox.prepay(connector, failing), result: "fail")
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.paymentFailed(paymentId: failing.paymentId, failureCode: "01")))
-        XCTAssertEqual(connector.queryResult(sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId),
-                       .failed(failureCode: "01"))
+        XCTAssertEqual(
+            connector.queryResult(
+                sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(failing), now: .now())), for: failing.paymentId),
+            .failed(failureCode: "01"))
     }
 
     func testForgedRequestIsRefusedInUnionPaysForm() throws {
         let forger = SandboxFixture.unionPay(signingWith: TestKeys.channelRetired)
-        XCTAssertEqual(forger.prepayResult(sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.unionpay), now: .now()))),
-                       .rejected(failureCode: "11"))
+        XCTAssertEqual(
+            forger.prepayResult(sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.unionpay), now: .now()))),
+            .rejected(failureCode: "11"))
     }
 }

@@ -42,7 +42,9 @@ final class CallbackTests: XCTestCase {
         let harness = Harness()
         let payment = try harness.processingPayment()
         harness.channels.closeAnswers = [.answered(.closed)]
-        XCTAssertEqual(try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status, .closed)
+        XCTAssertEqual(
+            try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status,
+            .closed)
         XCTAssertEqual(try harness.paidCallback(payment, transaction: "LATE"), "ACK")
         XCTAssertEqual(try harness.paidCallback(payment, transaction: "LATE"), "ACK", "a repeat of the late payment's notice")
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .closed)
@@ -59,7 +61,8 @@ final class CallbackTests: XCTestCase {
         // channel's word: the money leaves the ledger again and the payment does not change.
         harness.channels.refundAnswers = [.answered(.succeeded(channelRefundId: "CR1"))]
         let shard = harness.store.shard(of: payment)
-        XCTAssertEqual(harness.services.refunds.retryDue(shard: shard, leaseSeconds: 60, nextCheckSeconds: 30, limit: 10, requestId: "w"), 1)
+        XCTAssertEqual(
+            harness.services.refunds.retryDue(shard: shard, leaseSeconds: 60, nextCheckSeconds: 30, limit: 10, requestId: "w"), 1)
         XCTAssertEqual(harness.channels.refundOrders.map(\.refundId), [late.id.text])
         XCTAssertEqual(harness.channels.refundOrders.first?.channelTransactionId, "LATE")
         XCTAssertEqual(harness.store.refund(late.id)?.status, .succeeded)
@@ -67,7 +70,8 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .closed)
         XCTAssertEqual(harness.store.payment(payment.id)?.refundedAmount, Harness.cny(0))
         XCTAssertEqual(harness.eventsOf(payment.id), [.paymentClosed, .refundSucceeded])
-        XCTAssertEqual(harness.services.refunds.retryDue(shard: shard, leaseSeconds: 60, nextCheckSeconds: 30, limit: 10, requestId: "w"), 0)
+        XCTAssertEqual(
+            harness.services.refunds.retryDue(shard: shard, leaseSeconds: 60, nextCheckSeconds: 30, limit: 10, requestId: "w"), 0)
     }
 
     func testForgedAndUnknownCallbacksAreRefusedAndWriteNothing() throws {
@@ -78,13 +82,22 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(String(decoding: forged.body, as: UTF8.self), "NACK")
 
         let unknown = PaymentId(millisecondsSinceEpoch: 1, slot: 3, random: 42)
-        harness.channels.callbacks = [.verified(.paymentSucceeded(ChannelPayment(paymentId: unknown, channelTransactionId: "T", amount: payment.amount, paidAt: harness.clock.now())))]
+        harness.channels.callbacks = [
+            .verified(
+                .paymentSucceeded(
+                    ChannelPayment(paymentId: unknown, channelTransactionId: "T", amount: payment.amount, paidAt: harness.clock.now())))
+        ]
         let answer = try harness.services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/alipay"), from: .alipay)
         XCTAssertEqual(String(decoding: answer.body, as: UTF8.self), "NACK")
 
         // A callback speaks only for its own channel's orders.
-        harness.channels.callbacks = [.verified(.paymentSucceeded(ChannelPayment(paymentId: payment.id, channelTransactionId: "T", amount: payment.amount, paidAt: harness.clock.now())))]
-        let otherChannel = try harness.services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/wechatpay"), from: .wechatpay)
+        harness.channels.callbacks = [
+            .verified(
+                .paymentSucceeded(
+                    ChannelPayment(paymentId: payment.id, channelTransactionId: "T", amount: payment.amount, paidAt: harness.clock.now())))
+        ]
+        let otherChannel = try harness.services.callback.receive(
+            HTTPRequest(method: "POST", requestURI: "/callbacks/wechatpay"), from: .wechatpay)
         XCTAssertEqual(String(decoding: otherChannel.body, as: UTF8.self), "NACK")
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .processing)
         XCTAssertTrue(harness.store.journal.isEmpty)

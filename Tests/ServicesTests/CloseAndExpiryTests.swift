@@ -14,7 +14,9 @@ final class CloseAndExpiryTests: XCTestCase {
         XCTAssertEqual(harness.channels.calls, ["prepay", "close"])
         XCTAssertEqual(harness.eventsOf(payment.id), [.paymentClosed])
         // Closing a closed payment answers it again and asks nobody.
-        XCTAssertEqual(try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status, .closed)
+        XCTAssertEqual(
+            try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status,
+            .closed)
         XCTAssertEqual(harness.channels.calls, ["prepay", "close"])
     }
 
@@ -22,8 +24,14 @@ final class CloseAndExpiryTests: XCTestCase {
         let harness = Harness()
         let payment = try harness.processingPayment()
         harness.channels.closeAnswers = [.answered(.alreadyPaid)]
-        harness.channels.queryAnswers = [.answered(.paid(ChannelPayment(paymentId: payment.id, channelTransactionId: "T9", amount: payment.amount, paidAt: harness.clock.now())))]
-        XCTAssertThrowsError(try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")) {
+        harness.channels.queryAnswers = [
+            .answered(
+                .paid(
+                    ChannelPayment(paymentId: payment.id, channelTransactionId: "T9", amount: payment.amount, paidAt: harness.clock.now())))
+        ]
+        XCTAssertThrowsError(
+            try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        ) {
             XCTAssertEqual(($0 as? APIError)?.code, .invalidState)
         }
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .succeeded)
@@ -43,7 +51,8 @@ final class CloseAndExpiryTests: XCTestCase {
         XCTAssertTrue(harness.store.events.isEmpty)
         // Nothing was written, the nonce included: the same request may be sent again.
         harness.channels.closeAnswers = [.answered(.closed)]
-        XCTAssertEqual(try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: nonce, requestId: "r").status, .closed)
+        XCTAssertEqual(
+            try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: nonce, requestId: "r").status, .closed)
     }
 
     func testAnotherMerchantsPaymentIsNotFound() throws {
@@ -83,7 +92,10 @@ final class CloseAndExpiryTests: XCTestCase {
         let harness = Harness()
         let payment = try harness.processingPayment()
         let other = PaymentId(millisecondsSinceEpoch: 5, slot: payment.id.slot, random: 7)
-        harness.channels.queryAnswers = [.answered(.paid(ChannelPayment(paymentId: other, channelTransactionId: "TX", amount: payment.amount, paidAt: harness.clock.now())))]
+        harness.channels.queryAnswers = [
+            .answered(
+                .paid(ChannelPayment(paymentId: other, channelTransactionId: "TX", amount: payment.amount, paidAt: harness.clock.now())))
+        ]
         try harness.services.query.query(payment, requestId: "w")
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .processing)
         XCTAssertTrue(harness.store.journal.isEmpty)
@@ -94,11 +106,17 @@ final class CloseAndExpiryTests: XCTestCase {
         let payment = try harness.processingPayment()
         let shard = harness.store.shard(of: payment)
         let request = PaymentClaimRequest(batchSizeMax: 10, leaseSeconds: 120)
-        XCTAssertTrue(try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.isEmpty, "not due before its first check")
+        XCTAssertTrue(
+            try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.isEmpty,
+            "not due before its first check")
         harness.clock.advance(seconds: 30)
-        XCTAssertEqual(try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.map(\.id), [payment.id])
-        XCTAssertTrue(try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.isEmpty, "held by the first claim")
+        XCTAssertEqual(
+            try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.map(\.id), [payment.id])
+        XCTAssertTrue(
+            try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.isEmpty, "held by the first claim"
+        )
         harness.clock.advance(seconds: 120)
-        XCTAssertEqual(try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.map(\.id), [payment.id])
+        XCTAssertEqual(
+            try harness.store.claimDue(shard: shard, request: request, now: harness.clock.now()).payments.map(\.id), [payment.id])
     }
 }

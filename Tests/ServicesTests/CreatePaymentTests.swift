@@ -20,7 +20,8 @@ final class CreatePaymentTests: XCTestCase {
     func testARefusedPrepayFailsThePaymentWithItsCodeAndEvent() throws {
         let harness = Harness()
         harness.channels.prepayAnswers = [.answered(.rejected(failureCode: "ACQ.TRADE_HAS_CLOSE"))]
-        let outcome = try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        let outcome = try harness.services.create.create(
+            try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertTrue(outcome.isNew)
         XCTAssertEqual(outcome.payment.status, .failed)
         XCTAssertEqual(outcome.payment.failureCode, "ACQ.TRADE_HAS_CLOSE")
@@ -33,7 +34,9 @@ final class CreatePaymentTests: XCTestCase {
         for answer: ChannelCall<PrepayResult> in [.unavailable(reason: "timeout"), .answered(.unknown(reason: "SYSTEM_ERROR"))] {
             let harness = Harness()
             harness.channels.prepayAnswers = [answer]
-            XCTAssertThrowsError(try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")) {
+            XCTAssertThrowsError(
+                try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+            ) {
                 XCTAssertEqual(($0 as? APIError)?.code, .channelUnavailable)
             }
             XCTAssertEqual(harness.store.paymentCount, 0)
@@ -46,12 +49,16 @@ final class CreatePaymentTests: XCTestCase {
         let harness = Harness()
         let first = try harness.processingPayment()
         harness.channels.prepayAnswers = [.answered(.accepted(payURL: "https://channel.test/pay/again"))]
-        let repeated = try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        let repeated = try harness.services.create.create(
+            try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertFalse(repeated.isNew)
         XCTAssertEqual(repeated.payment, first, "the first create's payment and pay URL stand")
 
         harness.channels.prepayAnswers = [.answered(.accepted(payURL: "https://channel.test/pay/other"))]
-        XCTAssertThrowsError(try harness.services.create.create(try Harness.body(amount: "100.01"), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")) {
+        XCTAssertThrowsError(
+            try harness.services.create.create(
+                try Harness.body(amount: "100.01"), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        ) {
             XCTAssertEqual(($0 as? APIError)?.code, .orderConflict)
         }
         XCTAssertEqual(harness.store.paymentCount, 1)
@@ -61,12 +68,16 @@ final class CreatePaymentTests: XCTestCase {
     func testAReplayedRequestIsRefusedAndWritesNothing() throws {
         let harness = Harness()
         let nonce = Harness.nonce()
-        harness.channels.prepayAnswers = [.answered(.accepted(payURL: "https://channel.test/pay/1")), .answered(.accepted(payURL: "https://channel.test/pay/2"))]
+        harness.channels.prepayAnswers = [
+            .answered(.accepted(payURL: "https://channel.test/pay/1")), .answered(.accepted(payURL: "https://channel.test/pay/2")),
+        ]
         _ = try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: nonce, requestId: "r")
         // A replay is the same request: the signature covers the body, and the nonce is kept on
         // the shard of the request's effect (MariaDB's request_nonces, and the twin's), which an
         // identical body reaches again.
-        XCTAssertThrowsError(try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: nonce, requestId: "r")) {
+        XCTAssertThrowsError(
+            try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: nonce, requestId: "r")
+        ) {
             XCTAssertTrue($0 is NonceReused, "\($0)")
         }
         XCTAssertEqual(harness.store.paymentCount, 1)
@@ -74,22 +85,28 @@ final class CreatePaymentTests: XCTestCase {
 
     func testWithoutChannelsThePaymentIsStoredCreatedAndClosesHere() throws {
         let harness = Harness(withChannels: false)
-        let outcome = try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        let outcome = try harness.services.create.create(
+            try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertEqual(outcome.payment.status, .created)
         XCTAssertEqual(harness.channels.calls, [])
-        let closed = try harness.services.close.close(outcome.payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        let closed = try harness.services.close.close(
+            outcome.payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertEqual(closed.status, .closed)
         XCTAssertEqual(harness.historyOf(outcome.payment.id), ["->created", "created>closed"])
         XCTAssertEqual(harness.eventsOf(outcome.payment.id), [.paymentClosed], "the merchant is told, as with channels")
-        XCTAssertEqual(try harness.services.close.close(outcome.payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r").status, .closed)
+        XCTAssertEqual(
+            try harness.services.close.close(outcome.payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+                .status, .closed)
         XCTAssertEqual(harness.eventsOf(outcome.payment.id), [.paymentClosed], "closing a closed payment tells nobody again")
     }
 
     func testOnlyCNYIsTakenWhenChannelsAreConnected() throws {
         let harness = Harness()
-        let json = #"{"merchant_order_no":"o-usd","amount":"1.00","currency":"USD","channel":"alipay","subject":"x","notify_url":"https://m.test/h"}"#
+        let json =
+            #"{"merchant_order_no":"o-usd","amount":"1.00","currency":"USD","channel":"alipay","subject":"x","notify_url":"https://m.test/h"}"#
         let body = try CreatePaymentRequest(body: Array(json.utf8))
-        XCTAssertThrowsError(try harness.services.create.create(body, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")) {
+        XCTAssertThrowsError(try harness.services.create.create(body, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r"))
+        {
             XCTAssertEqual(($0 as? APIError)?.code, .unsupportedCurrency)
         }
         XCTAssertEqual(harness.channels.calls, [], "refused before the channel is asked")

@@ -33,9 +33,15 @@ final class ScriptedChannels: PaymentChannels {
         return answers.isEmpty ? .unavailable(reason: "no scripted answer") : answers.removeFirst()
     }
 
-    func prepay(_ order: PrepayOrder, on channel: Channel, requestId: String) -> ChannelCall<PrepayResult> { next(&prepayAnswers, "prepay") }
-    func close(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<CloseResult> { next(&closeAnswers, "close") }
-    func query(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<QueryResult> { next(&queryAnswers, "query") }
+    func prepay(_ order: PrepayOrder, on channel: Channel, requestId: String) -> ChannelCall<PrepayResult> {
+        next(&prepayAnswers, "prepay")
+    }
+    func close(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<CloseResult> {
+        next(&closeAnswers, "close")
+    }
+    func query(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<QueryResult> {
+        next(&queryAnswers, "query")
+    }
     func refund(_ order: RefundOrder, on channel: Channel, requestId: String) -> ChannelCall<RefundResult> {
         refundOrders.append(order)
         return next(&refundAnswers, "refund")
@@ -64,9 +70,10 @@ struct Harness {
 
     init(withChannels: Bool = true) {
         store = MemoryStore(fees: [.alipay: Harness.fee, .wechatpay: Harness.fee, .unionpay: Harness.fee], clock: clock)
-        services = Services(ServiceContext(
-            payments: store, refunds: store, channels: withChannels ? channels : nil, clock: clock,
-            schedule: QuerySchedule(stepsSeconds: [30, 60]), log: Log(component: "test", minimum: .error)))
+        services = Services(
+            ServiceContext(
+                payments: store, refunds: store, channels: withChannels ? channels : nil, clock: clock,
+                schedule: QuerySchedule(stepsSeconds: [30, 60]), log: Log(component: "test", minimum: .error)))
     }
 
     static func cny(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: .cny) }
@@ -76,7 +83,9 @@ struct Harness {
         return RequestNonce(merchantId: merchant, nonce: unique, signature: "s" + unique)
     }
 
-    static func body(order: String = "order-1", amount: String = "100.00", channel: String = "alipay", expireSeconds: Int = 900) throws
+    static func body(
+        order: String = "order-1", amount: String = "100.00", channel: String = "alipay", expireSeconds: Int = 900
+    ) throws
         -> CreatePaymentRequest
     {
         let json = """
@@ -89,15 +98,19 @@ struct Harness {
     /// A payment the channel accepted: `processing`, with its pay URL.
     func processingPayment(order: String = "order-1", amount: String = "100.00") throws -> Payment {
         channels.prepayAnswers.append(.answered(.accepted(payURL: "https://channel.test/pay/\(order)")))
-        let outcome = try services.create.create(try Harness.body(order: order, amount: amount), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        let outcome = try services.create.create(
+            try Harness.body(order: order, amount: amount), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertEqual(outcome.payment.status, .processing)
         return outcome.payment
     }
 
     /// The channel's callback that `payment` was paid `amount` (its own amount by default).
     func paidCallback(_ payment: Payment, amount: Money? = nil, transaction: String = "T1") throws -> String {
-        channels.callbacks.append(.verified(.paymentSucceeded(ChannelPayment(
-            paymentId: payment.id, channelTransactionId: transaction, amount: amount ?? payment.amount, paidAt: clock.now()))))
+        channels.callbacks.append(
+            .verified(
+                .paymentSucceeded(
+                    ChannelPayment(
+                        paymentId: payment.id, channelTransactionId: transaction, amount: amount ?? payment.amount, paidAt: clock.now()))))
         let answer = try services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/alipay"), from: payment.channel)
         return String(decoding: answer.body, as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Setup
 
 final class InitOptionsTests: XCTestCase {

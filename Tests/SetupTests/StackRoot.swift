@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Setup
 
 /// A fresh stack root for one test, removed at its end (test keys protect nothing, but they do not

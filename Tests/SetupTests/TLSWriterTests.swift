@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Setup
 
 /// The TLS material nginx serves, checked with the openssl command line as an independent oracle
@@ -57,12 +58,19 @@ final class TLSWriterTests: XCTestCase {
     func testACAMadeByTheOpenSSLCommandLineSignsTheNewServerCertificate() throws {
         let layout = try temporaryRoot(self)
         try FileManager.default.createDirectory(atPath: layout.tlsDirectory, withIntermediateDirectories: true)
-        XCTAssertEqual(try runTool(openssl, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", layout.caKeyFile]).status, 0)
+        XCTAssertEqual(
+            try runTool(openssl, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", layout.caKeyFile]).status, 0
+        )
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: layout.caKeyFile)
-        XCTAssertEqual(try runTool(openssl, [
-            "req", "-x509", "-new", "-key", layout.caKeyFile, "-subj", "/CN=old CA", "-days", "30", "-out", layout.caCertificateFile,
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
-        ]).status, 0)
+        XCTAssertEqual(
+            try runTool(
+                openssl,
+                [
+                    "req", "-x509", "-new", "-key", layout.caKeyFile, "-subj", "/CN=old CA", "-days", "30", "-out",
+                    layout.caCertificateFile,
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+                ]
+            ).status, 0)
         let ca = try contents(layout.caCertificateFile)
         _ = try StackInit.run(layout, options())
         XCTAssertEqual(try contents(layout.caCertificateFile), ca)

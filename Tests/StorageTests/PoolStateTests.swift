@@ -1,5 +1,6 @@
-@testable import Storage
 import XCTest
+
+@testable import Storage
 
 /// The rules of a bounded pool as straight-line scripts (PoolState has no locks or clocks).
 final class PoolStateTests: XCTestCase {

@@ -15,7 +15,12 @@ final class ResourcePoolTests: XCTestCase {
 
     final class Opened: Sendable {
         private let count = Mutex(0)
-        func next() -> Resource { Resource(id: count.withLock { $0 += 1; return $0 }) }
+        func next() -> Resource {
+            Resource(
+                id: count.withLock {
+                    $0 += 1; return $0
+                })
+        }
         var total: Int { count.withLock { $0 } }
     }
 

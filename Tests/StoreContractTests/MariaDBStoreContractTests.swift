@@ -36,7 +36,8 @@ final class MariaDBStoreContractTests: XCTestCase {
         guard let opened = MariaDBStoreContractTests.opened else { throw MissingConfiguration() }
         let open = try opened.get()
         return StoresUnderTest(
-            payments: PaymentStore(shards: open.shards, channelFees: open.fees), refunds: RefundStore(shards: open.shards), clock: SystemClock())
+            payments: PaymentStore(shards: open.shards, channelFees: open.fees), refunds: RefundStore(shards: open.shards),
+            clock: SystemClock())
     }
 
     /// A missing configuration fails every test (here, and again when its body asks for the
@@ -44,7 +45,9 @@ final class MariaDBStoreContractTests: XCTestCase {
     override func setUp() {
         super.setUp()
         if MariaDBStoreContractTests.opened == nil {
-            XCTFail("\(MariaDBStoreContractTests.configurationVariable) is not set: it must name the paygate.json of a running stack (scripts/e2e.sh sets it)")
+            XCTFail(
+                "\(MariaDBStoreContractTests.configurationVariable) is not set: it must name the paygate.json of a running stack (scripts/e2e.sh sets it)"
+            )
         }
     }
 
@@ -58,7 +61,9 @@ final class MariaDBStoreContractTests: XCTestCase {
     func testApplyFailedAndClosedReports() throws { try contract.applyFailedAndClosedReports() }
     func testApplyExpiryClosesOnlyExpiredCreated() throws { try contract.applyExpiryClosesOnlyExpiredCreated() }
     func testApplyPaidAfterCloseRecordsLateRefundOnce() throws { try contract.applyPaidAfterCloseRecordsLateRefundOnce() }
-    func testLatePaymentRefundSucceedsWithoutTouchingThePayment() throws { try contract.latePaymentRefundSucceedsWithoutTouchingThePayment() }
+    func testLatePaymentRefundSucceedsWithoutTouchingThePayment() throws {
+        try contract.latePaymentRefundSucceedsWithoutTouchingThePayment()
+    }
     func testApplyFiltersByMerchantAndChannel() throws { try contract.applyFiltersByMerchantAndChannel() }
     func testApplyWithReusedNonceThrows() throws { try contract.applyWithReusedNonceThrows() }
     func testApplyOnSnapshotStepsAndFallsBack() throws { try contract.applyOnSnapshotStepsAndFallsBack() }

@@ -17,7 +17,9 @@ final class MemoryStoreContractTests: XCTestCase {
     func testApplyFailedAndClosedReports() throws { try contract.applyFailedAndClosedReports() }
     func testApplyExpiryClosesOnlyExpiredCreated() throws { try contract.applyExpiryClosesOnlyExpiredCreated() }
     func testApplyPaidAfterCloseRecordsLateRefundOnce() throws { try contract.applyPaidAfterCloseRecordsLateRefundOnce() }
-    func testLatePaymentRefundSucceedsWithoutTouchingThePayment() throws { try contract.latePaymentRefundSucceedsWithoutTouchingThePayment() }
+    func testLatePaymentRefundSucceedsWithoutTouchingThePayment() throws {
+        try contract.latePaymentRefundSucceedsWithoutTouchingThePayment()
+    }
     func testApplyFiltersByMerchantAndChannel() throws { try contract.applyFiltersByMerchantAndChannel() }
     func testApplyWithReusedNonceThrows() throws { try contract.applyWithReusedNonceThrows() }
     func testApplyOnSnapshotStepsAndFallsBack() throws { try contract.applyOnSnapshotStepsAndFallsBack() }

@@ -9,9 +9,11 @@ extension StoreContract {
         let scene = try ContractScene(self)
         let payment = try scene.created(order: "apply-prepay")
         let nextCheck = scene.now.adding(seconds: StoreContract.farAheadSeconds + 3600)
-        let applied = try XCTUnwrap(try scene.payments.apply(
-            .prepayAccepted(payURL: "https://channel.test/pay/7"), to: payment.id, merchantId: scene.merchantId, channel: nil, nonce: nil,
-            checkAfter: nextCheck, reason: "prepay", requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.payments.apply(
+                .prepayAccepted(payURL: "https://channel.test/pay/7"), to: payment.id, merchantId: scene.merchantId, channel: nil,
+                nonce: nil,
+                checkAfter: nextCheck, reason: "prepay", requestId: "r"))
         XCTAssertEqual(applied.payment.status, .processing)
         XCTAssertEqual(applied.payment.version, 2)
         XCTAssertEqual(applied.payment.channelPayloadJSON, Payment.channelPayloadJSON(payURL: "https://channel.test/pay/7"))
@@ -33,7 +35,8 @@ extension StoreContract {
         XCTAssertEqual(applied.decision.write?.steps, [.processing, .succeeded])
         XCTAssertEqual(applied.decision.merchantEvents, [.paymentSucceeded])
         XCTAssertEqual(applied.decision.answer, .acknowledge)
-        XCTAssertEqual(try LedgerRules.postings(for: applied.decision, payment: applied.payment, fee: .zero).count, 1, "the success is posted")
+        XCTAssertEqual(
+            try LedgerRules.postings(for: applied.decision, payment: applied.payment, fee: .zero).count, 1, "the success is posted")
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), applied.payment)
 
         // The same report again (a channel retry): acknowledged, nothing written, nothing posted.
@@ -57,7 +60,9 @@ extension StoreContract {
         let payment = try scene.created(order: "apply-amount")
         let applied = try XCTUnwrap(try scene.paid(payment, transaction: "T-1", amount: StoreContract.cny(9_999)))
         XCTAssertNil(applied.decision.write)
-        XCTAssertEqual(applied.decision.anomalies, [PaymentAnomaly(kind: .amountMismatch, transactionId: "T-1", reportedAmount: StoreContract.cny(9_999))])
+        XCTAssertEqual(
+            applied.decision.anomalies,
+            [PaymentAnomaly(kind: .amountMismatch, transactionId: "T-1", reportedAmount: StoreContract.cny(9_999))])
         XCTAssertEqual(applied.decision.answer, .refuse)
         XCTAssertEqual(applied.payment, payment)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), payment)
@@ -68,23 +73,29 @@ extension StoreContract {
     func applyFailedAndClosedReports() throws {
         let scene = try ContractScene(self)
         let failing = try scene.created(order: "apply-failed")
-        let failed = try XCTUnwrap(try scene.payments.apply(
-            .channelReportedFailed(failureCode: "CARD_DECLINED", from: .query), to: failing.id, merchantId: nil, channel: nil, nonce: nil,
-            checkAfter: nil, reason: "query", requestId: "r"))
+        let failed = try XCTUnwrap(
+            try scene.payments.apply(
+                .channelReportedFailed(failureCode: "CARD_DECLINED", from: .query), to: failing.id, merchantId: nil, channel: nil,
+                nonce: nil,
+                checkAfter: nil, reason: "query", requestId: "r"))
         XCTAssertEqual(failed.payment.status, .failed)
         XCTAssertEqual(failed.payment.failureCode, "CARD_DECLINED")
         XCTAssertEqual(failed.decision.merchantEvents, [.paymentFailed])
         XCTAssertEqual(try scene.payments.findAny(id: failing.id), failed.payment)
 
         let closing = try scene.created(order: "apply-closed")
-        let closed = try XCTUnwrap(try scene.payments.apply(
-            .channelConfirmedClosed(from: .close), to: closing.id, merchantId: scene.merchantId, channel: nil, nonce: nil, checkAfter: nil,
-            reason: "merchant_close", requestId: "r"))
+        let closed = try XCTUnwrap(
+            try scene.payments.apply(
+                .channelConfirmedClosed(from: .close), to: closing.id, merchantId: scene.merchantId, channel: nil, nonce: nil,
+                checkAfter: nil,
+                reason: "merchant_close", requestId: "r"))
         XCTAssertEqual(closed.payment.status, .closed)
         XCTAssertEqual(closed.decision.merchantEvents, [.paymentClosed])
-        let again = try XCTUnwrap(try scene.payments.apply(
-            .channelConfirmedClosed(from: .close), to: closing.id, merchantId: scene.merchantId, channel: nil, nonce: nil, checkAfter: nil,
-            reason: "merchant_close", requestId: "r"))
+        let again = try XCTUnwrap(
+            try scene.payments.apply(
+                .channelConfirmedClosed(from: .close), to: closing.id, merchantId: scene.merchantId, channel: nil, nonce: nil,
+                checkAfter: nil,
+                reason: "merchant_close", requestId: "r"))
         XCTAssertNil(again.decision.write)
         XCTAssertEqual(again.payment, closed.payment)
     }
@@ -93,8 +104,10 @@ extension StoreContract {
     func applyExpiryClosesOnlyExpiredCreated() throws {
         let scene = try ContractScene(self)
         let open = try scene.insert(try scene.newPayment(order: "apply-not-expired", expiresAt: scene.now.adding(seconds: 3600)))
-        let notYet = try XCTUnwrap(try scene.payments.apply(
-            .closeRequested(by: .expiry), to: open.id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil, reason: "expired", requestId: "r"))
+        let notYet = try XCTUnwrap(
+            try scene.payments.apply(
+                .closeRequested(by: .expiry), to: open.id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil, reason: "expired",
+                requestId: "r"))
         XCTAssertNil(notYet.decision.write)
         XCTAssertEqual(try scene.payments.findAny(id: open.id), open)
         _ = try scene.closedByExpiry(order: "apply-expired")
@@ -145,9 +158,11 @@ extension StoreContract {
         let closed = try scene.closedByExpiry(order: "late-settled")
         _ = try scene.paid(closed, transaction: "T-settled")
         let refundId = try XCTUnwrap(try scene.claimRefunds(now: scene.now).first)
-        let applied = try XCTUnwrap(try scene.refunds.apply(
-            .channelSucceeded(channelRefundId: "CR-late", amount: closed.amount), to: refundId, channel: closed.channel, reason: "refund_call",
-            requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelSucceeded(channelRefundId: "CR-late", amount: closed.amount), to: refundId, channel: closed.channel,
+                reason: "refund_call",
+                requestId: "r"))
         XCTAssertEqual(applied.refund.status, .succeeded)
         XCTAssertEqual(applied.refund.channelRefundId, "CR-late")
         XCTAssertEqual(applied.decision.posting, .latePaymentReturned)
@@ -156,7 +171,8 @@ extension StoreContract {
         XCTAssertEqual(applied.payment, closed)
         XCTAssertEqual(try scene.payments.findAny(id: closed.id), closed)
         XCTAssertEqual(try scene.refunds.findAny(id: refundId), applied.refund)
-        XCTAssertEqual(try scene.claimRefunds(now: scene.now.adding(seconds: StoreContract.farAheadSeconds)), [], "settled: never due again")
+        XCTAssertEqual(
+            try scene.claimRefunds(now: scene.now.adding(seconds: StoreContract.farAheadSeconds)), [], "settled: never due again")
     }
 
     func applyFiltersByMerchantAndChannel() throws {
@@ -182,14 +198,20 @@ extension StoreContract {
         let payment = try scene.created(order: "apply-nonce")
         let nonce = StoreContract.nonce(scene.merchantId)
         XCTAssertTrue(try scene.payments.recordNonce(nonce, slot: payment.id.slot))
-        XCTAssertThrowsError(try scene.payments.apply(
-            .prepayAccepted(payURL: "https://channel.test/pay/x"), to: payment.id, merchantId: scene.merchantId, channel: nil, nonce: nonce,
-            checkAfter: nil, reason: "prepay", requestId: "r")) { XCTAssertTrue($0 is NonceReused, "threw \($0)") }
+        XCTAssertThrowsError(
+            try scene.payments.apply(
+                .prepayAccepted(payURL: "https://channel.test/pay/x"), to: payment.id, merchantId: scene.merchantId, channel: nil,
+                nonce: nonce,
+                checkAfter: nil, reason: "prepay", requestId: "r")
+        ) { XCTAssertTrue($0 is NonceReused, "threw \($0)") }
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), payment)
         // The nonce is checked first: a used one is refused even for a payment that is not there.
-        XCTAssertThrowsError(try scene.payments.apply(
-            .prepayAccepted(payURL: "https://channel.test/pay/x"), to: try scene.newPayment(order: scene.order("apply-nonce-none", inSlotOf: payment)).id,
-            merchantId: scene.merchantId, channel: nil, nonce: nonce, checkAfter: nil, reason: "prepay", requestId: "r")) {
+        XCTAssertThrowsError(
+            try scene.payments.apply(
+                .prepayAccepted(payURL: "https://channel.test/pay/x"),
+                to: try scene.newPayment(order: scene.order("apply-nonce-none", inSlotOf: payment)).id,
+                merchantId: scene.merchantId, channel: nil, nonce: nonce, checkAfter: nil, reason: "prepay", requestId: "r")
+        ) {
             XCTAssertTrue($0 is NonceReused, "threw \($0)")
         }
     }
@@ -198,8 +220,9 @@ extension StoreContract {
         let scene = try ContractScene(self)
         let payment = try scene.created(order: "snapshot-step")
         let checkAt = scene.now.adding(seconds: StoreContract.farAheadSeconds + 7200)
-        let applied = try XCTUnwrap(try scene.payments.applyOnSnapshot(
-            .prepayAccepted(payURL: "https://channel.test/pay/s"), to: payment, checkAfter: checkAt, reason: "prepay", requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.payments.applyOnSnapshot(
+                .prepayAccepted(payURL: "https://channel.test/pay/s"), to: payment, checkAfter: checkAt, reason: "prepay", requestId: "r"))
         XCTAssertEqual(applied.payment.status, .processing)
         XCTAssertEqual(applied.payment.version, 2)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), applied.payment)
@@ -208,16 +231,20 @@ extension StoreContract {
         // A snapshot the row has moved past (a callback raced the prepay): decided on the row.
         let raced = try scene.created(order: "snapshot-raced")
         let paid = try XCTUnwrap(try scene.paid(raced, transaction: "T-raced"))
-        let late = try XCTUnwrap(try scene.payments.applyOnSnapshot(
-            .prepayAccepted(payURL: "https://channel.test/pay/r"), to: raced, checkAfter: scene.checkFarAhead, reason: "prepay", requestId: "r"))
+        let late = try XCTUnwrap(
+            try scene.payments.applyOnSnapshot(
+                .prepayAccepted(payURL: "https://channel.test/pay/r"), to: raced, checkAfter: scene.checkFarAhead, reason: "prepay",
+                requestId: "r"))
         XCTAssertNil(late.decision.write)
         XCTAssertEqual(late.payment, paid.payment)
         XCTAssertEqual(try scene.payments.findAny(id: raced.id), paid.payment)
 
         // A decision with more than a step (an event) takes the locking path and is written whole.
         let rejected = try scene.created(order: "snapshot-rejected")
-        let failed = try XCTUnwrap(try scene.payments.applyOnSnapshot(
-            .prepayRejected(failureCode: "ACCOUNT_BLOCKED"), to: rejected, checkAfter: scene.checkFarAhead, reason: "prepay", requestId: "r"))
+        let failed = try XCTUnwrap(
+            try scene.payments.applyOnSnapshot(
+                .prepayRejected(failureCode: "ACCOUNT_BLOCKED"), to: rejected, checkAfter: scene.checkFarAhead, reason: "prepay",
+                requestId: "r"))
         XCTAssertEqual(failed.payment.status, .failed)
         XCTAssertEqual(failed.payment.failureCode, "ACCOUNT_BLOCKED")
         XCTAssertEqual(failed.decision.merchantEvents, [.paymentFailed])

@@ -35,7 +35,8 @@ extension StoreContract {
         var found: [Payment] = []
         for shard in 0..<scene.payments.shardCount {
             while true {
-                let claim = try scene.payments.claimDue(shard: shard, request: PaymentClaimRequest(batchSizeMax: 25, leaseSeconds: 60), now: due)
+                let claim = try scene.payments.claimDue(
+                    shard: shard, request: PaymentClaimRequest(batchSizeMax: 25, leaseSeconds: 60), now: due)
                 if claim.payments.isEmpty { break }
                 found += claim.payments.filter { $0.merchantId == scene.merchantId }
             }
@@ -51,7 +52,8 @@ extension StoreContract {
         var shardOf: [PaymentId: Int] = [:]
         for shard in 0..<scene.payments.shardCount {
             while true {
-                let claim = try scene.payments.claimDue(shard: shard, request: PaymentClaimRequest(batchSizeMax: 25, leaseSeconds: 600), now: due)
+                let claim = try scene.payments.claimDue(
+                    shard: shard, request: PaymentClaimRequest(batchSizeMax: 25, leaseSeconds: 600), now: due)
                 if claim.payments.isEmpty { break }
                 for payment in claim.payments where payment.merchantId == scene.merchantId { shardOf[payment.id] = shard }
             }

@@ -32,7 +32,8 @@ extension StoreContract {
         var repeatPayment = try scene.newPayment(order: "create-same")
         repeatPayment.subject = "Tea, again"
         let nonce = StoreContract.nonce(scene.merchantId)
-        let outcome = try scene.payments.create(repeatPayment, checkAfter: scene.checkFarAhead, nonce: nonce, stepReason: nil, requestId: "r2")
+        let outcome = try scene.payments.create(
+            repeatPayment, checkAfter: scene.checkFarAhead, nonce: nonce, stepReason: nil, requestId: "r2")
         guard case .existing(let existing) = outcome else { return XCTFail("identical create answered \(outcome)") }
         XCTAssertEqual(existing, first)
         XCTAssertNil(try scene.payments.findAny(id: repeatPayment.id), "the repeat inserted nothing")
@@ -43,8 +44,10 @@ extension StoreContract {
     func createOtherAmountOrChannelConflicts() throws {
         let scene = try ContractScene(self)
         let first = try scene.insert(try scene.newPayment(order: "create-conflict", amount: 10_000, channel: .alipay))
-        for other in [try scene.newPayment(order: "create-conflict", amount: 10_001, channel: .alipay),
-                      try scene.newPayment(order: "create-conflict", amount: 10_000, channel: .wechatpay)] {
+        for other in [
+            try scene.newPayment(order: "create-conflict", amount: 10_001, channel: .alipay),
+            try scene.newPayment(order: "create-conflict", amount: 10_000, channel: .wechatpay),
+        ] {
             let nonce = StoreContract.nonce(scene.merchantId)
             let outcome = try scene.payments.create(other, checkAfter: scene.checkFarAhead, nonce: nonce, stepReason: nil, requestId: "r2")
             guard case .conflict = outcome else { return XCTFail("conflicting create answered \(outcome)") }
@@ -75,12 +78,15 @@ extension StoreContract {
         // Another order that drew the same id (the caller makes a new id and tries again).
         var other = try scene.newPayment(order: "create-id-2")
         other = Payment(
-            id: first.id, merchantId: other.merchantId, merchantOrderNo: other.merchantOrderNo, amount: other.amount, channel: other.channel,
+            id: first.id, merchantId: other.merchantId, merchantOrderNo: other.merchantOrderNo, amount: other.amount,
+            channel: other.channel,
             status: other.status, refundedAmount: other.refundedAmount, subject: other.subject, notifyURL: other.notifyURL,
             metadataJSON: other.metadataJSON, payerJSON: other.payerJSON, channelPayloadJSON: other.channelPayloadJSON,
             channelTransactionId: nil, failureCode: nil, version: 1, createdAt: other.createdAt, paidAt: nil, expiresAt: other.expiresAt)
         let nonce = StoreContract.nonce(scene.merchantId)
-        XCTAssertThrowsError(try scene.payments.create(other, checkAfter: scene.checkFarAhead, nonce: nonce, stepReason: nil, requestId: "r2")) {
+        XCTAssertThrowsError(
+            try scene.payments.create(other, checkAfter: scene.checkFarAhead, nonce: nonce, stepReason: nil, requestId: "r2")
+        ) {
             XCTAssertTrue($0 is PaymentIdCollision, "threw \($0)")
         }
         XCTAssertNil(try scene.payments.find(merchantId: scene.merchantId, merchantOrderNo: "create-id-2"))
@@ -110,11 +116,10 @@ extension StoreContract {
         let firstShard = try scene.shard(ofSlot: firstSlot, due: due)
         var otherSlot: Int?
         // Slots are mapped in ranges or otherwise: look for one on another shard.
-        for (index, slot) in stride(from: scene.payments.slotCount - 1, to: 0, by: -max(1, scene.payments.slotCount / 16)).enumerated() {
-            if try scene.shard(ofSlot: slot, due: due.adding(seconds: Int64(index + 1) * 3600)) != firstShard {
-                otherSlot = slot
-                break
-            }
+        for (index, slot) in stride(from: scene.payments.slotCount - 1, to: 0, by: -max(1, scene.payments.slotCount / 16)).enumerated()
+        where try scene.shard(ofSlot: slot, due: due.adding(seconds: Int64(index + 1) * 3600)) != firstShard {
+            otherSlot = slot
+            break
         }
         let secondSlot = try XCTUnwrap(otherSlot, "no slot on another shard than slot 0's")
         let nonce = StoreContract.nonce(scene.merchantId)

@@ -23,7 +23,8 @@ extension StoreContract {
             inserted.append(try scene.insert(try scene.newPayment(order: "list-\(index)", createdAt: start.adding(seconds: Int64(index)))))
         }
         // Another merchant's payment in between is never listed.
-        try scene.insert(try scene.newPayment(order: "list-x", createdAt: start.adding(seconds: 2), merchantId: StoreContract.freshMerchantId()))
+        try scene.insert(
+            try scene.newPayment(order: "list-x", createdAt: start.adding(seconds: 2), merchantId: StoreContract.freshMerchantId()))
         let newestFirst = inserted.reversed().map(\.id)
 
         var query = try scene.listQuery(limit: 2)
@@ -64,8 +65,14 @@ extension StoreContract {
         XCTAssertEqual(try ids { $0.merchantOrderNo = "filter-2" }, [third.id])
         XCTAssertEqual(try ids { $0.createdFrom = start.adding(seconds: 10) }, [third.id, second.id], "created_from is inclusive")
         XCTAssertEqual(try ids { $0.createdTo = start.adding(seconds: 10) }, [second.id, first.id], "created_to is inclusive")
-        XCTAssertEqual(try ids { $0.createdFrom = start.adding(seconds: 1); $0.createdTo = start.adding(seconds: 19) }, [second.id])
-        XCTAssertEqual(try ids { $0.startingAfter = third.id; $0.status = .created }, [first.id])
+        XCTAssertEqual(
+            try ids {
+                $0.createdFrom = start.adding(seconds: 1); $0.createdTo = start.adding(seconds: 19)
+            }, [second.id])
+        XCTAssertEqual(
+            try ids {
+                $0.startingAfter = third.id; $0.status = .created
+            }, [first.id])
         XCTAssertEqual(try ids { $0.merchantOrderNo = "filter-9" }, [])
     }
 }

@@ -39,14 +39,18 @@ extension StoreContract {
         let payment = try scene.succeeded(order: "refund-repeat")
         let refund = try scene.refund(payment, number: "R-1", amount: "30.00")
         let nonce = StoreContract.nonce(scene.merchantId)
-        let outcome = try scene.refunds.create(try scene.refundRequest(payment, number: "R-1", amount: "30.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")
+        let outcome = try scene.refunds.create(
+            try scene.refundRequest(payment, number: "R-1", amount: "30.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")
         guard case .existing(let existing) = outcome else { return XCTFail("repeated refund answered \(outcome)") }
         XCTAssertEqual(existing, refund)
         XCTAssertFalse(try scene.payments.recordNonce(nonce, slot: payment.id.slot), "an answered repeat spends its nonce")
 
         let conflictNonce = StoreContract.nonce(scene.merchantId)
-        XCTAssertThrowsError(try scene.refunds.create(
-            try scene.refundRequest(payment, number: "R-1", amount: "31.00"), merchantId: scene.merchantId, nonce: conflictNonce, requestId: "r")) {
+        XCTAssertThrowsError(
+            try scene.refunds.create(
+                try scene.refundRequest(payment, number: "R-1", amount: "31.00"), merchantId: scene.merchantId, nonce: conflictNonce,
+                requestId: "r")
+        ) {
             XCTAssertEqual($0 as? RefundRefusal, .refundNumberConflict)
         }
         XCTAssertTrue(try scene.payments.recordNonce(conflictNonce, slot: payment.id.slot), "a refusal keeps no nonce")
@@ -56,24 +60,34 @@ extension StoreContract {
         let scene = try ContractScene(self)
         let processing = try scene.insert(try scene.newPayment(order: "refund-processing", status: .processing))
         let nonce = StoreContract.nonce(scene.merchantId)
-        XCTAssertThrowsError(try scene.refunds.create(
-            try scene.refundRequest(processing, number: "R-1", amount: "1.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")) {
+        XCTAssertThrowsError(
+            try scene.refunds.create(
+                try scene.refundRequest(processing, number: "R-1", amount: "1.00"), merchantId: scene.merchantId, nonce: nonce,
+                requestId: "r")
+        ) {
             XCTAssertEqual($0 as? RefundRefusal, .notRefundable(.processing))
         }
         let paid = try scene.succeeded(order: "refund-paid")
-        XCTAssertThrowsError(try scene.refunds.create(
-            try scene.refundRequest(paid, number: "R-1", amount: "1.00"), merchantId: StoreContract.freshMerchantId(), nonce: nil, requestId: "r")) {
+        XCTAssertThrowsError(
+            try scene.refunds.create(
+                try scene.refundRequest(paid, number: "R-1", amount: "1.00"), merchantId: StoreContract.freshMerchantId(), nonce: nil,
+                requestId: "r")
+        ) {
             XCTAssertEqual($0 as? RefundRefusal, .paymentNotFound, "another merchant's payment is not found")
         }
         let missing = try scene.newPayment(order: "refund-missing")
-        XCTAssertThrowsError(try scene.refunds.create(
-            try scene.refundRequest(missing, number: "R-1", amount: "1.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")) {
+        XCTAssertThrowsError(
+            try scene.refunds.create(
+                try scene.refundRequest(missing, number: "R-1", amount: "1.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")
+        ) {
             XCTAssertEqual($0 as? RefundRefusal, .paymentNotFound)
         }
         // Refusals keep no nonce; a used nonce is refused before the payment is even looked for.
         XCTAssertTrue(try scene.payments.recordNonce(nonce, slot: missing.id.slot))
-        XCTAssertThrowsError(try scene.refunds.create(
-            try scene.refundRequest(missing, number: "R-1", amount: "1.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")) {
+        XCTAssertThrowsError(
+            try scene.refunds.create(
+                try scene.refundRequest(missing, number: "R-1", amount: "1.00"), merchantId: scene.merchantId, nonce: nonce, requestId: "r")
+        ) {
             XCTAssertTrue($0 is NonceReused, "threw \($0)")
         }
     }
@@ -85,7 +99,9 @@ extension StoreContract {
         let first = try scene.refund(payment, number: "R-1", amount: "60.00")
         func refused(_ number: String, _ amount: String) throws -> RefundRefusal? {
             do {
-                _ = try scene.refunds.create(try scene.refundRequest(payment, number: number, amount: amount), merchantId: scene.merchantId, nonce: nil, requestId: "r")
+                _ = try scene.refunds.create(
+                    try scene.refundRequest(payment, number: number, amount: amount), merchantId: scene.merchantId, nonce: nil,
+                    requestId: "r")
                 return nil
             } catch let refusal as RefundRefusal {
                 return refusal
@@ -95,7 +111,8 @@ extension StoreContract {
         XCTAssertNil(try refused("R-3", "40.00"))
         XCTAssertEqual(try refused("R-4", "0.01"), .exceedsRefundable(left: StoreContract.cny(0)))
         // A failed refund gives its amount back.
-        _ = try scene.refunds.apply(.channelFailed(failureCode: "NO_FUNDS"), to: first.id, channel: nil, reason: "refund_query", requestId: "r")
+        _ = try scene.refunds.apply(
+            .channelFailed(failureCode: "NO_FUNDS"), to: first.id, channel: nil, reason: "refund_query", requestId: "r")
         XCTAssertEqual(try refused("R-5", "60.01"), .exceedsRefundable(left: StoreContract.cny(6_000)))
         XCTAssertNil(try refused("R-6", "60.00"))
     }
@@ -104,13 +121,15 @@ extension StoreContract {
         let scene = try ContractScene(self)
         let payment = try scene.succeeded(order: "refund-accepted")
         let refund = try scene.refund(payment, number: "R-1", amount: "10.00")
-        let applied = try XCTUnwrap(try scene.refunds.apply(.channelAccepted, to: refund.id, channel: payment.channel, reason: "refund_call", requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.refunds.apply(.channelAccepted, to: refund.id, channel: payment.channel, reason: "refund_call", requestId: "r"))
         XCTAssertEqual(applied.refund.status, .processing)
         XCTAssertEqual(applied.refund.channelState, .accepted)
         XCTAssertEqual(applied.refund.version, 2)
         XCTAssertEqual(applied.payment, payment)
         XCTAssertEqual(try scene.refunds.findAny(id: refund.id), applied.refund)
-        let again = try XCTUnwrap(try scene.refunds.apply(.channelAccepted, to: refund.id, channel: nil, reason: "refund_query", requestId: "r"))
+        let again = try XCTUnwrap(
+            try scene.refunds.apply(.channelAccepted, to: refund.id, channel: nil, reason: "refund_query", requestId: "r"))
         XCTAssertFalse(again.decision.writes)
         XCTAssertEqual(again.refund, applied.refund)
         XCTAssertEqual(try scene.refunds.findAny(id: refund.id), applied.refund)
@@ -122,8 +141,10 @@ extension StoreContract {
         let part = try scene.refund(payment, number: "R-1", amount: "30.00")
         let rest = try scene.refund(payment, number: "R-2", amount: "70.00")
         let before = scene.now
-        let applied = try XCTUnwrap(try scene.refunds.apply(
-            .channelSucceeded(channelRefundId: "CR-1", amount: nil), to: part.id, channel: payment.channel, reason: "refund_call", requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelSucceeded(channelRefundId: "CR-1", amount: nil), to: part.id, channel: payment.channel, reason: "refund_call",
+                requestId: "r"))
         let after = scene.now
         XCTAssertEqual(applied.refund.status, .succeeded)
         XCTAssertEqual(applied.refund.channelRefundId, "CR-1")
@@ -138,13 +159,17 @@ extension StoreContract {
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), applied.payment)
 
         // A repeat of the success changes nothing.
-        let again = try XCTUnwrap(try scene.refunds.apply(
-            .channelSucceeded(channelRefundId: "CR-1", amount: StoreContract.cny(3_000)), to: part.id, channel: nil, reason: "refund_query", requestId: "r"))
+        let again = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelSucceeded(channelRefundId: "CR-1", amount: StoreContract.cny(3_000)), to: part.id, channel: nil,
+                reason: "refund_query", requestId: "r"))
         XCTAssertFalse(again.decision.writes)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), applied.payment)
 
-        let whole = try XCTUnwrap(try scene.refunds.apply(
-            .channelSucceeded(channelRefundId: "CR-2", amount: StoreContract.cny(7_000)), to: rest.id, channel: nil, reason: "refund_query", requestId: "r"))
+        let whole = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelSucceeded(channelRefundId: "CR-2", amount: StoreContract.cny(7_000)), to: rest.id, channel: nil,
+                reason: "refund_query", requestId: "r"))
         XCTAssertEqual(whole.payment.status, .refunded)
         XCTAssertEqual(whole.payment.refundedAmount, payment.amount)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), whole.payment)
@@ -155,7 +180,9 @@ extension StoreContract {
         let scene = try ContractScene(self)
         let payment = try scene.succeeded(order: "refund-failed")
         let refund = try scene.refund(payment, number: "R-1", amount: "10.00")
-        let applied = try XCTUnwrap(try scene.refunds.apply(.channelFailed(failureCode: "NO_FUNDS"), to: refund.id, channel: nil, reason: "refund_call", requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelFailed(failureCode: "NO_FUNDS"), to: refund.id, channel: nil, reason: "refund_call", requestId: "r"))
         XCTAssertEqual(applied.refund.status, .failed)
         XCTAssertEqual(applied.refund.failureCode, "NO_FUNDS")
         XCTAssertNil(applied.refund.succeededAt)
@@ -165,7 +192,9 @@ extension StoreContract {
         XCTAssertEqual(try scene.refunds.findAny(id: refund.id), applied.refund)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), payment)
         // Success reported for a failed refund: an anomaly, nothing moves.
-        let late = try XCTUnwrap(try scene.refunds.apply(.channelSucceeded(channelRefundId: nil, amount: nil), to: refund.id, channel: nil, reason: "refund_query", requestId: "r"))
+        let late = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelSucceeded(channelRefundId: nil, amount: nil), to: refund.id, channel: nil, reason: "refund_query", requestId: "r"))
         XCTAssertEqual(late.decision.anomaly, .succeededAfterFailure)
         XCTAssertEqual(late.refund, applied.refund)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), payment)
@@ -175,8 +204,10 @@ extension StoreContract {
         let scene = try ContractScene(self)
         let payment = try scene.succeeded(order: "refund-amount")
         let refund = try scene.refund(payment, number: "R-1", amount: "10.00")
-        let applied = try XCTUnwrap(try scene.refunds.apply(
-            .channelSucceeded(channelRefundId: "CR-1", amount: StoreContract.cny(999)), to: refund.id, channel: nil, reason: "refund_callback", requestId: "r"))
+        let applied = try XCTUnwrap(
+            try scene.refunds.apply(
+                .channelSucceeded(channelRefundId: "CR-1", amount: StoreContract.cny(999)), to: refund.id, channel: nil,
+                reason: "refund_callback", requestId: "r"))
         XCTAssertEqual(applied.decision.anomaly, .amountMismatch)
         XCTAssertNil(applied.decision.refundStatus)
         XCTAssertEqual(applied.refund, refund)
@@ -184,18 +215,26 @@ extension StoreContract {
         XCTAssertEqual(try scene.refunds.findAny(id: refund.id), refund)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), payment)
         // The anomaly recorded again (a retried callback) is harmless.
-        XCTAssertEqual(try XCTUnwrap(try scene.refunds.apply(
-            .channelSucceeded(channelRefundId: "CR-1", amount: StoreContract.cny(999)), to: refund.id, channel: nil, reason: "refund_callback",
-            requestId: "r")).refund, refund)
+        XCTAssertEqual(
+            try XCTUnwrap(
+                try scene.refunds.apply(
+                    .channelSucceeded(channelRefundId: "CR-1", amount: StoreContract.cny(999)), to: refund.id, channel: nil,
+                    reason: "refund_callback",
+                    requestId: "r")
+            ).refund, refund)
     }
 
     func refundApplyFiltersByChannel() throws {
         let scene = try ContractScene(self)
         let payment = try scene.succeeded(order: "refund-filter")
         let refund = try scene.refund(payment, number: "R-1", amount: "10.00")
-        XCTAssertNil(try scene.refunds.apply(.channelFailed(failureCode: "X"), to: refund.id, channel: .unionpay, reason: "refund_callback", requestId: "r"))
-        let missing = RefundId(millisecondsSinceEpoch: scene.now.millisecondsSinceEpoch, slot: payment.id.slot, random: try SecureRandom.uint64())
-        XCTAssertNil(try scene.refunds.apply(.channelFailed(failureCode: "X"), to: missing, channel: nil, reason: "refund_callback", requestId: "r"))
+        XCTAssertNil(
+            try scene.refunds.apply(
+                .channelFailed(failureCode: "X"), to: refund.id, channel: .unionpay, reason: "refund_callback", requestId: "r"))
+        let missing = RefundId(
+            millisecondsSinceEpoch: scene.now.millisecondsSinceEpoch, slot: payment.id.slot, random: try SecureRandom.uint64())
+        XCTAssertNil(
+            try scene.refunds.apply(.channelFailed(failureCode: "X"), to: missing, channel: nil, reason: "refund_callback", requestId: "r"))
         XCTAssertNil(try scene.refunds.findAny(id: missing))
         XCTAssertEqual(try scene.refunds.findAny(id: refund.id), refund)
     }
@@ -205,7 +244,8 @@ extension StoreContract {
         let payment = try scene.succeeded(order: "refund-claim", amount: 10_000)
         let open = try scene.refund(payment, number: "R-open", amount: "10.00")
         let failed = try scene.refund(payment, number: "R-failed", amount: "10.00")
-        _ = try scene.refunds.apply(.channelFailed(failureCode: "NO_FUNDS"), to: failed.id, channel: nil, reason: "refund_call", requestId: "r")
+        _ = try scene.refunds.apply(
+            .channelFailed(failureCode: "NO_FUNDS"), to: failed.id, channel: nil, reason: "refund_call", requestId: "r")
         let due = scene.checkFarAhead.adding(seconds: 3600)
         try scene.refunds.scheduleCheck(open.id, at: due)
         try scene.refunds.scheduleCheck(failed.id, at: due)
@@ -215,7 +255,8 @@ extension StoreContract {
         XCTAssertEqual(try scene.claimRefunds(now: due.adding(seconds: 59)), [], "leased")
         XCTAssertEqual(try scene.claimRefunds(now: due.adding(seconds: 60)), [open.id])
         // Once it succeeds it is never due again.
-        _ = try scene.refunds.apply(.channelSucceeded(channelRefundId: "CR", amount: nil), to: open.id, channel: nil, reason: "refund_query", requestId: "r")
+        _ = try scene.refunds.apply(
+            .channelSucceeded(channelRefundId: "CR", amount: nil), to: open.id, channel: nil, reason: "refund_query", requestId: "r")
         try scene.refunds.scheduleCheck(open.id, at: due)
         XCTAssertEqual(try scene.claimRefunds(now: due.adding(seconds: 100_000)), [])
     }

@@ -76,7 +76,9 @@ struct ContractScene {
     func order(_ prefix: String, inSlotOf payment: Payment) -> String {
         for index in 0... {
             let order = "\(prefix)-\(index)"
-            if SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: order, slotCount: payments.slotCount) == payment.id.slot { return order }
+            if SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: order, slotCount: payments.slotCount) == payment.id.slot {
+                return order
+            }
         }
         preconditionFailure("unreachable: the loop ends when a slot matches")
     }
@@ -102,7 +104,9 @@ struct ContractScene {
         try insert(try newPayment(order: order, amount: amount))
     }
 
-    func paid(_ payment: Payment, transaction: String, amount: Money? = nil, from source: ReportSource = .callback) throws
+    func paid(
+        _ payment: Payment, transaction: String, amount: Money? = nil, from source: ReportSource = .callback
+    ) throws
         -> AppliedPaymentDecision?
     {
         let report = ChannelPaid(transactionId: transaction, amount: amount ?? payment.amount, paidAt: now)
@@ -124,9 +128,10 @@ struct ContractScene {
     func closedByExpiry(order: String) throws -> Payment {
         let createdAt = now.adding(seconds: -7200)
         let payment = try insert(try newPayment(order: order, createdAt: createdAt, expiresAt: createdAt.adding(seconds: 3600)))
-        let applied = try XCTUnwrap(try payments.apply(
-            .closeRequested(by: .expiry), to: payment.id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil,
-            reason: "expired", requestId: "r-expire"))
+        let applied = try XCTUnwrap(
+            try payments.apply(
+                .closeRequested(by: .expiry), to: payment.id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil,
+                reason: "expired", requestId: "r-expire"))
         XCTAssertEqual(applied.payment.status, .closed)
         XCTAssertEqual(applied.decision.merchantEvents, [.paymentClosed])
         return applied.payment
@@ -141,7 +146,8 @@ struct ContractScene {
     /// A new refund (`processing`), its next check moved far ahead so that nothing claiming with
     /// the wall clock (the timeout worker) asks the channel about it while the test runs.
     func refund(_ payment: Payment, number: String, amount: String) throws -> Refund {
-        let outcome = try refunds.create(try refundRequest(payment, number: number, amount: amount), merchantId: merchantId, nonce: nil, requestId: "r-refund")
+        let outcome = try refunds.create(
+            try refundRequest(payment, number: number, amount: amount), merchantId: merchantId, nonce: nil, requestId: "r-refund")
         guard case .created(let refund, _) = outcome else {
             XCTFail("refund create answered \(outcome), not created")
             throw ContractFailure()
@@ -162,7 +168,8 @@ struct ContractScene {
         var mine: [PaymentId] = []
         for shard in 0..<payments.shardCount {
             while true {
-                let claim = try payments.claimDue(shard: shard, request: PaymentClaimRequest(batchSizeMax: batchSizeMax, leaseSeconds: leaseSeconds), now: now)
+                let claim = try payments.claimDue(
+                    shard: shard, request: PaymentClaimRequest(batchSizeMax: batchSizeMax, leaseSeconds: leaseSeconds), now: now)
                 XCTAssertEqual(claim.shard, shard)
                 XCTAssertEqual(claim.leaseEnd, now.adding(seconds: leaseSeconds))
                 XCTAssertLessThanOrEqual(claim.payments.count, batchSizeMax)

@@ -51,7 +51,9 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.query) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+                return .unknown(reason: mismatch)
+            }
             return AlipayTransformers.queryResult(answer)
         }
     }
@@ -64,7 +66,9 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.close) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+                return .unknown(reason: mismatch)
+            }
             return AlipayTransformers.closeResult(answer)
         }
     }
@@ -104,7 +108,9 @@ public struct AlipayConnector: ChannelConnector {
             throw ChannelError(.badSignature, failure.reason)
         case .success(let answer):
             guard answer.string("code") == AlipayTransformers.successCode, let url = answer.string("bill_download_url"), !url.isEmpty else {
-                throw ChannelError(.malformedResponse, "no bill_download_url (code \(answer.string("code") ?? "-"), sub_code \(answer.string("sub_code") ?? "-"))")
+                throw ChannelError(
+                    .malformedResponse,
+                    "no bill_download_url (code \(answer.string("code") ?? "-"), sub_code \(answer.string("sub_code") ?? "-"))")
             }
             return OutboundRequest(method: "GET", url: url)
         }
@@ -119,7 +125,9 @@ public struct AlipayConnector: ChannelConnector {
         guard request.body.count <= Self.callbackBodyBytesMax else { return .rejected(reason: "callback body too large") }
         guard let fields = FormFields.decoding(urlEncoded: request.body) else { return .rejected(reason: "callback form unreadable") }
         guard fields["sign_type"] == AlipayTransformers.signType else { return .rejected(reason: "sign_type is not RSA2") }
-        guard let signText = fields["sign"], let signature = Base64.decode(signText) else { return .rejected(reason: "sign missing or not base64") }
+        guard let signText = fields["sign"], let signature = Base64.decode(signText) else {
+            return .rejected(reason: "sign missing or not base64")
+        }
         // Callbacks leave both sign and sign_type out of the signed text (requests keep sign_type).
         let message = Array(fields.signingText(excluding: ["sign", "sign_type"]).utf8)
         guard account.alipayKeys.verify(signature: signature, message: message, keyId: nil, now: now) else {

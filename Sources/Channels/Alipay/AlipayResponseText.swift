@@ -76,7 +76,9 @@ enum AlipayResponseText {
                 }
                 return false
             default:
-                while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+                while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) {
+                    index += 1
+                }
                 return true
             }
         }

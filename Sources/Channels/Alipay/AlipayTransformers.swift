@@ -101,7 +101,9 @@ enum AlipayTransformers {
         case "WAIT_BUYER_PAY": return .notPaid
         case "TRADE_CLOSED": return .closed
         case "TRADE_SUCCESS", "TRADE_FINISHED":
-            guard let payment = payment(answer, paidAtField: "send_pay_date") else { return .unknown(reason: "paid trade with unreadable fields") }
+            guard let payment = payment(answer, paidAtField: "send_pay_date") else {
+                return .unknown(reason: "paid trade with unreadable fields")
+            }
             return .paid(payment)
         default: return .unknown(reason: "trade_status \(answer.string("trade_status") ?? "-")")
         }
@@ -140,9 +142,11 @@ enum AlipayTransformers {
     }
 
     private static func payment(_ fields: JSONValue, paidAtField: String) -> ChannelPayment? {
-        guard let paymentId = fields.string("out_trade_no").flatMap(PaymentId.init), let tradeNo = fields.string("trade_no"), !tradeNo.isEmpty,
-              let amount = fields.string("total_amount").flatMap(ChannelAmount.parseYuan),
-              let paidAt = fields.string(paidAtField).flatMap(ChinaTime.parseDateTime) else { return nil }
+        guard let paymentId = fields.string("out_trade_no").flatMap(PaymentId.init), let tradeNo = fields.string("trade_no"),
+            !tradeNo.isEmpty,
+            let amount = fields.string("total_amount").flatMap(ChannelAmount.parseYuan),
+            let paidAt = fields.string(paidAtField).flatMap(ChinaTime.parseDateTime)
+        else { return nil }
         return ChannelPayment(paymentId: paymentId, channelTransactionId: tradeNo, amount: amount, paidAt: paidAt)
     }
 
@@ -152,18 +156,22 @@ enum AlipayTransformers {
     /// `refund_fee`, the trade's cumulative refunded amount, and a full refund turns the trade
     /// to TRADE_CLOSED) have no effect: Alipay's refund API already answered definitely.
     static func notification(_ fields: FormFields) -> CallbackVerification {
-        guard let paymentId = fields["out_trade_no"].flatMap(PaymentId.init) else { return .rejected(reason: "out_trade_no is not a payment id") }
+        guard let paymentId = fields["out_trade_no"].flatMap(PaymentId.init) else {
+            return .rejected(reason: "out_trade_no is not a payment id")
+        }
         if fields["out_biz_no"] != nil || fields["refund_fee"] != nil {
             return .verified(.noEffect(reason: "refund notice"))
         }
         switch fields["trade_status"] {
         case "TRADE_SUCCESS", "TRADE_FINISHED":
             guard let tradeNo = fields["trade_no"], !tradeNo.isEmpty,
-                  let amount = fields["total_amount"].flatMap(ChannelAmount.parseYuan),
-                  let paidAt = fields["gmt_payment"].flatMap(ChinaTime.parseDateTime) else {
+                let amount = fields["total_amount"].flatMap(ChannelAmount.parseYuan),
+                let paidAt = fields["gmt_payment"].flatMap(ChinaTime.parseDateTime)
+            else {
                 return .rejected(reason: "paid notice with unreadable trade_no, total_amount or gmt_payment")
             }
-            return .verified(.paymentSucceeded(ChannelPayment(paymentId: paymentId, channelTransactionId: tradeNo, amount: amount, paidAt: paidAt)))
+            return .verified(
+                .paymentSucceeded(ChannelPayment(paymentId: paymentId, channelTransactionId: tradeNo, amount: amount, paidAt: paidAt)))
         case "TRADE_CLOSED":
             return .verified(.paymentClosed(paymentId: paymentId))
         case "WAIT_BUYER_PAY":
@@ -180,19 +188,24 @@ enum AlipayTransformers {
     static func statementLines(_ body: [UInt8]) throws(ChannelError) -> [StatementLine] {
         let rows = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") }
         guard let header = rows.first, header == statementHeader else { throw ChannelError(.malformedResponse, "statement header missing") }
-        guard rows.count <= statementLinesMax else { throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines") }
+        guard rows.count <= statementLinesMax else {
+            throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines")
+        }
         var lines: [StatementLine] = []
         for (number, row) in rows.dropFirst().enumerated() {
             let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard cells.count == 7, let paymentId = PaymentId(cells[1]), !cells[0].isEmpty,
-                  let kind = ["trade": StatementLine.Kind.payment, "refund": .refund][cells[2]],
-                  kind == .payment ? cells[3].isEmpty : !cells[3].isEmpty,
-                  let amount = ChannelAmount.parseYuan(cells[4]), let fee = ChannelAmount.parseYuan(cells[5]),
-                  let occurredAt = ChinaTime.parseDateTime(cells[6]) else {
+                let kind = ["trade": StatementLine.Kind.payment, "refund": .refund][cells[2]],
+                kind == .payment ? cells[3].isEmpty : !cells[3].isEmpty,
+                let amount = ChannelAmount.parseYuan(cells[4]), let fee = ChannelAmount.parseYuan(cells[5]),
+                let occurredAt = ChinaTime.parseDateTime(cells[6])
+            else {
                 throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
             }
-            lines.append(StatementLine(kind: kind, paymentId: paymentId, refundId: kind == .refund ? cells[3] : nil,
-                                       channelTransactionId: cells[0], amount: amount, fee: fee, occurredAt: occurredAt))
+            lines.append(
+                StatementLine(
+                    kind: kind, paymentId: paymentId, refundId: kind == .refund ? cells[3] : nil,
+                    channelTransactionId: cells[0], amount: amount, fee: fee, occurredAt: occurredAt))
         }
         return lines
     }

@@ -37,7 +37,10 @@ public struct RefundOrder: Sendable, Equatable {
     /// When the refund was created (stored with it). UnionPay names a transaction by orderId
     /// plus txnTime, so a retried refund and every later query must send this same time.
     public var createdAt: Timestamp
-    public init(refundId: String, paymentId: PaymentId, channelTransactionId: String?, amount: Money, paymentAmount: Money, reason: String?, callbackURL: String, createdAt: Timestamp) {
+    public init(
+        refundId: String, paymentId: PaymentId, channelTransactionId: String?, amount: Money, paymentAmount: Money, reason: String?,
+        callbackURL: String, createdAt: Timestamp
+    ) {
         self.refundId = refundId; self.paymentId = paymentId; self.channelTransactionId = channelTransactionId
         self.amount = amount; self.paymentAmount = paymentAmount; self.reason = reason; self.callbackURL = callbackURL
         self.createdAt = createdAt
@@ -118,7 +121,9 @@ public struct StatementLine: Sendable, Equatable {
     public var amount: Money
     public var fee: Money
     public var occurredAt: Timestamp
-    public init(kind: Kind, paymentId: PaymentId, refundId: String?, channelTransactionId: String, amount: Money, fee: Money, occurredAt: Timestamp) {
+    public init(
+        kind: Kind, paymentId: PaymentId, refundId: String?, channelTransactionId: String, amount: Money, fee: Money, occurredAt: Timestamp
+    ) {
         self.kind = kind; self.paymentId = paymentId; self.refundId = refundId; self.channelTransactionId = channelTransactionId
         self.amount = amount; self.fee = fee; self.occurredAt = occurredAt
     }

@@ -9,7 +9,8 @@ extension ChannelKeyStore {
         do {
             return try RSAPrivateKey(pem: pem)
         } catch {
-            throw KeyStoreError(.keyUnreadable, "\(field): \(path) holds no unencrypted RSA private key of an accepted size (\(error.code))")
+            throw KeyStoreError(
+                .keyUnreadable, "\(field): \(path) holds no unencrypted RSA private key of an accepted size (\(error.code))")
         }
     }
 
@@ -18,7 +19,8 @@ extension ChannelKeyStore {
         do {
             return try pem.withBytes { (bytes) throws(CryptoError) in try RSAPublicKey(pem: bytes) }
         } catch {
-            throw KeyStoreError(.keyUnreadable, "\(field): \(path) holds no RSA public key (BEGIN PUBLIC KEY) of an accepted size (\(error.code))")
+            throw KeyStoreError(
+                .keyUnreadable, "\(field): \(path) holds no RSA public key (BEGIN PUBLIC KEY) of an accepted size (\(error.code))")
         }
     }
 
@@ -49,7 +51,8 @@ extension ChannelKeyStore {
             // The length is not secret (it is fixed by design); the characters are.
             throw KeyStoreError(
                 .apiV3KeyInvalid,
-                "\(field): \(path) must hold \(WeChatPayAccount.apiV3KeyByteCount) printable ASCII characters, it holds \(bytes.count) bytes")
+                "\(field): \(path) must hold \(WeChatPayAccount.apiV3KeyByteCount) printable ASCII characters, it holds \(bytes.count) bytes"
+            )
         }
         return Secret(bytes)
     }

@@ -62,7 +62,9 @@ public struct UnionPayAccount: Sendable, CustomStringConvertible {
     /// E.g. `https://gateway.95516.com/gateway/api`, without a trailing slash.
     public var baseURL: String
 
-    public init(merchantId: String, signingCertificateId: String, privateKey: RSAPrivateKey, verificationKeys: VerificationKeySet, baseURL: String) {
+    public init(
+        merchantId: String, signingCertificateId: String, privateKey: RSAPrivateKey, verificationKeys: VerificationKeySet, baseURL: String
+    ) {
         self.merchantId = merchantId; self.signingCertificateId = signingCertificateId; self.privateKey = privateKey
         self.verificationKeys = verificationKeys
         self.baseURL = String(baseURL.reversed().drop { $0 == "/" }.reversed())

@@ -8,7 +8,7 @@ enum ChinaTime {
 
     /// `2026-11-27 23:14:47` (Alipay timestamp, gmt_payment, time_expire).
     static func dateTime(_ time: Timestamp) -> String {
-        let utcText = time.adding(seconds: offsetSeconds).rfc3339 // "2026-11-27T23:14:47Z"
+        let utcText = time.adding(seconds: offsetSeconds).rfc3339  // "2026-11-27T23:14:47Z"
         var text = String(utcText.prefix(19))
         text = text.replacingCharacter(at: 10, with: " ")
         return text
@@ -35,7 +35,8 @@ enum ChinaTime {
         let digits = Array(text.utf8)
         guard digits.count == 14, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         let part = { (range: Range<Int>) in String(decoding: digits[range], as: UTF8.self) }
-        return parseDateTime(part(0..<4) + "-" + part(4..<6) + "-" + part(6..<8) + " " + part(8..<10) + ":" + part(10..<12) + ":" + part(12..<14))
+        return parseDateTime(
+            part(0..<4) + "-" + part(4..<6) + "-" + part(6..<8) + " " + part(8..<10) + ":" + part(10..<12) + ":" + part(12..<14))
     }
 
     /// Reads RFC 3339 with a numeric offset (`+08:00`, `-05:30`) or `Z`, whole seconds.
@@ -47,9 +48,10 @@ enum ChinaTime {
         let zone = Array(bytes[19...])
         if zone == [UInt8(ascii: "Z")] { return clock }
         guard zone.count == 6, zone[0] == UInt8(ascii: "+") || zone[0] == UInt8(ascii: "-"), zone[3] == UInt8(ascii: ":"),
-              let hours = Int64(String(decoding: zone[1..<3], as: UTF8.self)),
-              let minutes = Int64(String(decoding: zone[4..<6], as: UTF8.self)),
-              hours < 24, minutes < 60 else { return nil }
+            let hours = Int64(String(decoding: zone[1..<3], as: UTF8.self)),
+            let minutes = Int64(String(decoding: zone[4..<6], as: UTF8.self)),
+            hours < 24, minutes < 60
+        else { return nil }
         let offset = (hours * 3600 + minutes * 60) * (zone[0] == UInt8(ascii: "+") ? 1 : -1)
         return clock.adding(seconds: -offset)
     }

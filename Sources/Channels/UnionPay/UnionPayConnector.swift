@@ -41,7 +41,9 @@ public struct UnionPayConnector: ChannelConnector {
     }
 
     public func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        try signedRequest(queryURL, UnionPayTransformers.queryFields(orderId: payment.paymentId.text, txnTime: UnionPayTransformers.txnTime(payment.paymentId)))
+        try signedRequest(
+            queryURL,
+            UnionPayTransformers.queryFields(orderId: payment.paymentId.text, txnTime: UnionPayTransformers.txnTime(payment.paymentId)))
     }
 
     public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
@@ -83,7 +85,8 @@ public struct UnionPayConnector: ChannelConnector {
     }
 
     public func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        try signedRequest(queryURL, UnionPayTransformers.queryFields(orderId: refund.refundId, txnTime: ChinaTime.compact(refund.createdAt)))
+        try signedRequest(
+            queryURL, UnionPayTransformers.queryFields(orderId: refund.refundId, txnTime: ChinaTime.compact(refund.createdAt)))
     }
 
     public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
@@ -97,7 +100,8 @@ public struct UnionPayConnector: ChannelConnector {
     public func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         let digits = day.filter(\.isNumber)
         guard day.utf8.count == 10, digits.count == 8 else { throw ChannelError(.unsupported, "statement day must be yyyy-MM-dd") }
-        return try signedRequest(account.baseURL + "/fileTransfer.do", UnionPayTransformers.fileTransferFields(settleDate: String(digits.suffix(4)), now: now))
+        return try signedRequest(
+            account.baseURL + "/fileTransfer.do", UnionPayTransformers.fileTransferFields(settleDate: String(digits.suffix(4)), now: now))
     }
 
     /// The signed answer carries the file itself in `fileContent`.
@@ -127,8 +131,11 @@ public struct UnionPayConnector: ChannelConnector {
 
     /// Adds the fields every request carries, signs, and form-encodes in name order.
     func signedRequest(_ url: String, _ specific: [(name: String, value: String)]) throws(ChannelError) -> OutboundRequest {
-        var fields = FormFields([("version", Self.version), ("encoding", "UTF-8"), ("signMethod", "01"), ("accessType", "0"),
-                                 ("merId", account.merchantId), ("certId", account.signingCertificateId)] + specific)
+        var fields = FormFields(
+            [
+                ("version", Self.version), ("encoding", "UTF-8"), ("signMethod", "01"), ("accessType", "0"),
+                ("merId", account.merchantId), ("certId", account.signingCertificateId),
+            ] + specific)
         let signature: [UInt8]
         do {
             signature = try account.privateKey.signSHA256(UnionPaySignedText.message(fields))
@@ -137,8 +144,9 @@ public struct UnionPayConnector: ChannelConnector {
         }
         fields.append("signature", Base64.encode(signature))
         let sent = FormFields(fields.pairs.filter { !$0.value.isEmpty }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
-        return OutboundRequest(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")],
-                               body: Array(sent.urlEncoded.utf8))
+        return OutboundRequest(
+            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")],
+            body: Array(sent.urlEncoded.utf8))
     }
 
     func verifiedAnswer(_ response: ChannelResponse) -> Result<FormFields, AnswerFailure> {

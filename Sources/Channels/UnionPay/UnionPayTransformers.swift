@@ -29,9 +29,12 @@ enum UnionPayTransformers {
     // MARK: request fields (the common ones are added by the connector)
 
     static func qrApplyFields(_ order: PrepayOrder) throws(ChannelError) -> [(name: String, value: String)] {
-        [("txnType", consumeType), ("txnSubType", "07"), ("bizType", "000000"), ("channelType", "08"),
-         ("orderId", order.paymentId.text), ("txnTime", txnTime(order.paymentId)), ("txnAmt", String(try ChannelAmount.fen(order.amount))),
-         ("currencyCode", currencyCode), ("backUrl", order.callbackURL), ("payTimeout", ChinaTime.compact(order.expiresAt))]
+        [
+            ("txnType", consumeType), ("txnSubType", "07"), ("bizType", "000000"), ("channelType", "08"),
+            ("orderId", order.paymentId.text), ("txnTime", txnTime(order.paymentId)),
+            ("txnAmt", String(try ChannelAmount.fen(order.amount))),
+            ("currencyCode", currencyCode), ("backUrl", order.callbackURL), ("payTimeout", ChinaTime.compact(order.expiresAt)),
+        ]
     }
 
     static func queryFields(orderId: String, txnTime: String) -> [(name: String, value: String)] {
@@ -42,13 +45,18 @@ enum UnionPayTransformers {
         guard let queryId = refund.channelTransactionId, !queryId.isEmpty else {
             throw ChannelError(.unsupported, "a UnionPay refund needs the payment's queryId")
         }
-        return [("txnType", refundType), ("txnSubType", "00"), ("bizType", "000000"), ("channelType", "08"),
-                ("orderId", refund.refundId), ("origQryId", queryId), ("txnTime", ChinaTime.compact(refund.createdAt)),
-                ("txnAmt", String(try ChannelAmount.fen(refund.amount))), ("currencyCode", currencyCode), ("backUrl", refund.callbackURL)]
+        return [
+            ("txnType", refundType), ("txnSubType", "00"), ("bizType", "000000"), ("channelType", "08"),
+            ("orderId", refund.refundId), ("origQryId", queryId), ("txnTime", ChinaTime.compact(refund.createdAt)),
+            ("txnAmt", String(try ChannelAmount.fen(refund.amount))), ("currencyCode", currencyCode), ("backUrl", refund.callbackURL),
+        ]
     }
 
     static func fileTransferFields(settleDate: String, now: Timestamp) -> [(name: String, value: String)] {
-        [("txnType", "76"), ("txnSubType", "01"), ("bizType", "000000"), ("settleDate", settleDate), ("txnTime", ChinaTime.compact(now)), ("fileType", "00")]
+        [
+            ("txnType", "76"), ("txnSubType", "01"), ("bizType", "000000"), ("settleDate", settleDate), ("txnTime", ChinaTime.compact(now)),
+            ("fileType", "00"),
+        ]
     }
 
     // MARK: answers
@@ -100,21 +108,26 @@ enum UnionPayTransformers {
     /// channel) stands for it. Currency, when present, must be 156.
     static func payment(_ fields: FormFields) -> ChannelPayment? {
         guard let paymentId = fields["orderId"].flatMap(PaymentId.init), let queryId = fields["queryId"], !queryId.isEmpty,
-              fields["currencyCode"] == nil || fields["currencyCode"] == currencyCode,
-              let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen),
-              let paidAt = fields["txnTime"].flatMap(ChinaTime.parseCompact) else { return nil }
+            fields["currencyCode"] == nil || fields["currencyCode"] == currencyCode,
+            let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen),
+            let paidAt = fields["txnTime"].flatMap(ChinaTime.parseCompact)
+        else { return nil }
         return ChannelPayment(paymentId: paymentId, channelTransactionId: queryId, amount: amount, paidAt: paidAt)
     }
 
     // MARK: callbacks
 
     static func notification(_ fields: FormFields) -> CallbackVerification {
-        guard let orderId = fields["orderId"], let code = fields["respCode"] else { return .rejected(reason: "orderId or respCode missing") }
+        guard let orderId = fields["orderId"], let code = fields["respCode"] else {
+            return .rejected(reason: "orderId or respCode missing")
+        }
         switch fields["txnType"] {
         case consumeType:
             guard let paymentId = PaymentId(orderId) else { return .rejected(reason: "orderId is not a payment id") }
             guard successCodes.contains(code) else { return .verified(.paymentFailed(paymentId: paymentId, failureCode: code)) }
-            guard let payment = payment(fields) else { return .rejected(reason: "paid callback with unreadable queryId, txnAmt or txnTime") }
+            guard let payment = payment(fields) else {
+                return .rejected(reason: "paid callback with unreadable queryId, txnAmt or txnTime")
+            }
             return .verified(.paymentSucceeded(payment))
         case refundType:
             // A notice saying "in progress" is not the refund's result: the next notice or the
@@ -140,21 +153,35 @@ enum UnionPayTransformers {
         }
         let rows = String(decoding: content, as: UTF8.self).split(whereSeparator: \.isNewline)
         guard rows.first == Substring(statementHeader) else { throw ChannelError(.malformedResponse, "statement header missing") }
-        guard rows.count <= statementLinesMax else { throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines") }
+        guard rows.count <= statementLinesMax else {
+            throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines")
+        }
         var lines: [StatementLine] = []
         for (number, row) in rows.dropFirst().enumerated() {
             let cells = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == 7, !cells[3].isEmpty, let amount = ChannelAmount.parseFen(cells[4]), let fee = ChannelAmount.parseFen(cells[5]),
-                  let occurredAt = ChinaTime.parseCompact(cells[6]) else {
+            guard cells.count == 7, !cells[3].isEmpty, let amount = ChannelAmount.parseFen(cells[4]),
+                let fee = ChannelAmount.parseFen(cells[5]),
+                let occurredAt = ChinaTime.parseCompact(cells[6])
+            else {
                 throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
             }
             switch cells[0] {
             case consumeType where cells[2].isEmpty:
-                guard let paymentId = PaymentId(cells[1]) else { throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable") }
-                lines.append(StatementLine(kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt))
+                guard let paymentId = PaymentId(cells[1]) else {
+                    throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
+                }
+                lines.append(
+                    StatementLine(
+                        kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee,
+                        occurredAt: occurredAt))
             case refundType:
-                guard let paymentId = PaymentId(cells[2]) else { throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable") }
-                lines.append(StatementLine(kind: .refund, paymentId: paymentId, refundId: cells[1], channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt))
+                guard let paymentId = PaymentId(cells[2]) else {
+                    throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
+                }
+                lines.append(
+                    StatementLine(
+                        kind: .refund, paymentId: paymentId, refundId: cells[1], channelTransactionId: cells[3], amount: amount, fee: fee,
+                        occurredAt: occurredAt))
             default:
                 throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
             }

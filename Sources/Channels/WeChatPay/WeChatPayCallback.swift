@@ -15,20 +15,25 @@ enum WeChatPayCallback {
     static func verify(_ request: HTTPRequest, account: WeChatPayAccount, now: Timestamp) -> CallbackVerification {
         guard request.body.count <= bodyBytesMax else { return .rejected(reason: "callback body too large") }
         guard let timestamp = request.headers["wechatpay-timestamp"], let nonce = request.headers["wechatpay-nonce"],
-              let signatureText = request.headers["wechatpay-signature"], let serial = request.headers["wechatpay-serial"] else {
+            let signatureText = request.headers["wechatpay-signature"], let serial = request.headers["wechatpay-serial"]
+        else {
             return .rejected(reason: "signature headers missing")
         }
         guard timestamp.utf8.count <= 12, timestamp.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seconds = Int64(timestamp),
-              abs(seconds - now.secondsSinceEpoch) <= clockSkewSecondsMax else {
+            abs(seconds - now.secondsSinceEpoch) <= clockSkewSecondsMax
+        else {
             return .rejected(reason: "timestamp outside \(clockSkewSecondsMax) s of our clock")
         }
         guard let signature = Base64.decode(signatureText),
-              account.platformKeys.verify(signature: signature, message: WeChatPaySignedText.message(timestamp, nonce, request.body),
-                                          keyId: serial, now: now) else {
+            account.platformKeys.verify(
+                signature: signature, message: WeChatPaySignedText.message(timestamp, nonce, request.body),
+                keyId: serial, now: now)
+        else {
             return .rejected(reason: "signature does not verify")
         }
         guard let envelope = JSONValue.parsing(request.body), let eventType = envelope.string("event_type"),
-              let resource = envelope["resource"] else { return .rejected(reason: "callback body unreadable") }
+            let resource = envelope["resource"]
+        else { return .rejected(reason: "callback body unreadable") }
         let content: JSONValue
         switch decrypt(resource, key: account.apiV3Key) {
         case .failure(let failure): return .rejected(reason: failure.reason)
@@ -48,7 +53,8 @@ enum WeChatPayCallback {
         let associatedData = resource.string("associated_data") ?? ""
         let plaintext: [UInt8]
         do {
-            plaintext = try AESGCM.open(key: key, nonce: Array(nonce.utf8), ciphertextAndTag: ciphertext, associatedData: Array(associatedData.utf8))
+            plaintext = try AESGCM.open(
+                key: key, nonce: Array(nonce.utf8), ciphertextAndTag: ciphertext, associatedData: Array(associatedData.utf8))
         } catch {
             return .failure(AnswerFailure("resource does not decrypt: \(error.code)"))
         }
@@ -79,14 +85,18 @@ enum WeChatPayCallback {
         }
         switch status {
         case "SUCCESS":
-            guard let refundId = content.string("out_refund_no"), let channelRefundId = content.string("refund_id"), !channelRefundId.isEmpty,
-                  let amount = content["amount"]?.numberText("refund").flatMap(ChannelAmount.parseFen) else {
+            guard let refundId = content.string("out_refund_no"), let channelRefundId = content.string("refund_id"),
+                !channelRefundId.isEmpty,
+                let amount = content["amount"]?.numberText("refund").flatMap(ChannelAmount.parseFen)
+            else {
                 return .rejected(reason: "REFUND.SUCCESS with unreadable refund")
             }
             return .verified(.refundSucceeded(refundId: refundId, channelRefundId: channelRefundId, amount: amount))
         default:
             // ABNORMAL (the money could not reach the payer) and CLOSED both end the refund failed.
-            guard let refundId = content.string("out_refund_no"), !refundId.isEmpty else { return .rejected(reason: "\(eventType) without out_refund_no") }
+            guard let refundId = content.string("out_refund_no"), !refundId.isEmpty else {
+                return .rejected(reason: "\(eventType) without out_refund_no")
+            }
             return .verified(.refundFailed(refundId: refundId, failureCode: status))
         }
     }

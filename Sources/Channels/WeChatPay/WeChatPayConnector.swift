@@ -54,20 +54,25 @@ public struct WeChatPayConnector: ChannelConnector {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+                return .unknown(reason: mismatch)
+            }
             return WeChatPayTransformers.queryResult(status: response.status, answer)
         }
     }
 
     public func closeRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        try signedRequest("POST", tradePath + payment.paymentId.text + "/close", body: WeChatPayTransformers.merchantBody(account), now: now)
+        try signedRequest(
+            "POST", tradePath + payment.paymentId.text + "/close", body: WeChatPayTransformers.merchantBody(account), now: now)
     }
 
     public func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) { return .unknown(reason: mismatch) }
+            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+                return .unknown(reason: mismatch)
+            }
             return WeChatPayTransformers.closeResult(status: response.status, answer)
         }
     }
@@ -141,7 +146,8 @@ public struct WeChatPayConnector: ChannelConnector {
         } catch {
             throw ChannelError(.signingFailed, "request signing failed: \(error.code)")
         }
-        let authorization = Self.authorizationSchema + " mchid=\"\(account.merchantId)\",nonce_str=\"\(nonce)\",signature=\"\(Base64.encode(signature))\","
+        let authorization =
+            Self.authorizationSchema + " mchid=\"\(account.merchantId)\",nonce_str=\"\(nonce)\",signature=\"\(Base64.encode(signature))\","
             + "timestamp=\"\(timestamp)\",serial_no=\"\(account.merchantCertificateSerial)\""
         var headers = [("Authorization", authorization), ("Accept", "application/json")]
         if method == "POST" { headers.append(("Content-Type", "application/json")) }
@@ -152,12 +158,15 @@ public struct WeChatPayConnector: ChannelConnector {
     /// An unsigned answer, even a 4xx, is never taken as definite.
     func verifiedAnswer(_ response: ChannelResponse) -> Result<JSONValue, AnswerFailure> {
         guard let timestamp = response.header("wechatpay-timestamp"), let nonce = response.header("wechatpay-nonce"),
-              let signatureText = response.header("wechatpay-signature"), let serial = response.header("wechatpay-serial") else {
+            let signatureText = response.header("wechatpay-signature"), let serial = response.header("wechatpay-serial")
+        else {
             return .failure(AnswerFailure("HTTP \(response.status) without signature headers"))
         }
         guard let signature = Base64.decode(signatureText),
-              account.platformKeys.verify(signature: signature, message: WeChatPaySignedText.message(timestamp, nonce, response.body),
-                                          keyId: serial, now: clock()) else {
+            account.platformKeys.verify(
+                signature: signature, message: WeChatPaySignedText.message(timestamp, nonce, response.body),
+                keyId: serial, now: clock())
+        else {
             return .failure(AnswerFailure("answer signature does not verify"))
         }
         if response.body.isEmpty { return .success(.null) }

@@ -8,7 +8,8 @@ enum WeChatPayTransformers {
     static let rateLimitedStatus = 429
     /// A statement larger than this is refused rather than read into memory whole.
     static let statementLinesMax = 200_000
-    static let statementHeader = "trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"
+    static let statementHeader =
+        "trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"
     /// The summary block that ends WeChat Pay's bill starts with this header.
     static let statementSummaryPrefix = "total_count,"
 
@@ -131,10 +132,11 @@ enum WeChatPayTransformers {
     /// A paid transaction (query answer or decrypted callback resource). CNY only.
     static func payment(_ transaction: JSONValue) -> ChannelPayment? {
         guard let paymentId = transaction.string("out_trade_no").flatMap(PaymentId.init),
-              let transactionId = transaction.string("transaction_id"), !transactionId.isEmpty,
-              let amount = transaction["amount"], amount.string("currency") == currencyCode,
-              let total = amount.numberText("total").flatMap(ChannelAmount.parseFen),
-              let paidAt = transaction.string("success_time").flatMap(ChinaTime.parseRFC3339) else { return nil }
+            let transactionId = transaction.string("transaction_id"), !transactionId.isEmpty,
+            let amount = transaction["amount"], amount.string("currency") == currencyCode,
+            let total = amount.numberText("total").flatMap(ChannelAmount.parseFen),
+            let paidAt = transaction.string("success_time").flatMap(ChinaTime.parseRFC3339)
+        else { return nil }
         return ChannelPayment(paymentId: paymentId, channelTransactionId: transactionId, amount: total, paidAt: paidAt)
     }
 
@@ -146,12 +148,15 @@ enum WeChatPayTransformers {
     static func statementLines(_ body: [UInt8]) throws(ChannelError) -> [StatementLine] {
         let rows = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline)
         guard rows.first == Substring(statementHeader) else { throw ChannelError(.malformedResponse, "statement header missing") }
-        guard rows.count <= statementLinesMax else { throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines") }
+        guard rows.count <= statementLinesMax else {
+            throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines")
+        }
         var lines: [StatementLine] = []
         for (number, row) in rows.dropFirst().enumerated() {
             if row.hasPrefix(statementSummaryPrefix) { return lines }
             let cells = row.split(separator: ",", omittingEmptySubsequences: false)
-            guard cells.count == 12, cells.allSatisfy({ $0.hasPrefix("`") }), let line = statementLine(cells.map { String($0.dropFirst()) }) else {
+            guard cells.count == 12, cells.allSatisfy({ $0.hasPrefix("`") }), let line = statementLine(cells.map { String($0.dropFirst()) })
+            else {
                 throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
             }
             lines.append(line)
@@ -161,14 +166,19 @@ enum WeChatPayTransformers {
 
     private static func statementLine(_ cells: [String]) -> StatementLine? {
         guard let occurredAt = ChinaTime.parseDateTime(cells[0]), !cells[3].isEmpty, let paymentId = PaymentId(cells[4]),
-              let fee = ChannelAmount.parseYuan(cells[11]) else { return nil }
+            let fee = ChannelAmount.parseYuan(cells[11])
+        else { return nil }
         switch cells[5] {
         case "SUCCESS":
             guard let amount = ChannelAmount.parseYuan(cells[6]) else { return nil }
-            return StatementLine(kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt)
+            return StatementLine(
+                kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee,
+                occurredAt: occurredAt)
         case "REFUND":
             guard !cells[8].isEmpty, cells[10] == "SUCCESS", let amount = ChannelAmount.parseYuan(cells[9]) else { return nil }
-            return StatementLine(kind: .refund, paymentId: paymentId, refundId: cells[8], channelTransactionId: cells[3], amount: amount, fee: fee, occurredAt: occurredAt)
+            return StatementLine(
+                kind: .refund, paymentId: paymentId, refundId: cells[8], channelTransactionId: cells[3], amount: amount, fee: fee,
+                occurredAt: occurredAt)
         default:
             return nil
         }

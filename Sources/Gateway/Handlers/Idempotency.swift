@@ -10,7 +10,8 @@ extension GatewayHandler {
     func idempotencyKey(_ request: HTTPRequest) throws -> String? {
         guard let key = request.headers["idempotency-key"] else { return nil }
         guard (1...GatewayHandler.idempotencyKeyLengthMax).contains(key.utf8.count),
-              key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E })
+        else {
             throw APIError(.invalidField, "Idempotency-Key must be 1 to 255 printable ASCII characters.", field: "Idempotency-Key")
         }
         return key
@@ -51,12 +52,15 @@ extension GatewayHandler {
             // after its lease, which then finds the payment by merchant_order_no.
             do {
                 if response.status < 400 {
-                    try idempotency.complete(merchantId: merchantId, key: key, leaseToken: leaseToken, status: response.status, body: String(decoding: response.body, as: UTF8.self))
+                    try idempotency.complete(
+                        merchantId: merchantId, key: key, leaseToken: leaseToken, status: response.status,
+                        body: String(decoding: response.body, as: UTF8.self))
                 } else {
                     try idempotency.abandon(merchantId: merchantId, key: key, leaseToken: leaseToken)
                 }
             } catch {
-                log.warning("Idempotency-Key record not updated (left in progress until its lease ends): \(error)", requestId: request.requestId)
+                log.warning(
+                    "Idempotency-Key record not updated (left in progress until its lease ends): \(error)", requestId: request.requestId)
             }
             return response
         }

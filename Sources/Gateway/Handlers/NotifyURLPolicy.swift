@@ -24,7 +24,9 @@ enum NotifyURLPolicy {
         let lower = host.lowercased()
         let named = lower == "localhost" || lower.hasSuffix(".localhost") || lower.hasSuffix(".local")
         if named || IPAddress(host).map({ !$0.isPubliclyRoutable }) == true {
-            throw APIError(.invalidField, "notify_url must not point at a loopback, private or link-local address in production mode.", field: "notify_url")
+            throw APIError(
+                .invalidField, "notify_url must not point at a loopback, private or link-local address in production mode.",
+                field: "notify_url")
         }
     }
 }

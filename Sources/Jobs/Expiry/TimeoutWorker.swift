@@ -37,10 +37,11 @@ public final class TimeoutWorker {
         let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees)
         self.payments = payments
         // One thread, no work gate: nothing else in this process competes for its CPU.
-        services = Services(ServiceContext(
-            payments: payments, refunds: RefundStore(shards: shards),
-            channels: channels.map { LiveChannels(runtime: $0, gate: nil, log: log) }, clock: SystemClock(),
-            schedule: configuration.queries.schedule, log: log))
+        services = Services(
+            ServiceContext(
+                payments: payments, refunds: RefundStore(shards: shards),
+                channels: channels.map { LiveChannels(runtime: $0, gate: nil, log: log) }, clock: SystemClock(),
+                schedule: configuration.queries.schedule, log: log))
         self.limits = limits
         self.log = log
         claimRequest = PaymentClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
@@ -54,7 +55,9 @@ public final class TimeoutWorker {
 
     /// Runs until `stop` is raised; the payment being handled then completes first.
     public func run(until stop: WorkerStop) {
-        log.info("started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query schedule \(schedule.stepsSeconds)s, refund query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(payments.shardCount) shards")
+        log.info(
+            "started: batch \(limits.batchSizeMax), lease \(limits.leaseSeconds)s, query schedule \(schedule.stepsSeconds)s, refund query delay \(limits.queryDelaySeconds)s, poll \(limits.pollIntervalMilliseconds)ms, \(payments.shardCount) shards"
+        )
         while !stop.isRaised {
             // A round that did work goes again at once: more may be due.
             if round(stop) == 0 { stop.wait(milliseconds: limits.pollIntervalMilliseconds) }
@@ -93,7 +96,8 @@ public final class TimeoutWorker {
         var next = 0
         var worked = 0
         while next < claim.payments.count, !stop.isRaised,
-              WorkerPlan.mayStart(now: .now(), leaseEnd: claim.leaseEnd, paymentSecondsMax: paymentSecondsMax) {
+            WorkerPlan.mayStart(now: .now(), leaseEnd: claim.leaseEnd, paymentSecondsMax: paymentSecondsMax)
+        {
             if handle(claim.payments[next]) { worked += 1 }
             next += 1
         }
@@ -103,7 +107,9 @@ public final class TimeoutWorker {
                 try payments.release(rest, shard: claim.shard, leaseEnd: claim.leaseEnd, now: .now())
                 log.info("gave back \(rest.count) claimed payments on \(payments.shardName(claim.shard))")
             } catch {
-                log.warning("could not give back \(rest.count) payments on \(payments.shardName(claim.shard)) (due again when the lease ends): \(error)")
+                log.warning(
+                    "could not give back \(rest.count) payments on \(payments.shardName(claim.shard)) (due again when the lease ends): \(error)"
+                )
             }
         }
         return worked
@@ -140,7 +146,8 @@ public final class TimeoutWorker {
         do {
             try payments.scheduleCheck(payment.id, at: next)
         } catch {
-            log.warning("could not schedule the next check of \(payment.id.text) (due again when the lease ends): \(error)", requestId: requestId)
+            log.warning(
+                "could not schedule the next check of \(payment.id.text) (due again when the lease ends): \(error)", requestId: requestId)
         }
     }
 }

@@ -40,7 +40,9 @@ public struct WorkerLimits: Sendable, Equatable {
         let paymentSeconds = WorkerLimits.paymentSecondsMax(
             channelTotalTimeoutMilliseconds: timeout, lockWaitTimeoutSeconds: configuration.database.lockWaitTimeoutSeconds)
         guard leaseSeconds >= 2 * paymentSeconds else {
-            throw WorkerLimitsError("--lease-seconds must be >= \(2 * paymentSeconds) (twice the longest payment: two channel calls of \(timeout) ms and three lock waits)")
+            throw WorkerLimitsError(
+                "--lease-seconds must be >= \(2 * paymentSeconds) (twice the longest payment: two channel calls of \(timeout) ms and three lock waits)"
+            )
         }
     }
 }

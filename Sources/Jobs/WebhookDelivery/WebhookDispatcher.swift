@@ -48,7 +48,9 @@ final class WebhookDispatcher {
 
     /// Runs until `stop` is raised; the event being sent then completes and is recorded first.
     func run(until stop: WorkerStop) {
-        log.info("\(name) started: \(shards.shardCount) shards, batch \(claimRequest.batchSizeMax), lease \(claimRequest.leaseSeconds)s, \(schedule.attemptsMax) attempts")
+        log.info(
+            "\(name) started: \(shards.shardCount) shards, batch \(claimRequest.batchSizeMax), lease \(claimRequest.leaseSeconds)s, \(schedule.attemptsMax) attempts"
+        )
         while !stop.isRaised {
             // A round that sent something goes again at once: more may be due.
             if round(stop) == 0 { stop.wait(milliseconds: pollIntervalMilliseconds) }
@@ -90,7 +92,8 @@ final class WebhookDispatcher {
     private func work(_ claim: EventStore.Claim, _ stop: WorkerStop) -> Int {
         var next = 0
         while next < claim.events.count, !stop.isRaised,
-              Timestamp.now().adding(seconds: eventSecondsMax) < claim.leaseEnd {
+            Timestamp.now().adding(seconds: eventSecondsMax) < claim.leaseEnd
+        {
             guard deliver(claim.events[next]) else { break }
             next += 1
         }
@@ -99,7 +102,9 @@ final class WebhookDispatcher {
             do {
                 try events.release(rest, shard: claim.shard, leaseEnd: claim.leaseEnd, now: .now())
             } catch {
-                log.warning("\(name): could not give back \(rest.count) events on \(shards.shardNames[claim.shard]) (due again when the lease ends): \(error)")
+                log.warning(
+                    "\(name): could not give back \(rest.count) events on \(shards.shardNames[claim.shard]) (due again when the lease ends): \(error)"
+                )
             }
         }
         return next
@@ -120,9 +125,12 @@ final class WebhookDispatcher {
         let update = event.update(after: attempt, schedule: schedule)
         do {
             let applied = try events.record(attempt, of: event, update: update)
-            log.info("webhook \(event.id) \(event.type) payment \(event.paymentId) attempt \(attempt.number): \(WebhookDispatcher.summary(attempt, update))\(applied ? "" : " (event already moved on; attempt kept)")")
+            log.info(
+                "webhook \(event.id) \(event.type) payment \(event.paymentId) attempt \(attempt.number): \(WebhookDispatcher.summary(attempt, update))\(applied ? "" : " (event already moved on; attempt kept)")"
+            )
         } catch {
-            log.warning("\(name): webhook \(event.id) attempt \(attempt.number) could not be recorded (due again when its lease ends): \(error)")
+            log.warning(
+                "\(name): webhook \(event.id) attempt \(attempt.number) could not be recorded (due again when its lease ends): \(error)")
         }
         return true
     }
@@ -132,12 +140,14 @@ final class WebhookDispatcher {
     private func attemptDelivery(_ claimed: EventStore.ClaimedEvent) throws -> WebhookAttempt {
         let event = claimed.event
         guard let notifyURL = claimed.notifyURL else {
-            return WebhookAttempt(number: event.nextAttemptNumber, attemptedAt: .now(), httpStatus: nil, latencyMilliseconds: 0,
-                                  error: "the event's payment was not found", isPermanentFailure: true)
+            return WebhookAttempt(
+                number: event.nextAttemptNumber, attemptedAt: .now(), httpStatus: nil, latencyMilliseconds: 0,
+                error: "the event's payment was not found", isPermanentFailure: true)
         }
         guard let merchant = try merchants.merchant(id: event.merchantId) else {
-            return WebhookAttempt(number: event.nextAttemptNumber, attemptedAt: .now(), httpStatus: nil, latencyMilliseconds: 0,
-                                  error: "the event's merchant was not found", isPermanentFailure: true)
+            return WebhookAttempt(
+                number: event.nextAttemptNumber, attemptedAt: .now(), httpStatus: nil, latencyMilliseconds: 0,
+                error: "the event's merchant was not found", isPermanentFailure: true)
         }
         return sender.send(event, to: notifyURL, secret: merchant.webhookSecret)
     }

@@ -18,13 +18,14 @@ final class WebhookSender {
         // Production: https only (libcurl refuses other schemes too) and only public addresses,
         // checked on the address actually connected to. The local stack sends to loopback http.
         let production = configuration.mode == .production
-        client = HTTPClient(configuration: HTTPClientConfiguration(
-            caFile: nil,
-            connectTimeoutMilliseconds: webhooks.connectTimeoutSeconds * 1000,
-            totalTimeoutMilliseconds: webhooks.timeoutSeconds * 1000,
-            responseBodyBytesMax: WebhookSender.responseBodyBytesMax,
-            destinationPolicy: production ? .publicOnly : .any,
-            allowsPlainHTTP: !production))
+        client = HTTPClient(
+            configuration: HTTPClientConfiguration(
+                caFile: nil,
+                connectTimeoutMilliseconds: webhooks.connectTimeoutSeconds * 1000,
+                totalTimeoutMilliseconds: webhooks.timeoutSeconds * 1000,
+                responseBodyBytesMax: WebhookSender.responseBodyBytesMax,
+                destinationPolicy: production ? .publicOnly : .any,
+                allowsPlainHTTP: !production))
     }
 
     /// One attempt of `event` to `notifyURL`, signed with the merchant's webhook secret.
@@ -32,18 +33,21 @@ final class WebhookSender {
         let number = event.nextAttemptNumber
         let attemptedAt = Timestamp.now()
         if let refusal = WebhookDestination.refusal(for: notifyURL, mode: mode) {
-            return WebhookAttempt(number: number, attemptedAt: attemptedAt, httpStatus: nil, latencyMilliseconds: 0,
-                                  error: refusal.description, isPermanentFailure: true)
+            return WebhookAttempt(
+                number: number, attemptedAt: attemptedAt, httpStatus: nil, latencyMilliseconds: 0,
+                error: refusal.description, isPermanentFailure: true)
         }
         let body = event.body
         let timestamp = attemptedAt.secondsSinceEpoch
         let mac = HMACSHA256.authenticate(key: secret, message: WebhookSignature.signedPayload(timestamp: timestamp, body: body))
-        let request = OutboundRequest(method: "POST", url: notifyURL, headers: [
-            ("Content-Type", "application/json"),
-            ("Paygate-Event-Id", event.id),
-            (WebhookSignature.headerName, WebhookSignature.headerValue(timestamp: timestamp, macHex: Hex.encode(mac))),
-            ("User-Agent", "paygate-webhooks/1"),
-        ], body: body)
+        let request = OutboundRequest(
+            method: "POST", url: notifyURL,
+            headers: [
+                ("Content-Type", "application/json"),
+                ("Paygate-Event-Id", event.id),
+                (WebhookSignature.headerName, WebhookSignature.headerValue(timestamp: timestamp, macHex: Hex.encode(mac))),
+                ("User-Agent", "paygate-webhooks/1"),
+            ], body: body)
         let started = Timestamp.monotonicNanoseconds()
         let result = client.send(request)
         let latency = Int((Timestamp.monotonicNanoseconds() - started) / 1_000_000)
@@ -52,8 +56,9 @@ final class WebhookSender {
             let error = (200...299).contains(status) ? nil : "answered HTTP \(status)"
             return WebhookAttempt(number: number, attemptedAt: attemptedAt, httpStatus: status, latencyMilliseconds: latency, error: error)
         case .failure(let failure):
-            return WebhookAttempt(number: number, attemptedAt: attemptedAt, httpStatus: nil, latencyMilliseconds: latency,
-                                  error: WebhookSender.describe(failure))
+            return WebhookAttempt(
+                number: number, attemptedAt: attemptedAt, httpStatus: nil, latencyMilliseconds: latency,
+                error: WebhookSender.describe(failure))
         }
     }
 

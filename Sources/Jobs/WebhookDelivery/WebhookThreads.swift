@@ -37,7 +37,9 @@ public final class WebhookThreads: @unchecked Sendable {
             thread.name = "webhooks-\(index)"
             thread.start()
         }
-        log.info("webhook dispatcher: \(count) threads, schedule \(configuration.webhooks.scheduleSeconds.map(String.init).joined(separator: ","))s, timeout \(configuration.webhooks.timeoutSeconds)s, mode \(configuration.mode.rawValue)")
+        log.info(
+            "webhook dispatcher: \(count) threads, schedule \(configuration.webhooks.scheduleSeconds.map(String.init).joined(separator: ","))s, timeout \(configuration.webhooks.timeoutSeconds)s, mode \(configuration.mode.rawValue)"
+        )
         return threads
     }
 

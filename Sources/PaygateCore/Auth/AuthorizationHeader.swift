@@ -21,7 +21,8 @@ public struct AuthorizationHeader: Sendable, Equatable {
             throw APIError(.unauthenticated, "The Authorization header is missing.")
         }
         guard header.utf8.count <= AuthorizationHeader.headerLengthMax,
-              header.hasPrefix(AuthorizationHeader.scheme + " ") else {
+            header.hasPrefix(AuthorizationHeader.scheme + " ")
+        else {
             throw APIError(.unauthenticated, "The Authorization header must use the PAYGATE-HMAC-SHA256 scheme.")
         }
         var values: [String: String] = [:]
@@ -41,13 +42,15 @@ public struct AuthorizationHeader: Sendable, Equatable {
             }
         }
         guard let merchantId = values["merchant_id"], !merchantId.isEmpty,
-              let timestampText = values["timestamp"], (1...AuthorizationHeader.timestampDigitsMax).contains(timestampText.utf8.count),
-              timestampText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let timestamp = Int64(timestampText),
-              let nonce = values["nonce"], let signature = values["signature"], !signature.isEmpty, values.count == 4 else {
+            let timestampText = values["timestamp"], (1...AuthorizationHeader.timestampDigitsMax).contains(timestampText.utf8.count),
+            timestampText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let timestamp = Int64(timestampText),
+            let nonce = values["nonce"], let signature = values["signature"], !signature.isEmpty, values.count == 4
+        else {
             throw APIError(.unauthenticated, "The Authorization header needs merchant_id, timestamp, nonce and signature.")
         }
         guard AuthorizationHeader.nonceLengthRange.contains(nonce.utf8.count),
-              nonce.utf8.allSatisfy(Validate.isAlphanumeric) else {
+            nonce.utf8.allSatisfy(Validate.isAlphanumeric)
+        else {
             throw APIError(.unauthenticated, "nonce must be 16 to 64 characters of A-Z, a-z and 0-9.")
         }
         self.merchantId = merchantId

@@ -53,7 +53,9 @@ public struct ChannelsConfiguration: Sendable, Codable {
         public var verificationKeys: [VerificationKeyFile]
 
         enum CodingKeys: String, CodingKey {
-            case baseURL = "base_url", appId = "app_id", privateKeyFile = "private_key_file"
+            case baseURL = "base_url"
+            case appId = "app_id"
+            case privateKeyFile = "private_key_file"
             case verificationKeys = "verification_keys"
         }
 
@@ -80,9 +82,13 @@ public struct ChannelsConfiguration: Sendable, Codable {
         public var verificationKeys: [VerificationKeyFile]
 
         enum CodingKeys: String, CodingKey {
-            case baseURL = "base_url", merchantId = "merchant_id", appId = "app_id"
-            case privateKeyFile = "private_key_file", certificateFile = "certificate_file"
-            case apiV3KeyFile = "api_v3_key_file", verificationKeys = "verification_keys"
+            case baseURL = "base_url"
+            case merchantId = "merchant_id"
+            case appId = "app_id"
+            case privateKeyFile = "private_key_file"
+            case certificateFile = "certificate_file"
+            case apiV3KeyFile = "api_v3_key_file"
+            case verificationKeys = "verification_keys"
         }
 
         public init(
@@ -110,11 +116,16 @@ public struct ChannelsConfiguration: Sendable, Codable {
         public var verificationKeys: [VerificationKeyFile]
 
         enum CodingKeys: String, CodingKey {
-            case baseURL = "base_url", merchantId = "merchant_id", privateKeyFile = "private_key_file"
-            case certificateFile = "certificate_file", verificationKeys = "verification_keys"
+            case baseURL = "base_url"
+            case merchantId = "merchant_id"
+            case privateKeyFile = "private_key_file"
+            case certificateFile = "certificate_file"
+            case verificationKeys = "verification_keys"
         }
 
-        public init(baseURL: String, merchantId: String, privateKeyFile: String, certificateFile: String, verificationKeys: [VerificationKeyFile]) {
+        public init(
+            baseURL: String, merchantId: String, privateKeyFile: String, certificateFile: String, verificationKeys: [VerificationKeyFile]
+        ) {
             self.baseURL = baseURL
             self.merchantId = merchantId
             self.privateKeyFile = privateKeyFile
@@ -157,7 +168,8 @@ public struct ChannelsConfiguration: Sendable, Codable {
         }
         for (name, basisPoints) in feeBasisPoints {
             guard Channel(rawValue: name) != nil, (0...ChannelFee.basisPointsMax).contains(basisPoints) else {
-                throw ConfigurationError("channels.fee_basis_points: \(name) must be a channel with 0 to \(ChannelFee.basisPointsMax) basis points")
+                throw ConfigurationError(
+                    "channels.fee_basis_points: \(name) must be a channel with 0 to \(ChannelFee.basisPointsMax) basis points")
             }
         }
         try Self.requireFile(caFile, "channels.ca_file")

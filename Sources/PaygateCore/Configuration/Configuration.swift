@@ -82,12 +82,16 @@ public struct Configuration: Sendable, Codable {
         }
         let db = database
         guard db.connectTimeoutSeconds >= 1, db.lockWaitTimeoutSeconds >= 1,
-              db.lockWaitTimeoutSeconds < db.readTimeoutSeconds, db.writeTimeoutSeconds >= 1 else {
+            db.lockWaitTimeoutSeconds < db.readTimeoutSeconds, db.writeTimeoutSeconds >= 1
+        else {
             throw ConfigurationError("database timeouts must be >= 1 and lock_wait_timeout_seconds < read_timeout_seconds")
         }
         // A request can hold an idempotency lease for at most a few statements' timeouts.
-        guard idempotencyLeaseSeconds > DatabaseConfiguration.transactionAttemptsMax * db.readTimeoutSeconds, merchantCacheSeconds >= 0 else {
-            throw ConfigurationError("idempotency_lease_seconds must exceed \(DatabaseConfiguration.transactionAttemptsMax) x read_timeout_seconds; merchant_cache_seconds >= 0")
+        guard idempotencyLeaseSeconds > DatabaseConfiguration.transactionAttemptsMax * db.readTimeoutSeconds, merchantCacheSeconds >= 0
+        else {
+            throw ConfigurationError(
+                "idempotency_lease_seconds must exceed \(DatabaseConfiguration.transactionAttemptsMax) x read_timeout_seconds; merchant_cache_seconds >= 0"
+            )
         }
         try db.pool.validate(readTimeoutSeconds: db.readTimeoutSeconds)
         _ = try ShardMap(database)
@@ -123,7 +127,9 @@ public struct PoolConfiguration: Sendable, Codable {
         case pidFile = "pid_file"
     }
 
-    public init(socketPath: String, workers: Int = 2, threadsPerWorker: Int = 256, requestBodyBytesMax: Int = 65_536, pidFile: String? = nil) {
+    public init(
+        socketPath: String, workers: Int = 2, threadsPerWorker: Int = 256, requestBodyBytesMax: Int = 65_536, pidFile: String? = nil
+    ) {
         self.socketPath = socketPath
         self.workers = workers
         self.threadsPerWorker = threadsPerWorker
@@ -170,7 +176,8 @@ public struct QueriesConfiguration: Sendable, Codable {
 
     func validate() throws {
         guard !scheduleSeconds.isEmpty, scheduleSeconds.count <= QuerySchedule.stepCountMax,
-              scheduleSeconds.allSatisfy({ $0 >= 1 && $0 <= 86_400 }) else {
+            scheduleSeconds.allSatisfy({ $0 >= 1 && $0 <= 86_400 })
+        else {
             throw ConfigurationError("queries.schedule_seconds must list 1...\(QuerySchedule.stepCountMax) delays of 1...86400 s")
         }
         guard (1...100_000).contains(channelRatePerSecond) else {

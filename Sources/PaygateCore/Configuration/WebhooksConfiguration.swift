@@ -47,8 +47,10 @@ public struct WebhooksConfiguration: Sendable, Codable {
 
     public func validate() throws {
         guard !scheduleSeconds.isEmpty, scheduleSeconds.count <= WebhooksConfiguration.scheduleLengthMax,
-              scheduleSeconds.allSatisfy({ $0 >= 1 }) else {
-            throw ConfigurationError("webhooks.schedule_seconds must hold 1 to \(WebhooksConfiguration.scheduleLengthMax) waits of at least 1 s")
+            scheduleSeconds.allSatisfy({ $0 >= 1 })
+        else {
+            throw ConfigurationError(
+                "webhooks.schedule_seconds must hold 1 to \(WebhooksConfiguration.scheduleLengthMax) waits of at least 1 s")
         }
         guard timeoutSeconds >= 1, connectTimeoutSeconds >= 1, connectTimeoutSeconds <= timeoutSeconds else {
             throw ConfigurationError("webhooks: timeout_seconds >= 1 and 1 <= connect_timeout_seconds <= timeout_seconds")

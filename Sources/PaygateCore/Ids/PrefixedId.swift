@@ -29,7 +29,8 @@ public struct PrefixedId<Kind: IdKind>: Sendable, Hashable, Comparable, CustomSt
     public init?(_ text: String) {
         let bytes = text.utf8
         guard bytes.count == Self.length, text.hasPrefix(Kind.prefix),
-              Hex.isLowercase(bytes.dropFirst(Kind.prefix.utf8.count)) else { return nil }
+            Hex.isLowercase(bytes.dropFirst(Kind.prefix.utf8.count))
+        else { return nil }
         self.text = text
     }
 
@@ -46,7 +47,8 @@ public struct PrefixedId<Kind: IdKind>: Sendable, Hashable, Comparable, CustomSt
 extension PrefixedId where Kind: SlottedIdKind {
     public init(millisecondsSinceEpoch: Int64, slot: Int, random: UInt64) {
         precondition(slot >= 0 && slot < SlotRouter.slotCountMax)
-        text = Kind.prefix + Hex.encode(UInt64(millisecondsSinceEpoch), digits: 12) + Hex.encode(UInt64(slot), digits: 4)
+        text =
+            Kind.prefix + Hex.encode(UInt64(millisecondsSinceEpoch), digits: 12) + Hex.encode(UInt64(slot), digits: 4)
             + Hex.encode(random, digits: 16)
     }
 

@@ -101,8 +101,10 @@ public struct LedgerEntry: Sendable, Equatable {
     ) throws(LedgerError) -> LedgerEntry {
         try LedgerEntry(
             kind: .refundSucceeded, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
-            lines: [LedgerLine(.merchantPayable, amount),
-                    LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency))])
+            lines: [
+                LedgerLine(.merchantPayable, amount),
+                LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency)),
+            ])
     }
 
     /// Money taken for an order already final: the channel holds it, the payer is owed it. The
@@ -112,8 +114,10 @@ public struct LedgerEntry: Sendable, Equatable {
     ) throws(LedgerError) -> LedgerEntry {
         try LedgerEntry(
             kind: .latePaymentReceived, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
-            lines: [LedgerLine(.channelClearing(channel), amount),
-                    LedgerLine(.latePaymentsDue, Money(minorUnits: -amount.minorUnits, currency: amount.currency))])
+            lines: [
+                LedgerLine(.channelClearing(channel), amount),
+                LedgerLine(.latePaymentsDue, Money(minorUnits: -amount.minorUnits, currency: amount.currency)),
+            ])
     }
 
     /// A late payment given back: what was owed to the payer leaves the channel's clearing.
@@ -122,8 +126,10 @@ public struct LedgerEntry: Sendable, Equatable {
     ) throws(LedgerError) -> LedgerEntry {
         try LedgerEntry(
             kind: .latePaymentReturned, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
-            lines: [LedgerLine(.latePaymentsDue, amount),
-                    LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency))])
+            lines: [
+                LedgerLine(.latePaymentsDue, amount),
+                LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency)),
+            ])
     }
 }
 

@@ -23,13 +23,15 @@ public enum LedgerRules {
             precondition(decision.paymentWrite != nil && refund.origin == .merchant, "a reversal without its payment's change")
             return [
                 try LedgerEntry.refundSucceeded(
-                    merchantId: payment.merchantId, paymentId: payment.id, refundId: refund.id, channel: payment.channel, amount: refund.amount)
+                    merchantId: payment.merchantId, paymentId: payment.id, refundId: refund.id, channel: payment.channel,
+                    amount: refund.amount)
             ]
         case .latePaymentReturned:
             precondition(decision.paymentWrite == nil && refund.origin == .latePayment, "a late payment's return that changes its payment")
             return [
                 try LedgerEntry.latePaymentReturned(
-                    merchantId: payment.merchantId, paymentId: payment.id, refundId: refund.id, channel: payment.channel, amount: refund.amount)
+                    merchantId: payment.merchantId, paymentId: payment.id, refundId: refund.id, channel: payment.channel,
+                    amount: refund.amount)
             ]
         }
     }

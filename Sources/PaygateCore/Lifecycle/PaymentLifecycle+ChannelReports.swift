@@ -7,11 +7,13 @@ extension PaymentLifecycle {
         // whatever the order's status. The money stays at the channel until a person reviews it.
         if paid.amount.currency != payment.amount.currency {
             let anomaly = PaymentAnomaly(kind: .currencyMismatch, transactionId: paid.transactionId, reportedAmount: paid.amount)
-            return LifecycleDecision(anomalies: [anomaly], answer: answer(.refuse, from: source), reason: "paid in another currency than the order's")
+            return LifecycleDecision(
+                anomalies: [anomaly], answer: answer(.refuse, from: source), reason: "paid in another currency than the order's")
         }
         if paid.amount.minorUnits != payment.amount.minorUnits {
             let anomaly = PaymentAnomaly(kind: .amountMismatch, transactionId: paid.transactionId, reportedAmount: paid.amount)
-            return LifecycleDecision(anomalies: [anomaly], answer: answer(.refuse, from: source), reason: "paid another amount than the order's")
+            return LifecycleDecision(
+                anomalies: [anomaly], answer: answer(.refuse, from: source), reason: "paid another amount than the order's")
         }
         switch payment.status {
         case .created, .processing:

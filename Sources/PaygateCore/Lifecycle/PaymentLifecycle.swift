@@ -87,7 +87,9 @@ public enum PaymentLifecycle {
             // The order was closed (or failed) while this prepay was in flight: the channel now
             // holds a payable order nobody should pay. Close it there; a payment that still slips
             // through is a late payment and is refunded.
-            return LifecycleDecision(channelActions: [.closeAtChannel], answer: .none, reason: "prepay accepted for a final order; close the stray channel order")
+            return LifecycleDecision(
+                channelActions: [.closeAtChannel], answer: .none, reason: "prepay accepted for a final order; close the stray channel order"
+            )
         case .processing, .succeeded, .partiallyRefunded, .refunded:
             return .nothing(.none, "prepay already accepted")
         }
@@ -105,7 +107,9 @@ public enum PaymentLifecycle {
             return .nothing(.none, "not expired yet")
         case (.expiry, .created):
             let write = transition(payment, through: [.closed])
-            return LifecycleDecision(write: write, merchantEvents: [.paymentClosed], answer: .none, reason: "expired before any prepay succeeded; closed without a channel call")
+            return LifecycleDecision(
+                write: write, merchantEvents: [.paymentClosed], answer: .none,
+                reason: "expired before any prepay succeeded; closed without a channel call")
         case (_, .created), (_, .processing):
             return LifecycleDecision(channelActions: [.closeAtChannel], answer: .none, reason: "close at the channel first")
         case (_, .closed):

@@ -1,6 +1,10 @@
 /// The currencies paygate accepts (docs/API.md section 4) and their minor digits.
 public enum Currency: String, Sendable, CaseIterable {
-    case cny = "CNY", usd = "USD", eur = "EUR", hkd = "HKD", jpy = "JPY"
+    case cny = "CNY"
+    case usd = "USD"
+    case eur = "EUR"
+    case hkd = "HKD"
+    case jpy = "JPY"
 
     public var minorDigits: Int {
         switch self {

@@ -28,7 +28,9 @@ public struct Money: Sendable, Hashable, Comparable {
     /// greater than zero and at most `majorUnitsMax`.
     public static func parse(_ text: String, currency: Currency) throws(ParseError) -> Money {
         let bytes = Array(text.utf8)
-        guard let minor = parseDigits(bytes, fractionDigitsMax: currency.minorDigits, scaleTo: currency.minorDigits, allowLeadingZeros: false) else {
+        guard
+            let minor = parseDigits(bytes, fractionDigitsMax: currency.minorDigits, scaleTo: currency.minorDigits, allowLeadingZeros: false)
+        else {
             throw .malformed
         }
         guard minor.value >= 0 else { throw minor.value == -1 ? .tooManyDigits : .malformed }
@@ -40,8 +42,11 @@ public struct Money: Sendable, Hashable, Comparable {
     /// Reads a DECIMAL(20,2) column value. Fraction digits beyond the currency's must be zero
     /// (a JPY amount is stored as "1500.00").
     public init?(databaseText text: String, currency: Currency) {
-        guard let parsed = Money.parseDigits(Array(text.utf8), fractionDigitsMax: Money.databaseScale, scaleTo: Money.databaseScale, allowLeadingZeros: true),
-              parsed.value >= 0 else { return nil }
+        guard
+            let parsed = Money.parseDigits(
+                Array(text.utf8), fractionDigitsMax: Money.databaseScale, scaleTo: Money.databaseScale, allowLeadingZeros: true),
+            parsed.value >= 0
+        else { return nil }
         let divisor: Int64 = currency.minorDigits == 2 ? 1 : 100
         guard parsed.value % divisor == 0 else { return nil }
         self.init(minorUnits: parsed.value / divisor, currency: currency)
@@ -75,7 +80,9 @@ public struct Money: Sendable, Hashable, Comparable {
     }
 
     /// value -1 means "more fraction digits than allowed"; nil means malformed.
-    private static func parseDigits(_ bytes: [UInt8], fractionDigitsMax: Int, scaleTo scale: Int, allowLeadingZeros: Bool) -> (value: Int64, Void)? {
+    private static func parseDigits(
+        _ bytes: [UInt8], fractionDigitsMax: Int, scaleTo scale: Int, allowLeadingZeros: Bool
+    ) -> (value: Int64, Void)? {
         guard !bytes.isEmpty else { return nil }
         var integer: Int64 = 0
         var integerDigits = 0

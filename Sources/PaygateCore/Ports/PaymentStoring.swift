@@ -12,7 +12,9 @@ public protocol PaymentStoring {
     /// Inserts a new payment (`created`, or `processing` after an accepted prepay, `stepReason`
     /// naming that step) with its history and the request's nonce. Throws `PaymentIdCollision`
     /// when the random id is taken.
-    func create(_ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String?, requestId: String) throws
+    func create(
+        _ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String?, requestId: String
+    ) throws
         -> PaymentCreateOutcome
 
     /// Decides `event` against the stored payment (locked) and writes the decision: steps with
@@ -26,7 +28,9 @@ public protocol PaymentStoring {
 
     /// `apply` for a decision that depends on nothing but the snapshot given (a status change with
     /// its history, guarded by the snapshot's version); anything else falls back to `apply`.
-    func applyOnSnapshot(_ event: LifecycleEvent, to payment: Payment, checkAfter: Timestamp, reason: String, requestId: String) throws
+    func applyOnSnapshot(
+        _ event: LifecycleEvent, to payment: Payment, checkAfter: Timestamp, reason: String, requestId: String
+    ) throws
         -> AppliedPaymentDecision?
 
     /// Records a nonce alone (an answer with no other write). False when it was already used.

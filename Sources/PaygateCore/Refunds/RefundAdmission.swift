@@ -12,7 +12,8 @@ public enum RefundAdmission {
 
     /// A new merchant_refund_no: admitted when the payment is refundable and the amount fits in
     /// what the refunds so far (`reserved`) leave of it.
-    public static func admit(paymentStatus: PaymentStatus, paymentAmount: Money, reserved: Money, requestedAmount: Money) -> RefundRefusal? {
+    public static func admit(paymentStatus: PaymentStatus, paymentAmount: Money, reserved: Money, requestedAmount: Money) -> RefundRefusal?
+    {
         guard paymentStatus.isRefundable else { return .notRefundable(paymentStatus) }
         guard reserved + requestedAmount <= paymentAmount else { return .exceedsRefundable(left: paymentAmount - reserved) }
         return nil
@@ -42,11 +43,15 @@ public enum RefundRefusal: Error, Sendable, Equatable {
         case .invalidAmount(let error):
             error
         case .refundNumberConflict:
-            APIError(.orderConflict, "merchant_refund_no \(merchantRefundNo) already exists for this payment with a different amount.", field: "merchant_refund_no")
+            APIError(
+                .orderConflict, "merchant_refund_no \(merchantRefundNo) already exists for this payment with a different amount.",
+                field: "merchant_refund_no")
         case .notRefundable(let status):
             APIError(.invalidState, "A payment in status \(status.rawValue) cannot be refunded.")
         case .exceedsRefundable(let left):
-            APIError(.refundExceedsRefundable, "The refund exceeds the refundable amount (\(left.text) \(left.currency.rawValue) left).", field: "amount")
+            APIError(
+                .refundExceedsRefundable, "The refund exceeds the refundable amount (\(left.text) \(left.currency.rawValue) left).",
+                field: "amount")
         }
     }
 }

@@ -62,7 +62,8 @@ public struct CreatePaymentRequest: Sendable, Equatable {
         notifyURL = try fields.requiredString("notify_url")
         try Validate.notifyURL(notifyURL, lengthMax: CreatePaymentRequest.notifyURLLengthMax)
 
-        expireSeconds = try fields.optionalInteger("expire_seconds", in: CreatePaymentRequest.expireSecondsRange)
+        expireSeconds =
+            try fields.optionalInteger("expire_seconds", in: CreatePaymentRequest.expireSecondsRange)
             ?? CreatePaymentRequest.expireSecondsDefault
         payerJSON = try fields.optionalPayer()
         metadataJSON = try fields.optionalMetadata()
@@ -139,8 +140,10 @@ struct FieldReader {
         }
         for member in members {
             guard case .string(let text) = member.value, member.key.unicodeScalars.count <= CreatePaymentRequest.metadataKeyLengthMax,
-                  text.unicodeScalars.count <= CreatePaymentRequest.metadataValueLengthMax else {
-                throw APIError(.invalidField, "metadata values must be strings (keys up to 64, values up to 512 characters).", field: "metadata")
+                text.unicodeScalars.count <= CreatePaymentRequest.metadataValueLengthMax
+            else {
+                throw APIError(
+                    .invalidField, "metadata values must be strings (keys up to 64, values up to 512 characters).", field: "metadata")
             }
         }
         let serialized = value.serialized
@@ -157,7 +160,8 @@ public enum Validate {
     public static func businessNumber(_ text: String, field: String) throws(APIError) {
         let bytes = text.utf8
         guard (1...CreatePaymentRequest.merchantOrderNoLengthMax).contains(bytes.count),
-              bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        else {
             throw APIError(.invalidField, "\(field) must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.", field: field)
         }
     }
@@ -167,7 +171,8 @@ public enum Validate {
             return try Money.parse(text, currency: currency)
         } catch {
             let digits = currency.minorDigits
-            let rule = "\(field) must be a decimal string greater than 0 and at most 100000000 with at most \(digits) decimal places for \(currency.rawValue)."
+            let rule =
+                "\(field) must be a decimal string greater than 0 and at most 100000000 with at most \(digits) decimal places for \(currency.rawValue)."
             throw APIError(.invalidField, rule, field: field)
         }
     }
@@ -178,13 +183,19 @@ public enum Validate {
     public static func notifyURL(_ text: String, lengthMax: Int) throws(APIError) {
         let lower = text.lowercased()
         let rest: Substring
-        if lower.hasPrefix("https://") { rest = text.dropFirst(8) } else if lower.hasPrefix("http://") { rest = text.dropFirst(7) } else {
+        if lower.hasPrefix("https://") {
+            rest = text.dropFirst(8)
+        } else if lower.hasPrefix("http://") {
+            rest = text.dropFirst(7)
+        } else {
             throw APIError(.invalidField, "notify_url must be an http or https URL.", field: "notify_url")
         }
         let authority = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
         guard text.utf8.count <= lengthMax, isHostAndPort(Array(authority.utf8)),
-              text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
-            throw APIError(.invalidField, "notify_url must be an http or https URL of at most \(lengthMax) characters.", field: "notify_url")
+            text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F })
+        else {
+            throw APIError(
+                .invalidField, "notify_url must be an http or https URL of at most \(lengthMax) characters.", field: "notify_url")
         }
     }
 
@@ -196,12 +207,15 @@ public enum Validate {
         var index = 0
         if bytes.first == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,
-                  bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+                bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            else {
                 return false
             }
             index = close + 1
         } else {
-            while index < bytes.count, isAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "-") {
+            while index < bytes.count,
+                isAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "-")
+            {
                 index += 1
             }
             guard index > 0 else { return false }

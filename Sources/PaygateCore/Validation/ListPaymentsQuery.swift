@@ -35,7 +35,8 @@ public struct ListPaymentsQuery: Sendable, Equatable {
             case "limit":
                 // Digits only: Int() would also take "+5", which docs/API.md section 5 does not.
                 guard value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let parsed = Int(value),
-                      ListPaymentsQuery.limitRange.contains(parsed) else {
+                    ListPaymentsQuery.limitRange.contains(parsed)
+                else {
                     throw APIError(.invalidField, "limit must be an integer from 1 to 100.", field: name)
                 }
                 limit = parsed
@@ -77,7 +78,8 @@ public enum QueryString {
             if byte == UInt8(ascii: "+") {
                 out.append(0x20)
             } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                      let high = hexDigit(bytes[index + 1]), let low = hexDigit(bytes[index + 2]) {
+                let high = hexDigit(bytes[index + 1]), let low = hexDigit(bytes[index + 2])
+            {
                 out.append(high << 4 | low)
                 index += 2
             } else {

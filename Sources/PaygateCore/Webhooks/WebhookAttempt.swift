@@ -67,16 +67,18 @@ extension WebhookEvent {
     public func update(after attempt: WebhookAttempt, schedule: WebhookSchedule) -> WebhookEventUpdate {
         let attemptsMade = attempts + 1
         if attempt.isAcknowledged {
-            return WebhookEventUpdate(state: .delivered, attempts: attemptsMade, nextAttemptAt: attempt.attemptedAt,
-                                      deliveredAt: attempt.attemptedAt)
+            return WebhookEventUpdate(
+                state: .delivered, attempts: attemptsMade, nextAttemptAt: attempt.attemptedAt,
+                deliveredAt: attempt.attemptedAt)
         }
         if attempt.isPermanentFailure {
             return WebhookEventUpdate(state: .dead, attempts: attemptsMade, nextAttemptAt: attempt.attemptedAt, deliveredAt: nil)
         }
         switch schedule.afterFailure(attemptsMade: attemptsMade) {
         case .retry(let seconds):
-            return WebhookEventUpdate(state: .pending, attempts: attemptsMade,
-                                      nextAttemptAt: attempt.attemptedAt.adding(seconds: Int64(seconds)), deliveredAt: nil)
+            return WebhookEventUpdate(
+                state: .pending, attempts: attemptsMade,
+                nextAttemptAt: attempt.attemptedAt.adding(seconds: Int64(seconds)), deliveredAt: nil)
         case .deadLetter:
             return WebhookEventUpdate(state: .dead, attempts: attemptsMade, nextAttemptAt: attempt.attemptedAt, deliveredAt: nil)
         }

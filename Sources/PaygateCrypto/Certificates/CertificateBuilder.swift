@@ -13,7 +13,9 @@ public struct CertificateTemplate: Sendable {
     public var validityDays: Int
     public var extensions: [CertificateExtension]
 
-    public init(commonName: String, serialNumber: [UInt8], notBeforeUnixSeconds: Int64, validityDays: Int, extensions: [CertificateExtension]) {
+    public init(
+        commonName: String, serialNumber: [UInt8], notBeforeUnixSeconds: Int64, validityDays: Int, extensions: [CertificateExtension]
+    ) {
         self.commonName = commonName
         self.serialNumber = serialNumber
         self.notBeforeUnixSeconds = notBeforeUnixSeconds
@@ -28,7 +30,9 @@ public struct CertificateTemplate: Sendable {
 public enum CertificateBuilder {
     /// A certificate for `key` from `template`, signed by `issuer`, or by `key` itself when
     /// `issuer` is nil (self-signed: issuer and subject are the same name). Returns its PEM.
-    public static func issue(_ template: CertificateTemplate, key: CertificateKey, issuer: CertificateIssuer? = nil) throws(CryptoError) -> String {
+    public static func issue(
+        _ template: CertificateTemplate, key: CertificateKey, issuer: CertificateIssuer? = nil
+    ) throws(CryptoError) -> String {
         try check(template)
         guard let certificate = X509_new() else {
             throw OpenSSLErrorQueue.error(.certificateCreationFailed, "X509_new failed")
@@ -54,10 +58,12 @@ public enum CertificateBuilder {
         let encodedCount = significant.count + ((significant.first ?? 0) >= 0x80 ? 1 : 0)
         guard !significant.isEmpty && encodedCount <= X509Certificate.serialNumberBytesMax else {
             throw CryptoError(
-                .certificateCreationFailed, "a serial number is not zero and encodes in at most \(X509Certificate.serialNumberBytesMax) bytes")
+                .certificateCreationFailed,
+                "a serial number is not zero and encodes in at most \(X509Certificate.serialNumberBytesMax) bytes")
         }
         guard template.validityDays >= 1 && template.validityDays <= X509Certificate.validityDaysMax else {
-            throw CryptoError(.certificateCreationFailed, "validity of \(template.validityDays) days is outside 1...\(X509Certificate.validityDaysMax)")
+            throw CryptoError(
+                .certificateCreationFailed, "validity of \(template.validityDays) days is outside 1...\(X509Certificate.validityDaysMax)")
         }
         guard !template.commonName.isEmpty && template.commonName.count <= X509Certificate.commonNameCharactersMax else {
             throw CryptoError(.certificateCreationFailed, "a common name has 1 to \(X509Certificate.commonNameCharactersMax) characters")
@@ -79,14 +85,14 @@ public enum CertificateBuilder {
             throw OpenSSLErrorQueue.error(.certificateCreationFailed, "setting the serial number failed")
         }
         guard let name = X509_get_subject_name(certificate),
-              X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, template.commonName, -1, -1, 0) == 1,
-              X509_set_issuer_name(certificate, issuerName ?? name) == 1
+            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, template.commonName, -1, -1, 0) == 1,
+            X509_set_issuer_name(certificate, issuerName ?? name) == 1
         else {
             throw OpenSSLErrorQueue.error(.certificateCreationFailed, "setting the subject and issuer failed")
         }
         let start = time_t(template.notBeforeUnixSeconds)
         guard ASN1_TIME_set(X509_getm_notBefore(certificate), start) != nil,
-              ASN1_TIME_adj(X509_getm_notAfter(certificate), start, Int32(template.validityDays), 0) != nil
+            ASN1_TIME_adj(X509_getm_notAfter(certificate), start, Int32(template.validityDays), 0) != nil
         else {
             throw OpenSSLErrorQueue.error(.certificateCreationFailed, "setting the validity failed")
         }

@@ -39,7 +39,8 @@ public struct X509Certificate: Sendable {
         let certificate = handle.pointer
         self.handle = handle
         publicKey = RSAPublicKey(
-            handle: try KeyHandle(takingRSA: X509_get_pubkey(certificate), failure: .certificateUnreadable, "reading the certificate's key"))
+            handle: try KeyHandle(takingRSA: X509_get_pubkey(certificate), failure: .certificateUnreadable, "reading the certificate's key")
+        )
         (serialNumberHex, serialNumberDecimal) = try Self.serialNumberTexts(certificate)
         notBeforeUnixSeconds = try Self.unixSeconds(X509_get0_notBefore(certificate), "notBefore")
         notAfterUnixSeconds = try Self.unixSeconds(X509_get0_notAfter(certificate), "notAfter")

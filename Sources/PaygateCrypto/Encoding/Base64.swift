@@ -90,8 +90,10 @@ public enum Base64 {
                 var target = 0
                 let fullGroupsEnd = input.count - 4
                 while source < fullGroupsEnd {
-                    let a = table[Int(input[source])], b = table[Int(input[source + 1])]
-                    let c = table[Int(input[source + 2])], d = table[Int(input[source + 3])]
+                    let a = table[Int(input[source])]
+                    let b = table[Int(input[source + 1])]
+                    let c = table[Int(input[source + 2])]
+                    let d = table[Int(input[source + 3])]
                     invalidBits |= a | b | c | d
                     let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
                     output[target] = UInt8(truncatingIfNeeded: group >> 16)
@@ -101,7 +103,8 @@ public enum Base64 {
                     target += 3
                 }
                 // The last group: `=` stands for zero bits that must not be needed.
-                let a = table[Int(input[source])], b = table[Int(input[source + 1])]
+                let a = table[Int(input[source])]
+                let b = table[Int(input[source + 1])]
                 let c = paddingCount == 2 ? 0 : table[Int(input[source + 2])]
                 let d = paddingCount >= 1 ? 0 : table[Int(input[source + 3])]
                 invalidBits |= a | b | c | d

@@ -43,9 +43,11 @@ public enum AESGCM {
     /// The plaintext of ciphertext||tag. Throws `keyLengthInvalid`, `nonceLengthInvalid`,
     /// `ciphertextTooShort` (fewer bytes than a tag), `inputTooLarge`, or
     /// `authenticationFailed` for any altered byte or another key, nonce or associated data.
-    public static func open(key: Secret, nonce: [UInt8], ciphertextAndTag: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func open(key: Secret, nonce: [UInt8], ciphertextAndTag: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8]
+    {
         guard ciphertextAndTag.count >= tagByteCount else {
-            throw CryptoError(.ciphertextTooShort, "ciphertext and tag are \(ciphertextAndTag.count) bytes, at least \(tagByteCount) expected")
+            throw CryptoError(
+                .ciphertextTooShort, "ciphertext and tag are \(ciphertextAndTag.count) bytes, at least \(tagByteCount) expected")
         }
         let ciphertextCount = ciphertextAndTag.count - tagByteCount
         try check(key: key, nonce: nonce, textCount: ciphertextCount, associatedDataCount: associatedData.count, failure: .openFailed)
@@ -66,11 +68,14 @@ public enum AESGCM {
         return plaintext
     }
 
-    public static func open(key: [UInt8], nonce: [UInt8], ciphertextAndTag: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func open(key: [UInt8], nonce: [UInt8], ciphertextAndTag: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8]
+    {
         try open(key: Secret(key), nonce: nonce, ciphertextAndTag: ciphertextAndTag, associatedData: associatedData)
     }
 
-    private static func check(key: Secret, nonce: [UInt8], textCount: Int, associatedDataCount: Int, failure: CryptoError.Code) throws(CryptoError) {
+    private static func check(
+        key: Secret, nonce: [UInt8], textCount: Int, associatedDataCount: Int, failure: CryptoError.Code
+    ) throws(CryptoError) {
         guard key.count == keyByteCount else {
             throw CryptoError(.keyLengthInvalid, "an AES-256-GCM key is \(keyByteCount) bytes, this one is \(key.count)")
         }
@@ -81,7 +86,8 @@ public enum AESGCM {
             throw CryptoError(.inputTooLarge, "\(textCount) bytes of text exceed the limit of \(textBytesMax)")
         }
         guard associatedDataCount <= associatedDataBytesMax else {
-            throw CryptoError(.inputTooLarge, "\(associatedDataCount) bytes of associated data exceed the limit of \(associatedDataBytesMax)")
+            throw CryptoError(
+                .inputTooLarge, "\(associatedDataCount) bytes of associated data exceed the limit of \(associatedDataBytesMax)")
         }
     }
 }

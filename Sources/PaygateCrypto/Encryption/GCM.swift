@@ -29,7 +29,8 @@ enum GCM {
                 .sealFailed, "EVP_EncryptUpdate")
         }
         var finalWritten: Int32 = 0
-        try context.check(EVP_EncryptFinal_ex(context.pointer, ciphertext + Int(written), &finalWritten), .sealFailed, "EVP_EncryptFinal_ex")
+        try context.check(
+            EVP_EncryptFinal_ex(context.pointer, ciphertext + Int(written), &finalWritten), .sealFailed, "EVP_EncryptFinal_ex")
         precondition(Int(written + finalWritten) == plaintext.count, "GCM ciphertext length differs from plaintext length")
         try context.check(paygate_gcm_get_tag(context.pointer, tag, Int32(tagByteCount)), .sealFailed, "get GCM tag")
     }
@@ -73,12 +74,15 @@ enum GCM {
         }
     }
 
-    private static func start(_ context: CipherContext, key: Secret, nonce: UnsafeBufferPointer<UInt8>, encrypting: Bool) throws(CryptoError) {
+    private static func start(
+        _ context: CipherContext, key: Secret, nonce: UnsafeBufferPointer<UInt8>, encrypting: Bool
+    ) throws(CryptoError) {
         precondition(key.count == keyByteCount && !nonce.isEmpty, "GCM key or nonce length not checked by the caller")
         let failure: CryptoError.Code = encrypting ? .sealFailed : .openFailed
         let cipher = Algorithms.shared.aes256GCM
         // Cipher first, then (for a non-standard nonce) its length, then key and nonce.
-        let status = encrypting
+        let status =
+            encrypting
             ? EVP_EncryptInit_ex(context.pointer, cipher, nil, nil, nil)
             : EVP_DecryptInit_ex(context.pointer, cipher, nil, nil, nil)
         try context.check(status, failure, "GCM init")
@@ -86,7 +90,8 @@ enum GCM {
             try context.check(paygate_gcm_set_nonce_length(context.pointer, Int32(nonce.count)), failure, "set GCM nonce length")
         }
         try key.withBytes { (keyBytes) throws(CryptoError) in
-            let status = encrypting
+            let status =
+                encrypting
                 ? EVP_EncryptInit_ex(context.pointer, nil, nil, keyBytes, nonce.baseAddress)
                 : EVP_DecryptInit_ex(context.pointer, nil, nil, keyBytes, nonce.baseAddress)
             try context.check(status, failure, "GCM key and nonce")

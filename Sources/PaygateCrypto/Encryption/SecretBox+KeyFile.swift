@@ -11,7 +11,8 @@ extension SecretBox {
             case .unreadable: throw CryptoError(.keyFileUnreadable, "key file: \(error.message)")
             case .permissionsTooOpen: throw CryptoError(.keyFilePermissionsTooOpen, "key file: \(error.message)")
             case .tooLarge:
-                throw CryptoError(.keyFileLengthInvalid, "key file \(path) holds more than \(keyByteCount) bytes, exactly \(keyByteCount) expected")
+                throw CryptoError(
+                    .keyFileLengthInvalid, "key file \(path) holds more than \(keyByteCount) bytes, exactly \(keyByteCount) expected")
             }
         }
         guard contents.count == keyByteCount else {

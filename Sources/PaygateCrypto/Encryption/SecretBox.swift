@@ -99,7 +99,8 @@ public struct SecretBox: Sendable {
             throw CryptoError(.inputTooLarge, "\(textCount) bytes to encrypt exceed the limit of \(plaintextBytesMax)")
         }
         guard associatedDataCount <= associatedDataBytesMax else {
-            throw CryptoError(.inputTooLarge, "\(associatedDataCount) bytes of associated data exceed the limit of \(associatedDataBytesMax)")
+            throw CryptoError(
+                .inputTooLarge, "\(associatedDataCount) bytes of associated data exceed the limit of \(associatedDataBytesMax)")
         }
     }
 }

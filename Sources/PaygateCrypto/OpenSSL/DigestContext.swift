@@ -25,7 +25,8 @@ final class DigestContext {
         var keyContext: OpaquePointer? = nil
         // OpenSSL 3.0 passes the digest to the provider by name, so the fetched SHA-256 saves
         // the lookup here only; the private-key operation dwarfs the provider's own lookup.
-        let status = signing
+        let status =
+            signing
             ? EVP_DigestSignInit(pointer, &keyContext, Algorithms.shared.sha256, nil, key)
             : EVP_DigestVerifyInit(pointer, &keyContext, Algorithms.shared.sha256, nil, key)
         guard status == 1, let keyContext else {

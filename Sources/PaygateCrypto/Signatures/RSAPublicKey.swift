@@ -41,7 +41,8 @@ public struct RSAPublicKey: Sendable, Equatable, CustomStringConvertible {
         }
         handle = try der.withUnsafeBufferPointer { (buffer) throws(CryptoError) in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            let handle = try KeyHandle(takingRSA: d2i_PUBKEY(nil, &cursor, buffer.count), failure: .keyUnreadable, "reading a DER public key")
+            let handle = try KeyHandle(
+                takingRSA: d2i_PUBKEY(nil, &cursor, buffer.count), failure: .keyUnreadable, "reading a DER public key")
             guard cursor == buffer.baseAddress! + buffer.count else {
                 throw CryptoError(.keyUnreadable, "reading a DER public key: bytes follow the key")
             }

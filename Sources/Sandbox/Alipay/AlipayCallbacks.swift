@@ -23,24 +23,30 @@ enum AlipayCallbacks {
     static func refundNotice(_ refund: SandboxRefund, _ order: SandboxOrder, keys: SandboxChannelKeys) -> CallbackMessage? {
         guard !order.notifyURL.isEmpty, let paid = order.paidAmount, let paidAt = order.paidAt else { return nil }
         var fields = common(order, keys: keys)
-        fields += [("trade_status", order.refundedAmount == paid ? "TRADE_CLOSED" : "TRADE_SUCCESS"), ("total_amount", paid.text),
-                   ("gmt_payment", ChannelTime.dateTime(paidAt)), ("subject", order.subject), ("refund_fee", order.refundedAmount.text),
-                   ("out_biz_no", refund.refundId), ("gmt_refund", ChannelTime.dateTime(refund.createdAt) + ".000")]
+        fields += [
+            ("trade_status", order.refundedAmount == paid ? "TRADE_CLOSED" : "TRADE_SUCCESS"), ("total_amount", paid.text),
+            ("gmt_payment", ChannelTime.dateTime(paidAt)), ("subject", order.subject), ("refund_fee", order.refundedAmount.text),
+            ("out_biz_no", refund.refundId), ("gmt_refund", ChannelTime.dateTime(refund.createdAt) + ".000"),
+        ]
         return CallbackMessage(channel: .alipay, url: order.notifyURL, kind: .refund, subject: refund.refundId, content: .form(fields))
     }
 
     private static func common(_ order: SandboxOrder, keys: SandboxChannelKeys) -> [(name: String, value: String)] {
-        [("notify_type", "trade_status_sync"), ("notify_id", SandboxState.randomToken()), ("app_id", keys.merchantAccountId),
-         ("charset", "utf-8"), ("version", "1.0"), ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
-         ("gmt_create", ChannelTime.dateTime(order.createdAt))]
+        [
+            ("notify_type", "trade_status_sync"), ("notify_id", SandboxState.randomToken()), ("app_id", keys.merchantAccountId),
+            ("charset", "utf-8"), ("version", "1.0"), ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
+            ("gmt_create", ChannelTime.dateTime(order.createdAt)),
+        ]
     }
 
     /// The form of one attempt: `notify_time` is the attempt's time, then the signature.
-    static func render(_ fields: [(name: String, value: String)], url: String, keys: SandboxChannelKeys, now: Timestamp) -> RenderedCallback {
+    static func render(_ fields: [(name: String, value: String)], url: String, keys: SandboxChannelKeys, now: Timestamp) -> RenderedCallback
+    {
         var form = WireForm([("notify_time", ChannelTime.dateTime(now))] + fields)
         let signature = keys.sign(Array(form.signingText(excluding: ["sign", "sign_type"]).utf8))
         form.append("sign_type", "RSA2")
         form.append("sign", signature)
-        return RenderedCallback(url: url, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(form.urlEncoded.utf8))
+        return RenderedCallback(
+            url: url, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(form.urlEncoded.utf8))
     }
 }

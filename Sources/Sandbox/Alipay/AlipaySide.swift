@@ -16,14 +16,16 @@ struct AlipaySide: Sendable {
 
     func handleGateway(_ request: HTTPRequest, now: Timestamp) -> HTTPResponse {
         guard request.method == "POST", let form = WireForm.decoding(urlEncoded: request.body),
-              let method = form["method"], !method.isEmpty, method.utf8.allSatisfy({ $0 == 0x2E || ($0 >= 0x61 && $0 <= 0x7A) }) else {
+            let method = form["method"], !method.isEmpty, method.utf8.allSatisfy({ $0 == 0x2E || ($0 >= 0x61 && $0 <= 0x7A) })
+        else {
             return errorResponse()
         }
         guard form["app_id"] == keys.merchantAccountId else {
             return answer(method, Self.failure("40002", "isv.invalid-app-id"))
         }
         guard form["sign_type"] == "RSA2", let signature = form["sign"].flatMap(Base64.decode),
-              keys.merchantSigned(signature, Array(form.signingText(excluding: ["sign"]).utf8), keyId: nil) else {
+            keys.merchantSigned(signature, Array(form.signingText(excluding: ["sign"]).utf8), keyId: nil)
+        else {
             return answer(method, Self.failure("40002", "isv.invalid-signature"))
         }
         guard let content = form["biz_content"].flatMap({ JSONValue.object(Array($0.utf8)) }) else {
@@ -46,7 +48,8 @@ struct AlipaySide: Sendable {
 
     private func precreate(_ content: JSONValue, notifyURL: String, now: Timestamp) -> Fields {
         guard let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty,
-              let amount = content.text("total_amount").flatMap(WireAmount.parseYuan), let subject = content.text("subject") else {
+            let amount = content.text("total_amount").flatMap(WireAmount.parseYuan), let subject = content.text("subject")
+        else {
             return Self.failure("40002", "isv.invalid-parameter")
         }
         let expiresAt = content.text("time_expire").flatMap(ChannelTime.parseDateTime)
@@ -64,14 +67,19 @@ struct AlipaySide: Sendable {
 
     private func query(_ content: JSONValue, now: Timestamp) -> Fields {
         let faults = state.faults
-        guard let order = content.text("out_trade_no").flatMap({
-            state.order(channel: .alipay, outTradeNo: faults.queriedOrder($0, on: .alipay), now: now)
-        }) else {
+        guard
+            let order = content.text("out_trade_no").flatMap({
+                state.order(channel: .alipay, outTradeNo: faults.queriedOrder($0, on: .alipay), now: now)
+            })
+        else {
             return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         }
-        var fields = Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
-                                     ("buyer_logon_id", "sandbox***@example.com"), ("trade_status", Self.tradeStatus(order)),
-                                     ("total_amount", (order.paidAmount ?? order.amount).text)]
+        var fields =
+            Self.success + [
+                ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
+                ("buyer_logon_id", "sandbox***@example.com"), ("trade_status", Self.tradeStatus(order)),
+                ("total_amount", (order.paidAmount ?? order.amount).text),
+            ]
         if let paidAt = order.paidAt { fields.append(("send_pay_date", ChannelTime.dateTime(paidAt))) }
         return fields
     }
@@ -101,9 +109,11 @@ struct AlipaySide: Sendable {
         case .created(let refund, let order), .repeated(let refund, let order):
             if let failureCode = refund.failureCode { return Self.failure("40004", failureCode) }
             let moved = if case .created = outcome { "Y" } else { "N" }
-            return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
-                                   ("buyer_logon_id", "sandbox***@example.com"), ("fund_change", moved),
-                                   ("refund_fee", order.refundedAmount.text), ("gmt_refund_pay", ChannelTime.dateTime(refund.createdAt))]
+            return Self.success + [
+                ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
+                ("buyer_logon_id", "sandbox***@example.com"), ("fund_change", moved),
+                ("refund_fee", order.refundedAmount.text), ("gmt_refund_pay", ChannelTime.dateTime(refund.createdAt)),
+            ]
         case .orderNotFound: return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         case .orderNotPaid: return Self.failure("40004", "ACQ.TRADE_STATUS_ERROR")
         case .exceedsPaidAmount: return Self.failure("40004", "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL")
@@ -120,15 +130,21 @@ struct AlipaySide: Sendable {
         }
         let refundId = content.text("out_request_no") ?? order.outTradeNo
         guard let refund = state.refund(channel: .alipay, refundId: refundId), refund.outTradeNo == order.outTradeNo,
-              refund.succeeded else { return Self.success }
-        return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo), ("out_request_no", refundId),
-                               ("total_amount", order.amount.text), ("refund_amount", refund.amount.text), ("refund_status", "REFUND_SUCCESS")]
+            refund.succeeded
+        else { return Self.success }
+        return Self.success + [
+            ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo), ("out_request_no", refundId),
+            ("total_amount", order.amount.text), ("refund_amount", refund.amount.text), ("refund_status", "REFUND_SUCCESS"),
+        ]
     }
 
     private func statement(_ content: JSONValue) -> Fields {
         guard content.text("bill_type") == "trade", let day = content.text("bill_date"), day.utf8.count == 10,
-              ChannelTime.parseDateTime(day + " 00:00:00") != nil else { return Self.failure("40004", "isv.invalid-bill-date") }
-        guard let token = state.registerDownload(channel: .alipay, content: billFile(day: day)) else { return Self.failure("20000", "ACQ.SYSTEM_ERROR") }
+            ChannelTime.parseDateTime(day + " 00:00:00") != nil
+        else { return Self.failure("40004", "isv.invalid-bill-date") }
+        guard let token = state.registerDownload(channel: .alipay, content: billFile(day: day)) else {
+            return Self.failure("20000", "ACQ.SYSTEM_ERROR")
+        }
         return Self.success + [("bill_download_url", context.configuration.publicBaseURL + Self.billPathPrefix + token)]
     }
 
@@ -144,11 +160,17 @@ struct AlipaySide: Sendable {
         var lines = ["# alipay sandbox trade bill " + day, "trade_no,out_trade_no,biz_type,out_request_no,amount,fee,finished_at"]
         for order in statement.payments {
             guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
-            lines.append([order.channelTransactionId, order.outTradeNo, "trade", "", paid.text, WireAmount.fee(paid).text, ChannelTime.dateTime(paidAt)].joined(separator: ","))
+            lines.append(
+                [
+                    order.channelTransactionId, order.outTradeNo, "trade", "", paid.text, WireAmount.fee(paid).text,
+                    ChannelTime.dateTime(paidAt),
+                ].joined(separator: ","))
         }
         for refund in statement.refunds {
             let tradeNo = state.order(channel: .alipay, outTradeNo: refund.outTradeNo, now: refund.createdAt)?.channelTransactionId ?? ""
-            lines.append([tradeNo, refund.outTradeNo, "refund", refund.refundId, refund.amount.text, "0.00", ChannelTime.dateTime(refund.createdAt)].joined(separator: ","))
+            lines.append(
+                [tradeNo, refund.outTradeNo, "refund", refund.refundId, refund.amount.text, "0.00", ChannelTime.dateTime(refund.createdAt)]
+                    .joined(separator: ","))
         }
         lines.append("# end of bill")
         return Array((lines.joined(separator: "\n") + "\n").utf8)
@@ -162,7 +184,8 @@ struct AlipaySide: Sendable {
     static let refundFailureSubCode = "ACQ.SELLER_BALANCE_NOT_ENOUGH"
 
     static func failure(_ code: String, _ subCode: String) -> Fields {
-        let message = ["40002": "Invalid Arguments", "40004": "Business Failed", "20000": "Service Currently Unavailable"][code] ?? "Failed"
+        let message =
+            ["40002": "Invalid Arguments", "40004": "Business Failed", "20000": "Service Currently Unavailable"][code] ?? "Failed"
         return [("code", code), ("msg", message), ("sub_code", subCode), ("sub_msg", subCode)]
     }
 
@@ -187,6 +210,10 @@ struct AlipaySide: Sendable {
 
     /// A request Alipay cannot even attribute to a method: the unsigned `error_response`.
     func errorResponse() -> HTTPResponse {
-        HTTPResponse.json(status: 200, body: Array(#"{"error_response":{"code":"40001","msg":"Missing Required Arguments","sub_code":"isv.missing-method","sub_msg":"isv.missing-method"}}"#.utf8))
+        HTTPResponse.json(
+            status: 200,
+            body: Array(
+                #"{"error_response":{"code":"40001","msg":"Missing Required Arguments","sub_code":"isv.missing-method","sub_msg":"isv.missing-method"}}"#
+                    .utf8))
     }
 }

@@ -81,7 +81,9 @@ public final class CallbackDispatcher: Sendable {
         switch client.send(OutboundRequest(method: "POST", url: rendered.url, headers: rendered.headers, body: rendered.body)) {
         case .response(let status, _, let body, _):
             if CallbackRenderer.isAcknowledged(channel: message.channel, status: status, body: body) {
-                log.info("callback \(callback.id) \(message.channel.rawValue) \(message.kind.rawValue) \(message.subject) acknowledged on attempt \(callback.attempts + 1)")
+                log.info(
+                    "callback \(callback.id) \(message.channel.rawValue) \(message.kind.rawValue) \(message.subject) acknowledged on attempt \(callback.attempts + 1)"
+                )
                 return
             }
             outcome = "answered \(status)"
@@ -90,9 +92,13 @@ public final class CallbackDispatcher: Sendable {
         }
         let schedule = configuration.retryScheduleMilliseconds[message.channel] ?? []
         if state.retry(callback, schedule: schedule, now: configuration.clock()) {
-            log.info("callback \(callback.id) \(message.channel.rawValue) \(message.subject) attempt \(callback.attempts + 1) \(outcome); will retry")
+            log.info(
+                "callback \(callback.id) \(message.channel.rawValue) \(message.subject) attempt \(callback.attempts + 1) \(outcome); will retry"
+            )
         } else {
-            log.warning("callback \(callback.id) \(message.channel.rawValue) \(message.subject) attempt \(callback.attempts + 1) \(outcome); schedule used up, given up")
+            log.warning(
+                "callback \(callback.id) \(message.channel.rawValue) \(message.subject) attempt \(callback.attempts + 1) \(outcome); schedule used up, given up"
+            )
         }
     }
 }

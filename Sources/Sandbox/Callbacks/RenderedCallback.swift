@@ -12,7 +12,9 @@ public struct RenderedCallback: Sendable {
     public var requestURI: String {
         let bytes = Array(url.utf8)
         var start = 0
-        if bytes.count > 3, let mark = (0..<(bytes.count - 2)).first(where: { bytes[$0] == 0x3A && bytes[$0 + 1] == 0x2F && bytes[$0 + 2] == 0x2F }) {
+        if bytes.count > 3,
+            let mark = (0..<(bytes.count - 2)).first(where: { bytes[$0] == 0x3A && bytes[$0 + 1] == 0x2F && bytes[$0 + 2] == 0x2F })
+        {
             start = mark + 3
         }
         guard let slash = bytes[start...].firstIndex(of: 0x2F) else { return "/" }
@@ -42,8 +44,9 @@ public struct CallbackRenderer: Sendable {
             if message.channel == .alipay { return AlipayCallbacks.render(fields, url: message.url, keys: keys, now: now) }
             return UnionPayCallbacks.render(fields, url: message.url, keys: keys)
         case .weChatPay(let notificationId, let eventType, let summary, let originalType, let plaintext):
-            return WeChatPayCallbacks.render(notificationId: notificationId, eventType: eventType, summary: summary, originalType: originalType, plaintext: plaintext,
-                                             url: message.url, keys: keys, apiV3Key: configuration.weChatPayAPIv3Key, now: now)
+            return WeChatPayCallbacks.render(
+                notificationId: notificationId, eventType: eventType, summary: summary, originalType: originalType, plaintext: plaintext,
+                url: message.url, keys: keys, apiV3Key: configuration.weChatPayAPIv3Key, now: now)
         }
     }
 

@@ -66,8 +66,9 @@ public struct SandboxConfiguration: Sendable {
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
         precondition(weChatPayAPIv3Key.count == AESGCM.keyByteCount, "the APIv3 key is \(AESGCM.keyByteCount) bytes")
-        precondition(retryScheduleMilliseconds.values.allSatisfy { $0.count <= Self.retryStepCountMax && $0.allSatisfy { $0 >= 0 } },
-                     "retry schedules have at most \(Self.retryStepCountMax) non-negative steps")
+        precondition(
+            retryScheduleMilliseconds.values.allSatisfy { $0.count <= Self.retryStepCountMax && $0.allSatisfy { $0 >= 0 } },
+            "retry schedules have at most \(Self.retryStepCountMax) non-negative steps")
         self.publicBaseURL = String(publicBaseURL.reversed().drop { $0 == "/" }.reversed())
         self.alipay = alipay
         self.wechatpay = wechatpay

@@ -28,8 +28,11 @@ public struct SandboxConfigurationFile: Codable, Sendable {
         public var apiv3KeyFile: String?
 
         enum CodingKeys: String, CodingKey {
-            case merchantAccountId = "merchant_account_id", platformKeyFile = "platform_key_file"
-            case platformCertificateFile = "platform_certificate_file", merchantKeyFiles = "merchant_key_files", apiv3KeyFile = "apiv3_key_file"
+            case merchantAccountId = "merchant_account_id"
+            case platformKeyFile = "platform_key_file"
+            case platformCertificateFile = "platform_certificate_file"
+            case merchantKeyFiles = "merchant_key_files"
+            case apiv3KeyFile = "apiv3_key_file"
         }
 
         public init(
@@ -58,10 +61,16 @@ public struct SandboxConfigurationFile: Codable, Sendable {
     public var channels: [String: ChannelEntry]
 
     enum CodingKeys: String, CodingKey {
-        case listenSocket = "listen_socket", pidFile = "pid_file", threads, publicBaseURL = "public_base_url"
-        case callbackCAFile = "callback_ca_file", callbackConnectTimeoutMilliseconds = "callback_connect_timeout_ms"
-        case callbackTotalTimeoutMilliseconds = "callback_total_timeout_ms", retrySchedules = "retry_schedules"
-        case callbackSenders = "callback_senders", channels
+        case listenSocket = "listen_socket"
+        case pidFile = "pid_file"
+        case threads
+        case publicBaseURL = "public_base_url"
+        case callbackCAFile = "callback_ca_file"
+        case callbackConnectTimeoutMilliseconds = "callback_connect_timeout_ms"
+        case callbackTotalTimeoutMilliseconds = "callback_total_timeout_ms"
+        case retrySchedules = "retry_schedules"
+        case callbackSenders = "callback_senders"
+        case channels
     }
 
     public struct LoadError: Error, CustomStringConvertible {
@@ -83,8 +92,9 @@ public struct SandboxConfigurationFile: Codable, Sendable {
 
     /// The HTTPS client settings of the callback dispatcher (it reaches paygate through nginx).
     public var callbackClient: HTTPClientConfiguration {
-        HTTPClientConfiguration(caFile: callbackCAFile, connectTimeoutMilliseconds: callbackConnectTimeoutMilliseconds ?? 1_000,
-                                totalTimeoutMilliseconds: callbackTotalTimeoutMilliseconds ?? 10_000)
+        HTTPClientConfiguration(
+            caFile: callbackCAFile, connectTimeoutMilliseconds: callbackConnectTimeoutMilliseconds ?? 1_000,
+            totalTimeoutMilliseconds: callbackTotalTimeoutMilliseconds ?? 10_000)
     }
 
     /// Reads every key file and checks the limits agree.
@@ -93,8 +103,12 @@ public struct SandboxConfigurationFile: Codable, Sendable {
         guard (1...CallbackDispatcher.senderCountMax).contains(callbackSenderCount) else {
             throw LoadError("callback_senders must be 1...\(CallbackDispatcher.senderCountMax)")
         }
-        guard publicBaseURL.hasPrefix("https://") || publicBaseURL.hasPrefix("http://") else { throw LoadError("public_base_url must be an http(s) URL") }
-        guard (callbackConnectTimeoutMilliseconds ?? 1_000) > 0, (callbackTotalTimeoutMilliseconds ?? 10_000) >= (callbackConnectTimeoutMilliseconds ?? 1_000) else {
+        guard publicBaseURL.hasPrefix("https://") || publicBaseURL.hasPrefix("http://") else {
+            throw LoadError("public_base_url must be an http(s) URL")
+        }
+        guard (callbackConnectTimeoutMilliseconds ?? 1_000) > 0,
+            (callbackTotalTimeoutMilliseconds ?? 10_000) >= (callbackConnectTimeoutMilliseconds ?? 1_000)
+        else {
             throw LoadError("callback timeouts must be positive, the total covering the connect")
         }
         guard let apiV3Path = channels["wechatpay"]?.apiv3KeyFile else { throw LoadError("channels.wechatpay.apiv3_key_file is required") }
@@ -103,9 +117,13 @@ public struct SandboxConfigurationFile: Codable, Sendable {
         var schedules = SandboxConfiguration.channelSchedules
         for (name, steps) in retrySchedules ?? [:] {
             guard let channel = Channel(rawValue: name) else { throw LoadError("retry_schedules: unknown channel \(name)") }
-            guard steps.count <= SandboxConfiguration.retryStepCountMax else { throw LoadError("retry_schedules.\(name): at most \(SandboxConfiguration.retryStepCountMax) steps") }
+            guard steps.count <= SandboxConfiguration.retryStepCountMax else {
+                throw LoadError("retry_schedules.\(name): at most \(SandboxConfiguration.retryStepCountMax) steps")
+            }
             schedules[channel] = try steps.map { (step) throws(LoadError) in
-                guard let milliseconds = Self.milliseconds(step) else { throw LoadError("retry_schedules.\(name): \(step) is not a duration") }
+                guard let milliseconds = Self.milliseconds(step) else {
+                    throw LoadError("retry_schedules.\(name): \(step) is not a duration")
+                }
                 return milliseconds
             }
         }
@@ -127,9 +145,13 @@ public struct SandboxConfigurationFile: Codable, Sendable {
         }
         var keyId = ""
         if channel != .alipay {
-            guard let path = entry.platformCertificateFile else { throw LoadError("channels.\(channel.rawValue).platform_certificate_file is required") }
+            guard let path = entry.platformCertificateFile else {
+                throw LoadError("channels.\(channel.rawValue).platform_certificate_file is required")
+            }
             let certificate = try Self.certificate(path)
-            guard certificate.publicKey == privateKey.publicKey else { throw LoadError("\(path) does not certify \(entry.platformKeyFile)") }
+            guard certificate.publicKey == privateKey.publicKey else {
+                throw LoadError("\(path) does not certify \(entry.platformKeyFile)")
+            }
             keyId = channel == .wechatpay ? certificate.serialNumberHex : certificate.serialNumberDecimal
         }
         var merchantKeys: [MerchantKey] = []
@@ -137,13 +159,17 @@ public struct SandboxConfigurationFile: Codable, Sendable {
             let text = try Self.publicFile(path)
             if text.contains("BEGIN CERTIFICATE") {
                 let certificate = try Self.certificate(path)
-                merchantKeys.append(MerchantKey(id: channel == .wechatpay ? certificate.serialNumberHex : certificate.serialNumberDecimal, publicKey: certificate.publicKey))
+                merchantKeys.append(
+                    MerchantKey(
+                        id: channel == .wechatpay ? certificate.serialNumberHex : certificate.serialNumberDecimal,
+                        publicKey: certificate.publicKey))
             } else {
                 guard let key = try? RSAPublicKey(pem: text) else { throw LoadError("\(path) is not a PEM public key or certificate") }
                 merchantKeys.append(MerchantKey(id: path, publicKey: key))
             }
         }
-        return SandboxChannelKeys(channelPrivateKey: privateKey, channelKeyId: keyId, merchantAccountId: entry.merchantAccountId, merchantKeys: merchantKeys)
+        return SandboxChannelKeys(
+            channelPrivateKey: privateKey, channelKeyId: keyId, merchantAccountId: entry.merchantAccountId, merchantKeys: merchantKeys)
     }
 
     /// "250ms", "15s", "4m", "1h" as milliseconds.

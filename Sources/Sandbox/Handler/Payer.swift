@@ -9,14 +9,20 @@ struct Payer {
 
     func handle(_ request: HTTPRequest, now: Timestamp) -> HTTPResponse {
         let parts = request.path.split(separator: "/")
-        guard parts.count == 3, let channel = Channel(rawValue: String(parts[1])) else { return SandboxContext.plain(404, "no such pay URL") }
+        guard parts.count == 3, let channel = Channel(rawValue: String(parts[1])) else {
+            return SandboxContext.plain(404, "no such pay URL")
+        }
         let token = String(parts[2])
         switch request.method {
         case "GET":
-            guard let order = context.state.order(token: token, now: now), order.channel == channel else { return SandboxContext.plain(404, "no such pay URL") }
+            guard let order = context.state.order(token: token, now: now), order.channel == channel else {
+                return SandboxContext.plain(404, "no such pay URL")
+            }
             return .json(status: 200, body: Self.describe(order))
         case "POST":
-            return pay(channel, token: token, form: QueryString.pairs(Substring(decoding: request.body, as: UTF8.self)), request: request, now: now)
+            return pay(
+                channel, token: token, form: QueryString.pairs(Substring(decoding: request.body, as: UTF8.self)), request: request, now: now
+            )
         default:
             return SandboxContext.plain(405, "GET or POST")
         }
@@ -24,7 +30,9 @@ struct Payer {
 
     private func pay(_ channel: Channel, token: String, form: [(String, String)], request: HTTPRequest, now: Timestamp) -> HTTPResponse {
         let result = form.first { $0.0 == "result" }?.1
-        guard result == "success" || result == "fail" else { return SandboxContext.plain(400, "the form body must be result=success or result=fail") }
+        guard result == "success" || result == "fail" else {
+            return SandboxContext.plain(400, "the form body must be result=success or result=fail")
+        }
         guard context.state.order(token: token, now: now)?.channel == channel else { return SandboxContext.plain(404, "no such pay URL") }
         let keys = context.configuration.keys(for: channel)
         let outcome = context.state.pay(token: token, success: result == "success", now: now) { order in

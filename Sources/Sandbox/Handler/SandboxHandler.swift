@@ -80,10 +80,11 @@ public final class SandboxHandler: RequestHandler {
                 log.info("faults set: \(String(decoding: faults.json, as: UTF8.self))", requestId: request.requestId)
                 return .json(status: 200, body: faults.json)
             } catch {
-                let detail = switch error {
-                case .notAnObject: "the body is not a JSON object"
-                case .badMember(let name): "member \(name) is unknown or out of range"
-                }
+                let detail =
+                    switch error {
+                    case .notAnObject: "the body is not a JSON object"
+                    case .badMember(let name): "member \(name) is unknown or out of range"
+                    }
                 return .json(status: 400, body: Array("{\"error\":\"\(detail)\"}".utf8))
             }
         case ("GET", "/sandbox/callbacks"):

@@ -151,11 +151,13 @@ public struct SandboxFaults: Sendable, Equatable {
     }
 
     /// Exactly `asked` and `answered`, two different order numbers.
-    private static func misdirectedQuery(_ members: [(key: String, value: JSONValue)], _ key: String) throws(ParseError) -> MisdirectedQuery {
+    private static func misdirectedQuery(_ members: [(key: String, value: JSONValue)], _ key: String) throws(ParseError) -> MisdirectedQuery
+    {
         var numbers: [String: String] = [:]
         for (name, value) in members {
             guard name == "asked" || name == "answered", case .string(let number) = value, !number.isEmpty,
-                  number.utf8.count <= orderNumberBytesMax else { throw .badMember(key) }
+                number.utf8.count <= orderNumberBytesMax
+            else { throw .badMember(key) }
             numbers[name] = number
         }
         guard let asked = numbers["asked"], let answered = numbers["answered"], asked != answered else { throw .badMember(key) }

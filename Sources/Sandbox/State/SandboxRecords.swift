@@ -32,8 +32,10 @@ public struct SandboxOrder: Sendable, Equatable {
     public internal(set) var failureCode: String?
     public internal(set) var refundedAmount: Money
 
-    init(channel: Channel, outTradeNo: String, amount: Money, subject: String, expiresAt: Timestamp?, notifyURL: String,
-         token: String, createdAt: Timestamp, orderTime: String, appId: String, channelTransactionId: String) {
+    init(
+        channel: Channel, outTradeNo: String, amount: Money, subject: String, expiresAt: Timestamp?, notifyURL: String,
+        token: String, createdAt: Timestamp, orderTime: String, appId: String, channelTransactionId: String
+    ) {
         self.channel = channel; self.outTradeNo = outTradeNo; self.amount = amount; self.subject = subject
         self.expiresAt = expiresAt; self.notifyURL = notifyURL; self.token = token; self.createdAt = createdAt
         self.orderTime = orderTime; self.appId = appId; self.channelTransactionId = channelTransactionId

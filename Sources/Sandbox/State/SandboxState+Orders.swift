@@ -91,7 +91,8 @@ extension SandboxState {
     func pay(token: String, success: Bool, now: Timestamp, callback: (SandboxOrder) -> CallbackMessage?) -> PayOutcome {
         storage.withLock { storage in
             guard let key = storage.ordersByToken[token], var order = Self.current(&storage, key, now: now) else { return .notFound }
-            let lateButAllowed = order.status == .closed && success
+            let lateButAllowed =
+                order.status == .closed && success
                 && storage.faults.payClosedOrders && storage.faults.applies(to: order.channel)
             guard order.status == .awaitingPayment || lateButAllowed else { return .notPayable(order) }
             if success {
@@ -122,16 +123,19 @@ extension SandboxState {
             guard var order = Self.current(&storage, orderKey, now: now) else { return .orderNotFound }
             let refundKey = RecordKey(channel: channel, number: refundId)
             if let existing = storage.refunds[refundKey] {
-                return existing.outTradeNo == order.outTradeNo && existing.amount == amount ? .repeated(existing, order) : .conflict(existing)
+                return existing.outTradeNo == order.outTradeNo && existing.amount == amount
+                    ? .repeated(existing, order) : .conflict(existing)
             }
             guard order.status == .paid, let paid = order.paidAmount else { return .orderNotPaid(order) }
             guard amount.currency == paid.currency, amount.minorUnits > 0,
-                  order.refundedAmount.minorUnits + amount.minorUnits <= paid.minorUnits else { return .exceedsPaidAmount(order) }
+                order.refundedAmount.minorUnits + amount.minorUnits <= paid.minorUnits
+            else { return .exceedsPaidAmount(order) }
             guard storage.refunds.count < Self.refundsMax else { return .full }
             let fails = storage.faults.refundResult == .fail && storage.faults.applies(to: channel)
-            let refund = SandboxRefund(channel: channel, refundId: refundId, outTradeNo: order.outTradeNo, amount: amount,
-                                       channelRefundId: channelRefundId, createdAt: now, orderTime: orderTime, notifyURL: notifyURL,
-                                       failureCode: fails ? failureCode : nil)
+            let refund = SandboxRefund(
+                channel: channel, refundId: refundId, outTradeNo: order.outTradeNo, amount: amount,
+                channelRefundId: channelRefundId, createdAt: now, orderTime: orderTime, notifyURL: notifyURL,
+                failureCode: fails ? failureCode : nil)
             if refund.succeeded {
                 order.refundedAmount = order.refundedAmount + amount
                 storage.orders[orderKey] = order

@@ -31,7 +31,7 @@ public final class SandboxState: Sendable {
     // MARK: faults and callbacks
 
     public var faults: SandboxFaults {
-        get { storage.withLock { $0.faults } }
+        storage.withLock { $0.faults }
     }
 
     public func setFaults(_ faults: SandboxFaults) {

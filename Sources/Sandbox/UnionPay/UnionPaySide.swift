@@ -38,8 +38,10 @@ struct UnionPaySide: Sendable {
         guard request.method == "POST", let form = WireForm.decoding(urlEncoded: request.body) else {
             return answer(WireForm([("respCode", Code.formatError), ("respMsg", "unreadable request")]))
         }
-        guard form["merId"] == keys.merchantAccountId, let certId = form["certId"], let signature = form["signature"].flatMap(Base64.decode),
-              keys.merchantSigned(signature, UnionPayCallbacks.signedMessage(form), keyId: certId) else {
+        guard form["merId"] == keys.merchantAccountId, let certId = form["certId"],
+            let signature = form["signature"].flatMap(Base64.decode),
+            keys.merchantSigned(signature, UnionPayCallbacks.signedMessage(form), keyId: certId)
+        else {
             return answer(echo(form) + [("respCode", Code.signatureError), ("respMsg", "signature verification failed")])
         }
         switch (request.path.dropFirst(Self.pathPrefix.count), form["txnType"]) {
@@ -55,12 +57,15 @@ struct UnionPaySide: Sendable {
 
     private func qrApply(_ form: WireForm, now: Timestamp) -> [(String, String)] {
         guard let orderId = form["orderId"], !orderId.isEmpty, let txnTime = form["txnTime"], ChannelTime.parseCompact(txnTime) != nil,
-              let amount = form["txnAmt"].flatMap(WireAmount.parseFen), form["currencyCode"] == "156", let backURL = form["backUrl"] else {
+            let amount = form["txnAmt"].flatMap(WireAmount.parseFen), form["currencyCode"] == "156", let backURL = form["backUrl"]
+        else {
             return [("respCode", Code.formatError), ("respMsg", "a required field is missing or malformed")]
         }
         let order = SandboxOrder(
-            channel: .unionpay, outTradeNo: orderId, amount: amount, subject: "", expiresAt: form["payTimeout"].flatMap(ChannelTime.parseCompact),
-            notifyURL: backURL, token: SandboxState.randomToken(), createdAt: now, orderTime: txnTime, appId: "", channelTransactionId: queryId(now))
+            channel: .unionpay, outTradeNo: orderId, amount: amount, subject: "",
+            expiresAt: form["payTimeout"].flatMap(ChannelTime.parseCompact),
+            notifyURL: backURL, token: SandboxState.randomToken(), createdAt: now, orderTime: txnTime, appId: "",
+            channelTransactionId: queryId(now))
         switch state.create(order) {
         case .created(let created), .repeated(let created):
             return [("respCode", Code.success), ("respMsg", "success"), ("qrCode", context.payURL(.unionpay, token: created.token))]
@@ -71,7 +76,8 @@ struct UnionPaySide: Sendable {
 
     private func refund(_ form: WireForm, now: Timestamp) -> [(String, String)] {
         guard let refundId = form["orderId"], !refundId.isEmpty, let txnTime = form["txnTime"], let originalId = form["origQryId"],
-              let amount = form["txnAmt"].flatMap(WireAmount.parseFen) else {
+            let amount = form["txnAmt"].flatMap(WireAmount.parseFen)
+        else {
             return [("respCode", Code.formatError), ("respMsg", "a required field is missing or malformed")]
         }
         guard let order = state.order(channel: .unionpay, transactionId: originalId, now: now) else {
@@ -104,13 +110,16 @@ struct UnionPaySide: Sendable {
 
     /// One query URL for payments and refunds: the transaction named by orderId plus txnTime.
     private func query(_ form: WireForm, now: Timestamp) -> [(String, String)] {
-        let orderId = form["orderId"] ?? "", txnTime = form["txnTime"] ?? ""
+        let orderId = form["orderId"] ?? ""
+        let txnTime = form["txnTime"] ?? ""
         if let order = state.order(channel: .unionpay, outTradeNo: orderId, now: now), order.orderTime == txnTime {
             switch order.status {
             case .paid:
                 guard let paid = order.paidAmount, let paidAt = order.paidAt else { break }
-                return [("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", Code.success), ("origRespMsg", "success"),
-                        ("queryId", order.channelTransactionId), ("txnAmt", String(paid.minorUnits)), ("currencyCode", "156")]
+                return [
+                    ("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", Code.success), ("origRespMsg", "success"),
+                    ("queryId", order.channelTransactionId), ("txnAmt", String(paid.minorUnits)), ("currencyCode", "156"),
+                ]
                     + Self.trace(paidAt)
             case .failed:
                 return [("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", Code.failed), ("origRespMsg", "payment failed")]
@@ -121,11 +130,15 @@ struct UnionPaySide: Sendable {
         }
         if let refund = state.refund(channel: .unionpay, refundId: orderId), refund.orderTime == txnTime {
             if let failureCode = refund.failureCode {
-                return [("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", failureCode), ("origRespMsg", "refund failed"),
-                        ("queryId", refund.channelRefundId), ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156")]
+                return [
+                    ("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", failureCode), ("origRespMsg", "refund failed"),
+                    ("queryId", refund.channelRefundId), ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156"),
+                ]
             }
-            return [("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", Code.success), ("origRespMsg", "success"),
-                    ("queryId", refund.channelRefundId), ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156")]
+            return [
+                ("respCode", Code.success), ("respMsg", "ok"), ("origRespCode", Code.success), ("origRespMsg", "success"),
+                ("queryId", refund.channelRefundId), ("txnAmt", String(refund.amount.minorUnits)), ("currencyCode", "156"),
+            ]
         }
         return [("respCode", Code.notFound), ("respMsg", "no such transaction")]
     }
@@ -140,16 +153,25 @@ struct UnionPaySide: Sendable {
         var lines = ["txnType|orderId|origOrderId|queryId|txnAmt|fee|txnTime"]
         for order in statement.payments {
             guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
-            lines.append(["01", order.outTradeNo, "", order.channelTransactionId, String(paid.minorUnits),
-                          String(WireAmount.fee(paid).minorUnits), ChannelTime.compact(paidAt)].joined(separator: "|"))
+            lines.append(
+                [
+                    "01", order.outTradeNo, "", order.channelTransactionId, String(paid.minorUnits),
+                    String(WireAmount.fee(paid).minorUnits), ChannelTime.compact(paidAt),
+                ].joined(separator: "|"))
         }
         for refund in statement.refunds {
-            lines.append(["04", refund.refundId, refund.outTradeNo, refund.channelRefundId, String(refund.amount.minorUnits), "0",
-                          ChannelTime.compact(refund.createdAt)].joined(separator: "|"))
+            lines.append(
+                [
+                    "04", refund.refundId, refund.outTradeNo, refund.channelRefundId, String(refund.amount.minorUnits), "0",
+                    ChannelTime.compact(refund.createdAt),
+                ].joined(separator: "|"))
         }
         let content = Array((lines.joined(separator: "\n") + "\n").utf8)
-        return [("respCode", Code.success), ("respMsg", "ok"), ("settleDate", settleDate),
-                ("fileName", "INN" + day.filter(\.isNumber).dropFirst(2) + "88ZM_" + keys.merchantAccountId), ("fileContent", Base64.encode(content))]
+        return [
+            ("respCode", Code.success), ("respMsg", "ok"), ("settleDate", settleDate),
+            ("fileName", "INN" + day.filter(\.isNumber).dropFirst(2) + "88ZM_" + keys.merchantAccountId),
+            ("fileContent", Base64.encode(content)),
+        ]
     }
 
     // MARK: answers
@@ -161,7 +183,10 @@ struct UnionPaySide: Sendable {
 
     static func trace(_ paidAt: Timestamp) -> [(String, String)] {
         let compact = ChannelTime.compact(paidAt)
-        return [("settleDate", String(compact.dropFirst(4).prefix(4))), ("traceNo", String(compact.suffix(6))), ("traceTime", String(compact.dropFirst(4)))]
+        return [
+            ("settleDate", String(compact.dropFirst(4).prefix(4))), ("traceNo", String(compact.suffix(6))),
+            ("traceTime", String(compact.dropFirst(4))),
+        ]
     }
 
     /// The request's identifying fields, echoed in the answer as UnionPay does.

@@ -29,9 +29,11 @@ enum WeChatPayCallbacks {
         writer.objectClose()
         WeChatPaySide.writeAmount(&writer, total: paid, payer: paid)
         writer.objectClose()
-        return CallbackMessage(channel: .wechatpay, url: order.notifyURL, kind: .payment, subject: order.outTradeNo,
-                               content: .weChatPay(notificationId: "EV-" + SandboxState.randomToken(), eventType: "TRANSACTION.SUCCESS",
-                                                   summary: "payment succeeded", originalType: "transaction", plaintext: writer.bytes))
+        return CallbackMessage(
+            channel: .wechatpay, url: order.notifyURL, kind: .payment, subject: order.outTradeNo,
+            content: .weChatPay(
+                notificationId: "EV-" + SandboxState.randomToken(), eventType: "TRANSACTION.SUCCESS",
+                summary: "payment succeeded", originalType: "transaction", plaintext: writer.bytes))
     }
 
     /// REFUND.SUCCESS, or for a failed refund REFUND.ABNORMAL (no success_time).
@@ -56,10 +58,12 @@ enum WeChatPayCallbacks {
         writer.member("payer_refund", Int(refund.amount.minorUnits))
         writer.objectClose()
         writer.objectClose()
-        return CallbackMessage(channel: .wechatpay, url: refund.notifyURL, kind: .refund, subject: refund.refundId,
-                               content: .weChatPay(notificationId: "EV-" + SandboxState.randomToken(), eventType: "REFUND." + status,
-                                                   summary: refund.succeeded ? "refund succeeded" : "refund abnormal",
-                                                   originalType: "refund", plaintext: writer.bytes))
+        return CallbackMessage(
+            channel: .wechatpay, url: refund.notifyURL, kind: .refund, subject: refund.refundId,
+            content: .weChatPay(
+                notificationId: "EV-" + SandboxState.randomToken(), eventType: "REFUND." + status,
+                summary: refund.succeeded ? "refund succeeded" : "refund abnormal",
+                originalType: "refund", plaintext: writer.bytes))
     }
 
     /// One attempt: a fresh GCM nonce, a fresh signature timestamp and nonce.
@@ -70,7 +74,8 @@ enum WeChatPayCallbacks {
         let resourceNonce = random(resourceNonceCharacterCount)
         let sealed: [UInt8]
         do {
-            sealed = try AESGCM.seal(key: apiV3Key, nonce: Array(resourceNonce.utf8), plaintext: plaintext, associatedData: Array(originalType.utf8))
+            sealed = try AESGCM.seal(
+                key: apiV3Key, nonce: Array(resourceNonce.utf8), plaintext: plaintext, associatedData: Array(originalType.utf8))
         } catch {
             preconditionFailure("sealing a callback resource failed: \(error.code)")
         }
@@ -94,10 +99,12 @@ enum WeChatPayCallbacks {
         let timestamp = String(now.secondsSinceEpoch)
         let nonce = random(headerNonceCharacterCount)
         let signature = keys.sign(Array((timestamp + "\n" + nonce + "\n").utf8) + body + [0x0A])
-        return RenderedCallback(url: url, headers: [
-            ("Content-Type", "application/json"), ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce),
-            ("Wechatpay-Signature", signature), ("Wechatpay-Serial", keys.channelKeyId),
-        ], body: body)
+        return RenderedCallback(
+            url: url,
+            headers: [
+                ("Content-Type", "application/json"), ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce),
+                ("Wechatpay-Signature", signature), ("Wechatpay-Serial", keys.channelKeyId),
+            ], body: body)
     }
 
     private static func random(_ count: Int) -> String {
@@ -112,22 +119,34 @@ enum WeChatPayCallbacks {
 /// Modelled on WeChat Pay's trade bill: a header, one backtick-prefixed line per trade or
 /// refund, then a summary block that starts with `total_count,`. Amounts in yuan.
 enum WeChatPayBill {
-    static func file(_ statement: (payments: [SandboxOrder], refunds: [SandboxRefund]), state: SandboxState, keys: SandboxChannelKeys, now: Timestamp) -> [UInt8] {
-        var lines = ["trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"]
-        var paidTotal: Int64 = 0, refundTotal: Int64 = 0, feeTotal: Int64 = 0
+    static func file(
+        _ statement: (payments: [SandboxOrder], refunds: [SandboxRefund]), state: SandboxState, keys: SandboxChannelKeys, now: Timestamp
+    ) -> [UInt8] {
+        var lines = [
+            "trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"
+        ]
+        var paidTotal: Int64 = 0
+        var refundTotal: Int64 = 0
+        var feeTotal: Int64 = 0
         for order in statement.payments {
             guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
             let fee = WireAmount.fee(paid)
             paidTotal += paid.minorUnits
             feeTotal += fee.minorUnits
-            lines.append(row([ChannelTime.dateTime(paidAt), order.appId, keys.merchantAccountId, order.channelTransactionId, order.outTradeNo,
-                              "SUCCESS", paid.text, "", "", "0.00", "", fee.text]))
+            lines.append(
+                row([
+                    ChannelTime.dateTime(paidAt), order.appId, keys.merchantAccountId, order.channelTransactionId, order.outTradeNo,
+                    "SUCCESS", paid.text, "", "", "0.00", "", fee.text,
+                ]))
         }
         for refund in statement.refunds {
             let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now)
             refundTotal += refund.amount.minorUnits
-            lines.append(row([ChannelTime.dateTime(refund.createdAt), order?.appId ?? "", keys.merchantAccountId, order?.channelTransactionId ?? "",
-                              refund.outTradeNo, "REFUND", "0.00", refund.channelRefundId, refund.refundId, refund.amount.text, "SUCCESS", "0.00"]))
+            lines.append(
+                row([
+                    ChannelTime.dateTime(refund.createdAt), order?.appId ?? "", keys.merchantAccountId, order?.channelTransactionId ?? "",
+                    refund.outTradeNo, "REFUND", "0.00", refund.channelRefundId, refund.refundId, refund.amount.text, "SUCCESS", "0.00",
+                ]))
         }
         let yuan = { (fen: Int64) in Money(minorUnits: fen, currency: .cny).text }
         lines.append("total_count,total_amount,total_refund,total_fee")

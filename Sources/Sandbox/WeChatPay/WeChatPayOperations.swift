@@ -6,9 +6,10 @@ import PaygateCrypto
 extension WeChatPaySide {
     func native(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
         guard let content = JSONValue.object(body), let appId = content.text("appid"), let merchantId = content.text("mchid"),
-              let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty, let subject = content.text("description"),
-              let notifyURL = content.text("notify_url"), !notifyURL.isEmpty, let amount = content["amount"],
-              let total = amount.integer("total"), total > 0, (amount.text("currency") ?? "CNY") == "CNY" else {
+            let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty, let subject = content.text("description"),
+            let notifyURL = content.text("notify_url"), !notifyURL.isEmpty, let amount = content["amount"],
+            let total = amount.integer("total"), total > 0, (amount.text("currency") ?? "CNY") == "CNY"
+        else {
             return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
         }
         guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "MCH_NOT_EXISTS", "mchid does not match", now: now) }
@@ -27,7 +28,8 @@ extension WeChatPaySide {
 
     func queryOrder(_ outTradeNo: String, merchantId: String?, now: Timestamp) -> HTTPResponse {
         guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "PARAM_ERROR", "mchid does not match", now: now) }
-        guard let order = state.order(channel: .wechatpay, outTradeNo: state.faults.queriedOrder(outTradeNo, on: .wechatpay), now: now) else {
+        guard let order = state.order(channel: .wechatpay, outTradeNo: state.faults.queriedOrder(outTradeNo, on: .wechatpay), now: now)
+        else {
             return Self.error(self, 404, "ORDER_NOT_EXIST", "no such order", now: now)
         }
         return answer(200, now: now) { writer in
@@ -66,9 +68,11 @@ extension WeChatPaySide {
     /// callback is REFUND.ABNORMAL and the query says ABNORMAL (the refund could not reach the
     /// payer): accepted first, failed later, as WeChat Pay does it.
     func refund(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
-        guard let content = JSONValue.object(body), let outTradeNo = content.text("out_trade_no"), let refundId = content.text("out_refund_no"),
-              !refundId.isEmpty, let amount = content["amount"], let refundFen = amount.integer("refund"), refundFen > 0,
-              let totalFen = amount.integer("total"), (amount.text("currency") ?? "CNY") == "CNY" else {
+        guard let content = JSONValue.object(body), let outTradeNo = content.text("out_trade_no"),
+            let refundId = content.text("out_refund_no"),
+            !refundId.isEmpty, let amount = content["amount"], let refundFen = amount.integer("refund"), refundFen > 0,
+            let totalFen = amount.integer("total"), (amount.text("currency") ?? "CNY") == "CNY"
+        else {
             return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
         }
         let key = RecordKey(channel: .wechatpay, number: outTradeNo)
@@ -94,7 +98,8 @@ extension WeChatPaySide {
 
     func queryRefund(_ refundId: String, now: Timestamp) -> HTTPResponse {
         guard let refund = state.refund(channel: .wechatpay, refundId: refundId),
-              let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now) else {
+            let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now)
+        else {
             return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such refund", now: now)
         }
         return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)

@@ -24,12 +24,19 @@ struct WeChatPaySide: Sendable {
         let parts = path.split(separator: "/").map(String.init)
         let query = Dictionary(QueryString.pairs(request.query), uniquingKeysWith: { first, _ in first })
         let method = request.method
-        let trade = ["v3", "pay", "transactions", "out-trade-no"], refunds = ["v3", "refund", "domestic", "refunds"]
+        let trade = ["v3", "pay", "transactions", "out-trade-no"]
+        let refunds = ["v3", "refund", "domestic", "refunds"]
         if method == "POST", parts == ["v3", "pay", "transactions", "native"] { return native(request.body, now: now) }
-        if method == "GET", parts.count == 5, Array(parts.prefix(4)) == trade { return queryOrder(parts[4], merchantId: query["mchid"], now: now) }
-        if method == "POST", parts.count == 6, Array(parts.prefix(4)) == trade, parts[5] == "close" { return close(parts[4], body: request.body, now: now) }
+        if method == "GET", parts.count == 5, Array(parts.prefix(4)) == trade {
+            return queryOrder(parts[4], merchantId: query["mchid"], now: now)
+        }
+        if method == "POST", parts.count == 6, Array(parts.prefix(4)) == trade, parts[5] == "close" {
+            return close(parts[4], body: request.body, now: now)
+        }
         if method == "POST", parts == refunds { return refund(request.body, now: now) }
-        if method == "GET", parts.count == 5, Array(parts.prefix(4)) == refunds { return queryRefund(QueryString.decode(Substring(parts[4])), now: now) }
+        if method == "GET", parts.count == 5, Array(parts.prefix(4)) == refunds {
+            return queryRefund(QueryString.decode(Substring(parts[4])), now: now)
+        }
         if method == "GET", parts == ["v3", "bill", "tradebill"] {
             return tradeBill(day: query["bill_date"] ?? "", type: query["bill_type"] ?? "ALL", now: now)
         }
@@ -57,11 +64,13 @@ struct WeChatPaySide: Sendable {
             parameters[String(name)] = String(value.dropFirst().dropLast())
         }
         guard let merchantId = parameters["mchid"], let nonce = parameters["nonce_str"], let timestamp = parameters["timestamp"],
-              let serial = parameters["serial_no"], let signature = parameters["signature"].flatMap(Base64.decode) else {
+            let serial = parameters["serial_no"], let signature = parameters["signature"].flatMap(Base64.decode)
+        else {
             return "Authorization lacks a parameter"
         }
         guard merchantId == keys.merchantAccountId else { return "mchid is not a merchant of this sandbox" }
-        guard timestamp.utf8.count <= 12, let seconds = Int64(timestamp), abs(seconds - now.secondsSinceEpoch) <= Self.clockSkewSecondsMax else {
+        guard timestamp.utf8.count <= 12, let seconds = Int64(timestamp), abs(seconds - now.secondsSinceEpoch) <= Self.clockSkewSecondsMax
+        else {
             return "timestamp outside \(Self.clockSkewSecondsMax) s of the channel's clock"
         }
         let uri = String(request.requestURI.dropFirst(Self.pathPrefix.count))

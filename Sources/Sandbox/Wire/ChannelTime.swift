@@ -37,7 +37,8 @@ enum ChannelTime {
         let digits = Array(text)
         guard digits.count == 14, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
         let part = { (range: Range<Int>) in String(digits[range]) }
-        return parseDateTime(part(0..<4) + "-" + part(4..<6) + "-" + part(6..<8) + " " + part(8..<10) + ":" + part(10..<12) + ":" + part(12..<14))
+        return parseDateTime(
+            part(0..<4) + "-" + part(4..<6) + "-" + part(6..<8) + " " + part(8..<10) + ":" + part(10..<12) + ":" + part(12..<14))
     }
 
     /// Reads `2026-11-27T23:14:47+08:00` (WeChat Pay time_expire); only the `+08:00` zone, which

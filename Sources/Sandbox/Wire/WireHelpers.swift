@@ -35,7 +35,8 @@ enum WireAmount {
     /// "1230" fen (UnionPay txnAmt): digits only, positive.
     static func parseFen(_ text: String) -> Money? {
         guard !text.isEmpty, text.utf8.count <= fenDigitsMax, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              let value = Int64(text), value > 0 else { return nil }
+            let value = Int64(text), value > 0
+        else { return nil }
         return Money(minorUnits: value, currency: .cny)
     }
 

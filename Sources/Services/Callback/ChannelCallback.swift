@@ -17,7 +17,8 @@ public struct ChannelCallback {
 
     /// The answer in the channel's form; 404 for a channel that is not configured.
     public func receive(_ request: HTTPRequest, from channel: Channel) throws -> HTTPResponse {
-        guard let channels = context.channels, let verification = channels.verifyCallback(request, from: channel, now: context.clock.now()) else {
+        guard let channels = context.channels, let verification = channels.verifyCallback(request, from: channel, now: context.clock.now())
+        else {
             throw APIError(.notFound, "No such channel.")
         }
         let refuse = channels.acknowledgement(to: channel, accepted: false)
@@ -50,9 +51,11 @@ public struct ChannelCallback {
             return acknowledge
         }
         guard paymentId.slot < context.payments.slotCount,
-              let applied = try context.payments.apply(
-                event, to: paymentId, merchantId: nil, channel: channel, nonce: nil, checkAfter: nil, reason: "callback_\(channel.rawValue)",
-                requestId: request.requestId) else {
+            let applied = try context.payments.apply(
+                event, to: paymentId, merchantId: nil, channel: channel, nonce: nil, checkAfter: nil,
+                reason: "callback_\(channel.rawValue)",
+                requestId: request.requestId)
+        else {
             context.log.warning("callback \(channel.rawValue) for unknown payment \(paymentId.text) refused", requestId: request.requestId)
             return refuse
         }

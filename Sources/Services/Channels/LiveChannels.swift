@@ -31,32 +31,37 @@ public final class LiveChannels: PaymentChannels {
     public func prepay(_ order: PrepayOrder, on channel: Channel, requestId: String) -> ChannelCall<PrepayResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.prepayRequest(order, now: now) },
-            parse: { connector, response in connector.prepayResult(response) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.prepayResult(response) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func close(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<CloseResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.closeRequest(payment, now: now) },
-            parse: { connector, response in connector.closeResult(response, for: payment.paymentId) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.closeResult(response, for: payment.paymentId) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func query(_ payment: ChannelPaymentReference, on channel: Channel, requestId: String) -> ChannelCall<QueryResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.queryRequest(payment, now: now) },
-            parse: { connector, response in connector.queryResult(response, for: payment.paymentId) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.queryResult(response, for: payment.paymentId) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func refund(_ order: RefundOrder, on channel: Channel, requestId: String) -> ChannelCall<RefundResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.refundRequest(order, now: now) },
-            parse: { connector, response in connector.refundResult(response) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.refundResult(response) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func queryRefund(_ refund: ChannelRefundReference, on channel: Channel, requestId: String) -> ChannelCall<RefundResult> {
         call(
             channel, requestId: requestId,
             build: { connector, now throws(ChannelError) in try connector.refundQueryRequest(refund, now: now) },
-            parse: { connector, response in connector.refundQueryResult(response) }, isDefinite: { if case .unknown = $0 { false } else { true } })
+            parse: { connector, response in connector.refundQueryResult(response) },
+            isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
     public func callbackURL(for channel: Channel) -> String {
@@ -68,7 +73,8 @@ public final class LiveChannels: PaymentChannels {
     }
 
     public func acknowledgement(to channel: Channel, accepted: Bool) -> HTTPResponse {
-        runtime.connectors[channel]?.callbackAcknowledgement(accepted: accepted) ?? .error(APIError(.notFound, "No such channel."), requestId: "")
+        runtime.connectors[channel]?.callbackAcknowledgement(accepted: accepted)
+            ?? .error(APIError(.notFound, "No such channel."), requestId: "")
     }
 
     private func call<Answer>(

@@ -16,9 +16,11 @@ public struct ClosePayment {
     /// The payment as the close leaves it; 404 for an unknown one or another merchant's.
     public func close(_ id: PaymentId, merchantId: String, nonce: RequestNonce, requestId: String) throws -> Payment {
         guard id.slot < context.payments.slotCount else { throw APIError(.notFound, "No payment \(id.text).") }
-        guard let applied = try context.payments.apply(
-            .closeRequested(by: .merchant), to: id, merchantId: merchantId, channel: nil, nonce: nil, checkAfter: nil,
-            reason: "merchant_close", requestId: requestId) else {
+        guard
+            let applied = try context.payments.apply(
+                .closeRequested(by: .merchant), to: id, merchantId: merchantId, channel: nil, nonce: nil, checkAfter: nil,
+                reason: "merchant_close", requestId: requestId)
+        else {
             throw APIError(.notFound, "No payment \(id.text).")
         }
         if applied.decision.answer == .invalidState {
@@ -48,14 +50,18 @@ public struct ClosePayment {
         switch askChannelToClose(payment, requestId: requestId) {
         case .unavailable(let reason):
             throw APIError(
-                .channelUnavailable, "The \(payment.channel.rawValue) channel could not close the payment (\(reason)); it is not closed: retry.")
+                .channelUnavailable,
+                "The \(payment.channel.rawValue) channel could not close the payment (\(reason)); it is not closed: retry.")
         case .unsupported(let reason):
             throw APIError(.invalidState, "The \(payment.channel.rawValue) channel cannot close this payment now: \(reason)")
         case .answered(let answer): event = answer
         }
-        guard let applied = try context.payments.apply(
-            event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nonce, checkAfter: nil, reason: "merchant_close",
-            requestId: requestId) else {
+        guard
+            let applied = try context.payments.apply(
+                event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nonce, checkAfter: nil,
+                reason: "merchant_close",
+                requestId: requestId)
+        else {
             throw APIError(.notFound, "No payment \(payment.id.text).")
         }
         try query.carryOut(applied, requestId: requestId)

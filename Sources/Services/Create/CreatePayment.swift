@@ -74,21 +74,26 @@ public struct CreatePayment {
     /// `created -> processing` that `PaymentLifecycle` decides for it, written with the insert; a
     /// refusal makes the payment `failed` with its `payment.failed` event, which the insert does
     /// not write, so that rare case takes the general path (insert, then apply).
-    private func store(_ created: Payment, after event: LifecycleEvent, body: CreatePaymentRequest, nonce: RequestNonce?, requestId: String) throws
+    private func store(
+        _ created: Payment, after event: LifecycleEvent, body: CreatePaymentRequest, nonce: RequestNonce?, requestId: String
+    ) throws
         -> Outcome
     {
         let schedule = context.schedule
         let snapshot = PaymentSnapshot(status: created.status, amount: created.amount, expiresAt: created.expiresAt)
         let decision = PaymentLifecycle.decide(snapshot, event, now: context.clock.now())
         guard case .prepayAccepted(let payURL) = event, let write = decision.write, write.steps == [.processing],
-              decision.merchantEvents.isEmpty, decision.anomalies.isEmpty, decision.channelActions.isEmpty else {
+            decision.merchantEvents.isEmpty, decision.anomalies.isEmpty, decision.channelActions.isEmpty
+        else {
             let outcome = try context.payments.create(
                 created, checkAfter: schedule.firstCheck(expiresAt: created.expiresAt), nonce: nonce, stepReason: nil, requestId: requestId)
             guard case .created(let stored) = outcome else { return try answer(outcome, body: body, requestId: requestId) }
             let checkAfter = schedule.afterPrepay(createdAt: stored.createdAt, expiresAt: stored.expiresAt)
-            guard let applied = try context.payments.apply(
-                event, to: stored.id, merchantId: stored.merchantId, channel: nil, nonce: nil, checkAfter: checkAfter, reason: "prepay",
-                requestId: requestId) else {
+            guard
+                let applied = try context.payments.apply(
+                    event, to: stored.id, merchantId: stored.merchantId, channel: nil, nonce: nil, checkAfter: checkAfter, reason: "prepay",
+                    requestId: requestId)
+            else {
                 throw APIError(.notFound, "No payment \(stored.id.text).")
             }
             try query.carryOut(applied, requestId: requestId)
@@ -100,15 +105,17 @@ public struct CreatePayment {
         let outcome = try context.payments.create(
             processing, checkAfter: schedule.afterPrepay(createdAt: created.createdAt, expiresAt: created.expiresAt),
             nonce: nonce, stepReason: "prepay", requestId: requestId)
-        let unstored: String? = switch outcome {
-        case .created: nil
-        case .existing: "the order exists"
-        case .conflict: "the order exists with other terms"
-        case .nonceReused: "a replayed request"
-        }
+        let unstored: String? =
+            switch outcome {
+            case .created: nil
+            case .existing: "the order exists"
+            case .conflict: "the order exists with other terms"
+            case .nonceReused: "a replayed request"
+            }
         if let unstored {
             // Ours is a channel order nobody can pay: left to expire at the channel.
-            context.log.info("prepaid \(created.id.text) not stored: \(unstored); its channel order is left to expire", requestId: requestId)
+            context.log.info(
+                "prepaid \(created.id.text) not stored: \(unstored); its channel order is left to expire", requestId: requestId)
         }
         return try answer(outcome, body: body, requestId: requestId)
     }

@@ -9,7 +9,10 @@ extension CreatePayment {
         guard context.channels != nil, payment.status == .created else { return payment }
         let event = try askChannelToPrepay(payment, requestId: requestId)
         let checkAfter = context.schedule.afterPrepay(createdAt: payment.createdAt, expiresAt: payment.expiresAt)
-        guard let applied = try context.payments.applyOnSnapshot(event, to: payment, checkAfter: checkAfter, reason: "prepay", requestId: requestId) else {
+        guard
+            let applied = try context.payments.applyOnSnapshot(
+                event, to: payment, checkAfter: checkAfter, reason: "prepay", requestId: requestId)
+        else {
             throw APIError(.notFound, "No payment \(payment.id.text).")
         }
         try query.carryOut(applied, requestId: requestId)
@@ -25,9 +28,11 @@ extension CreatePayment {
             callbackURL: channels.callbackURL(for: payment.channel))
         switch channels.prepay(order, on: payment.channel, requestId: requestId) {
         case .unavailable(let reason), .unsupported(let reason):
-            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); retry the same request.")
+            throw APIError(
+                .channelUnavailable, "The \(payment.channel.rawValue) channel is unavailable (\(reason)); retry the same request.")
         case .answered(.unknown(let reason)):
-            throw APIError(.channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer (\(reason)); retry the same request.")
+            throw APIError(
+                .channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer (\(reason)); retry the same request.")
         case .answered(.accepted(let payURL)): return .prepayAccepted(payURL: payURL)
         case .answered(.rejected(let code)): return .prepayRejected(failureCode: code)
         }

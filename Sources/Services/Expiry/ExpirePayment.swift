@@ -18,9 +18,10 @@ public struct ExpirePayment {
 
     /// Returns what happened, in a few words for the worker's log line.
     public func expire(_ payment: Payment, requestId: String) throws -> String {
-        guard let applied = try context.payments.apply(
-            .closeRequested(by: .expiry), to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: nil,
-            reason: "expiry", requestId: requestId)
+        guard
+            let applied = try context.payments.apply(
+                .closeRequested(by: .expiry), to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: nil,
+                reason: "expiry", requestId: requestId)
         else { return "no such payment any more" }
         guard applied.decision.channelActions.contains(.closeAtChannel) else {
             return "\(applied.decision.reason) (now \(applied.payment.status.rawValue))"
@@ -34,9 +35,11 @@ public struct ExpirePayment {
             return "\(current.channel.rawValue) cannot close it yet (\(reason)); tried again later"
         case .answered(let answer): event = answer
         }
-        guard let answered = try context.payments.apply(
-            event, to: current.id, merchantId: current.merchantId, channel: nil, nonce: nil, checkAfter: nil, reason: "expiry_close",
-            requestId: requestId) else {
+        guard
+            let answered = try context.payments.apply(
+                event, to: current.id, merchantId: current.merchantId, channel: nil, nonce: nil, checkAfter: nil, reason: "expiry_close",
+                requestId: requestId)
+        else {
             return "no such payment any more"
         }
         // "Already paid" asks for a query, which records the payment as it was paid.

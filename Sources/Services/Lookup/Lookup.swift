@@ -9,7 +9,8 @@ public struct Lookup {
 
     public func payment(_ text: String, merchantId: String) throws -> Payment {
         guard let id = PaymentId(text), id.slot < context.payments.slotCount,
-              let payment = try context.payments.find(id: id, merchantId: merchantId) else {
+            let payment = try context.payments.find(id: id, merchantId: merchantId)
+        else {
             throw APIError(.notFound, "No payment \(text).")
         }
         return payment
@@ -17,7 +18,9 @@ public struct Lookup {
 
     /// GET /v1/payments?merchant_order_no=X alone is a lookup; any other query lists.
     public func payments(_ query: ListPaymentsQuery, merchantId: String) throws -> PaymentsAnswer {
-        if let orderNo = query.merchantOrderNo, query.status == nil, query.createdFrom == nil, query.createdTo == nil, query.startingAfter == nil {
+        if let orderNo = query.merchantOrderNo, query.status == nil, query.createdFrom == nil, query.createdTo == nil,
+            query.startingAfter == nil
+        {
             guard let payment = try context.payments.find(merchantId: merchantId, merchantOrderNo: orderNo) else {
                 throw APIError(.notFound, "No payment with merchant_order_no \(orderNo).")
             }
@@ -34,7 +37,8 @@ public struct Lookup {
 
     public func refund(_ text: String, merchantId: String) throws -> Refund {
         guard let id = RefundId(text), id.slot < context.payments.slotCount,
-              let refund = try context.refunds.find(id: id, merchantId: merchantId) else {
+            let refund = try context.refunds.find(id: id, merchantId: merchantId)
+        else {
             throw APIError(.notFound, "No refund \(text).")
         }
         return refund

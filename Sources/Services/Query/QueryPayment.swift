@@ -27,15 +27,18 @@ public struct QueryPayment {
             context.log.error("query for \(payment.id.text) answered for \(paid.paymentId.text): ignored", requestId: requestId)
             return
         case .answered(.paid(let paid)):
-            event = .channelReportedPaid(ChannelPaid(transactionId: paid.channelTransactionId, amount: paid.amount, paidAt: paid.paidAt), from: .query)
+            event = .channelReportedPaid(
+                ChannelPaid(transactionId: paid.channelTransactionId, amount: paid.amount, paidAt: paid.paidAt), from: .query)
         case .answered(.notPaid): event = .channelReportedNotPaid
         case .answered(.notFound): event = .channelReportedNotFound
         case .answered(.closed): event = .channelConfirmedClosed(from: .query)
         case .answered(.failed(let code)): event = .channelReportedFailed(failureCode: code, from: .query)
         }
-        guard let applied = try context.payments.apply(
-            event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: nil, reason: "query",
-            requestId: requestId) else { return }
+        guard
+            let applied = try context.payments.apply(
+                event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nil, checkAfter: nil, reason: "query",
+                requestId: requestId)
+        else { return }
         // A query answer never asks for another query.
         logLateRefunds(applied, requestId: requestId)
     }

@@ -19,11 +19,13 @@ extension Refunds {
         // Refund numbers that are not refund ids were given to late payments' refunds by an
         // earlier version (kept in payment_anomalies, settled there): acknowledged without effect.
         guard let refundId = RefundId(refundText) else {
-            context.log.info("callback \(channel.rawValue): refund notice for \(refundText) (not a merchant refund) acknowledged", requestId: requestId)
+            context.log.info(
+                "callback \(channel.rawValue): refund notice for \(refundText) (not a merchant refund) acknowledged", requestId: requestId)
             return true
         }
         guard refundId.slot < context.payments.slotCount,
-              let applied = try context.refunds.apply(event, to: refundId, channel: channel, reason: "callback_\(channel.rawValue)", requestId: requestId)
+            let applied = try context.refunds.apply(
+                event, to: refundId, channel: channel, reason: "callback_\(channel.rawValue)", requestId: requestId)
         else {
             context.log.warning("callback \(channel.rawValue) for unknown refund \(refundText) refused", requestId: requestId)
             return false

@@ -87,7 +87,8 @@ public struct Refunds {
     }
 
     func log(_ applied: AppliedRefundDecision, requestId: String) {
-        let line = "refund \(applied.refund.id.text) of \(applied.payment.id.text): \(applied.decision.reason) -> \(applied.refund.status.rawValue), payment \(applied.payment.status.rawValue)"
+        let line =
+            "refund \(applied.refund.id.text) of \(applied.payment.id.text): \(applied.decision.reason) -> \(applied.refund.status.rawValue), payment \(applied.payment.status.rawValue)"
         if let anomaly = applied.decision.anomaly {
             context.log.error(line + " (anomaly \(anomaly.rawValue): needs an operator)", requestId: requestId)
         } else {

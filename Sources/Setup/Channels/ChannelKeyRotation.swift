@@ -18,7 +18,8 @@ public enum ChannelKeyRotation {
         let nextPublic = files.directory + "/platform-next" + (files.hasCertificates ? ".pem" : ".pub")
         let retiredAt = files.previousRetiredAt + ".next"
         try SetupFiles.write(nextKey, try ChannelKeyWriter.export(key), .ownerOnly)
-        try SetupFiles.write(nextPublic, text: try ChannelKeyWriter.publicHalf(of: key, files, .platform, now: now.secondsSinceEpoch), .ownerOnly)
+        try SetupFiles.write(
+            nextPublic, text: try ChannelKeyWriter.publicHalf(of: key, files, .platform, now: now.secondsSinceEpoch), .ownerOnly)
         try SetupFiles.write(retiredAt, text: now.rfc3339 + "\n", .ownerOnly)
 
         try SetupFiles.move(files.privateKey(.platform), to: files.privateKey(.platformPrevious))

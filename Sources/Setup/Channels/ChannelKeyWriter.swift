@@ -52,10 +52,13 @@ enum ChannelKeyWriter {
 
     /// Alipay: the bare public key. WeChat Pay, UnionPay: a self-signed certificate whose serial
     /// names the key (`serial_no` / `Wechatpay-Serial` in hex, `certId` in decimal).
-    static func publicHalf(of key: RSAPrivateKey, _ files: ChannelFiles, _ role: ChannelFiles.Role, now: Int64) throws(SetupError) -> String {
+    static func publicHalf(of key: RSAPrivateKey, _ files: ChannelFiles, _ role: ChannelFiles.Role, now: Int64) throws(SetupError) -> String
+    {
         let channel = files.channel.rawValue
         guard files.hasCertificates else {
-            return try SetupFiles.crypto("writing the \(channel) \(role.rawValue) public key") { () throws(CryptoError) in try key.publicKey.pemSPKI() }
+            return try SetupFiles.crypto("writing the \(channel) \(role.rawValue) public key") { () throws(CryptoError) in
+                try key.publicKey.pemSPKI()
+            }
         }
         let serial = try SerialNumber.random(bytes: files.serialNumberBytes)
         let roleName = role == .merchant ? "merchant" : "platform"

@@ -16,7 +16,8 @@ enum PaygateConfigurationWriter {
             requestBodyBytesMax: requestBodyBytesMax, pidFile: layout.poolPidFile)
         pool.workingThreadsMax = options.workingThreadsMax
         let connections = ConnectionPoolConfiguration(
-            connectionsPerShard: options.databaseConnectionsPerShard, connectionWaitMilliseconds: options.databaseConnectionWaitMilliseconds)
+            connectionsPerShard: options.databaseConnectionsPerShard, connectionWaitMilliseconds: options.databaseConnectionWaitMilliseconds
+        )
         var webhooks = WebhooksConfiguration()
         if let schedule = options.webhookScheduleSeconds { webhooks.scheduleSeconds = schedule }
         var queries = QueriesConfiguration()

@@ -54,9 +54,10 @@ extension InitOptions {
         mutating func number(_ flag: String, minimum: Int) throws(SetupError) -> Int? {
             guard let text = values.removeValue(forKey: flag) else { return nil }
             guard !text.isEmpty, text.count <= 10, text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text),
-                  value >= minimum, value <= InitOptions.numberMax
+                value >= minimum, value <= InitOptions.numberMax
             else {
-                throw SetupError(.argumentInvalid, "\(flag) must be a whole number from \(minimum) to \(InitOptions.numberMax), got '\(text)'")
+                throw SetupError(
+                    .argumentInvalid, "\(flag) must be a whole number from \(minimum) to \(InitOptions.numberMax), got '\(text)'")
             }
             return value
         }
@@ -77,9 +78,11 @@ extension InitOptions {
             let parts = text.split(separator: ",", omittingEmptySubsequences: false)
             let steps = parts.map { part in part.count <= 10 && part.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int(part) : nil }
             guard !steps.isEmpty, steps.count <= InitOptions.scheduleStepCountMax,
-                  steps.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= InitOptions.numberMax })
+                steps.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= InitOptions.numberMax })
             else {
-                throw SetupError(.argumentInvalid, "\(flag) must be up to \(InitOptions.scheduleStepCountMax) comma-separated whole seconds >= 1, got '\(text)'")
+                throw SetupError(
+                    .argumentInvalid,
+                    "\(flag) must be up to \(InitOptions.scheduleStepCountMax) comma-separated whole seconds >= 1, got '\(text)'")
             }
             return steps.compactMap { $0 }
         }

@@ -49,7 +49,8 @@ enum TLSWriter {
         let pem = try SetupFiles.crypto("making the CA certificate") { () throws(CryptoError) in
             try CertificateBuilder.issue(template, key: .ecP256(key))
         }
-        try SetupFiles.write(layout.caKeyFile, try SetupFiles.crypto("exporting the CA key") { () throws(CryptoError) in try key.pemPKCS8() }, .ownerOnly)
+        try SetupFiles.write(
+            layout.caKeyFile, try SetupFiles.crypto("exporting the CA key") { () throws(CryptoError) in try key.pemPKCS8() }, .ownerOnly)
         try SetupFiles.write(layout.caCertificateFile, text: pem, .anyone)
     }
 
@@ -68,7 +69,9 @@ enum TLSWriter {
         let pem = try SetupFiles.crypto("making the server certificate") { () throws(CryptoError) in
             try CertificateBuilder.issue(template, key: .ecP256(key), issuer: issuer)
         }
-        try SetupFiles.write(layout.serverKeyFile, try SetupFiles.crypto("exporting the server key") { () throws(CryptoError) in try key.pemPKCS8() }, .ownerOnly)
+        try SetupFiles.write(
+            layout.serverKeyFile, try SetupFiles.crypto("exporting the server key") { () throws(CryptoError) in try key.pemPKCS8() },
+            .ownerOnly)
         try SetupFiles.write(layout.serverCertificateFile, text: pem, .anyone)
     }
 

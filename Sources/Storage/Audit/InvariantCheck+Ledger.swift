@@ -6,7 +6,8 @@ extension InvariantCheck {
     /// currency, and every line belongs to an existing entry.
     static let journalBalanced = InvariantCheck(
         name: "journal_balanced",
-        rule: "every journal entry has >= 2 lines in its currency summing to 0 and points to its payment (and refund); every line has its entry",
+        rule:
+            "every journal entry has >= 2 lines in its currency summing to 0 and points to its payment (and refund); every line has its entry",
         tables: [.journalEntries, .journalLines],
         queries: [
             ViolationQuery(
@@ -46,10 +47,11 @@ extension InvariantCheck {
                     findings.add(!row.flag(8), "its payment does not exist on this shard")
                     findings.add(row.flag(8) && !row.flag(9), "merchant or currency differs from its payment's")
                     findings.add(!row.flag(10), "unknown kind '\(row.text(3))'")
-                    findings.add(row.flag(10) && !row.flag(11),
-                                 row.text(3) == LedgerEntryKind.paymentSucceeded.rawValue
-                                     ? "payment_succeeded entry names refund '\(row.text(2))'"
-                                     : "refund_succeeded entry's refund '\(row.text(2))' does not exist for this payment")
+                    findings.add(
+                        row.flag(10) && !row.flag(11),
+                        row.text(3) == LedgerEntryKind.paymentSucceeded.rawValue
+                            ? "payment_succeeded entry names refund '\(row.text(2))'"
+                            : "refund_succeeded entry's refund '\(row.text(2))' does not exist for this payment")
                     var ids = [row.text(0), row.text(1)]
                     if !row.text(2).isEmpty { ids.insert(row.text(2), at: 1) }
                     return (ids, findings.reason)
@@ -70,7 +72,8 @@ extension InvariantCheck {
     /// `refunds`'), and no event exists without its payment (and refund).
     static let eventsComplete = InvariantCheck(
         name: "events_complete",
-        rule: "a failed (closed) payment has exactly one payment.failed (payment.closed) event and others none; every event has its payment and refund",
+        rule:
+            "a failed (closed) payment has exactly one payment.failed (payment.closed) event and others none; every event has its payment and refund",
         tables: [.payments, .paymentEvents],
         queries: [
             ViolationQuery(
@@ -91,8 +94,10 @@ extension InvariantCheck {
                     let wantFailed = status == PaymentStatus.failed.rawValue ? 1 : 0
                     let wantClosed = status == PaymentStatus.closed.rawValue ? 1 : 0
                     var findings = Findings()
-                    findings.add(row.count(2) != wantFailed, "status \(status) with \(row.count(2)) payment.failed events (want \(wantFailed))")
-                    findings.add(row.count(3) != wantClosed, "status \(status) with \(row.count(3)) payment.closed events (want \(wantClosed))")
+                    findings.add(
+                        row.count(2) != wantFailed, "status \(status) with \(row.count(2)) payment.failed events (want \(wantFailed))")
+                    findings.add(
+                        row.count(3) != wantClosed, "status \(status) with \(row.count(3)) payment.closed events (want \(wantClosed))")
                     return ([row.text(0)], findings.reason)
                 }),
             ViolationQuery(

@@ -8,7 +8,8 @@ extension InvariantCheck {
     /// transaction; failure one refund.failed event and no posting; processing neither).
     static let refunds = InvariantCheck(
         name: "refunds",
-        rule: "refunded_amount = succeeded refunds = their merchant_payable debits, non-failed refunds <= amount, status agrees; each refund has exactly the posting and event of its status",
+        rule:
+            "refunded_amount = succeeded refunds = their merchant_payable debits, non-failed refunds <= amount, status agrees; each refund has exactly the posting and event of its status",
         tables: [.payments, .refunds],
         queries: [paymentTotals, refundRecords])
 
@@ -86,19 +87,25 @@ extension InvariantCheck {
                    END)
             """,
         explain: { row in
-            let status = row.text(2), entries = row.count(4), succeeded = row.count(6), failed = row.count(7)
-            let want: (entries: Int, succeeded: Int, failed: Int) = switch status {
-            case RefundStatus.succeeded.rawValue: (1, 1, 0)
-            case RefundStatus.failed.rawValue: (0, 0, 1)
-            default: (0, 0, 0)
-            }
+            let status = row.text(2)
+            let entries = row.count(4)
+            let succeeded = row.count(6)
+            let failed = row.count(7)
+            let want: (entries: Int, succeeded: Int, failed: Int) =
+                switch status {
+                case RefundStatus.succeeded.rawValue: (1, 1, 0)
+                case RefundStatus.failed.rawValue: (0, 0, 1)
+                default: (0, 0, 0)
+                }
             var findings = Findings()
             findings.add(!row.flag(8), "its payment does not exist on this shard")
             findings.add(row.flag(8) && !row.flag(9), "merchant, currency or slot differs from its payment's")
             findings.add(entries != want.entries, "refund status \(status) with \(entries) refund_succeeded entries (want \(want.entries))")
-            findings.add(entries == 1 && want.entries == 1 && !row.flag(10),
-                         "its refund_succeeded entry puts \(row.text(5)) on \(AuditSQL.payable) (want \(row.text(3)))")
-            findings.add(succeeded != want.succeeded, "refund status \(status) with \(succeeded) refund.succeeded events (want \(want.succeeded))")
+            findings.add(
+                entries == 1 && want.entries == 1 && !row.flag(10),
+                "its refund_succeeded entry puts \(row.text(5)) on \(AuditSQL.payable) (want \(row.text(3)))")
+            findings.add(
+                succeeded != want.succeeded, "refund status \(status) with \(succeeded) refund.succeeded events (want \(want.succeeded))")
             findings.add(failed != want.failed, "refund status \(status) with \(failed) refund.failed events (want \(want.failed))")
             return ([row.text(0), row.text(1)], findings.reason)
         })

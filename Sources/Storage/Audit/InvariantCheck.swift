@@ -61,7 +61,9 @@ enum AuditSQL {
     static var entryKinds: String { list(LedgerEntryKind.allCases.map(\.rawValue)) }
     static let payable = LedgerAccount.merchantPayable.name
     /// A late payment is in whatever currency the payer paid, not necessarily the order's.
-    static var latePaymentKinds: String { list([LedgerEntryKind.latePaymentReceived.rawValue, LedgerEntryKind.latePaymentReturned.rawValue]) }
+    static var latePaymentKinds: String {
+        list([LedgerEntryKind.latePaymentReceived.rawValue, LedgerEntryKind.latePaymentReturned.rawValue])
+    }
 }
 
 extension InvariantCheck {

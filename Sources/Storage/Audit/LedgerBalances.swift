@@ -50,10 +50,12 @@ public struct LedgerBalances {
             }
             entryCount += entries
             for row in rows {
-                let account = try row.required(0), currencyText = try row.required(1)
+                let account = try row.required(0)
+                let currencyText = try row.required(1)
                 guard let currency = Currency(rawValue: currencyText),
-                      let debit = Money(databaseText: try row.required(2), currency: currency),
-                      let credit = Money(databaseText: try row.required(3), currency: currency) else {
+                    let debit = Money(databaseText: try row.required(2), currency: currency),
+                    let credit = Money(databaseText: try row.required(3), currency: currency)
+                else {
                     throw StorageError.corrupt(shard: name, detail: "journal_lines sums for \(account) \(currencyText) are not amounts")
                 }
                 let key = Key(account: account, currency: currency)

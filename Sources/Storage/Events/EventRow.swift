@@ -29,7 +29,8 @@ enum EventRow {
             row[index] == nil ? nil : try time(index)
         }
         guard let slot = Int(try text(3)), let state = WebhookEventState(rawValue: try text(7)),
-              let attempts = Int(try text(8)), let seq = Int64(try text(11)) else {
+            let attempts = Int(try text(8)), let seq = Int64(try text(11))
+        else {
             throw StorageError.corrupt(shard: shard, detail: "event \(row[0] ?? "?")")
         }
         return WebhookEvent(

@@ -51,8 +51,9 @@ extension EventStore {
         }
         let attempts = try rows.map { row throws(StorageError) -> StoredWebhookAttempt in
             guard let id = row[0].flatMap({ Int64($0) }), let number = row[1].flatMap({ Int($0) }), number >= 1,
-                  let attemptedAt = row[2].flatMap({ Timestamp(parsing: $0) }),
-                  let latency = row[4].flatMap({ Int($0) }) else {
+                let attemptedAt = row[2].flatMap({ Timestamp(parsing: $0) }),
+                let latency = row[4].flatMap({ Int($0) })
+            else {
                 throw StorageError.corrupt(shard: shards.shardNames[shard], detail: "webhook attempt of \(eventId)")
             }
             let attempt = WebhookAttempt(

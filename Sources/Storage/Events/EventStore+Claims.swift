@@ -78,16 +78,20 @@ extension EventStore {
                 INSERT INTO webhook_attempts (event_id, slot, attempt, attempted_at, http_status, latency_ms, error)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                [.text(event.id), .init(event.slot), .init(attempt.number), .text(attempt.attemptedAt.databaseString),
-                 attempt.httpStatus.map { .init($0) } ?? .null, .init(attempt.latencyMilliseconds), .init(attempt.error)])
+                [
+                    .text(event.id), .init(event.slot), .init(attempt.number), .text(attempt.attemptedAt.databaseString),
+                    attempt.httpStatus.map { .init($0) } ?? .null, .init(attempt.latencyMilliseconds), .init(attempt.error),
+                ])
             let updated = try connection.execute(
                 """
                 UPDATE payment_events SET state = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?, delivered_at = ?
                 WHERE event_id = ? AND state = 'pending' AND attempts = ?
                 """,
-                [.text(update.state.rawValue), .init(update.attempts), .text(update.nextAttemptAt.databaseString),
-                 .text(attempt.attemptedAt.databaseString), .init(update.deliveredAt?.databaseString),
-                 .text(event.id), .init(event.attempts)])
+                [
+                    .text(update.state.rawValue), .init(update.attempts), .text(update.nextAttemptAt.databaseString),
+                    .text(attempt.attemptedAt.databaseString), .init(update.deliveredAt?.databaseString),
+                    .text(event.id), .init(event.attempts),
+                ])
             return updated == 1
         }
     }

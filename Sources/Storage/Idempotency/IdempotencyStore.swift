@@ -45,7 +45,10 @@ public struct IdempotencyStore {
                     INSERT INTO idempotency_keys (merchant_id, idempotency_key, slot, request_hash, state, locked_until, lease_token, created_at, expires_at)
                     VALUES (?, ?, ?, ?, 'in_progress', ?, ?, ?, ?)
                     """,
-                    [.text(merchantId), .text(key), .init(slot), .text(requestHash), .text(lockedUntil), .text(token), .text(now.databaseString), .text(expiresAt)])
+                    [
+                        .text(merchantId), .text(key), .init(slot), .text(requestHash), .text(lockedUntil), .text(token),
+                        .text(now.databaseString), .text(expiresAt),
+                    ])
                 return .started(leaseToken: token)
             } catch let error as DatabaseError where error.isDuplicateKey {
                 let rows = try connection.query(
@@ -60,7 +63,10 @@ public struct IdempotencyStore {
                     // over (the work itself is idempotent by merchant_order_no).
                     try connection.execute(
                         "UPDATE idempotency_keys SET request_hash = ?, state = 'in_progress', response_status = NULL, response_body = NULL, locked_until = ?, lease_token = ?, created_at = ?, expires_at = ? WHERE merchant_id = ? AND idempotency_key = ?",
-                        [.text(requestHash), .text(lockedUntil), .text(token), .text(now.databaseString), .text(expiresAt), .text(merchantId), .text(key)])
+                        [
+                            .text(requestHash), .text(lockedUntil), .text(token), .text(now.databaseString), .text(expiresAt),
+                            .text(merchantId), .text(key),
+                        ])
                     return .started(leaseToken: token)
                 }
                 guard try row.required(0) == requestHash else { return .mismatch }

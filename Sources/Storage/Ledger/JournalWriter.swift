@@ -15,13 +15,17 @@ enum JournalWriter {
             INSERT INTO journal_entries (entry_id, slot, merchant_id, payment_id, refund_id, kind, currency, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(entryId), .init(slot), .text(entry.merchantId), .text(entry.paymentId.text), .text(entry.refundId?.text ?? ""),
-             .text(entry.kind.rawValue), .text(entry.currency.rawValue), .text(now.databaseString)])
+            [
+                .text(entryId), .init(slot), .text(entry.merchantId), .text(entry.paymentId.text), .text(entry.refundId?.text ?? ""),
+                .text(entry.kind.rawValue), .text(entry.currency.rawValue), .text(now.databaseString),
+            ])
         for line in entry.lines {
             try connection.execute(
                 "INSERT INTO journal_lines (entry_id, slot, merchant_id, account, amount, currency) VALUES (?, ?, ?, ?, ?, ?)",
-                [.text(entryId), .init(slot), .text(entry.merchantId), .text(line.account.name),
-                 .text(line.amount.signedDatabaseText), .text(line.amount.currency.rawValue)])
+                [
+                    .text(entryId), .init(slot), .text(entry.merchantId), .text(line.account.name),
+                    .text(line.amount.signedDatabaseText), .text(line.amount.currency.rawValue),
+                ])
         }
     }
 }
@@ -46,8 +50,10 @@ enum OutboxWriter {
             INSERT INTO payment_events (event_id, payment_id, slot, merchant_id, type, refund_id, data, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(EventId(randomBytes: try SecureRandom.bytes(16)).text), .text(paymentId.text), .init(paymentId.slot),
-             .text(merchantId), .text(type.rawValue), .text(refundId?.text ?? ""), .text(String(decoding: data, as: UTF8.self)),
-             .text(now.databaseString), .text(now.databaseString)])
+            [
+                .text(EventId(randomBytes: try SecureRandom.bytes(16)).text), .text(paymentId.text), .init(paymentId.slot),
+                .text(merchantId), .text(type.rawValue), .text(refundId?.text ?? ""), .text(String(decoding: data, as: UTF8.self)),
+                .text(now.databaseString), .text(now.databaseString),
+            ])
     }
 }

@@ -28,16 +28,18 @@ public struct Migrator {
         guard let server = configuration.servers.first(where: { $0.name == serverName }) else {
             throw ConfigurationError("unknown server \(serverName)")
         }
-        let connection = Connection(options: ConnectionOptions(
-            socket: server.socket, host: server.host, port: server.port ?? 3306, user: server.user,
-            password: server.password, database: nil, connectTimeoutSeconds: configuration.connectTimeoutSeconds))
+        let connection = Connection(
+            options: ConnectionOptions(
+                socket: server.socket, host: server.host, port: server.port ?? 3306, user: server.user,
+                password: server.password, database: nil, connectTimeoutSeconds: configuration.connectTimeoutSeconds))
         defer { connection.close() }
         guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw ConfigurationError("database name \(database) must be letters, digits and _")
         }
         try connection.run("CREATE DATABASE IF NOT EXISTS `\(database)` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
         try connection.run("USE `\(database)`")
-        try connection.run("""
+        try connection.run(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
               name VARCHAR(128) NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL
             ) ENGINE=InnoDB
@@ -50,8 +52,9 @@ public struct Migrator {
             // DDL commits implicitly in MariaDB, so a migration is a list of statements applied
             // in order; each file is recorded once all of its statements have run.
             for statement in Migrator.statements(in: text) { try connection.run(statement) }
-            try connection.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                                   [.text(file), .text(Timestamp.now().databaseString)])
+            try connection.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                [.text(file), .text(Timestamp.now().databaseString)])
             log.info("applied \(folder)/\(file) to \(serverName)/\(database)")
         }
     }

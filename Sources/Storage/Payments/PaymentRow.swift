@@ -18,16 +18,19 @@ enum PaymentRow {
             return value
         }
         func time(_ index: Int) throws(StorageError) -> Timestamp {
-            guard let value = Timestamp(parsing: try text(index)) else { throw StorageError.corrupt(shard: shard, detail: "bad time in column \(index)") }
+            guard let value = Timestamp(parsing: try text(index)) else {
+                throw StorageError.corrupt(shard: shard, detail: "bad time in column \(index)")
+            }
             return value
         }
         guard let id = PaymentId(try text(0)),
-              let currency = Currency(rawValue: try text(4)),
-              let amount = Money(databaseText: try text(3), currency: currency),
-              let channel = Channel(rawValue: try text(5)),
-              let status = PaymentStatus(rawValue: try text(6)),
-              let refunded = Money(databaseText: try text(7), currency: currency),
-              let version = Int(try text(15)) else {
+            let currency = Currency(rawValue: try text(4)),
+            let amount = Money(databaseText: try text(3), currency: currency),
+            let channel = Channel(rawValue: try text(5)),
+            let status = PaymentStatus(rawValue: try text(6)),
+            let refunded = Money(databaseText: try text(7), currency: currency),
+            let version = Int(try text(15))
+        else {
             throw StorageError.corrupt(shard: shard, detail: "payment \(row[0] ?? "?")")
         }
         var paidAt: Timestamp?

@@ -33,12 +33,14 @@ extension PaymentStore {
                 var payment = try PaymentRow.decode(row, shard: shardName)
                 let lateRefunds = try connection.query(
                     "SELECT transaction_id FROM payment_anomalies WHERE payment_id = ? AND kind IN (\(PaymentStore.refundingKinds))",
-                    [.text(id.text)]).compactMap { $0[0] }
+                    [.text(id.text)]
+                ).compactMap { $0[0] }
                 let snapshot = PaymentSnapshot(payment, lateRefundTransactionIds: Set(lateRefunds))
                 let now = Timestamp.now()
                 let decision = PaymentLifecycle.decide(snapshot, event, now: now)
                 if let write = decision.write {
-                    payment = try self.write(write, to: payment, checkAfter: checkAfter, reason: reason, requestId: requestId, now: now, connection)
+                    payment = try self.write(
+                        write, to: payment, checkAfter: checkAfter, reason: reason, requestId: requestId, now: now, connection)
                 }
                 for entry in try LedgerRules.postings(for: decision, payment: payment, fee: channelFees[payment.channel] ?? .zero) {
                     try JournalWriter.post(entry, slot: payment.id.slot, now: now, connection)
@@ -52,7 +54,8 @@ extension PaymentStore {
                     try insertAnomaly(anomaly, for: payment, requestId: requestId, now: now, connection)
                 }
                 for case .refundLatePayment(let amount, let transactionId) in decision.channelActions {
-                    try insertLatePaymentRefund(of: payment, amount: amount, transactionId: transactionId, requestId: requestId, now: now, connection)
+                    try insertLatePaymentRefund(
+                        of: payment, amount: amount, transactionId: transactionId, requestId: requestId, now: now, connection)
                 }
                 return Applied(payment: payment, decision: decision)
             }
@@ -83,25 +86,31 @@ extension PaymentStore {
             UPDATE payments SET status = ?, channel_txn_id = ?, paid_at = ?, failure_code = ?, channel_payload = ?,
               check_after = COALESCE(?, check_after), version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?
             """,
-            [.text(next.status.rawValue), .init(next.channelTransactionId), .init(next.paidAt?.databaseString),
-             .init(next.failureCode), .text(next.channelPayloadJSON), .init(checkAfter?.databaseString), .text(now.databaseString),
-             .text(payment.id.text), .init(payment.version)])
+            [
+                .text(next.status.rawValue), .init(next.channelTransactionId), .init(next.paidAt?.databaseString),
+                .init(next.failureCode), .text(next.channelPayloadJSON), .init(checkAfter?.databaseString), .text(now.databaseString),
+                .text(payment.id.text), .init(payment.version),
+            ])
         // The row is locked FOR UPDATE, so the version cannot have moved.
         precondition(updated == 1, "compare-and-set lost under a row lock")
         next.version += 1
         return next
     }
 
-    private func insertAnomaly(_ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws {
+    private func insertAnomaly(
+        _ anomaly: PaymentAnomaly, for payment: Payment, requestId: String, now: Timestamp, _ connection: Connection
+    ) throws {
         try connection.execute(
             """
             INSERT IGNORE INTO payment_anomalies
               (payment_id, slot, kind, transaction_id, reported_amount, reported_currency, request_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.kind.rawValue), .text(anomaly.transactionId ?? ""),
-             .init(anomaly.reportedAmount?.databaseText), .init(anomaly.reportedAmount?.currency.rawValue),
-             .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
+            [
+                .text(payment.id.text), .init(payment.id.slot), .text(anomaly.kind.rawValue), .text(anomaly.transactionId ?? ""),
+                .init(anomaly.reportedAmount?.databaseText), .init(anomaly.reportedAmount?.currency.rawValue),
+                .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString),
+            ])
     }
 
     /// A late payment goes back to the payer through an ordinary refund, born `processing` in the
@@ -110,7 +119,8 @@ extension PaymentStore {
     private func insertLatePaymentRefund(
         of payment: Payment, amount: Money, transactionId: String, requestId: String, now: Timestamp, _ connection: Connection
     ) throws {
-        let refund = Refund.forLatePayment(of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
+        let refund = Refund.forLatePayment(
+            of: payment, amount: amount, transactionId: transactionId, random: try SecureRandom.uint64(), now: now)
         try RefundStore.insert(refund, checkAfter: now, now: now, connection)
         try RefundStore.appendHistory(refund.id, from: nil, to: .processing, reason: "late_payment", requestId: requestId, connection)
         for entry in try LedgerRules.postings(forLatePaymentRefund: refund, payment: payment) {

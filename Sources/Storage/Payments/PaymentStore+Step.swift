@@ -21,9 +21,11 @@ extension PaymentStore {
             expiresAt: payment.expiresAt, paidAt: payment.paidAt)
         let decision = PaymentLifecycle.decide(snapshot, event, now: now)
         guard let write = decision.write, write.steps.count == 1, decision.merchantEvents.isEmpty,
-              decision.anomalies.isEmpty, decision.channelActions.isEmpty, write.target != .succeeded,
-              write.channelTransactionId == nil, write.paidAt == nil else {
-            return try apply(event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)
+            decision.anomalies.isEmpty, decision.channelActions.isEmpty, write.target != .succeeded,
+            write.channelTransactionId == nil, write.paidAt == nil
+        else {
+            return try apply(
+                event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)
         }
         var next = payment
         next.status = write.target
@@ -35,22 +37,27 @@ extension PaymentStore {
             outcome = try shards.withDeadlockRetry(shard: shard) { connection in
                 try connection.query(
                     "CALL payment_step(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [.text(payment.id.text), .init(payment.id.slot), .init(payment.version),
-                     .text(write.source.rawValue), .text(write.target.rawValue), .text(next.channelPayloadJSON),
-                     .init(write.failureCode), .text(checkAfter.databaseString), .text(now.databaseString),
-                     .text(reason), .init(requestId.isEmpty ? nil : requestId)]).first?[0]
+                    [
+                        .text(payment.id.text), .init(payment.id.slot), .init(payment.version),
+                        .text(write.source.rawValue), .text(write.target.rawValue), .text(next.channelPayloadJSON),
+                        .init(write.failureCode), .text(checkAfter.databaseString), .text(now.databaseString),
+                        .text(reason), .init(requestId.isEmpty ? nil : requestId),
+                    ]
+                ).first?[0]
             }
         } catch StorageError.unavailable(_, let underlying) where underlying.mayHaveReachedServer {
             // The connection broke: the step may or may not have committed. The long way reads
             // the row under its lock and decides again (a repeat of a done step changes nothing).
-            return try apply(event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)
+            return try apply(
+                event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)
         }
         switch outcome {
         case "applied":
             next.version += 1
             return Applied(payment: next, decision: decision)
         case "moved":
-            return try apply(event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)
+            return try apply(
+                event, to: payment.id, merchantId: payment.merchantId, checkAfter: checkAfter, reason: reason, requestId: requestId)
         default:
             throw StorageError.corrupt(shard: shards.shardNames[shard], detail: "payment_step answered \(outcome ?? "nothing")")
         }

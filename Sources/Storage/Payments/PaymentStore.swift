@@ -26,8 +26,9 @@ public struct PaymentStore {
     public func create(
         _ payment: Payment, checkAfter: Timestamp, nonce: RequestNonce?, stepReason: String? = nil, requestId: String
     ) throws -> CreateOutcome {
-        precondition(payment.status == .created || (payment.status == .processing && stepReason != nil),
-                     "a payment is inserted created, or processing after an accepted prepay")
+        precondition(
+            payment.status == .created || (payment.status == .processing && stepReason != nil),
+            "a payment is inserted created, or processing after an accepted prepay")
         let shard = shards.shardIndex(forSlot: payment.id.slot)
         let shardName = shards.shardNames[shard]
         let rows: [DatabaseRow]
@@ -66,15 +67,16 @@ public struct PaymentStore {
         try shards.withDeadlockRetry(shard: shard) { connection in
             try connection.query(
                 "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [.text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
-                 .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
-                 .text(payment.status.rawValue), .text(payment.subject), .text(payment.notifyURL), .text(payment.metadataJSON),
-                 .init(payment.payerJSON), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
-                 .text(payment.expiresAt.databaseString), .text(checkAfter.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
-                 .init(requestId.isEmpty ? nil : requestId), .init(stepReason)])
+                [
+                    .text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
+                    .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
+                    .text(payment.status.rawValue), .text(payment.subject), .text(payment.notifyURL), .text(payment.metadataJSON),
+                    .init(payment.payerJSON), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
+                    .text(payment.expiresAt.databaseString), .text(checkAfter.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
+                    .init(requestId.isEmpty ? nil : requestId), .init(stepReason),
+                ])
         }
     }
-
 
     /// Reads a payment, reconnecting at once if need be (outcome resolution).
     func findNow(id: PaymentId, merchantId: String, shard: Int) throws -> Payment? {
@@ -130,11 +132,15 @@ public struct PaymentStore {
         }
     }
 
-    func appendHistory(_ id: PaymentId, from source: PaymentStatus?, to target: PaymentStatus, reason: String, requestId: String, _ connection: Connection) throws {
+    func appendHistory(
+        _ id: PaymentId, from source: PaymentStatus?, to target: PaymentStatus, reason: String, requestId: String, _ connection: Connection
+    ) throws {
         try connection.execute(
             "INSERT INTO payment_status_history (payment_id, slot, from_status, to_status, reason, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [.text(id.text), .init(id.slot), .init(source?.rawValue), .text(target.rawValue), .text(reason),
-             .init(requestId.isEmpty ? nil : requestId), .text(Timestamp.now().databaseString)])
+            [
+                .text(id.text), .init(id.slot), .init(source?.rawValue), .text(target.rawValue), .text(reason),
+                .init(requestId.isEmpty ? nil : requestId), .text(Timestamp.now().databaseString),
+            ])
     }
 }
 

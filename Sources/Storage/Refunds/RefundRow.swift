@@ -14,19 +14,22 @@ enum RefundRow {
             return value
         }
         guard let id = RefundId(try text(0)), let paymentId = PaymentId(try text(1)),
-              let currency = Currency(rawValue: try text(5)),
-              let amount = Money(databaseText: try text(4), currency: currency),
-              let channel = Channel(rawValue: try text(6)),
-              let status = RefundStatus(rawValue: try text(7)),
-              let channelState = Refund.ChannelState(rawValue: try text(8)),
-              let version = Int(try text(12)),
-              let createdAt = Timestamp(parsing: try text(13)),
-              let origin = RefundOrigin(rawValue: try text(15)) else {
+            let currency = Currency(rawValue: try text(5)),
+            let amount = Money(databaseText: try text(4), currency: currency),
+            let channel = Channel(rawValue: try text(6)),
+            let status = RefundStatus(rawValue: try text(7)),
+            let channelState = Refund.ChannelState(rawValue: try text(8)),
+            let version = Int(try text(12)),
+            let createdAt = Timestamp(parsing: try text(13)),
+            let origin = RefundOrigin(rawValue: try text(15))
+        else {
             throw StorageError.corrupt(shard: shard, detail: "refund \(row[0] ?? "?")")
         }
         var succeededAt: Timestamp?
         if let value = row[14] {
-            guard let parsed = Timestamp(parsing: value) else { throw StorageError.corrupt(shard: shard, detail: "refund \(id.text) succeeded_at") }
+            guard let parsed = Timestamp(parsing: value) else {
+                throw StorageError.corrupt(shard: shard, detail: "refund \(id.text) succeeded_at")
+            }
             succeededAt = parsed
         }
         return Refund(

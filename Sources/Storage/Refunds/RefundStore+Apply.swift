@@ -9,7 +9,8 @@ extension RefundStore {
     /// compare-and-sets with a history row each, the journal reversal, the outbox event and any
     /// anomaly are written together, so none can exist without the others. Nil: no such refund
     /// (or, when `channel` is given, none on that channel: a callback speaks only for its own).
-    public func apply(_ event: RefundEvent, to id: RefundId, channel: Channel? = nil, reason: String, requestId: String) throws -> Applied? {
+    public func apply(_ event: RefundEvent, to id: RefundId, channel: Channel? = nil, reason: String, requestId: String) throws -> Applied?
+    {
         let shard = shards.shardIndex(forSlot: id.slot)
         let shardName = shards.shardNames[shard]
         return try shards.transaction(shard: shard) { connection in
@@ -18,10 +19,13 @@ extension RefundStore {
             var parameters: [DatabaseValue] = [.text(id.text)]
             if let channel { lookup += " AND channel = ?"; parameters.append(.text(channel.rawValue)) }
             guard let paymentText = try connection.query(lookup, parameters).first?[0],
-                  let paymentRow = try connection.query(
-                    "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? FOR UPDATE", [.text(paymentText)]).first,
-                  let refundRow = try connection.query(
-                    "SELECT \(RefundRow.columns) FROM refunds WHERE refund_id = ? FOR UPDATE", [.text(id.text)]).first else {
+                let paymentRow = try connection.query(
+                    "SELECT \(PaymentRow.columns) FROM payments WHERE payment_id = ? FOR UPDATE", [.text(paymentText)]
+                ).first,
+                let refundRow = try connection.query(
+                    "SELECT \(RefundRow.columns) FROM refunds WHERE refund_id = ? FOR UPDATE", [.text(id.text)]
+                ).first
+            else {
                 return nil
             }
             var payment = try PaymentRow.decode(paymentRow, shard: shardName)
@@ -34,8 +38,10 @@ extension RefundStore {
                     INSERT IGNORE INTO payment_anomalies (payment_id, slot, kind, transaction_id, request_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(payment.id.text), .init(payment.id.slot), .text(anomaly.rawValue), .text(refund.id.text),
-                     .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString)])
+                    [
+                        .text(payment.id.text), .init(payment.id.slot), .text(anomaly.rawValue), .text(refund.id.text),
+                        .init(requestId.isEmpty ? nil : requestId), .text(now.databaseString),
+                    ])
             }
             refund = try write(decision, to: refund, reason: reason, requestId: requestId, now: now, connection)
             if let write = decision.paymentWrite {
@@ -55,7 +61,9 @@ extension RefundStore {
 
     /// The refund's own change: its channel state and status (with a history row), under a
     /// compare-and-set on its version.
-    private func write(_ decision: RefundDecision, to stored: Refund, reason: String, requestId: String, now: Timestamp, _ connection: Connection) throws
+    private func write(
+        _ decision: RefundDecision, to stored: Refund, reason: String, requestId: String, now: Timestamp, _ connection: Connection
+    ) throws
         -> Refund
     {
         var refund = stored
@@ -73,23 +81,29 @@ extension RefundStore {
             UPDATE refunds SET status = ?, channel_state = ?, channel_refund_id = ?, failure_code = ?, succeeded_at = ?,
               version = version + 1, updated_at = ? WHERE refund_id = ? AND version = ?
             """,
-            [.text(refund.status.rawValue), .text(refund.channelState.rawValue), .init(refund.channelRefundId),
-             .init(refund.failureCode), .init(refund.succeededAt?.databaseString), .text(now.databaseString),
-             .text(refund.id.text), .init(refund.version)])
+            [
+                .text(refund.status.rawValue), .text(refund.channelState.rawValue), .init(refund.channelRefundId),
+                .init(refund.failureCode), .init(refund.succeededAt?.databaseString), .text(now.databaseString),
+                .text(refund.id.text), .init(refund.version),
+            ])
         precondition(updated == 1, "refund compare-and-set lost under a row lock")
         refund.version += 1
         return refund
     }
 
     /// The payment's change a refund's success makes (refunded amount and status, with history).
-    private func write(_ write: RefundPaymentWrite, to stored: Payment, requestId: String, now: Timestamp, _ connection: Connection) throws -> Payment {
+    private func write(
+        _ write: RefundPaymentWrite, to stored: Payment, requestId: String, now: Timestamp, _ connection: Connection
+    ) throws -> Payment {
         var payment = stored
         precondition(write.source == payment.status, "a refund write decided for another payment status")
         precondition(PaymentStateMachine.allows(from: write.source, to: write.target), "illegal step \(write.source) -> \(write.target)")
         let updated = try connection.execute(
             "UPDATE payments SET status = ?, refunded_amount = ?, version = version + 1, updated_at = ? WHERE payment_id = ? AND version = ?",
-            [.text(write.target.rawValue), .text(write.refundedAmount.databaseText), .text(now.databaseString),
-             .text(payment.id.text), .init(payment.version)])
+            [
+                .text(write.target.rawValue), .text(write.refundedAmount.databaseText), .text(now.databaseString),
+                .text(payment.id.text), .init(payment.version),
+            ])
         precondition(updated == 1, "payment compare-and-set lost under a row lock")
         try PaymentStore(shards: shards).appendHistory(
             payment.id, from: payment.status, to: write.target, reason: "refund_succeeded", requestId: requestId, connection)

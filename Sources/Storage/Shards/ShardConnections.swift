@@ -160,7 +160,8 @@ public final class ShardConnections: @unchecked Sendable {
         let now = Timestamp.now().millisecondsSinceEpoch
         if now - failedAt.withLock({ $0[failureIndex] }) < ShardConnections.reconnectBackoffMilliseconds {
             pool.giveBack(nil)
-            throw StorageError.unavailable(shard: name, underlying: DatabaseError(code: 2002, sqlState: "HY000", message: "recently failed; backing off"))
+            throw StorageError.unavailable(
+                shard: name, underlying: DatabaseError(code: 2002, sqlState: "HY000", message: "recently failed; backing off"))
         }
         do {
             try connection.connect()

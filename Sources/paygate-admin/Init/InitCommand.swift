@@ -20,7 +20,9 @@ func initCommand(_ arguments: [String]) -> Never {
         }
         exit(0)
     } catch {
-        fail(error.message + (error.code == .argumentInvalid ? "\nusage: " + InitOptions.usage : ""), code: error.code == .argumentInvalid ? 2 : 1)
+        fail(
+            error.message + (error.code == .argumentInvalid ? "\nusage: " + InitOptions.usage : ""),
+            code: error.code == .argumentInvalid ? 2 : 1)
     }
 }
 

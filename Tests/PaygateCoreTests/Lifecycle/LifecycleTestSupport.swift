@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 /// Fixed values for the lifecycle tests: one order of 12.30 CNY expiring at a known time.

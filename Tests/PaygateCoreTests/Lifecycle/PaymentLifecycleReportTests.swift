@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 /// Channel reports of paid and failed, for every status and source.
@@ -62,22 +63,28 @@ final class PaymentLifecycleReportTests: XCTestCase {
 
     func testLatePaymentForAClosedOrderIsRefundedAndAcknowledged() {
         let decision = F.decide(.closed, .channelReportedPaid(F.paid("txn-late"), from: .callback))
-        assertDecision(decision, anomalies: [.paidAfterClose], actions: [.refundLatePayment(amount: F.amount, transactionId: "txn-late")], answer: .acknowledge)
+        assertDecision(
+            decision, anomalies: [.paidAfterClose], actions: [.refundLatePayment(amount: F.amount, transactionId: "txn-late")],
+            answer: .acknowledge)
         XCTAssertNil(decision.write)
     }
 
     func testLatePaymentForAFailedOrderIsRefundedAndAcknowledged() {
         let decision = F.decide(.failed, .channelReportedPaid(F.paid("txn-late"), from: .query))
-        assertDecision(decision, anomalies: [.paidAfterFailure], actions: [.refundLatePayment(amount: F.amount, transactionId: "txn-late")], answer: .none)
+        assertDecision(
+            decision, anomalies: [.paidAfterFailure], actions: [.refundLatePayment(amount: F.amount, transactionId: "txn-late")],
+            answer: .none)
     }
 
     func testDuplicateLatePaymentRefundsNothingTheSecondTime() {
         for status in [PaymentStatus.closed, .failed] {
-            let first = PaymentLifecycle.decide(F.payment(status), .channelReportedPaid(F.paid("txn-late"), from: .callback), now: F.afterExpiry)
+            let first = PaymentLifecycle.decide(
+                F.payment(status), .channelReportedPaid(F.paid("txn-late"), from: .callback), now: F.afterExpiry)
             let after = F.payment(status).applying(first)
             XCTAssertEqual(after.lateRefundTransactionIds, ["txn-late"])
             XCTAssertEqual(after.status, status)
-            let repeatDecision = PaymentLifecycle.decide(after, .channelReportedPaid(F.paid("txn-late"), from: .callback), now: F.afterExpiry)
+            let repeatDecision = PaymentLifecycle.decide(
+                after, .channelReportedPaid(F.paid("txn-late"), from: .callback), now: F.afterExpiry)
             assertDecision(repeatDecision, answer: .acknowledge, status.rawValue)
             // A second, different late payment is money too: refunded as well.
             let second = PaymentLifecycle.decide(after, .channelReportedPaid(F.paid("txn-late-2"), from: .callback), now: F.afterExpiry)
@@ -98,7 +105,9 @@ final class PaymentLifecycleReportTests: XCTestCase {
 
     func testFailedReportForAPaidOrderIsAnAnomaly() {
         for status in F.paidStatuses {
-            assertDecision(F.decide(status, .channelReportedFailed(failureCode: "X", from: .callback)), anomalies: [.failedAfterPaid], answer: .acknowledge, status.rawValue)
+            assertDecision(
+                F.decide(status, .channelReportedFailed(failureCode: "X", from: .callback)), anomalies: [.failedAfterPaid],
+                answer: .acknowledge, status.rawValue)
         }
     }
 
@@ -112,7 +121,9 @@ final class PaymentLifecycleReportTests: XCTestCase {
             .channelConfirmedClosed(from: .close), .channelReportedPaidOnClose(nil), .channelReportedPaidOnClose(F.paid("t")),
             .closeRequested(by: .merchant), .closeRequested(by: .expiry),
         ]
-        let expected: [PaymentStatus: MerchantEventType] = [.succeeded: .paymentSucceeded, .failed: .paymentFailed, .closed: .paymentClosed]
+        let expected: [PaymentStatus: MerchantEventType] = [
+            .succeeded: .paymentSucceeded, .failed: .paymentFailed, .closed: .paymentClosed,
+        ]
         for status in PaymentStatus.allCases {
             for event in events {
                 let decision = PaymentLifecycle.decide(F.payment(status), event, now: F.afterExpiry)

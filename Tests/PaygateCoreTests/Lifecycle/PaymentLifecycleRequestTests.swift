@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 /// Prepay outcomes and close requests, for every status.
@@ -60,7 +61,8 @@ final class PaymentLifecycleRequestTests: XCTestCase {
         let decision = F.decide(.created, .closeRequested(by: .expiry), now: F.afterExpiry)
         assertDecision(decision, steps: [.closed], events: [.paymentClosed], answer: .none)
         // Exactly at expires_at counts as expired.
-        assertDecision(F.decide(.created, .closeRequested(by: .expiry), now: F.expiresAt), steps: [.closed], events: [.paymentClosed], answer: .none)
+        assertDecision(
+            F.decide(.created, .closeRequested(by: .expiry), now: F.expiresAt), steps: [.closed], events: [.paymentClosed], answer: .none)
     }
 
     func testExpiryOfAProcessingPaymentClosesAtTheChannelFirst() {
@@ -81,8 +83,11 @@ final class PaymentLifecycleRequestTests: XCTestCase {
 
     func testChannelConfirmedClosedClosesAnUnpaidPaymentOnce() {
         for status in [PaymentStatus.created, .processing] {
-            assertDecision(F.decide(status, .channelConfirmedClosed(from: .close)), steps: [.closed], events: [.paymentClosed], answer: .none)
-            assertDecision(F.decide(status, .channelConfirmedClosed(from: .callback)), steps: [.closed], events: [.paymentClosed], answer: .acknowledge)
+            assertDecision(
+                F.decide(status, .channelConfirmedClosed(from: .close)), steps: [.closed], events: [.paymentClosed], answer: .none)
+            assertDecision(
+                F.decide(status, .channelConfirmedClosed(from: .callback)), steps: [.closed], events: [.paymentClosed], answer: .acknowledge
+            )
         }
         assertDecision(F.decide(.closed, .channelConfirmedClosed(from: .close)), answer: .none)
         assertDecision(F.decide(.closed, .channelConfirmedClosed(from: .callback)), answer: .acknowledge)
@@ -91,8 +96,11 @@ final class PaymentLifecycleRequestTests: XCTestCase {
 
     func testChannelConfirmedClosedForAPaidPaymentIsAnAnomaly() {
         for status in F.paidStatuses {
-            assertDecision(F.decide(status, .channelConfirmedClosed(from: .callback)), anomalies: [.closedAfterPaid], answer: .acknowledge, status.rawValue)
-            assertDecision(F.decide(status, .channelConfirmedClosed(from: .close)), anomalies: [.closedAfterPaid], answer: .none, status.rawValue)
+            assertDecision(
+                F.decide(status, .channelConfirmedClosed(from: .callback)), anomalies: [.closedAfterPaid], answer: .acknowledge,
+                status.rawValue)
+            assertDecision(
+                F.decide(status, .channelConfirmedClosed(from: .close)), anomalies: [.closedAfterPaid], answer: .none, status.rawValue)
         }
     }
 
@@ -109,8 +117,9 @@ final class PaymentLifecycleRequestTests: XCTestCase {
         let decision = F.decide(.processing, .channelReportedPaidOnClose(F.paid("txn-9")))
         assertDecision(decision, steps: [.succeeded], events: [.paymentSucceeded], answer: .none)
         XCTAssertEqual(decision.write?.channelTransactionId, "txn-9")
-        assertDecision(F.decide(.closed, .channelReportedPaidOnClose(F.paid("txn-9"))), anomalies: [.paidAfterClose],
-                       actions: [.refundLatePayment(amount: F.amount, transactionId: "txn-9")], answer: .none)
+        assertDecision(
+            F.decide(.closed, .channelReportedPaidOnClose(F.paid("txn-9"))), anomalies: [.paidAfterClose],
+            actions: [.refundLatePayment(amount: F.amount, transactionId: "txn-9")], answer: .none)
     }
 
     func testNotPaidAndNotFoundChangeNothing() {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PaygateCore
 
 final class CreateRefundRequestTests: XCTestCase {
@@ -9,7 +10,9 @@ final class CreateRefundRequestTests: XCTestCase {
         Array(try! JSONSerialization.data(withJSONObject: members))
     }
 
-    private func assertRefused(_ members: [String: Any], _ code: APIErrorCode, field: String?, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRefused(
+        _ members: [String: Any], _ code: APIErrorCode, field: String?, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try CreateRefundRequest(body: body(members)), file: file, line: line) { error in
             let apiError = error as? APIError
             XCTAssertEqual(apiError?.code, code, file: file, line: line)
@@ -18,7 +21,8 @@ final class CreateRefundRequestTests: XCTestCase {
     }
 
     func testAValidRequest() throws {
-        let request = try CreateRefundRequest(body: body(["payment_id": paymentId, "merchant_refund_no": "r-1_A", "amount": "3.00", "reason": "damaged"]))
+        let request = try CreateRefundRequest(
+            body: body(["payment_id": paymentId, "merchant_refund_no": "r-1_A", "amount": "3.00", "reason": "damaged"]))
         XCTAssertEqual(request.paymentId.text, paymentId)
         XCTAssertEqual(request.paymentId.slot, 300)
         XCTAssertEqual(request.merchantRefundNo, "r-1_A")
@@ -31,13 +35,17 @@ final class CreateRefundRequestTests: XCTestCase {
         assertRefused(["payment_id": "pay_nope", "merchant_refund_no": "r", "amount": "1.00"], .invalidField, field: "payment_id")
         assertRefused(["payment_id": paymentId, "amount": "1.00"], .missingField, field: "merchant_refund_no")
         assertRefused(["payment_id": paymentId, "merchant_refund_no": "r 1", "amount": "1.00"], .invalidField, field: "merchant_refund_no")
-        assertRefused(["payment_id": paymentId, "merchant_refund_no": String(repeating: "r", count: 65), "amount": "1.00"], .invalidField, field: "merchant_refund_no")
+        assertRefused(
+            ["payment_id": paymentId, "merchant_refund_no": String(repeating: "r", count: 65), "amount": "1.00"], .invalidField,
+            field: "merchant_refund_no")
         assertRefused(["payment_id": paymentId, "merchant_refund_no": "r"], .missingField, field: "amount")
         for bad in ["0", "0.00", "-1.00", "1.001", "1e2", "01.00", "100000000.01", ""] {
             assertRefused(["payment_id": paymentId, "merchant_refund_no": "r", "amount": bad], .invalidField, field: "amount")
         }
         assertRefused(["payment_id": paymentId, "merchant_refund_no": "r", "amount": 1], .invalidField, field: "amount")
-        assertRefused(["payment_id": paymentId, "merchant_refund_no": "r", "amount": "1.00", "reason": String(repeating: "x", count: 257)], .invalidField, field: "reason")
+        assertRefused(
+            ["payment_id": paymentId, "merchant_refund_no": "r", "amount": "1.00", "reason": String(repeating: "x", count: 257)],
+            .invalidField, field: "reason")
         XCTAssertThrowsError(try CreateRefundRequest(body: Array("[1]".utf8))) { XCTAssertEqual(($0 as? APIError)?.code, .invalidJSON) }
         XCTAssertThrowsError(try CreateRefundRequest(body: Array("{".utf8))) { XCTAssertEqual(($0 as? APIError)?.code, .invalidJSON) }
     }

@@ -1,5 +1,6 @@
 import StorageMemory
 import XCTest
+
 @testable import PaygateCore
 
 /// Every cell of the table in `RefundLifecycle`, plus a seeded run that applies random channel
@@ -24,11 +25,13 @@ final class RefundLifecycleTests: XCTestCase {
         XCTAssertNil(first.merchantEvent)
         let again = RefundLifecycle.decide(refund(.processing, .accepted), payment: payment(.succeeded), .channelAccepted)
         XCTAssertFalse(again.writes)
-        XCTAssertFalse(RefundLifecycle.decide(refund(.succeeded), payment: payment(.partiallyRefunded, refunded: 300), .channelAccepted).writes)
+        XCTAssertFalse(
+            RefundLifecycle.decide(refund(.succeeded), payment: payment(.partiallyRefunded, refunded: 300), .channelAccepted).writes)
     }
 
     func testPartialSuccessMovesThePaymentToPartiallyRefundedWithPostingAndEvent() {
-        let decision = RefundLifecycle.decide(refund(.processing), payment: payment(.succeeded), .channelSucceeded(channelRefundId: "ch-1", amount: cny(300)))
+        let decision = RefundLifecycle.decide(
+            refund(.processing), payment: payment(.succeeded), .channelSucceeded(channelRefundId: "ch-1", amount: cny(300)))
         XCTAssertEqual(decision.refundStatus, .succeeded)
         XCTAssertEqual(decision.channelRefundId, "ch-1")
         XCTAssertEqual(decision.paymentWrite, RefundPaymentWrite(source: .succeeded, target: .partiallyRefunded, refundedAmount: cny(300)))
@@ -38,21 +41,34 @@ final class RefundLifecycleTests: XCTestCase {
     }
 
     func testTheLastRefundMovesThePaymentToRefunded() {
-        let fromPartial = RefundLifecycle.decide(refund(.processing, .accepted, amount: 700), payment: payment(.partiallyRefunded, refunded: 300), .channelSucceeded(channelRefundId: nil, amount: nil))
-        XCTAssertEqual(fromPartial.paymentWrite, RefundPaymentWrite(source: .partiallyRefunded, target: .refunded, refundedAmount: cny(1_000)))
-        let whole = RefundLifecycle.decide(refund(.processing, amount: 1_000), payment: payment(.succeeded), .channelSucceeded(channelRefundId: nil, amount: nil))
+        let fromPartial = RefundLifecycle.decide(
+            refund(.processing, .accepted, amount: 700), payment: payment(.partiallyRefunded, refunded: 300),
+            .channelSucceeded(channelRefundId: nil, amount: nil))
+        XCTAssertEqual(
+            fromPartial.paymentWrite, RefundPaymentWrite(source: .partiallyRefunded, target: .refunded, refundedAmount: cny(1_000)))
+        let whole = RefundLifecycle.decide(
+            refund(.processing, amount: 1_000), payment: payment(.succeeded), .channelSucceeded(channelRefundId: nil, amount: nil))
         XCTAssertEqual(whole.paymentWrite?.target, .refunded)
-        let anotherPartial = RefundLifecycle.decide(refund(.processing, amount: 100), payment: payment(.partiallyRefunded, refunded: 300), .channelSucceeded(channelRefundId: nil, amount: nil))
-        XCTAssertEqual(anotherPartial.paymentWrite, RefundPaymentWrite(source: .partiallyRefunded, target: .partiallyRefunded, refundedAmount: cny(400)))
+        let anotherPartial = RefundLifecycle.decide(
+            refund(.processing, amount: 100), payment: payment(.partiallyRefunded, refunded: 300),
+            .channelSucceeded(channelRefundId: nil, amount: nil))
+        XCTAssertEqual(
+            anotherPartial.paymentWrite,
+            RefundPaymentWrite(source: .partiallyRefunded, target: .partiallyRefunded, refundedAmount: cny(400)))
     }
 
     func testDuplicatesChangeNothing() {
-        XCTAssertFalse(RefundLifecycle.decide(refund(.succeeded), payment: payment(.partiallyRefunded, refunded: 300), .channelSucceeded(channelRefundId: "x", amount: cny(300))).writes)
+        XCTAssertFalse(
+            RefundLifecycle.decide(
+                refund(.succeeded), payment: payment(.partiallyRefunded, refunded: 300),
+                .channelSucceeded(channelRefundId: "x", amount: cny(300))
+            ).writes)
         XCTAssertFalse(RefundLifecycle.decide(refund(.failed), payment: payment(.succeeded), .channelFailed(failureCode: "X")).writes)
     }
 
     func testFailureFailsTheRefundAndLeavesThePaymentAlone() {
-        let decision = RefundLifecycle.decide(refund(.processing, .accepted), payment: payment(.succeeded), .channelFailed(failureCode: "ABNORMAL"))
+        let decision = RefundLifecycle.decide(
+            refund(.processing, .accepted), payment: payment(.succeeded), .channelFailed(failureCode: "ABNORMAL"))
         XCTAssertEqual(decision.refundStatus, .failed)
         XCTAssertEqual(decision.failureCode, "ABNORMAL")
         XCTAssertNil(decision.paymentWrite)
@@ -79,7 +95,9 @@ final class RefundLifecycleTests: XCTestCase {
     }
 
     func testASuccessThatWouldExceedThePaymentIsRefused() {
-        let decision = RefundLifecycle.decide(refund(.processing, amount: 800), payment: payment(.partiallyRefunded, refunded: 300), .channelSucceeded(channelRefundId: nil, amount: nil))
+        let decision = RefundLifecycle.decide(
+            refund(.processing, amount: 800), payment: payment(.partiallyRefunded, refunded: 300),
+            .channelSucceeded(channelRefundId: nil, amount: nil))
         XCTAssertEqual(decision.anomaly, .exceedsPayment)
         XCTAssertNil(decision.paymentWrite)
     }
@@ -121,7 +139,8 @@ final class RefundLifecycleTests: XCTestCase {
                     XCTAssertEqual(posted, refund.status == .succeeded ? 1 : 0, "seed \(seed) step \(step)")
                     XCTAssertEqual(sent, refund.status.isFinal ? 1 : 0, "seed \(seed) step \(step)")
                 }
-                let expected: PaymentStatus = succeeded == 0 ? .succeeded : (succeeded == paid.amount.minorUnits ? .refunded : .partiallyRefunded)
+                let expected: PaymentStatus =
+                    succeeded == 0 ? .succeeded : (succeeded == paid.amount.minorUnits ? .refunded : .partiallyRefunded)
                 XCTAssertEqual(paid.status, expected, "seed \(seed) step \(step)")
             }
         }

@@ -1,12 +1,14 @@
 import XCTest
+
 @testable import PaygateCore
 
 final class WebhookDestinationTests: XCTestCase {
     func testProductionNeedsHTTPS() {
         XCTAssertNil(WebhookDestination.refusal(for: "https://merchant.example/hooks", mode: .production))
         XCTAssertNil(WebhookDestination.refusal(for: "HTTPS://merchant.example:8443/h?x=1", mode: .production))
-        XCTAssertEqual(WebhookDestination.refusal(for: "http://merchant.example/hooks", mode: .production)?.description,
-                       "notify_url must be https in production mode")
+        XCTAssertEqual(
+            WebhookDestination.refusal(for: "http://merchant.example/hooks", mode: .production)?.description,
+            "notify_url must be https in production mode")
     }
 
     func testLocalModeAllowsLoopbackHTTP() {
@@ -30,8 +32,9 @@ final class WebhookDestinationTests: XCTestCase {
 
     func testSignaturePayloadAndHeader() {
         let body = Array(#"{"id":"evt_1"}"#.utf8)
-        XCTAssertEqual(String(decoding: WebhookSignature.signedPayload(timestamp: 1_795_000_000, body: body), as: UTF8.self),
-                       #"1795000000.{"id":"evt_1"}"#)
+        XCTAssertEqual(
+            String(decoding: WebhookSignature.signedPayload(timestamp: 1_795_000_000, body: body), as: UTF8.self),
+            #"1795000000.{"id":"evt_1"}"#)
         XCTAssertEqual(WebhookSignature.headerValue(timestamp: 1_795_000_000, macHex: "00ff"), "t=1795000000,v1=00ff")
     }
 }

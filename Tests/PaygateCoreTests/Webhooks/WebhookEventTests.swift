@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PaygateCore
 
 /// The event's state machine (attempt → next state) and the body of docs/API.md section 8.
@@ -14,8 +15,9 @@ final class WebhookEventTests: XCTestCase {
     }
 
     func attempt(_ number: Int, status: Int?, at seconds: Int64 = 100, permanent: Bool = false) -> WebhookAttempt {
-        WebhookAttempt(number: number, attemptedAt: created.adding(seconds: seconds), httpStatus: status,
-                       latencyMilliseconds: 5, error: status == nil ? "connection failed: refused" : nil, isPermanentFailure: permanent)
+        WebhookAttempt(
+            number: number, attemptedAt: created.adding(seconds: seconds), httpStatus: status,
+            latencyMilliseconds: 5, error: status == nil ? "connection failed: refused" : nil, isPermanentFailure: permanent)
     }
 
     func testAny2xxDelivers() {
@@ -71,7 +73,10 @@ final class WebhookEventTests: XCTestCase {
 
     func testBodyIsTheContractShapeWithDataInsertedRaw() throws {
         let body = String(decoding: event().body, as: UTF8.self)
-        XCTAssertEqual(body, #"{"id":"evt_abababababababababababababababab","type":"payment.succeeded","created_at":"2026-11-18T11:06:40Z","data":{"payment_id":"pay_1","amount":"12.30"}}"#)
+        XCTAssertEqual(
+            body,
+            #"{"id":"evt_abababababababababababababababab","type":"payment.succeeded","created_at":"2026-11-18T11:06:40Z","data":{"payment_id":"pay_1","amount":"12.30"}}"#
+        )
         let parsed = try JSONParser.parse(event().body)
         XCTAssertEqual(parsed["data"]?["amount"], .string("12.30"))
     }

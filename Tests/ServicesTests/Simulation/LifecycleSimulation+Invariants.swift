@@ -54,7 +54,9 @@ extension LifecycleSimulation {
         if successes != (status.isPaid ? 1 : 0) { return "\(successes) payment_succeeded postings for a \(status.rawValue) payment" }
         let lateRefunds = store.refunds(of: payment.id)
         let received = journal.count { $0.kind == .latePaymentReceived }
-        if received != lateRefunds.count { return "\(received) late_payment_received postings for \(lateRefunds.count) late payments' refunds" }
+        if received != lateRefunds.count {
+            return "\(received) late_payment_received postings for \(lateRefunds.count) late payments' refunds"
+        }
         if journal.count != successes + received { return "postings of other kinds: \(journal.map(\.kind))" }
         return nil
     }
@@ -62,7 +64,9 @@ extension LifecycleSimulation {
     /// The money is right: nothing succeeds on a wrong amount, a late payment is refunded at most
     /// once (by a refund of what the channel took), and a right payment paygate has heard of is
     /// never lost.
-    private func checkMoney(_ payment: Payment, _ simulated: SimulatedPayment, event: LifecycleEvent, decision: LifecycleDecision) -> String? {
+    private func checkMoney(
+        _ payment: Payment, _ simulated: SimulatedPayment, event: LifecycleEvent, decision: LifecycleDecision
+    ) -> String? {
         if let transactionId = payment.channelTransactionId, simulated.channelAmount(of: transactionId) != simulated.orderAmount {
             return "\(payment.status.rawValue) with transaction \(transactionId) whose amount is not the order's"
         }
@@ -70,13 +74,16 @@ extension LifecycleSimulation {
         for refund in store.refunds(of: payment.id) {
             guard refund.origin == .latePayment, let transactionId = refund.sourceTransactionId else { return "a refund nobody asked for" }
             refunded[transactionId, default: 0] += 1
-            if refund.amount != simulated.channelAmount(of: transactionId) { return "late payment \(transactionId) refunded \(refund.amount.text)" }
+            if refund.amount != simulated.channelAmount(of: transactionId) {
+                return "late payment \(transactionId) refunded \(refund.amount.text)"
+            }
         }
         for (transactionId, count) in refunded {
             if count > 1 { return "late payment \(transactionId) refunded \(count) times" }
             if transactionId == payment.channelTransactionId { return "refunded the recorded payment \(transactionId)" }
         }
-        let flagged = Set(store.anomalies(of: payment.id).filter { $0.kind == PaymentAnomalyKind.conflictingTransactionId.rawValue }.map(\.transactionId))
+        let flagged = Set(
+            store.anomalies(of: payment.id).filter { $0.kind == PaymentAnomalyKind.conflictingTransactionId.rawValue }.map(\.transactionId))
         for transactionId in simulated.reportedRightPayments
         where payment.channelTransactionId != transactionId && refunded[transactionId] != 1 && !flagged.contains(transactionId) {
             return "payment \(transactionId) was reported and is neither recorded, refunded nor flagged"
@@ -84,8 +91,12 @@ extension LifecycleSimulation {
         if let paid = Self.paidReport(in: event), paid.amount != simulated.orderAmount {
             if decision.write != nil { return "a report with the wrong amount wrote \(decision.write?.target.rawValue ?? "")" }
             let kinds = decision.anomalies.map(\.kind)
-            guard kinds.contains(.amountMismatch) || kinds.contains(.currencyMismatch) else { return "a wrong amount was not recorded as an anomaly" }
-            if case .channelReportedPaid(_, .callback) = event, decision.answer != .refuse { return "a wrong-amount callback was not refused" }
+            guard kinds.contains(.amountMismatch) || kinds.contains(.currencyMismatch) else {
+                return "a wrong amount was not recorded as an anomaly"
+            }
+            if case .channelReportedPaid(_, .callback) = event, decision.answer != .refuse {
+                return "a wrong-amount callback was not refused"
+            }
         } else if case .channelReportedPaid(_, .callback) = event, decision.answer != .acknowledge {
             return "a right-amount paid callback was answered \(decision.answer.rawValue)"
         }

@@ -29,9 +29,11 @@ struct LifecycleSimulation {
         for index in 0..<paymentCount {
             let amount = Money(minorUnits: Int64(1 + random.below(100_000)), currency: currencies[random.below(currencies.count)])
             let now = clock.now()
-            let expiresAt = now.adding(seconds: Self.expireSecondsRange.lowerBound + Int64(random.below(Int(Self.expireSecondsRange.count))))
+            let expiresAt = now.adding(
+                seconds: Self.expireSecondsRange.lowerBound + Int64(random.below(Int(Self.expireSecondsRange.count))))
             let payment = Payment(
-                id: PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: random.below(store.slotCount), random: random.next()),
+                id: PaymentId(
+                    millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: random.below(store.slotCount), random: random.next()),
                 merchantId: "m_sim", merchantOrderNo: "order-\(index)", amount: amount, channel: .alipay, status: .created,
                 refundedAmount: Money(minorUnits: 0, currency: amount.currency), subject: "simulated", notifyURL: "https://m.test/hook",
                 metadataJSON: "{}", payerJSON: nil, channelPayloadJSON: "{}", channelTransactionId: nil, failureCode: nil, version: 1,
@@ -51,7 +53,8 @@ struct LifecycleSimulation {
             guard let event = nextEvent(for: index) else { continue }
             if traceEnabled { print("seed \(seed) step \(step) payment \(index) [\(status(index).rawValue)]: \(event)") }
             if let broken = deliver(event, to: index) {
-                return "seed \(seed) step \(step) payment \(index) event \(event): \(broken) (replay: PAYGATE_SIM_SEED=\(seed) PAYGATE_SIM_TRACE=1)"
+                return
+                    "seed \(seed) step \(step) payment \(index) event \(event): \(broken) (replay: PAYGATE_SIM_SEED=\(seed) PAYGATE_SIM_TRACE=1)"
             }
         }
         return nil
@@ -147,8 +150,10 @@ struct LifecycleSimulation {
         let before = store.payment(id)!
         let applied: AppliedPaymentDecision
         do {
-            guard let result = try store.apply(
-                event, to: id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil, reason: "simulation", requestId: "") else {
+            guard
+                let result = try store.apply(
+                    event, to: id, merchantId: nil, channel: nil, nonce: nil, checkAfter: nil, reason: "simulation", requestId: "")
+            else {
                 return "the store lost the payment"
             }
             applied = result

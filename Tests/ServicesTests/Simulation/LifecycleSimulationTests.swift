@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 import PaygateCore
 import StorageMemory
+import XCTest
 
 /// The seeded lifecycle simulation over the in-memory twin of the stores (40 seeds × 10,000
 /// steps: each step a decision written and every row of its payment checked). A failure prints
@@ -58,7 +58,9 @@ final class LifecycleSimulationTests: XCTestCase {
             }
         }
         XCTAssertTrue(statuses.isSuperset(of: [.succeeded, .failed, .closed]), "\(statuses)")
-        XCTAssertTrue(anomalyKinds.isSuperset(of: [.amountMismatch, .currencyMismatch, .paidAfterClose, .paidAfterFailure, .conflictingTransactionId]), "\(anomalyKinds)")
+        XCTAssertTrue(
+            anomalyKinds.isSuperset(of: [.amountMismatch, .currencyMismatch, .paidAfterClose, .paidAfterFailure, .conflictingTransactionId]
+            ), "\(anomalyKinds)")
         XCTAssertGreaterThan(refunds, 0)
     }
 
