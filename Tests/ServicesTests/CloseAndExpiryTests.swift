@@ -55,6 +55,19 @@ final class CloseAndExpiryTests: XCTestCase {
             try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: nonce, requestId: "r").status, .closed)
     }
 
+    func testAPaymentTheChannelCannotCloseYetIsClosedHere() throws {
+        let harness = Harness()
+        let payment = try harness.processingPayment()
+        harness.channels.closeAnswers = [.unsupported(reason: "not before payTimeout")]
+        let closed = try harness.services.close.close(payment.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        XCTAssertEqual(closed.status, .closed)
+        XCTAssertEqual(harness.eventsOf(payment.id), [.paymentClosed])
+        XCTAssertEqual(harness.historyOf(payment.id).last, "processing>closed")
+        // A payer who still pays before the channel's order expires is refunded, never lost.
+        XCTAssertEqual(try harness.paidCallback(payment, transaction: "AFTER"), "ACK")
+        XCTAssertEqual(harness.store.refunds(of: payment.id).map(\.origin), [.latePayment])
+    }
+
     func testAnotherMerchantsPaymentIsNotFound() throws {
         let harness = Harness()
         let payment = try harness.processingPayment()

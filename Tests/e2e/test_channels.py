@@ -211,8 +211,8 @@ def test_channel_failures_answer_503_then_the_breaker_opens_and_recovers(stack, 
     assert stored["payment_id"] == repeat.json()["payment_id"], stored
 
 
-# UnionPay cannot close an unpaid order before it expires (a merchant close answers 409); its
-# late payments come after an expiry close, which test_worker.py drives.
+# UnionPay has no close before its payTimeout (its late payer is in the test below); an expiry
+# close reaches it after, which test_worker.py drives.
 @pytest.mark.parametrize("channel", ["alipay", "wechatpay"])
 def test_payment_after_close_is_never_lost(stack, client, slots, faults, channel):
     # The race: the merchant closes, and the payer's payment reaches the channel anyway.
@@ -284,10 +284,27 @@ def test_channel_timeout_answers_503_and_writes_nothing(stack, client, faults):
     assert again.status_code == 200 and again.json()["payment_id"] == repeat.json()["payment_id"], again.text
 
 
-def test_unionpay_close_before_expiry_is_refused(client):
+def test_unionpay_close_before_expiry_closes_here_and_a_late_payer_is_refunded(stack, client, slots):
+    # UnionPay has no close before the order's payTimeout: the payment closes here at once, as
+    # docs/API.md section 5 says of any unpaid payment, and the order expires at the channel.
     payment = create_processing(client, "unionpay")
-    assert_error(client.post(f"/v1/payments/{payment['payment_id']}/close"), 409, "invalid_state")
-    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "processing"
+    closed = client.post(f"/v1/payments/{payment['payment_id']}/close")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed", closed.text
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "closed"
+    assert events_of(stack, slots, payment) == [["payment.closed"]]
+    # The channel's order is still payable until its payTimeout: a payer who pays now is a late
+    # payment, given back by an ordinary refund (the refund names the channel's transaction).
+    pay(stack, payment)
+    shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
+    query = "SELECT status, origin FROM {db}.refunds WHERE payment_id = " + sql_string(payment["payment_id"])
+    deadline = time.monotonic() + SETTLE_SECONDS_MAX
+    rows = stack.database.rows_on_shard(shard, query)
+    while (not rows or rows[0][0] != "succeeded") and time.monotonic() < deadline:
+        time.sleep(POLL_PAUSE_SECONDS)
+        rows = stack.database.rows_on_shard(shard, query)
+    assert rows == [["succeeded", "late_payment"]], rows
+    assert anomalies_of(stack, slots, payment) == [["paid_after_close"]]
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "closed"
 
 
 def test_forged_wechatpay_and_unionpay_callbacks_are_refused(stack, client, slots):

@@ -24,6 +24,9 @@ public enum LifecycleEvent: Sendable, Equatable {
     /// payment's details (nil): then the decision is to query for them. With details it is the
     /// same event as `channelReportedPaid`.
     case channelReportedPaidOnClose(ChannelPaid?)
+    /// The channel has no close for this order now (UnionPay before the order's payTimeout, which
+    /// the prepay set to `expires_at`): the order expires there by itself, unpaid or not.
+    case channelCannotClose
 
     /// The merchant (POST /v1/payments/{id}/close) or the timeout worker (past expires_at) wants
     /// the payment closed.

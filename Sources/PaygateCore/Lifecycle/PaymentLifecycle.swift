@@ -19,6 +19,7 @@
 ///     confirmedClosed               -> closed          -> closed          anomaly, ack          - , ack
 ///     reportedPaidOnClose(details)  as reportedPaid    as reportedPaid    as reportedPaid       as reportedPaid
 ///     reportedPaidOnClose(nil)      queryPayment       queryPayment       -                     queryPayment
+///     cannotClose                   -> closed          -> closed          -                     -
 ///     closeRequested(merchant)      closeAtChannel     closeAtChannel     invalid_state         closed: -, failed: invalid_state
 ///     closeRequested(expiry)        -> closed          closeAtChannel     -                     -
 ///     (*) succeeded, partially_refunded, refunded
@@ -73,6 +74,8 @@ public enum PaymentLifecycle {
             if let paid { return reportedPaid(payment, paid, from: .close) }
             if payment.status.isPaid { return .nothing(.none, "close refused as paid; already recorded paid") }
             return LifecycleDecision(channelActions: [.queryPayment], answer: .none, reason: "close refused as paid; query for the payment")
+        case .channelCannotClose:
+            return cannotClose(payment)
         case .closeRequested(let requester):
             return closeRequested(payment, by: requester, now: now)
         }
@@ -118,6 +121,22 @@ public enum PaymentLifecycle {
             return .nothing(.invalidState, "paid or failed: cannot be closed")
         case (.expiry, .failed), (.expiry, .succeeded), (.expiry, .partiallyRefunded), (.expiry, .refunded):
             return .nothing(.none, "expiry of a payment that is already final or paid")
+        }
+    }
+
+    /// The channel cannot close the order before it expires there (docs/API.md section 5: a
+    /// merchant's close of an unpaid payment answers 200 `closed`). It is closed here; the
+    /// channel's order stops taking payment at its payTimeout (our `expires_at`), and a payer who
+    /// pays before then is a late payment, refunded like any other.
+    private static func cannotClose(_ payment: PaymentSnapshot) -> LifecycleDecision {
+        switch payment.status {
+        case .created, .processing:
+            let write = transition(payment, through: [.closed])
+            return LifecycleDecision(
+                write: write, merchantEvents: [.paymentClosed], answer: .none,
+                reason: "closed here; the channel's order expires at its payTimeout")
+        case .closed, .failed, .succeeded, .partiallyRefunded, .refunded:
+            return .nothing(.none, "already final or paid; nothing to close")
         }
     }
 

@@ -52,8 +52,9 @@ public struct ClosePayment {
             throw APIError(
                 .channelUnavailable,
                 "The \(payment.channel.rawValue) channel could not close the payment (\(reason)); it is not closed: retry.")
-        case .unsupported(let reason):
-            throw APIError(.invalidState, "The \(payment.channel.rawValue) channel cannot close this payment now: \(reason)")
+        case .unsupported:
+            // No close there before the order expires by itself: closed here (`channelCannotClose`).
+            event = .channelCannotClose
         case .answered(let answer): event = answer
         }
         guard

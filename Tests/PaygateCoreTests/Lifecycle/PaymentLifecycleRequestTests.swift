@@ -94,6 +94,15 @@ final class PaymentLifecycleRequestTests: XCTestCase {
         assertDecision(F.decide(.failed, .channelConfirmedClosed(from: .query)), answer: .none)
     }
 
+    func testAChannelThatCannotCloseYetLeavesTheCloseToUs() {
+        for status in [PaymentStatus.created, .processing] {
+            assertDecision(F.decide(status, .channelCannotClose), steps: [.closed], events: [.paymentClosed], answer: .none)
+        }
+        for status in [PaymentStatus.closed, .failed] + F.paidStatuses {
+            assertDecision(F.decide(status, .channelCannotClose), answer: .none, "\(status)")
+        }
+    }
+
     func testChannelConfirmedClosedForAPaidPaymentIsAnAnomaly() {
         for status in F.paidStatuses {
             assertDecision(
