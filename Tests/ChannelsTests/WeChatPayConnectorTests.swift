@@ -172,6 +172,24 @@ final class WeChatPayConnectorTests: XCTestCase {
             connector.verifyCallback(callback(body, unknownSerial), now: Fixtures.now), .rejected(reason: "signature does not verify"))
     }
 
+    /// WeChat Pay names its signature scheme on every answer and callback; one without it, or with
+    /// another (an SM2 key, say), is not what we verify and is refused before its signature is checked.
+    func testASignatureTypeOtherThanRSAIsRefused() {
+        let body = WeChatPayVectors.callbackPaidBody
+        let withoutType = WeChatPayVectors.callbackPaidHeaders.filter { $0.0 != "wechatpay-signature-type" }
+        var otherType = WeChatPayVectors.callbackPaidHeaders
+        otherType[otherType.firstIndex { $0.0 == "wechatpay-signature-type" }!].1 = "WECHATPAY2-SM2-WITH-SM3"
+        for headers in [withoutType, otherType] {
+            XCTAssertEqual(
+                connector.verifyCallback(callback(body, headers), now: Fixtures.now),
+                .rejected(reason: "Wechatpay-Signature-Type is not WECHATPAY2-SHA256-RSA2048"))
+        }
+        let answer = WeChatPayVectors.prepayAnswerHeaders.filter { $0.0 != "wechatpay-signature-type" }
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: answer)),
+            .unknown(reason: "HTTP 200 without Wechatpay-Signature-Type WECHATPAY2-SHA256-RSA2048"))
+    }
+
     func testRetiredKeyCallbackWithinGraceOnly() {
         let request = callback(WeChatPayVectors.callbackPaidRetiredBody, WeChatPayVectors.callbackPaidRetiredHeaders)
         guard case .verified = connector.verifyCallback(request, now: Fixtures.now) else { return XCTFail("refused within grace") }

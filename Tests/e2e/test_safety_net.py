@@ -275,7 +275,8 @@ def wechatpay_refund_notice(stack, refund_id, amount_fen):
     signature = key.sign(f"{timestamp}\n{nonce}\n".encode("ascii") + body + b"\n", padding.PKCS1v15(), hashes.SHA256())
     return body, {"Content-Type": "application/json", "Wechatpay-Timestamp": timestamp, "Wechatpay-Nonce": nonce,
                   "Wechatpay-Signature": base64.b64encode(signature).decode("ascii"),
-                  "Wechatpay-Serial": format(certificate.serial_number, "X")}
+                  "Wechatpay-Serial": format(certificate.serial_number, "X"),
+                  "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048"}
 
 
 REFUND_NOTICES = {"unionpay": unionpay_refund_notice, "wechatpay": wechatpay_refund_notice}

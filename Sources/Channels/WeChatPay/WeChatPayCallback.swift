@@ -19,6 +19,9 @@ enum WeChatPayCallback {
         else {
             return .rejected(reason: "signature headers missing")
         }
+        guard WeChatPaySignedText.hasSignatureType({ request.headers[$0] }) else {
+            return .rejected(reason: "Wechatpay-Signature-Type is not \(WeChatPaySignedText.signatureType)")
+        }
         guard timestamp.utf8.count <= 12, timestamp.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seconds = Int64(timestamp),
             abs(seconds - now.secondsSinceEpoch) <= clockSkewSecondsMax
         else {

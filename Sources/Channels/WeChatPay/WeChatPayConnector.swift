@@ -162,6 +162,9 @@ public struct WeChatPayConnector: ChannelConnector {
         else {
             return .failure(AnswerFailure("HTTP \(response.status) without signature headers"))
         }
+        guard WeChatPaySignedText.hasSignatureType(response.header) else {
+            return .failure(AnswerFailure("HTTP \(response.status) without Wechatpay-Signature-Type \(WeChatPaySignedText.signatureType)"))
+        }
         guard let signature = Base64.decode(signatureText),
             account.platformKeys.verify(
                 signature: signature, message: WeChatPaySignedText.message(timestamp, nonce, response.body),
@@ -177,6 +180,15 @@ public struct WeChatPayConnector: ChannelConnector {
 
 /// The text WeChat Pay signs on answers and callbacks.
 enum WeChatPaySignedText {
+    /// The only `Wechatpay-Signature-Type` WeChat Pay v3 uses for RSA platform keys; its SDKs
+    /// refuse an answer or callback without it, and so do we.
+    static let signatureType = "WECHATPAY2-SHA256-RSA2048"
+
+    /// Whether the headers name the signature type we verify (lower-case names, as given).
+    static func hasSignatureType(_ header: (String) -> String?) -> Bool {
+        header("wechatpay-signature-type") == signatureType
+    }
+
     static func message(_ timestamp: String, _ nonce: String, _ body: [UInt8]) -> [UInt8] {
         Array((timestamp + "\n" + nonce + "\n").utf8) + body + [0x0A]
     }

@@ -104,6 +104,8 @@ enum WeChatPayCallbacks {
             headers: [
                 ("Content-Type", "application/json"), ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce),
                 ("Wechatpay-Signature", signature), ("Wechatpay-Serial", keys.channelKeyId),
+                // As WeChat Pay sends them: its SDKs refuse a notification without the type.
+                ("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048"), ("Request-ID", nonce),
             ], body: body)
     }
 

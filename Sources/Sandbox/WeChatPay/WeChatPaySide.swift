@@ -94,7 +94,7 @@ struct WeChatPaySide: Sendable {
         let signature = keys.sign(Array((timestamp + "\n" + nonce + "\n").utf8) + body + [0x0A])
         var headers: [(name: String, value: String)] = [
             ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce), ("Wechatpay-Signature", signature),
-            ("Wechatpay-Serial", keys.channelKeyId), ("Request-ID", nonce),
+            ("Wechatpay-Serial", keys.channelKeyId), ("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048"), ("Request-ID", nonce),
         ]
         if !body.isEmpty { headers.append(("Content-Type", "application/json")) }
         return HTTPResponse(status: status, headers: headers, body: body)
