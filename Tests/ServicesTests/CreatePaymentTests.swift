@@ -100,6 +100,25 @@ final class CreatePaymentTests: XCTestCase {
         XCTAssertEqual(harness.eventsOf(outcome.payment.id), [.paymentClosed], "closing a closed payment tells nobody again")
     }
 
+    func testASubjectTheChannelWouldRefuseIsRefusedBeforeAskingIt() throws {
+        let harness = Harness()
+        XCTAssertThrowsError(
+            try harness.services.create.create(
+                try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        ) { _ in }  // no prepay answer scripted: unavailable (the control case below)
+        let json =
+            #"{"merchant_order_no":"o-amp","amount":"1.00","currency":"CNY","channel":"alipay","subject":"a&b","notify_url":"https://m.test/h"}"#
+        XCTAssertThrowsError(
+            try harness.services.create.create(
+                try CreatePaymentRequest(body: Array(json.utf8)), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
+        ) {
+            XCTAssertEqual(($0 as? APIError)?.code, .invalidField)
+            XCTAssertEqual(($0 as? APIError)?.field, "subject")
+        }
+        XCTAssertEqual(harness.channels.calls, ["prepay"], "only the control case reached the channel")
+        XCTAssertEqual(harness.store.paymentCount, 0)
+    }
+
     func testOnlyCNYIsTakenWhenChannelsAreConnected() throws {
         let harness = Harness()
         let json =

@@ -52,6 +52,8 @@ struct AlipaySide: Sendable {
         else {
             return Self.failure("40002", "isv.invalid-parameter")
         }
+        // Alipay refuses the characters that would re-split the signed text of its notifications.
+        guard !subject.contains(where: { $0 == "&" || $0 == "=" }) else { return Self.failure("40002", "isv.invalid-parameter") }
         let expiresAt = content.text("time_expire").flatMap(ChannelTime.parseDateTime)
         let order = SandboxOrder(
             channel: .alipay, outTradeNo: outTradeNo, amount: amount, subject: subject, expiresAt: expiresAt, notifyURL: notifyURL,

@@ -4,6 +4,9 @@ import PaygateCrypto
 /// The WeChat Pay v3 APIs the connector calls: Native prepay, query, close, refund, refund
 /// query and the trade bill. Amounts are integer fen.
 extension WeChatPaySide {
+    /// WeChat Pay v3's limit on `description`, in bytes of UTF-8.
+    static let descriptionBytesMax = 127
+
     func native(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
         guard let content = JSONValue.object(body), let appId = content.text("appid"), let merchantId = content.text("mchid"),
             let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty, let subject = content.text("description"),
@@ -13,6 +16,10 @@ extension WeChatPaySide {
             return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
         }
         guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "MCH_NOT_EXISTS", "mchid does not match", now: now) }
+        // WeChat Pay's own limit on what the payer sees: a longer description is refused.
+        guard subject.utf8.count <= Self.descriptionBytesMax else {
+            return Self.error(self, 400, "PARAM_ERROR", "description is longer than 127 bytes", now: now)
+        }
         let expiresAt = content.text("time_expire").flatMap(ChannelTime.parseRFC3339)
         let order = SandboxOrder(
             channel: .wechatpay, outTradeNo: outTradeNo, amount: Money(minorUnits: total, currency: .cny), subject: subject,

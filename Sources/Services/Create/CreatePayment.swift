@@ -35,6 +35,9 @@ public struct CreatePayment {
     /// What the flow refuses before anything is written (the HTTP layer asks before it takes an
     /// Idempotency-Key).
     public func validate(_ body: CreatePaymentRequest) throws(APIError) {
+        if let refusal = ChannelTextRules.subjectRefusal(body.subject, channel: body.channel) {
+            throw APIError(.invalidField, refusal, field: "subject")
+        }
         // The connected channels settle in CNY only (their connectors refuse other currencies):
         // refuse before anything is written rather than create a payment no channel can take.
         if context.channels != nil, body.amount.currency != .cny {
