@@ -8,6 +8,15 @@ final class AlipayRoundTripTests: XCTestCase {
     let sandbox = SandboxFixture()
     let connector = SandboxFixture.alipay()
 
+    /// Alipay refuses a subject that could re-split the signed text of its notifications.
+    func testASubjectWithAnAmpersandOrEqualsSignIsRefused() throws {
+        for subject in ["tea & cake", "size=L"] {
+            let order = SandboxFixture.order(.alipay, subject: subject)
+            let answer = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())))
+            XCTAssertEqual(answer, .rejected(failureCode: "isv.invalid-parameter"), subject)
+        }
+    }
+
     func testPayQueryRefundAndStatement() throws {
         let order = SandboxFixture.order(.alipay)
         let payURL = try sandbox.prepay(connector, order)

@@ -107,11 +107,14 @@ struct SandboxFixture {
 
     // MARK: orders, the payer, callbacks
 
-    static func order(_ channel: Channel, amount: Int64 = 1230, expiresInSeconds: Int64 = 900) -> PrepayOrder {
+    /// A subject with non-ASCII text and, where the channel allows it, an ampersand (Alipay
+    /// refuses `&` and `=`: ChannelTextRules).
+    static func order(_ channel: Channel, amount: Int64 = 1230, expiresInSeconds: Int64 = 900, subject: String? = nil) -> PrepayOrder {
         let now = Timestamp.now()
         let id = PaymentId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: 7, random: UInt64.random(in: 1...UInt64.max))
         return PrepayOrder(
-            paymentId: id, amount: Money(minorUnits: amount, currency: .cny), subject: "Coffee 咖啡 & cake",
+            paymentId: id, amount: Money(minorUnits: amount, currency: .cny),
+            subject: subject ?? (channel == .alipay ? "Coffee 咖啡, cake" : "Coffee 咖啡 & cake"),
             expiresAt: now.adding(seconds: expiresInSeconds), callbackURL: callbackBase + channel.rawValue)
     }
 
