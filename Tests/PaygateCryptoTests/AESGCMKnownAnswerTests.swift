@@ -9,15 +9,7 @@ import XCTest
 /// with values computed here; these would catch a wrapper that is consistent with itself and
 /// wrong (a swapped key and nonce, a tag taken from the wrong place, associated data ignored).
 final class AESGCMKnownAnswerTests: XCTestCase {
-    struct Vector {
-        let name: String
-        let key: String
-        let nonce: String
-        let plaintext: String
-        let associatedData: String
-        let ciphertext: String
-        let tag: String
-    }
+    typealias Vector = AESGCMVector
 
     static let key15 = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
     static let plaintext15 =
@@ -44,32 +36,18 @@ final class AESGCMKnownAnswerTests: XCTestCase {
             ciphertext: String(ciphertext15.dropLast(8)), tag: "76fc6ece0f4e1768cddf8853bb2d551b"),
     ]
 
-    func bytes(_ hex: String) throws -> [UInt8] {
-        try XCTUnwrap(Hex.decode(hex), "not hex: \(hex)")
-    }
-
     func testSealGivesThePublishedCiphertextAndTag() throws {
         for vector in Self.vectors {
-            let sealed = try AESGCM.seal(
-                key: try bytes(vector.key), nonce: try bytes(vector.nonce), plaintext: try bytes(vector.plaintext),
-                associatedData: try bytes(vector.associatedData))
-            XCTAssertEqual(Hex.encode(sealed), vector.ciphertext + vector.tag, vector.name)
+            XCTAssertEqual(try vector.sealed(), vector.ciphertext + vector.tag, vector.name)
         }
     }
 
     func testOpenTakesThePublishedCiphertextAndRefusesAnotherTag() throws {
         for vector in Self.vectors {
-            let sealed = try bytes(vector.ciphertext + vector.tag)
-            let opened = try AESGCM.open(
-                key: try bytes(vector.key), nonce: try bytes(vector.nonce), ciphertextAndTag: sealed,
-                associatedData: try bytes(vector.associatedData))
-            XCTAssertEqual(Hex.encode(opened), vector.plaintext, vector.name)
-            var forged = sealed
+            XCTAssertEqual(try vector.opened(), vector.plaintext, vector.name)
+            var forged = try Vector.bytes(vector.ciphertext + vector.tag)
             forged[forged.count - 1] ^= 0x80
-            XCTAssertThrowsError(
-                try AESGCM.open(
-                    key: try bytes(vector.key), nonce: try bytes(vector.nonce), ciphertextAndTag: forged,
-                    associatedData: try bytes(vector.associatedData)), vector.name)
+            XCTAssertThrowsError(try vector.opened(forged), vector.name)
         }
     }
 }

@@ -15,15 +15,7 @@ import XCTest
 ///   skipped that call, or passed only 12 of the 16 bytes, would still agree with itself and with
 ///   every 96-bit vector; these two catch it.
 final class AESGCMNISTVectorTests: XCTestCase {
-    struct Vector {
-        let name: String
-        let key: String
-        let nonce: String
-        let plaintext: String
-        let associatedData: String
-        let ciphertext: String
-        let tag: String
-    }
+    typealias Vector = AESGCMVector
 
     static let passing = [
         Vector(
@@ -66,40 +58,25 @@ final class AESGCMNISTVectorTests: XCTestCase {
         plaintext: "", associatedData: "dbb8226a624520863db6897017b2a4f8",
         ciphertext: "e93165935ac18e3a2845d15fe31a9286", tag: "f5fc50d18766bc3d9e16dd136d45816b")
 
-    func bytes(_ hex: String) throws -> [UInt8] {
-        try XCTUnwrap(Hex.decode(hex), "not hex: \(hex)")
-    }
-
     func testTheVectorsCoverBothNonceLengths() throws {
-        let nonceByteCounts = Set(try Self.passing.map { try bytes($0.nonce).count })
+        let nonceByteCounts = Set(try Self.passing.map { try Vector.bytes($0.nonce).count })
         XCTAssertEqual(nonceByteCounts, [GCM.standardNonceByteCount, 16])
     }
 
     func testSealGivesThePublishedCiphertextAndTag() throws {
         for vector in Self.passing {
-            let sealed = try AESGCM.seal(
-                key: try bytes(vector.key), nonce: try bytes(vector.nonce), plaintext: try bytes(vector.plaintext),
-                associatedData: try bytes(vector.associatedData))
-            XCTAssertEqual(Hex.encode(sealed), vector.ciphertext + vector.tag, vector.name)
+            XCTAssertEqual(try vector.sealed(), vector.ciphertext + vector.tag, vector.name)
         }
     }
 
     func testOpenGivesThePublishedPlaintext() throws {
         for vector in Self.passing {
-            let opened = try AESGCM.open(
-                key: try bytes(vector.key), nonce: try bytes(vector.nonce), ciphertextAndTag: try bytes(vector.ciphertext + vector.tag),
-                associatedData: try bytes(vector.associatedData))
-            XCTAssertEqual(Hex.encode(opened), vector.plaintext, vector.name)
+            XCTAssertEqual(try vector.opened(), vector.plaintext, vector.name)
         }
     }
 
     func testOpenRefusesTheVectorNISTMarksFail() throws {
-        let vector = Self.failing
-        XCTAssertThrowsError(
-            try AESGCM.open(
-                key: try bytes(vector.key), nonce: try bytes(vector.nonce), ciphertextAndTag: try bytes(vector.ciphertext + vector.tag),
-                associatedData: try bytes(vector.associatedData))
-        ) { error in
+        XCTAssertThrowsError(try Self.failing.opened()) { error in
             XCTAssertEqual((error as? CryptoError)?.code, .authenticationFailed, "\(error)")
         }
     }
@@ -108,7 +85,8 @@ final class AESGCMNISTVectorTests: XCTestCase {
     func testASixteenByteNonceIsNotCutToTwelve() throws {
         let vector = Self.passing[3]
         let cut = try AESGCM.seal(
-            key: try bytes(vector.key), nonce: Array(try bytes(vector.nonce).prefix(GCM.standardNonceByteCount)), plaintext: [],
+            key: try Vector.bytes(vector.key), nonce: Array(try Vector.bytes(vector.nonce).prefix(GCM.standardNonceByteCount)),
+            plaintext: [],
             associatedData: [])
         XCTAssertNotEqual(Hex.encode(cut), vector.tag)
     }

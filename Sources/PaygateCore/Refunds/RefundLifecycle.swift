@@ -133,9 +133,6 @@ public struct RefundDecision: Sendable, Equatable {
 
     public static func nothing(_ reason: String) -> RefundDecision { RefundDecision(reason: reason) }
 
-    /// Whether the decision posts to the journal.
-    public var postLedger: Bool { posting != nil }
-
     /// True when the decision writes anything at all.
     public var writes: Bool { refundStatus != nil || channelState != nil || anomaly != nil }
 }

@@ -35,7 +35,7 @@ final class RefundLifecycleTests: XCTestCase {
         XCTAssertEqual(decision.refundStatus, .succeeded)
         XCTAssertEqual(decision.channelRefundId, "ch-1")
         XCTAssertEqual(decision.paymentWrite, RefundPaymentWrite(source: .succeeded, target: .partiallyRefunded, refundedAmount: cny(300)))
-        XCTAssertTrue(decision.postLedger)
+        XCTAssertEqual(decision.posting, .reversal)
         XCTAssertEqual(decision.merchantEvent, .refundSucceeded)
         XCTAssertNil(decision.anomaly)
     }
@@ -72,7 +72,7 @@ final class RefundLifecycleTests: XCTestCase {
         XCTAssertEqual(decision.refundStatus, .failed)
         XCTAssertEqual(decision.failureCode, "ABNORMAL")
         XCTAssertNil(decision.paymentWrite)
-        XCTAssertFalse(decision.postLedger)
+        XCTAssertNil(decision.posting)
         XCTAssertEqual(decision.merchantEvent, .refundFailed)
     }
 
@@ -88,7 +88,7 @@ final class RefundLifecycleTests: XCTestCase {
             XCTAssertEqual(decision.anomaly, kind, "\(stored.status) \(event)")
             XCTAssertNil(decision.refundStatus)
             XCTAssertNil(decision.paymentWrite)
-            XCTAssertFalse(decision.postLedger)
+            XCTAssertNil(decision.posting)
             XCTAssertNil(decision.merchantEvent)
             XCTAssertEqual(decision.anomaly?.refusesCallback, kind == .amountMismatch)
         }
@@ -130,7 +130,7 @@ final class RefundLifecycleTests: XCTestCase {
                     paid.status = write.target
                     paid.refundedAmount = write.refundedAmount
                 }
-                if decision.postLedger { postings[index] += 1 }
+                if decision.posting != nil { postings[index] += 1 }
                 if decision.merchantEvent != nil { events[index] += 1 }
                 let succeeded = refunds.filter { $0.status == .succeeded }.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
                 XCTAssertEqual(paid.refundedAmount.minorUnits, succeeded, "seed \(seed) step \(step)")
