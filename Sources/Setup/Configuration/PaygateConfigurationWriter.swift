@@ -22,9 +22,11 @@ enum PaygateConfigurationWriter {
         if let schedule = options.webhookScheduleSeconds { webhooks.scheduleSeconds = schedule }
         var queries = QueriesConfiguration()
         if let schedule = options.queryScheduleSeconds { queries.scheduleSeconds = schedule }
+        var reconciliation = ReconciliationConfiguration()
+        reconciliation.directory = layout.reconDirectory
         return Configuration(
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
-            channels: try channels(layout, options), webhooks: webhooks, queries: queries)
+            channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
     }
 
     /// Checks, writes, reads back. The key store loads every key file the section names, so an
