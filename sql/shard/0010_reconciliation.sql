@@ -1,7 +1,7 @@
--- Reconciliation against the channels' statements (README "Reconciliation", docs/API.md
--- section 11). One row per statement line, and per payment or refund that succeeded here on the
--- day with no line naming it, on the shard of the payment it concerns; a line naming nothing of
--- ours lives on the first shard. A rerun of a day writes the same rows again (the primary key),
+-- Reconciliation against the channels' statements (README "Reconciliation"). One row per
+-- statement line, and per payment or refund that succeeded here on the day with no line naming
+-- it, on the shard of the payment it concerns; a line naming nothing of ours lives on the first
+-- shard. A rerun of a day writes the same rows again (the primary key),
 -- never new ones, and keeps what an admin wrote (state, note).
 CREATE TABLE recon_items (
     item_id          CHAR(36)     NOT NULL,                -- rci_ + 32 hex, carrying the slot

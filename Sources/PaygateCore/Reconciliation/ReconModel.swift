@@ -4,7 +4,7 @@ public enum ReconKind: String, Sendable, CaseIterable {
     case payment, refund
 }
 
-/// The result of comparing a statement line with our record (docs/API.md section 11).
+/// The result of comparing a statement line with our record (README "Reconciliation").
 public enum ReconClass: String, Sendable, CaseIterable {
     case matched
     /// Succeeded here, not in the channel's statement.

@@ -16,9 +16,12 @@ public struct StatementFile: Sendable, Equatable {
     public var channel: Channel
     public var day: StatementDay
     public var path: String?
+    /// Our digest of the kept file, recorded with the run.
     public var sha256: String?
-    public init(channel: Channel, day: StatementDay, path: String?, sha256: String?) {
-        self.channel = channel; self.day = day; self.path = path; self.sha256 = sha256
+    /// The digest the channel published for it (WeChat Pay's SHA-1), checked as it is read.
+    public var channelDigest: String?
+    public init(channel: Channel, day: StatementDay, path: String?, sha256: String?, channelDigest: String?) {
+        self.channel = channel; self.day = day; self.path = path; self.sha256 = sha256; self.channelDigest = channelDigest
     }
 }
 

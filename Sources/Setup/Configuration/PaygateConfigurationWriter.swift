@@ -24,6 +24,9 @@ enum PaygateConfigurationWriter {
         if let schedule = options.queryScheduleSeconds { queries.scheduleSeconds = schedule }
         var reconciliation = ReconciliationConfiguration()
         reconciliation.directory = layout.reconDirectory
+        // The sandbox's statement of a day exists as soon as the day is over: the worker
+        // reconciles yesterday right after it starts (a real channel publishes it the next morning).
+        reconciliation.afterHour = 0
         return Configuration(
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
             channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
@@ -74,6 +77,7 @@ enum PaygateConfigurationWriter {
         channels.connectTimeoutMilliseconds = options.channelConnectTimeoutMilliseconds
         channels.totalTimeoutMilliseconds = options.channelTotalTimeoutMilliseconds
         channels.verificationKeyGraceSeconds = options.channelKeyGraceSeconds
+        channels.feeBasisPoints = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, LocalChannelAccounts.feeBasisPoints) })
         return channels
     }
 
