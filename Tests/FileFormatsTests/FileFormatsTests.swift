@@ -19,7 +19,7 @@ final class FileFormatsTests: XCTestCase {
     }
 
     func lines(_ source: any ByteSource) throws -> [String] {
-        let reader = LineReader(source)
+        let reader = LineReader(source, lineBytesMax: 1 << 20)
         var lines: [String] = []
         while let line = try reader.nextLine() { lines.append(String(decoding: line, as: UTF8.self)) }
         return lines

@@ -41,9 +41,9 @@ final class UnionPayRoundTripTests: XCTestCase {
             connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
             .succeeded(channelRefundId: channelRefundId))
 
-        let lines = try sandbox.statementLines(connector)
-        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount })
-        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundId == "ref_u1" && $0.paymentId == order.paymentId })
+        let lines = try sandbox.statement(connector).records
+        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay) && $0.amount == order.amount })
+        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundReference == "ref_u1" && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay) })
     }
 
     func testCloseAfterPayTimeoutAndFail() throws {

@@ -69,11 +69,11 @@ final class UnionPayStatementReader: StatementReader {
     private func record(_ field: (Int) throws(ChannelError) -> String, place: String) throws(ChannelError) -> StatementRecord {
         let code = try field(Field.code)
         guard code == Self.paymentCode || code == Self.refundCode else { throw StatementFile.bad("\(place): 交易代码 \(code) is neither S22 nor S30") }
-        guard let amount = ChannelAmount.parseFen(try field(Field.amount)), amount.minorUnits > 0 else {
+        guard let amount = Self.paddedFen(try field(Field.amount)), amount.minorUnits > 0 else {
             throw StatementFile.bad("\(place): 交易金额 is not a count of fen")
         }
         let feeText = try field(Field.fee)
-        guard let sign = feeText.first, sign == "C" || sign == "D", let fee = ChannelAmount.parseFen(String(feeText.dropFirst())) else {
+        guard let sign = feeText.first, sign == "C" || sign == "D", let fee = Self.paddedFen(String(feeText.dropFirst())) else {
             throw StatementFile.bad("\(place): 商户手续费 is not C/D and 12 digits")
         }
         guard let occurredAt = occurredAt(try field(Field.transmissionTime)) else {
@@ -95,11 +95,18 @@ final class UnionPayStatementReader: StatementReader {
             channelRefundId: queryId, amount: amount, fee: fee, status: .succeeded, occurredAt: occurredAt)
     }
 
-    /// MMDDhhmmss in China time, in the statement's year (the year before for a December time in
-    /// a January file).
+    /// Fen written zero-padded to 12 digits ("000000001230").
+    static func paddedFen(_ text: String) -> Money? {
+        guard text.utf8.count == 12 else { return nil }
+        let digits = text.drop { $0 == "0" }
+        return ChannelAmount.parseFen(digits.isEmpty ? "0" : String(digits))
+    }
+
+    /// MMDDhhmmss in China time, in the year that puts it nearest the statement's day (a
+    /// December time in a January file is last year's).
     private func occurredAt(_ text: String) -> Timestamp? {
-        guard text.utf8.count == 10 else { return nil }
-        let year = text.prefix(4) > dayMonth ? self.year - 1 : self.year
+        guard text.utf8.count == 10, let month = Int(text.prefix(2)), let dayMonth = Int(dayMonth.prefix(2)) else { return nil }
+        let year = month - dayMonth > 6 ? self.year - 1 : dayMonth - month > 6 ? self.year + 1 : self.year
         return ChinaTime.parseCompact(String(year) + text)
     }
 }

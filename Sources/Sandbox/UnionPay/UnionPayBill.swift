@@ -8,8 +8,9 @@ import PaygateCrypto
 /// kept here apart from the connector's copy) and the error file `INN<yymmdd>88ZME_<merId>`
 /// (empty: the sandbox has no disputed transactions).
 ///
-/// 商户自定义域 (field 35) carries the order's subject cut to 32 bytes, so the file holds
-/// Chinese text and an encoding mistake shows.
+/// 商户自定义域 (field 35) carries the order's subject cut to 32 bytes, or `reservedNote` for an
+/// order without one (UnionPay's QR apply carries no subject), so the file always holds Chinese
+/// text and an encoding mistake shows.
 enum UnionPayBill {
     static let widths = [
         3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12,
@@ -17,6 +18,7 @@ enum UnionPayBill {
     ]
     static let acquirer = "48020000"
     static let maskedCard = "6216********0000"
+    static let reservedNote = "银联沙箱"
 
     /// `(fileName, fileContent)` for `day`, or nil when there is no file (respCode 98).
     static func answer(_ lines: [BillLine], merchantId: String, day: String, now: Timestamp, badFile: StatementFaults.BadFile?) -> (
@@ -74,7 +76,7 @@ enum UnionPayBill {
         fields[26] = payment ? "" : line.transactionId
         fields[27] = merchantId
         fields[32] = (payment ? "C" : "D") + fen(net)
-        fields[34] = line.subject
+        fields[34] = line.subject.isEmpty ? reservedNote : line.subject
         fields[40] = payment ? "" : line.outTradeNo
         var bytes: [UInt8] = []
         for (index, width) in widths.enumerated() {
