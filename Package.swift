@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats"], swiftSettings: strict),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto", "Setup", "FileFormats"], swiftSettings: strict),
+        .testTarget(
+            name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto", "Setup", "FileFormats"], swiftSettings: strict
+        ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "StorageMemory", "PaygateCore", "Channels"], swiftSettings: strict),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
@@ -91,7 +93,8 @@ let package = Package(
             name: "StoreContractTests", dependencies: ["PaygateCore", "PaygateCrypto", "StorageMemory", "Storage", "MariaDB"],
             swiftSettings: strict),
         .testTarget(
-            name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto", "FileFormats"], swiftSettings: strict
+            name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "SetupTests", dependencies: ["Setup", "PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),

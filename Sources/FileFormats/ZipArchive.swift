@@ -90,7 +90,9 @@ public final class ZipArchive {
                 throw FileFormatError(.corrupt, "central directory record \(number + 1) runs past the directory")
             }
             let entry = try entry(directory, offset, Array(directory[(offset + 46)..<(offset + 46 + nameBytes)]))
-            guard entry.localHeaderOffset < fileSize else { throw FileFormatError(.corrupt, "\(entry.name) starts past the end of the zip") }
+            guard entry.localHeaderOffset < fileSize else {
+                throw FileFormatError(.corrupt, "\(entry.name) starts past the end of the zip")
+            }
             entries.append(entry)
             offset += 46 + nameBytes + skipBytes
         }

@@ -129,7 +129,8 @@ public final class InflatingSource: ByteSource {
         var produced = 0
         input.withUnsafeBytes { inBuffer in
             output.withUnsafeMutableBytes { outBuffer in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: inBuffer.bindMemory(to: Bytef.self).baseAddress.map { $0 + inputOffset })
+                stream.pointee.next_in = UnsafeMutablePointer(
+                    mutating: inBuffer.bindMemory(to: Bytef.self).baseAddress.map { $0 + inputOffset })
                 stream.pointee.avail_in = uInt(pending)
                 stream.pointee.next_out = outBuffer.bindMemory(to: Bytef.self).baseAddress
                 stream.pointee.avail_out = uInt(outBuffer.count)

@@ -153,11 +153,14 @@ final class AlipayConnectorTests: XCTestCase {
         let fields = try XCTUnwrap(FormFields.decoding(urlEncoded: request.body))
         XCTAssertEqual(fields["method"], "alipay.data.dataservice.bill.downloadurl.query")
         XCTAssertEqual(fields["biz_content"], #"{"bill_type":"trade","bill_date":"2026-11-27"}"#)
-        guard case .fetch(let download, let digest) = try connector.statementDownload(Fixtures.response(AlipayVectors.statementAnswer), now: Fixtures.now)
+        guard
+            case .fetch(let download, let digest) = try connector.statementDownload(
+                Fixtures.response(AlipayVectors.statementAnswer), now: Fixtures.now)
         else { return XCTFail("no download") }
         XCTAssertEqual(download.method, "GET")
         XCTAssertEqual(download.url, "https://dl.alipay.test/bill?token=abc")
         XCTAssertNil(digest, "Alipay publishes no digest")
-        XCTAssertThrowsError(try connector.statementDownload(Fixtures.response(Fixtures.flipped(AlipayVectors.statementAnswer, at: 90)), now: Fixtures.now))
+        XCTAssertThrowsError(
+            try connector.statementDownload(Fixtures.response(Fixtures.flipped(AlipayVectors.statementAnswer, at: 90)), now: Fixtures.now))
     }
 }

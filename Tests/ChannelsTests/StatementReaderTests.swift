@@ -37,19 +37,32 @@ final class StatementReaderTests: XCTestCase {
     // MARK: Alipay
 
     func testAlipayHandWrittenBill() throws {
-        let (records, totals) = try StatementVectors.readAll(alipay.openStatement(path: alipayZip(StatementVectors.alipayDetail), day: "2026-11-27"))
+        let (records, totals) = try StatementVectors.readAll(
+            alipay.openStatement(path: alipayZip(StatementVectors.alipayDetail), day: "2026-11-27"))
         XCTAssertEqual(records, [StatementVectors.payment, StatementVectors.refund])
-        XCTAssertEqual(totals, StatementTotals(lines: 2, paid: Fixtures.amount, refunded: Fixtures.refundAmount, fees: Money(minorUnits: 4, currency: .cny)))
+        XCTAssertEqual(
+            totals,
+            StatementTotals(lines: 2, paid: Fixtures.amount, refunded: Fixtures.refundAmount, fees: Money(minorUnits: 4, currency: .cny)))
     }
 
     func testAlipayBadFiles() throws {
         let detail = StatementVectors.alipayDetail
-        assertBad(try StatementVectors.readAll(alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: "交易合计：1笔", with: "交易合计：2笔")), day: "2026-11-27")), "#交易合计 says 2")
-        assertBad(try StatementVectors.readAll(alipay.openStatement(path: alipayZip(detail, encode: { Array($0.utf8) }), day: "2026-11-27")), "UTF-8")
-        assertBad(try alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: ",服务费（元）", with: "")), day: "2026-11-27"), "no column 服务费（元）")
+        assertBad(
+            try StatementVectors.readAll(
+                alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: "交易合计：1笔", with: "交易合计：2笔")), day: "2026-11-27")),
+            "#交易合计 says 2")
+        assertBad(
+            try StatementVectors.readAll(alipay.openStatement(path: alipayZip(detail, encode: { Array($0.utf8) }), day: "2026-11-27")),
+            "UTF-8")
+        assertBad(
+            try alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: ",服务费（元）", with: "")), day: "2026-11-27"),
+            "no column 服务费（元）")
         let cut = String(detail.prefix(upTo: detail.range(of: "#-----------------------------------------业务明细列表结束")!.lowerBound))
         assertBad(try StatementVectors.readAll(alipay.openStatement(path: alipayZip(cut), day: "2026-11-27")), "cut short")
-        assertBad(try StatementVectors.readAll(alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: ",12.30,12.30,", with: ",12.30,12.3x,")), day: "2026-11-27")), "line 6")
+        assertBad(
+            try StatementVectors.readAll(
+                alipay.openStatement(
+                    path: alipayZip(detail.replacingOccurrences(of: ",12.30,12.30,", with: ",12.30,12.3x,")), day: "2026-11-27")), "line 6")
         let whole = try Data(contentsOf: URL(fileURLWithPath: alipayZip(detail)))
         assertBad(try alipay.openStatement(path: file(Array(whole.dropLast(30))), day: "2026-11-27"), "cut short")
         assertBad(try alipay.openStatement(path: alipayZip(detail), day: "2026-11-26"), "no <pid>_20261126_业务明细.csv")
@@ -105,7 +118,9 @@ final class StatementReaderTests: XCTestCase {
     }
 
     func testUnionPayHandWrittenFile() throws {
-        let lines = [StatementVectors.unionPayLine(StatementVectors.unionPayPayment), StatementVectors.unionPayLine(StatementVectors.unionPayRefund)]
+        let lines = [
+            StatementVectors.unionPayLine(StatementVectors.unionPayPayment), StatementVectors.unionPayLine(StatementVectors.unionPayRefund),
+        ]
         XCTAssertEqual(lines[0].count, 607, "42 fields and 41 spaces; 咖啡 is 4 GBK bytes of a 32-byte field")
         let (records, totals) = try StatementVectors.readAll(unionPay.openStatement(path: unionPayZip(lines), day: "2026-11-27"))
         XCTAssertEqual(
@@ -151,13 +166,16 @@ final class StatementReaderTests: XCTestCase {
         handle.write(Data((header + "\n").utf8))
         var block = ""
         for number in 0..<lineCount {
-            block += "`2026-11-27 12:00:00,`wx,`1900000109,`0,`,`42\(number),`order-\(number),`o,`NATIVE,`SUCCESS,`OTHERS,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`tea,`,`0.01,`0.60%,`1.00,`0.00,`\n"
+            block +=
+                "`2026-11-27 12:00:00,`wx,`1900000109,`0,`,`42\(number),`order-\(number),`o,`NATIVE,`SUCCESS,`OTHERS,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`tea,`,`0.01,`0.60%,`1.00,`0.00,`\n"
             if number % 10_000 == 9_999 {
                 handle.write(Data(block.utf8))
                 block = ""
             }
         }
-        handle.write(Data("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n`\(lineCount),`200000.00,`0.00,`0.00,`2000.00,`200000.00,`0.00\n".utf8))
+        handle.write(
+            Data("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n`\(lineCount),`200000.00,`0.00,`0.00,`2000.00,`200000.00,`0.00\n".utf8)
+        )
         try handle.close()
         let reader = try weChatPay.openStatement(path: path, day: "2026-11-27")
         var count = 0
@@ -171,7 +189,8 @@ final class StatementReaderTests: XCTestCase {
         XCTAssertEqual(
             reader.totals,
             StatementTotals(
-                lines: lineCount, paid: Money(minorUnits: 100 * Int64(lineCount), currency: .cny), refunded: Money(minorUnits: 0, currency: .cny),
+                lines: lineCount, paid: Money(minorUnits: 100 * Int64(lineCount), currency: .cny),
+                refunded: Money(minorUnits: 0, currency: .cny),
                 fees: Money(minorUnits: Int64(lineCount), currency: .cny)))
     }
 }

@@ -36,7 +36,8 @@ enum StatementVectors {
 
     /// The ACP field widths, written out again from the spec's table for the test.
     static let unionPayWidths = [
-        3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12,
+        3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13,
+        12,
         2, 1, 32, 98,
     ]
     /// Fields by their 1-based number in the spec; the rest blank. 商户订单号 is 32 bytes wide, so
@@ -67,7 +68,8 @@ enum StatementVectors {
 
     static let payment = StatementRecord(
         kind: .payment, orderReference: "pay_019ac5b7d1c80123a1b2c3d4e5f60718", refundReference: nil,
-        channelTransactionId: "2026112722001400001", channelRefundId: nil, amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny),
+        channelTransactionId: "2026112722001400001", channelRefundId: nil, amount: Fixtures.amount,
+        fee: Money(minorUnits: 7, currency: .cny),
         status: .succeeded, occurredAt: Fixtures.now.adding(seconds: 75))
     static let refund = StatementRecord(
         kind: .refund, orderReference: "pay_019ac5b7d1c80123a1b2c3d4e5f60718", refundReference: "ref_1",

@@ -251,7 +251,8 @@ final class WeChatPayConnectorTests: XCTestCase {
 
     func testStatementAnswerNamesTheFileAndItsSHA1() throws {
         let request = try connector.statementRequest(day: "2026-11-27", now: Fixtures.now)
-        XCTAssertEqual(request.url, "https://sandbox.paygate.test/wechatpay/v3/bill/tradebill?bill_date=2026-11-27&bill_type=ALL&tar_type=GZIP")
+        XCTAssertEqual(
+            request.url, "https://sandbox.paygate.test/wechatpay/v3/bill/tradebill?bill_date=2026-11-27&bill_type=ALL&tar_type=GZIP")
         let digest = "79bb0f45fc4c42234a918000b2668d689e2bde04"
         let body =
             #"{"hash_type":"SHA1","hash_value":"\#(digest)","download_url":"https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=abc"}"#
@@ -261,12 +262,15 @@ final class WeChatPayConnectorTests: XCTestCase {
         XCTAssertEqual(sha1, digest)
         XCTAssertEqual(download.url, "https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=abc")
         XCTAssertTrue(download.headers[0].1.hasPrefix("WECHATPAY2-SHA256-RSA2048 mchid=\"1900000109\""))
-        guard case .none = try connector.statementDownload(signedAnswer(400, #"{"code":"NO_STATEMENT_EXIST","message":"none"}"#), now: Fixtures.now)
+        guard
+            case .none = try connector.statementDownload(
+                signedAnswer(400, #"{"code":"NO_STATEMENT_EXIST","message":"none"}"#), now: Fixtures.now)
         else { return XCTFail("a day without a bill is not a failure") }
         // The old vector's 8-digit digest is no SHA-1; another host must not get our Authorization.
         XCTAssertThrowsError(
             try connector.statementDownload(
-                Fixtures.response(WeChatPayVectors.statementAnswerBody, headers: WeChatPayVectors.statementAnswerHeaders), now: Fixtures.now))
+                Fixtures.response(WeChatPayVectors.statementAnswerBody, headers: WeChatPayVectors.statementAnswerHeaders), now: Fixtures.now
+            ))
         let elsewhere = body.replacingOccurrences(of: "sandbox.paygate.test", with: "evil.test")
         XCTAssertThrowsError(try connector.statementDownload(signedAnswer(200, elsewhere), now: Fixtures.now))
     }

@@ -62,7 +62,8 @@ final class FileFormatsTests: XCTestCase {
     }
 
     func testGzipFromPythonAndOurOwn() throws {
-        XCTAssertEqual(try lines(InflatingSource(MemorySource(Array(Data(base64Encoded: Self.pythonGzip)!)), format: .gzip)), ["a,b", "c,d"])
+        XCTAssertEqual(
+            try lines(InflatingSource(MemorySource(Array(Data(base64Encoded: Self.pythonGzip)!)), format: .gzip)), ["a,b", "c,d"])
         let big = Array((0..<50_000).map { "line \($0)\n" }.joined().utf8)
         let packed = Zlib.compress(big, format: .gzip)
         XCTAssertEqual(try Zlib.decompress(packed, format: .gzip, outputBytesMax: big.count), big)

@@ -16,8 +16,9 @@ final class DownloadTests: XCTestCase {
         let client = servers.client(responseBodyBytesMax: 1_000)
         let target = path()
         _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644])
-        guard case .saved(let status, _, let byteCount, _) = client.download(
-            OutboundRequest(method: "GET", url: servers.url("/stream/300000")), toFile: target, bodyBytesMax: 1 << 20)
+        guard
+            case .saved(let status, _, let byteCount, _) = client.download(
+                OutboundRequest(method: "GET", url: servers.url("/stream/300000")), toFile: target, bodyBytesMax: 1 << 20)
         else { return XCTFail("download failed") }
         XCTAssertEqual(status, 200)
         XCTAssertEqual(byteCount, 300_000)
@@ -33,7 +34,9 @@ final class DownloadTests: XCTestCase {
         let servers = try TestServers.get()
         let target = path()
         for url in [servers.url("/stream/5000"), servers.url("/big/5000")] {
-            guard case .failure(let error) = servers.client().download(OutboundRequest(method: "GET", url: url), toFile: target, bodyBytesMax: 4_096)
+            guard
+                case .failure(let error) = servers.client().download(
+                    OutboundRequest(method: "GET", url: url), toFile: target, bodyBytesMax: 4_096)
             else { return XCTFail("\(url) was saved past its limit") }
             XCTAssertEqual(error.code, .responseTooLarge)
             XCTAssertFalse(FileManager.default.fileExists(atPath: target))
@@ -42,8 +45,9 @@ final class DownloadTests: XCTestCase {
 
     func testAnUnwritablePathIsRefusedBeforeSending() throws {
         let servers = try TestServers.get()
-        guard case .failure(let error) = servers.client().download(
-            OutboundRequest(method: "GET", url: servers.url("/big/10")), toFile: "/nonexistent-dir/file", bodyBytesMax: 100)
+        guard
+            case .failure(let error) = servers.client().download(
+                OutboundRequest(method: "GET", url: servers.url("/big/10")), toFile: "/nonexistent-dir/file", bodyBytesMax: 100)
         else { return XCTFail("saved into a missing directory") }
         XCTAssertTrue(error.requestDefinitelyNotSent)
     }

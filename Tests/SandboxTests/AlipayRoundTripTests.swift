@@ -58,7 +58,9 @@ final class AlipayRoundTripTests: XCTestCase {
 
         let lines = try sandbox.statement(connector).records
         XCTAssertTrue(
-            lines.contains { $0.kind == .payment && $0.orderReference == order.paymentId.text && $0.amount == order.amount && $0.fee.minorUnits == 7 }
+            lines.contains {
+                $0.kind == .payment && $0.orderReference == order.paymentId.text && $0.amount == order.amount && $0.fee.minorUnits == 7
+            }
         )
         XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundReference == "ref_a1" && $0.amount.minorUnits == 500 })
     }

@@ -115,7 +115,9 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_1"}}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2", "extra": "x"}}"#).status, 400)
         let read = sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2"}}"#)
-        XCTAssertTrue(String(decoding: read.body, as: UTF8.self).hasSuffix(#""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"statement":null}"#))
+        XCTAssertTrue(
+            String(decoding: read.body, as: UTF8.self).hasSuffix(
+                #""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"statement":null}"#))
     }
 
     func testFaultsReadBackAndRefuseUnknownKnobs() {

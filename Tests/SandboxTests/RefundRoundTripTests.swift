@@ -132,7 +132,9 @@ final class RefundRoundTripTests: XCTestCase {
         XCTAssertEqual(try query(connector, failing), .failed(failureCode: "01"))
         XCTAssertEqual(try refund(connector, refundOrder("ref_uf3", order, payment, amount: 1)), .failed(failureCode: "36"))
 
-        let refunds = try sandbox.statement(connector).records.filter { $0.kind == .refund && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay) }
+        let refunds = try sandbox.statement(connector).records.filter {
+            $0.kind == .refund && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
+        }
         XCTAssertEqual(refunds.map(\.refundReference), ["ref_uf2"])
     }
 

@@ -186,7 +186,9 @@ struct SandboxFixture {
 
     /// The statement of `day` fetched as paygate fetches it: the request, then the download (or
     /// the inline file) written to disk, then the connector's reader over that file.
-    func statement(_ connector: any ChannelConnector, day: String = chinaDay) throws -> (records: [StatementRecord], totals: StatementTotals) {
+    func statement(
+        _ connector: any ChannelConnector, day: String = chinaDay
+    ) throws -> (records: [StatementRecord], totals: StatementTotals) {
         guard let path = try statementFile(connector, day: day) else { return ([], .zero) }
         defer { try? FileManager.default.removeItem(atPath: path.path) }
         let reader = try connector.openStatement(path: path.path, day: day, expectedSHA1Hex: path.sha1Hex)

@@ -17,10 +17,13 @@ final class StatementFaultTests: XCTestCase {
         for order in [first, second] {
             sandbox.pay(try sandbox.prepay(connector, order), result: "success")
         }
-        let payment = try XCTUnwrap(sandbox.callbacks().compactMap { callback -> ChannelPayment? in
-            guard case .verified(.paymentSucceeded(let payment)) = connector.verifyCallback(callback.asRequest, now: .now()) else { return nil }
-            return payment.paymentId == first.paymentId ? payment : nil
-        }.first)
+        let payment = try XCTUnwrap(
+            sandbox.callbacks().compactMap { callback -> ChannelPayment? in
+                guard case .verified(.paymentSucceeded(let payment)) = connector.verifyCallback(callback.asRequest, now: .now()) else {
+                    return nil
+                }
+                return payment.paymentId == first.paymentId ? payment : nil
+            }.first)
         let refund = RefundOrder(
             refundId: "ref_\(channel.rawValue)_1", paymentId: first.paymentId, channelTransactionId: payment.channelTransactionId,
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: first.amount, reason: nil, callbackURL: first.callbackURL,
@@ -46,7 +49,8 @@ final class StatementFaultTests: XCTestCase {
             XCTAssertEqual(clean.filter { $0.kind == .payment }.map(\.orderReference), [number(first), number(second)], "\(channel)")
             let original = try XCTUnwrap(clean.first { $0.orderReference == number(second) && $0.kind == .payment })
 
-            XCTAssertEqual(knob(channel, [("missing", nil), ("extra", nil), ("amount", second.paymentId.text), ("fee", second.paymentId.text)]), 200)
+            XCTAssertEqual(
+                knob(channel, [("missing", nil), ("extra", nil), ("amount", second.paymentId.text), ("fee", second.paymentId.text)]), 200)
             let planted = try sandbox.statement(connector).records
             let payments = planted.filter { $0.kind == .payment }
             XCTAssertFalse(payments.contains { $0.orderReference == number(first) }, "\(channel): missing")
@@ -77,7 +81,8 @@ final class StatementFaultTests: XCTestCase {
         let payment = try XCTUnwrap(try sandbox.statement(connector).records.first { $0.orderReference == alipayOrder.paymentId.text })
         let failing = RefundOrder(
             refundId: "ref_failed", paymentId: alipayOrder.paymentId, channelTransactionId: payment.channelTransactionId,
-            amount: Money(minorUnits: 100, currency: .cny), paymentAmount: alipayOrder.amount, reason: nil, callbackURL: "", createdAt: .now())
+            amount: Money(minorUnits: 100, currency: .cny), paymentAmount: alipayOrder.amount, reason: nil, callbackURL: "",
+            createdAt: .now())
         _ = sandbox.exchange(try connector.refundRequest(failing, now: .now()))
         XCTAssertFalse(try sandbox.statement(connector).records.contains { $0.refundReference == "ref_failed" })
         XCTAssertEqual(knob(.alipay, [("refund_status", nil)]), 200)

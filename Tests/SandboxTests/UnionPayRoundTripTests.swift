@@ -42,8 +42,16 @@ final class UnionPayRoundTripTests: XCTestCase {
             .succeeded(channelRefundId: channelRefundId))
 
         let lines = try sandbox.statement(connector).records
-        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay) && $0.amount == order.amount })
-        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundReference == "ref_u1" && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay) })
+        XCTAssertTrue(
+            lines.contains {
+                $0.kind == .payment && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
+                    && $0.amount == order.amount
+            })
+        XCTAssertTrue(
+            lines.contains {
+                $0.kind == .refund && $0.refundReference == "ref_u1"
+                    && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
+            })
     }
 
     func testCloseAfterPayTimeoutAndFail() throws {

@@ -49,13 +49,16 @@ final class AlipayStatementReader: StatementReader {
         guard let entry = archive.entries.first(where: { $0.name.hasSuffix(suffix) }) else {
             throw StatementFile.bad("the zip has no <pid>\(suffix), only: \(archive.entries.map(\.name).joined(separator: ", "))")
         }
-        lines = GBKLines(try StatementFile.attempt(entry.name) { () throws(FileFormatError) in try archive.contents(of: entry) }, file: entry.name)
+        lines = GBKLines(
+            try StatementFile.attempt(entry.name) { () throws(FileFormatError) in try archive.contents(of: entry) }, file: entry.name)
         guard let first = try lines.next(), first.hasPrefix(Self.title) else {
             throw StatementFile.bad("\(entry.name) does not start with \(Self.title)")
         }
         while true {
             guard let line = try lines.next() else { throw StatementFile.bad("\(entry.name) ends before its \(Self.listMarker) line") }
-            guard line.hasPrefix("#") else { throw StatementFile.bad("\(entry.name) line \(lines.lineNumber): a row before \(Self.listMarker)") }
+            guard line.hasPrefix("#") else {
+                throw StatementFile.bad("\(entry.name) line \(lines.lineNumber): a row before \(Self.listMarker)")
+            }
             if line.contains(Self.listMarker) && !line.contains(Self.listEndMarker) { break }
         }
         guard let header = try lines.next() else { throw StatementFile.bad("\(entry.name) ends before its header") }
@@ -68,7 +71,9 @@ final class AlipayStatementReader: StatementReader {
             throw StatementFile.bad("\(lines.file) ends at line \(lines.lineNumber) before \(Self.listEndMarker): cut short")
         }
         if line.hasPrefix("#") {
-            guard line.contains(Self.listEndMarker) else { throw StatementFile.bad("\(lines.file) line \(lines.lineNumber): a # line among rows") }
+            guard line.contains(Self.listEndMarker) else {
+                throw StatementFile.bad("\(lines.file) line \(lines.lineNumber): a # line among rows")
+            }
             try checkFooter()
             finished = true
             return nil
@@ -80,7 +85,9 @@ final class AlipayStatementReader: StatementReader {
 
     private func record(_ cells: [String]) throws(ChannelError) -> StatementRecord {
         let place = "\(lines.file) line \(lines.lineNumber)"
-        guard cells.count == columns.count else { throw StatementFile.bad("\(place) has \(cells.count) cells, the header \(columns.count)") }
+        guard cells.count == columns.count else {
+            throw StatementFile.bad("\(place) has \(cells.count) cells, the header \(columns.count)")
+        }
         let kind: StatementRecord.Kind
         switch columns.cell(cells, Column.bizType) {
         case "交易": kind = .payment
@@ -119,7 +126,8 @@ final class AlipayStatementReader: StatementReader {
                 }
                 guard count == sums[kind]!.count, received == sums[kind]!.received else {
                     throw StatementFile.bad(
-                        "\(lines.file): \(prefix) says \(count) lines and \(received) fen, the rows \(sums[kind]!.count) and \(sums[kind]!.received)")
+                        "\(lines.file): \(prefix) says \(count) lines and \(received) fen, the rows \(sums[kind]!.count) and \(sums[kind]!.received)"
+                    )
                 }
                 seen.insert(prefix)
             }

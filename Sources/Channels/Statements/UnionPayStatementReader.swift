@@ -14,7 +14,8 @@ import PaygateCore
 final class UnionPayStatementReader: StatementReader {
     /// Field widths in bytes, fields 1 to 42 (the spec's table; the last is "保留使用").
     static let widths = [
-        3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12,
+        3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13,
+        12,
         2, 1, 32, 98,
     ]
     static let offsets: [Int] = widths.indices.map { index in widths[..<index].reduce(0, +) + index }
@@ -68,7 +69,9 @@ final class UnionPayStatementReader: StatementReader {
 
     private func record(_ field: (Int) throws(ChannelError) -> String, place: String) throws(ChannelError) -> StatementRecord {
         let code = try field(Field.code)
-        guard code == Self.paymentCode || code == Self.refundCode else { throw StatementFile.bad("\(place): 交易代码 \(code) is neither S22 nor S30") }
+        guard code == Self.paymentCode || code == Self.refundCode else {
+            throw StatementFile.bad("\(place): 交易代码 \(code) is neither S22 nor S30")
+        }
         guard let amount = Self.paddedFen(try field(Field.amount)), amount.minorUnits > 0 else {
             throw StatementFile.bad("\(place): 交易金额 is not a count of fen")
         }
@@ -89,7 +92,9 @@ final class UnionPayStatementReader: StatementReader {
         }
         let originalOrderId = try field(Field.originalOrderId)
         let originalQueryId = try field(Field.originalQueryId)
-        guard !originalOrderId.isEmpty, !originalQueryId.isEmpty else { throw StatementFile.bad("\(place): a 退货 without its original order") }
+        guard !originalOrderId.isEmpty, !originalQueryId.isEmpty else {
+            throw StatementFile.bad("\(place): a 退货 without its original order")
+        }
         return StatementRecord(
             kind: .refund, orderReference: originalOrderId, refundReference: orderId, channelTransactionId: originalQueryId,
             channelRefundId: queryId, amount: amount, fee: fee, status: .succeeded, occurredAt: occurredAt)

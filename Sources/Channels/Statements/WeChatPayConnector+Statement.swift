@@ -31,7 +31,8 @@ extension WeChatPayConnector {
         guard let url = answer.string("download_url"), url.hasPrefix(account.baseURL + "/") else {
             throw ChannelError(.malformedResponse, "no download_url on the API host")
         }
-        return .fetch(try signedRequest("GET", String(url.dropFirst(account.baseURL.count)), body: "", now: now), sha1Hex: digest.lowercased())
+        return .fetch(
+            try signedRequest("GET", String(url.dropFirst(account.baseURL.count)), body: "", now: now), sha1Hex: digest.lowercased())
     }
 
     public func openStatement(path: String, day: String, expectedSHA1Hex: String?) throws(ChannelError) -> any StatementReader {

@@ -23,7 +23,9 @@ final class WeChatPayStatementReader: StatementReader {
         static let refundAmount = "退款金额"
         static let refundStatus = "退款状态"
         static let fee = "手续费"
-        static let required = [tradeTime, transactionId, outTradeNo, tradeState, settlementAmount, refundId, outRefundNo, refundAmount, refundStatus, fee]
+        static let required = [
+            tradeTime, transactionId, outTradeNo, tradeState, settlementAmount, refundId, outRefundNo, refundAmount, refundStatus, fee,
+        ]
     }
     enum Summary {
         static let count = "总交易单数"
@@ -49,12 +51,15 @@ final class WeChatPayStatementReader: StatementReader {
         var header = try Self.text(lines, file)
         if header?.hasPrefix("\u{FEFF}") == true { header = String(header!.dropFirst()) }  // a BOM, as spreadsheets add
         guard let header else { throw StatementFile.bad("\(file) is empty") }
-        columns = try StatementColumns(header: header.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell), required: Column.required, file: file)
+        columns = try StatementColumns(
+            header: header.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell), required: Column.required, file: file)
     }
 
     func next() throws(ChannelError) -> StatementRecord? {
         guard !finished else { return nil }
-        guard let line = try Self.text(lines, file) else { throw StatementFile.bad("\(file) ends at line \(lines.lineNumber) before its summary: cut short") }
+        guard let line = try Self.text(lines, file) else {
+            throw StatementFile.bad("\(file) ends at line \(lines.lineNumber) before its summary: cut short")
+        }
         if line.hasPrefix(Self.summaryFirstColumn) {
             try checkSummary(header: line)
             finished = true
@@ -78,7 +83,9 @@ final class WeChatPayStatementReader: StatementReader {
     private func record(_ cells: [String]) throws(ChannelError) -> StatementRecord {
         let place = "\(file) line \(lines.lineNumber)"
         let amount = { (name: String) throws(ChannelError) -> (negative: Bool, magnitude: Money) in
-            guard let value = StatementFile.signedYuan(self.columns.cell(cells, name)) else { throw StatementFile.bad("\(place): \(name) is not an amount") }
+            guard let value = StatementFile.signedYuan(self.columns.cell(cells, name)) else {
+                throw StatementFile.bad("\(place): \(name) is not an amount")
+            }
             return value
         }
         guard let occurredAt = ChinaTime.parseDateTime(columns.cell(cells, Column.tradeTime)) else {
@@ -119,11 +126,17 @@ final class WeChatPayStatementReader: StatementReader {
         let summaryColumns = try StatementColumns(header: names, required: Summary.required, file: file + " summary")
         guard let row = try Self.text(lines, file), row.hasPrefix("`") else { throw StatementFile.bad("\(file) has no summary row") }
         let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell)
-        guard cells.count == names.count else { throw StatementFile.bad("\(file) summary row has \(cells.count) cells, its header \(names.count)") }
-        let signed = { (name: String) -> Int64? in
-            StatementFile.signedYuan(summaryColumns.cell(cells, name)).map { $0.negative ? -$0.magnitude.minorUnits : $0.magnitude.minorUnits }
+        guard cells.count == names.count else {
+            throw StatementFile.bad("\(file) summary row has \(cells.count) cells, its header \(names.count)")
         }
-        let stated = (Int(summaryColumns.cell(cells, Summary.count)), signed(Summary.settlement), signed(Summary.refunded), signed(Summary.fees))
+        let signed = { (name: String) -> Int64? in
+            StatementFile.signedYuan(summaryColumns.cell(cells, name)).map {
+                $0.negative ? -$0.magnitude.minorUnits : $0.magnitude.minorUnits
+            }
+        }
+        let stated = (
+            Int(summaryColumns.cell(cells, Summary.count)), signed(Summary.settlement), signed(Summary.refunded), signed(Summary.fees)
+        )
         let read = (totals.lines, totals.paid.minorUnits, totals.refunded.minorUnits, totals.fees.minorUnits)
         guard stated.0 == read.0, stated.1 == read.1, stated.2 == read.2, stated.3 == read.3 else {
             throw StatementFile.bad(

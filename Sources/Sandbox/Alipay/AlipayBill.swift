@@ -21,7 +21,7 @@ enum AlipayBill {
     /// The zip for `day`, broken as `badFile` says.
     static func archive(_ lines: [BillLine], pid: String, day: String, now: Timestamp, badFile: StatementFaults.BadFile?) -> [UInt8] {
         let compactDay = day.filter(\.isNumber)
-        let gbk = badFile != .wrong_encoding
+        let gbk = badFile != .wrongEncoding
         var writer = ZipWriter(modified: zipTime(now))
         writer.add(
             name: encode("\(pid)_\(compactDay)_业务明细.csv", gbk: true), nameIsUTF8: false,
@@ -34,7 +34,7 @@ enum AlipayBill {
     }
 
     static func detail(_ lines: [BillLine], pid: String, day: String, now: Timestamp, badFile: StatementFaults.BadFile?) -> String {
-        let dropped = badFile == .missing_column ? detailHeader.firstIndex(of: feeColumn) : nil
+        let dropped = badFile == .missingColumn ? detailHeader.firstIndex(of: feeColumn) : nil
         let cut = { (cells: [String]) in dropped.map { index in cells.enumerated().filter { $0.offset != index }.map(\.element) } ?? cells }
         var text = preamble("#支付宝业务明细查询", "业务明细列表", pid: pid, day: day)
         text.append(cut(detailHeader).joined(separator: ","))
@@ -53,7 +53,7 @@ enum AlipayBill {
             ]
             text.append(cut(cells).joined(separator: ","))
         }
-        let extraLine = badFile == .summary_mismatch ? 1 : 0
+        let extraLine = badFile == .summaryMismatch ? 1 : 0
         let yuan = { (fen: Int64) in Money(minorUnits: fen, currency: .cny).text }
         text.append("#" + dashes + "业务明细列表结束" + String(repeating: "-", count: 36))
         let trades = sums[.payment]!
@@ -73,8 +73,11 @@ enum AlipayBill {
         let fees = refunds.reduce(Int64(0)) { $0 + $1.fee.minorUnits } - trades.reduce(Int64(0)) { $0 + $1.fee.minorUnits }
         let yuan = { (fen: Int64) in Money(minorUnits: fen, currency: .cny).text }
         text.append(
-            ["合计", "", String(trades.count), String(refunds.count), yuan(received), yuan(received), "0.00", "0.00", "0.00", yuan(fees), "0.00",
-             yuan(received + fees)].joined(separator: ","))
+            [
+                "合计", "", String(trades.count), String(refunds.count), yuan(received), yuan(received), "0.00", "0.00", "0.00", yuan(fees),
+                "0.00",
+                yuan(received + fees),
+            ].joined(separator: ","))
         text.append("#" + String(repeating: "-", count: 40) + "业务汇总列表结束" + String(repeating: "-", count: 37))
         text.append("#导出时间：[\(chineseDateTime(now))]")
         return text.joined(separator: "\r\n") + "\r\n"

@@ -35,11 +35,13 @@ enum SandboxStatement {
         lines += recorded.refunds.filter { $0.0.succeeded }.map { refundLine($0.0, $0.1) }
         if let knob = state.faults.statement, knob.channel == channel {
             if knob.day == day {
-                for discrepancy in knob.discrepancies { apply(discrepancy, to: &lines, failedRefunds: recorded.refunds, day: day, state: state) }
+                for discrepancy in knob.discrepancies {
+                    apply(discrepancy, to: &lines, failedRefunds: recorded.refunds, day: day, state: state)
+                }
             }
             if shifted(knob.day, days: 1) == day {
                 let previous = state.statement(channel: channel, day: knob.day).payments.compactMap(paymentLine)
-                for discrepancy in knob.discrepancies where discrepancy.kind == .next_day {
+                for discrepancy in knob.discrepancies where discrepancy.kind == .nextDay {
                     if let index = target(discrepancy, previous) { lines.append(previous[index]) }
                 }
             }
@@ -82,7 +84,7 @@ enum SandboxStatement {
     ) {
         let cent = Money(minorUnits: 1, currency: .cny)
         switch discrepancy.kind {
-        case .missing, .next_day:
+        case .missing, .nextDay:
             if let index = target(discrepancy, lines) { lines.remove(at: index) }
         case .amount:
             if let index = target(discrepancy, lines) { lines[index].amount = lines[index].amount + cent }
@@ -96,14 +98,16 @@ enum SandboxStatement {
                 BillLine(
                     kind: .payment, outTradeNo: "SANDBOX-EXTRA-" + serial, transactionId: "SANDBOXEXTRA" + serial, amount: amount,
                     fee: WireAmount.fee(amount), createdAt: noon, time: noon, subject: "extra", appId: "", orderTime: ""))
-        case .refund_status:
+        case .refundStatus:
             let aimed = { (line: BillLine) in discrepancy.order == nil || line.outTradeNo == discrepancy.order }
             if let index = lines.firstIndex(where: { $0.kind == .refund && aimed($0) }), lines[index].refundStatus == .succeeded,
                 state.faults.statement?.channel == .wechatpay
             {
                 lines[index].refundStatus = .failed
             } else if state.faults.statement?.channel != .wechatpay,
-                let failed = failedRefunds.first(where: { !$0.0.succeeded && (discrepancy.order == nil || $0.0.outTradeNo == discrepancy.order) })
+                let failed = failedRefunds.first(where: {
+                    !$0.0.succeeded && (discrepancy.order == nil || $0.0.outTradeNo == discrepancy.order)
+                })
             {
                 lines.append(refundLine(failed.0, failed.1))
             }

@@ -27,11 +27,17 @@ import PaygateCore
 /// footer or summary counts one line more; not UnionPay, whose file carries no totals).
 public struct StatementFaults: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case missing, extra, amount, fee, next_day, refund_status
+        case missing, extra, amount, fee
+        case nextDay = "next_day"
+        case refundStatus = "refund_status"
     }
 
     public enum BadFile: String, Sendable, CaseIterable {
-        case hash_mismatch, truncated, wrong_encoding, missing_column, summary_mismatch
+        case truncated
+        case hashMismatch = "hash_mismatch"
+        case wrongEncoding = "wrong_encoding"
+        case missingColumn = "missing_column"
+        case summaryMismatch = "summary_mismatch"
     }
 
     public struct Discrepancy: Sendable, Equatable {
@@ -68,7 +74,7 @@ public struct StatementFaults: Sendable, Equatable {
         }
         guard let channel, let day else { throw .badMember("statement") }
         // What a channel's format cannot show is refused rather than silently ignored.
-        if badFile == .hash_mismatch && channel != .wechatpay || badFile == .summary_mismatch && channel == .unionpay {
+        if badFile == .hashMismatch && channel != .wechatpay || badFile == .summaryMismatch && channel == .unionpay {
             throw .badMember("statement")
         }
         return StatementFaults(channel: channel, day: day, discrepancies: discrepancies, badFile: badFile)
@@ -82,7 +88,8 @@ public struct StatementFaults: Sendable, Equatable {
             switch (key, value) {
             case ("kind", .string(let name)): kind = Kind(rawValue: name)
             case ("order", .null): order = nil
-            case ("order", .string(let number)) where !number.isEmpty && number.utf8.count <= SandboxFaults.orderNumberBytesMax: order = number
+            case ("order", .string(let number)) where !number.isEmpty && number.utf8.count <= SandboxFaults.orderNumberBytesMax:
+                order = number
             default: throw .badMember("statement")
             }
         }

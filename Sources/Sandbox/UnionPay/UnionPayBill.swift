@@ -13,7 +13,8 @@ import PaygateCrypto
 /// text and an encoding mistake shows.
 enum UnionPayBill {
     static let widths = [
-        3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12,
+        3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13,
+        12,
         2, 1, 32, 98,
     ]
     static let acquirer = "48020000"
@@ -21,16 +22,18 @@ enum UnionPayBill {
     static let reservedNote = "银联沙箱"
 
     /// `(fileName, fileContent)` for `day`, or nil when there is no file (respCode 98).
-    static func answer(_ lines: [BillLine], merchantId: String, day: String, now: Timestamp, badFile: StatementFaults.BadFile?) -> (
+    static func answer(
+        _ lines: [BillLine], merchantId: String, day: String, now: Timestamp, badFile: StatementFaults.BadFile?
+    ) -> (
         String, String
     )? {
         guard !lines.isEmpty || badFile != nil else { return nil }
         let shortDay = String(day.filter(\.isNumber).dropFirst(2))
-        let gbk = badFile != .wrong_encoding
+        let gbk = badFile != .wrongEncoding
         var text: [UInt8] = []
         for line in lines {
             var record = self.record(line, merchantId: merchantId, gbk: gbk)
-            if badFile == .missing_column { record = Array(record.prefix(widths[..<40].reduce(39, +))) }
+            if badFile == .missingColumn { record = Array(record.prefix(widths[..<40].reduce(39, +))) }
             text += record + [0x0D, 0x0A]
         }
         var writer = ZipWriter(modified: AlipayBill.zipTime(now))

@@ -159,7 +159,9 @@ struct UnionPaySide: Sendable {
         else {
             return [("respCode", Code.noFile), ("respMsg", "no file for that day"), ("settleDate", settleDate)]
         }
-        return [("respCode", Code.success), ("respMsg", "ok"), ("settleDate", settleDate), ("fileName", fileName), ("fileContent", content)]
+        return [
+            ("respCode", Code.success), ("respMsg", "ok"), ("settleDate", settleDate), ("fileName", fileName), ("fileContent", content),
+        ]
     }
 
     // MARK: answers

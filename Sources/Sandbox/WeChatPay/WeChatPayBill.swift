@@ -20,7 +20,7 @@ enum WeChatPayBill {
     /// The uncompressed file, broken as `badFile` says (`truncated` and `hash_mismatch` are the
     /// download's business: see `served`).
     static func file(_ lines: [BillLine], merchantId: String, badFile: StatementFaults.BadFile?) -> [UInt8] {
-        let dropped = badFile == .missing_column ? header.firstIndex(of: feeColumn) : nil
+        let dropped = badFile == .missingColumn ? header.firstIndex(of: feeColumn) : nil
         let cut = { (cells: [String]) in dropped.map { index in cells.enumerated().filter { $0.offset != index }.map(\.element) } ?? cells }
         var rows = [cut(header).joined(separator: ",")]
         var paid: Int64 = 0
@@ -31,7 +31,10 @@ enum WeChatPayBill {
             fees += fee
             let money = { (fen: Int64) in Money(minorUnits: fen, currency: .cny).text }
             let subject = String(line.subject.map { $0 == "`" ? "'" : $0 })
-            var cells = [ChannelTime.dateTime(line.time), line.appId, merchantId, "0", "", line.transactionId, line.outTradeNo, "o-sandbox-payer", "NATIVE"]
+            var cells = [
+                ChannelTime.dateTime(line.time), line.appId, merchantId, "0", "", line.transactionId, line.outTradeNo, "o-sandbox-payer",
+                "NATIVE",
+            ]
             if line.kind == .payment {
                 paid += line.amount.minorUnits
                 cells += ["SUCCESS", "OTHERS", "CNY", line.amount.text, "0.00", "0", "0", "0.00", "0.00", "", "", subject, "", money(fee)]
@@ -39,23 +42,27 @@ enum WeChatPayBill {
             } else {
                 refunded += line.amount.minorUnits
                 let status = line.refundStatus == .succeeded ? "SUCCESS" : "FAILED"
-                cells += ["REFUND", "OTHERS", "CNY", "0.00", "0.00", line.channelRefundId ?? "", line.refundId ?? "", line.amount.text, "0.00"]
+                cells += [
+                    "REFUND", "OTHERS", "CNY", "0.00", "0.00", line.channelRefundId ?? "", line.refundId ?? "", line.amount.text, "0.00",
+                ]
                 cells += ["ORIGINAL", status, subject, "", money(fee), feeRate, "0.00", line.amount.text, ""]
             }
             rows.append(cut(cells).map { "`" + $0 }.joined(separator: ","))
         }
         let yuan = { (fen: Int64) in Money(minorUnits: fen, currency: .cny).text }
         rows.append(summaryHeader.joined(separator: ","))
-        let count = lines.count + (badFile == .summary_mismatch ? 1 : 0)
-        rows.append([String(count), yuan(paid), yuan(refunded), "0.00", yuan(fees), yuan(paid), yuan(refunded)].map { "`" + $0 }.joined(separator: ","))
+        let count = lines.count + (badFile == .summaryMismatch ? 1 : 0)
+        rows.append(
+            [String(count), yuan(paid), yuan(refunded), "0.00", yuan(fees), yuan(paid), yuan(refunded)].map { "`" + $0 }.joined(
+                separator: ","))
         let text = rows.joined(separator: "\r\n") + "\r\n"
-        guard badFile == .wrong_encoding else { return Array(text.utf8) }
+        guard badFile == .wrongEncoding else { return Array(text.utf8) }
         return (try? GBKCodec.encode(text, replacingWith: UInt8(ascii: "?"))) ?? Array(text.utf8)
     }
 
     /// The bytes served and the digest published for `file`.
     static func served(_ file: [UInt8], gzip: Bool, badFile: StatementFaults.BadFile?) -> (content: [UInt8], sha1Hex: String) {
-        let digest = SHA1Hasher.hexHash(badFile == .hash_mismatch ? file + [0x0A] : file)
+        let digest = SHA1Hasher.hexHash(badFile == .hashMismatch ? file + [0x0A] : file)
         var content = gzip ? Zlib.compress(file, format: .gzip) : file
         if badFile == .truncated { content = Array(content.dropLast(gzip ? 8 : content.count / 3)) }
         return (content, digest)

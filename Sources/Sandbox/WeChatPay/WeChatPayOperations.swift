@@ -149,7 +149,8 @@ extension WeChatPaySide {
 
     /// A day with nothing to list is WeChat Pay's 400 NO_STATEMENT_EXIST.
     func tradeBill(day: String, type: String, tarType: String?, now: Timestamp) -> HTTPResponse {
-        guard day.utf8.count == 10, ChannelTime.parseDateTime(day + " 00:00:00") != nil, type == "ALL", tarType == nil || tarType == "GZIP" else {
+        guard day.utf8.count == 10, ChannelTime.parseDateTime(day + " 00:00:00") != nil, type == "ALL", tarType == nil || tarType == "GZIP"
+        else {
             return Self.error(self, 400, "PARAM_ERROR", "bill_date must be yyyy-MM-dd, bill_type ALL, tar_type GZIP or none", now: now)
         }
         let lines = SandboxStatement.lines(state, channel: .wechatpay, day: day)
