@@ -69,7 +69,7 @@ let package = Package(
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(
-            name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
+            name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup", "Jobs"], swiftSettings: strict),
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(

@@ -166,11 +166,9 @@ struct SandboxFixture {
                 method: "POST", requestURI: "/sandbox/faults", headers: ["content-type": "application/json"], body: Array(json.utf8)))
     }
 
-    /// The order number as `channel`'s statement can carry it: UnionPay's 商户订单号 field is 32
-    /// bytes wide, so a 36-character payment id arrives cut to 32 (the 32-hex-digit order
-    /// reference paygate is moving to fits whole).
+    /// The order number `channel` knows the payment by, as its statement lists it.
     static func statementNumber(_ paymentId: PaymentId, _ channel: Channel) -> String {
-        channel == .unionpay ? String(paymentId.text.prefix(32)) : paymentId.text
+        ChannelOrderReference(channel).payment(paymentId)
     }
 
     /// `day` moved by `days` China calendar days.

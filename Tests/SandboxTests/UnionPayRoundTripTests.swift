@@ -26,7 +26,8 @@ final class UnionPayRoundTripTests: XCTestCase {
             .paid(payment))
 
         let refund = RefundOrder(
-            refundId: "ref_u1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
+            refundId: "ref_00000000000000000000000000000a01", paymentId: order.paymentId,
+            channelTransactionId: payment.channelTransactionId,
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
             callbackURL: order.callbackURL, createdAt: .now())
         // UnionPay accepts a refund (respCode 00) and tells the result by callback and query.
@@ -34,7 +35,7 @@ final class UnionPayRoundTripTests: XCTestCase {
         guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
             return XCTFail("no verified refund callback")
         }
-        XCTAssertEqual(refundId, "ref_u1")
+        XCTAssertEqual(refundId, "ref_00000000000000000000000000000a01")
         XCTAssertEqual(amount, refund.amount)
         let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
         XCTAssertEqual(
@@ -49,7 +50,7 @@ final class UnionPayRoundTripTests: XCTestCase {
             })
         XCTAssertTrue(
             lines.contains {
-                $0.kind == .refund && $0.refundReference == "ref_u1"
+                $0.kind == .refund && $0.refundReference == ChannelOrderReference(.unionpay).refund("ref_00000000000000000000000000000a01")
                     && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
             })
     }
