@@ -42,9 +42,7 @@ import Storage
         guard let id = ReconItemId(words[1]) else { fail("no such reconciliation item: \(words[1])", code: 2) }
         guard let note, !note.isEmpty, note.count <= 512 else { fail("recon resolve needs --note (1-512 characters)", code: 2) }
         let store = ReconStore(shards: try ShardConnections(configuration: configuration.database))
-        guard let item = try store.resolve(id, note: note, actor: actor, now: .now()) else {
-            fail("no such reconciliation item: \(id.text)")
-        }
+        guard let item = try store.resolve(id, note: note, actor: actor, now: .now()) else { fail("no such reconciliation item: \(id.text)") }
         guard item.state == .resolved else { fail("\(id.text) is \(item.reconClass.rawValue): nothing to resolve") }
         print(ReconJSON.item(item))
     default:

@@ -82,9 +82,7 @@ public final class ReconciliationThread: @unchecked Sendable {
         }
         worker.name = "reconciliation"
         worker.start()
-        log.info(
-            "reconciliation: after \(configuration.reconciliation.afterHour):00 China time, every \(configuration.reconciliation.intervalSeconds)s"
-        )
+        log.info("reconciliation: after \(configuration.reconciliation.afterHour):00 China time, every \(configuration.reconciliation.intervalSeconds)s")
         return thread
     }
 

@@ -28,15 +28,12 @@ public final class LiveStatements: StatementSource {
         client = HTTPClient(configuration: configuration, share: nil)
     }
 
-    public func fetch(
-        _ channel: Channel, day: StatementDay, into directory: String, requestId: String
-    ) throws(ReconError)
+    public func fetch(_ channel: Channel, day: StatementDay, into directory: String, requestId: String) throws(ReconError)
         -> StatementFile
     {
         guard let connector = runtime.connectors[channel] else { throw ReconError(.notConfigured, "\(channel.rawValue) is not configured") }
         do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ReconError(.storage, "cannot create \(directory): \(error)")
         }
