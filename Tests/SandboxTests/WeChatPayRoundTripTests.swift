@@ -44,7 +44,11 @@ final class WeChatPayRoundTripTests: XCTestCase {
             .succeeded(channelRefundId: channelRefundId))
 
         let lines = try sandbox.statement(connector).records
-        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.orderReference == order.paymentId.text && $0.amount == order.amount })
+        XCTAssertTrue(
+            lines.contains {
+                $0.kind == .payment && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .wechatpay)
+                    && $0.amount == order.amount
+            })
         XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundReference == "ref_w1" && $0.amount.minorUnits == 500 })
     }
 
