@@ -69,7 +69,9 @@ let package = Package(
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(
-            name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup", "Jobs"], swiftSettings: strict),
+            name: "paygate-admin",
+            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup", "Jobs", "Services", "Channels", "HTTPClient"],
+            swiftSettings: strict),
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(
