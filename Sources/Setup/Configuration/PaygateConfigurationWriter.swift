@@ -77,7 +77,8 @@ enum PaygateConfigurationWriter {
         channels.connectTimeoutMilliseconds = options.channelConnectTimeoutMilliseconds
         channels.totalTimeoutMilliseconds = options.channelTotalTimeoutMilliseconds
         channels.verificationKeyGraceSeconds = options.channelKeyGraceSeconds
-        channels.feeBasisPoints = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, LocalChannelAccounts.feeBasisPoints) })
+        channels.feeBasisPoints = Dictionary(
+            uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, LocalChannelAccounts.feeBasisPoints) })
         return channels
     }
 
