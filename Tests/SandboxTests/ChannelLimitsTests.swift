@@ -82,6 +82,21 @@ final class ChannelLimitsTests: XCTestCase {
         XCTAssertNil(WeChatPayLimits.notifyURL("https://pay.example.test/" + String(repeating: "a", count: 231)), "256 characters")
     }
 
+    /// API v3 takes one- to three-byte UTF-8 characters only; its times come in four ISO 8601 forms.
+    func testWeChatPayCharactersAndTimes() throws {
+        XCTAssertNil(WeChatPayLimits.characters("Coffee 咖啡 ☕", field: "description"), "U+2615 is three bytes")
+        XCTAssertEqual(WeChatPayLimits.characters("Coffee \u{1F600}", field: "description")?.field, "description")
+        let expected = try XCTUnwrap(Timestamp(parsing: "2026-11-27T15:14:47Z"))
+        for text in ["2026-11-27T23:14:47+08:00", "2026-11-27T23:14:47.000+08:00", "2026-11-27T15:14:47Z", "2026-11-27T15:14:47.000Z"] {
+            XCTAssertEqual(ChannelTime.parseRFC3339(text), expected, text)
+        }
+        for text in ["2026-11-27 23:14:47+08:00", "2026-11-27T23:14:47+09:00", "2026-11-27T23:14:47", "2026-11-27T23:14:47Z+08:00", ""] {
+            XCTAssertNil(ChannelTime.parseRFC3339(text), text)
+        }
+        XCTAssertEqual(ChannelTime.parseDateTime("2026-11-27 23:14:47"), expected)
+        XCTAssertNil(ChannelTime.parseDateTime("2026-11-27T23:14:47"), "Alipay's times have a space")
+    }
+
     func testUnionPayOrderIdsAndAmounts() throws {
         for accepted in [reference, "12345678", String(repeating: "Z", count: 32)] {
             XCTAssertNil(UnionPayLimits.orderId(accepted), accepted)

@@ -59,14 +59,13 @@ final class ChannelRefusalFormTests: XCTestCase {
     // MARK: WeChat Pay: HTTP 400, {"code":"PARAM_ERROR","message":...}, signed
 
     func native(
-        _ outTradeNo: String, total: String = "1230", notifyURL: String = SandboxFixture.callbackBase + "wechatpay"
-    )
-        -> HTTPResponse
-    {
+        _ outTradeNo: String, total: String = "1230", notifyURL: String = SandboxFixture.callbackBase + "wechatpay",
+        description: String = "Tea"
+    ) -> HTTPResponse {
         sandbox.handler.handle(
             HandSigned.weChatPay(
                 "POST", "/v3/pay/transactions/native",
-                body: #"{"appid":"wx8888888888888888","mchid":"\#(SandboxFixture.weChatPayMerchantId)","description":"Tea","#
+                body: #"{"appid":"wx8888888888888888","mchid":"\#(SandboxFixture.weChatPayMerchantId)","description":"\#(description)","#
                     + #""out_trade_no":"\#(outTradeNo)","notify_url":"\#(notifyURL)","amount":{"total":\#(total),"currency":"CNY"}}"#))
     }
 
@@ -85,6 +84,7 @@ final class ChannelRefusalFormTests: XCTestCase {
         assertParamError(native(SandboxFixture.orderReference(), total: "12.3"), naming: "amount.total")
         assertParamError(native(SandboxFixture.orderReference(), total: #""1230""#), naming: "amount.total")
         assertParamError(native(SandboxFixture.orderReference(), notifyURL: "http://127.0.0.1:9/notify"), naming: "notify_url")
+        assertParamError(native(SandboxFixture.orderReference(), description: "Tea \u{1F375}"), naming: "description")
         XCTAssertEqual(native(SandboxFixture.orderReference()).status, 200)
         let query = sandbox.handler.handle(
             HandSigned.weChatPay("GET", "/v3/pay/transactions/out-trade-no/\(paymentId)?mchid=\(SandboxFixture.weChatPayMerchantId)"))
@@ -102,6 +102,7 @@ final class ChannelRefusalFormTests: XCTestCase {
         assertParamError(refund(String(repeating: "r", count: 65)), naming: "out_refund_no")
         assertParamError(refund(SandboxFixture.orderReference(), reason: String(repeating: "坏", count: 27)), naming: "reason")
         assertParamError(refund(SandboxFixture.orderReference(), refund: "0"), naming: "amount.refund")
+        assertParamError(refund(SandboxFixture.orderReference(), reason: "broken \u{1F494}"), naming: "reason")
         // Within the limits the refund gets as far as its order, which does not exist.
         let unknown = refund(SandboxFixture.orderReference(), reason: String(repeating: "坏", count: 26))
         XCTAssertEqual(unknown.status, 404, unknown.text)

@@ -17,6 +17,9 @@ enum WeChatPayLimits {
     static let notifyURLScheme = "https://"
     /// `amount.total` and `amount.refund`: integer fen, at least one.
     static let amountFenMin: Int64 = 1
+    /// API v3 takes the UTF-8 characters of one to three bytes only (its API rules, "character
+    /// set"): nothing beyond U+FFFF, so no emoji.
+    static let scalarValueMax: UInt32 = 0xFFFF
 
     static func outTradeNo(_ text: String) -> LimitRefusal? {
         WireText.refusal(
@@ -37,6 +40,12 @@ enum WeChatPayLimits {
         return nil
     }
 
+    /// nil when `text` holds only characters API v3 takes.
+    static func characters(_ text: String, field: String) -> LimitRefusal? {
+        guard text.unicodeScalars.contains(where: { $0.value > scalarValueMax }) else { return nil }
+        return LimitRefusal(field: field, rule: "must hold only characters of one to three bytes of UTF-8 (none beyond U+FFFF)")
+    }
+
     /// An amount member: a JSON integer (no fraction, no exponent, no string) of at least one fen.
     static func fen(_ amount: JSONValue?, member: String) throws(LimitRefusal) -> Int64 {
         guard let fen = amount?.integer(member), fen >= amountFenMin else {
@@ -48,7 +57,9 @@ enum WeChatPayLimits {
     /// What a Native prepay checks beyond the presence of its fields: its number, notify_url,
     /// time_expire and amount. The order's total in fen when they hold.
     static func native(_ content: JSONValue, outTradeNo number: String, notifyURL url: String) throws(LimitRefusal) -> Int64 {
-        if let refusal = outTradeNo(number) ?? notifyURL(url) { throw refusal }
+        if let refusal = outTradeNo(number) ?? notifyURL(url) ?? characters(content.text("description") ?? "", field: "description") {
+            throw refusal
+        }
         if let expiry = content["time_expire"], expiry.stringText.flatMap(ChannelTime.parseRFC3339) == nil {
             throw LimitRefusal(field: "time_expire", rule: "must be an RFC 3339 time such as 2026-11-27T23:14:47+08:00")
         }
@@ -62,8 +73,11 @@ enum WeChatPayLimits {
         refund: Int64, total: Int64
     ) {
         if let refusal = outTradeNo(number) ?? outRefundNo(refundNumber) { throw refusal }
-        if let reason = content.text("reason"), reason.utf8.count > reasonBytesMax {
-            throw LimitRefusal(field: "reason", rule: "must be at most \(reasonBytesMax) bytes of UTF-8")
+        if let reason = content.text("reason") {
+            if reason.utf8.count > reasonBytesMax {
+                throw LimitRefusal(field: "reason", rule: "must be at most \(reasonBytesMax) bytes of UTF-8")
+            }
+            if let refusal = characters(reason, field: "reason") { throw refusal }
         }
         if let url = content.text("notify_url"), let refusal = notifyURL(url) { throw refusal }
         return (try fen(content["amount"], member: "refund"), try fen(content["amount"], member: "total"))
