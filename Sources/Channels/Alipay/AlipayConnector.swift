@@ -51,7 +51,9 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.query) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: paymentId, as: AlipayTransformers.reference)
+            {
                 return .unknown(reason: mismatch)
             }
             return AlipayTransformers.queryResult(answer)
@@ -66,7 +68,9 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.close) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: paymentId, as: AlipayTransformers.reference)
+            {
                 return .unknown(reason: mismatch)
             }
             return AlipayTransformers.closeResult(answer)

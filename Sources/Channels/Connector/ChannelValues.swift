@@ -13,7 +13,7 @@ public struct PrepayOrder: Sendable, Equatable {
     }
 }
 
-/// A payment as the channel knows it: our payment_id is the channel's out_trade_no / orderId.
+/// A payment as the channel knows it (its order number: `ChannelOrderReference`).
 public struct ChannelPaymentReference: Sendable, Equatable {
     public var paymentId: PaymentId
     public var amount: Money
@@ -92,8 +92,8 @@ public struct ChannelPayment: Sendable, Equatable {
 /// An answer that names no order (a "no such order" error) is read as it stands.
 enum AnsweredOrder {
     /// Nil when the answer may be read for `paymentId`; otherwise why not.
-    static func mismatch(named: String?, asked paymentId: PaymentId) -> String? {
-        guard let named, named != paymentId.text else { return nil }
+    static func mismatch(named: String?, asked paymentId: PaymentId, as reference: ChannelOrderReference) -> String? {
+        guard let named, reference.paymentId(named) != paymentId else { return nil }
         return "the answer is about order \(named), not \(paymentId.text)"
     }
 }

@@ -43,14 +43,18 @@ public struct UnionPayConnector: ChannelConnector {
     public func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         try signedRequest(
             queryURL,
-            UnionPayTransformers.queryFields(orderId: payment.paymentId.text, txnTime: UnionPayTransformers.txnTime(payment.paymentId)))
+            UnionPayTransformers.queryFields(
+                orderId: UnionPayTransformers.reference.payment(payment.paymentId), txnTime: UnionPayTransformers.txnTime(payment.paymentId)
+            ))
     }
 
     public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId) { return .unknown(reason: mismatch) }
+            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId, as: UnionPayTransformers.reference) {
+                return .unknown(reason: mismatch)
+            }
             return UnionPayTransformers.queryResult(answer)
         }
     }
@@ -86,7 +90,9 @@ public struct UnionPayConnector: ChannelConnector {
 
     public func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         try signedRequest(
-            queryURL, UnionPayTransformers.queryFields(orderId: refund.refundId, txnTime: ChinaTime.compact(refund.createdAt)))
+            queryURL,
+            UnionPayTransformers.queryFields(
+                orderId: UnionPayTransformers.reference.refund(refund.refundId), txnTime: ChinaTime.compact(refund.createdAt)))
     }
 
     public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
