@@ -71,6 +71,10 @@ def alipay_op(op, accounts, args):
         return client.api_alipay_trade_query(out_trade_no=args["out_trade_no"])
     if op == "alipay.refund":
         return client.api_alipay_trade_refund(**args)
+    if op == "alipay.refund_query":
+        return client.api_alipay_trade_fastpay_refund_query(args["out_request_no"], out_trade_no=args["out_trade_no"])
+    if op == "alipay.close":
+        return client.api_alipay_trade_close(out_trade_no=args["out_trade_no"])
     if op == "alipay.official_precreate":
         return alipay_official_layout(client, "alipay.trade.precreate", args)
     if op == "alipay.verify":

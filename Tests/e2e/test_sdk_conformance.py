@@ -74,14 +74,20 @@ def test_alipay_sdk_get_layout_answers_and_notifications(stack, receiver):
     refund_fields = alipay_fields(refund_notice)
     assert (refund_fields["out_biz_no"], refund_fields["refund_fee"]) == (refund_number, "2.30"), refund_fields
     assert run_sdk(stack, "alipay.verify", fields=refund_fields) is True
+    settled = run_sdk(stack, "alipay.refund_query", out_trade_no=number, out_request_no=refund_number)
+    assert (settled["refund_status"], settled["refund_amount"]) == ("REFUND_SUCCESS", "2.30"), settled
+    # A paid trade cannot be closed: Alipay's business failure, signed like any answer.
+    assert run_sdk(stack, "alipay.close", out_trade_no=number)["sub_code"] == "ACQ.TRADE_STATUS_ERROR"
 
 
 def test_alipay_official_layout_common_parameters_in_the_query_biz_content_in_the_body(stack):
     number = order_reference()
     answer = run_sdk(stack, "alipay.official_precreate", out_trade_no=number, total_amount="0.01", subject=SUBJECT)
     assert answer["code"] == "10000" and answer["qr_code"].startswith(stack.sandbox_url + "/pay/alipay/"), answer
-    # The same order, asked for in python-alipay-sdk's layout.
+    # The same order, asked for and closed in python-alipay-sdk's layout.
     assert run_sdk(stack, "alipay.query", out_trade_no=number)["trade_status"] == "WAIT_BUYER_PAY"
+    assert run_sdk(stack, "alipay.close", out_trade_no=number)["code"] == "10000"
+    assert run_sdk(stack, "alipay.query", out_trade_no=number)["trade_status"] == "TRADE_CLOSED"
 
 
 @pytest.mark.parametrize("out_trade_no, total_amount, sub_code", [
