@@ -41,6 +41,32 @@ final class ChannelRefusalFormTests: XCTestCase {
         }
     }
 
+    /// subject, notify_url, time_expire and refund_reason, each one past its limit.
+    func testAlipayTextAndTimeLimits() {
+        let number = SandboxFixture.orderReference()
+        let precreate = { (extra: String, notifyURL: String?) in
+            self.sandbox.handler.handle(
+                HandSigned.alipayPost(
+                    "alipay.trade.precreate", bizContent: #"{"out_trade_no":"\#(number)","total_amount":"1.00",\#(extra)}"#,
+                    notifyURL: notifyURL)
+            ).alipayAnswer("alipay.trade.precreate")
+        }
+        let long = String(repeating: "茶", count: 257)
+        for (extra, notifyURL, field) in [
+            (#""subject":"\#(long)""#, nil, "subject"),
+            (#""subject":"Tea""#, "https://pay.example.test/" + String(repeating: "a", count: 232), "notify_url"),
+            (#""subject":"Tea","time_expire":"2099-01-01T00:00:00""#, nil, "time_expire"),
+        ] as [(String, String?, String)] {
+            let answer = precreate(extra, notifyURL)
+            XCTAssertEqual(answer?.text("sub_code"), "ACQ.INVALID_PARAMETER", field)
+            XCTAssertTrue(answer?.text("sub_msg")?.hasPrefix(field + " ") == true, field)
+        }
+        XCTAssertEqual(precreate(#""subject":"\#(long.dropLast())","time_expire":"2099-01-01 00:00:00""#, nil)?.text("code"), "10000")
+        let refund = alipay(
+            "alipay.trade.refund", #"{"out_trade_no":"\#(number)","refund_amount":"1.00","refund_reason":"\#(long)"}"#)
+        XCTAssertEqual(refund?.text("sub_msg"), "refund_reason must be at most 256 characters")
+    }
+
     func testAlipayRefundAndQueryLimits() {
         let number = SandboxFixture.orderReference()
         let longRequest = String(repeating: "r", count: 65)
@@ -60,13 +86,14 @@ final class ChannelRefusalFormTests: XCTestCase {
 
     func native(
         _ outTradeNo: String, total: String = "1230", notifyURL: String = SandboxFixture.callbackBase + "wechatpay",
-        description: String = "Tea"
+        description: String = "Tea", timeExpire: String = "2099-01-01T00:00:00+08:00"
     ) -> HTTPResponse {
         sandbox.handler.handle(
             HandSigned.weChatPay(
                 "POST", "/v3/pay/transactions/native",
                 body: #"{"appid":"wx8888888888888888","mchid":"\#(SandboxFixture.weChatPayMerchantId)","description":"\#(description)","#
-                    + #""out_trade_no":"\#(outTradeNo)","notify_url":"\#(notifyURL)","amount":{"total":\#(total),"currency":"CNY"}}"#))
+                    + #""time_expire":"\#(timeExpire)","out_trade_no":"\#(outTradeNo)","notify_url":"\#(notifyURL)","amount":{"total":\#(total),"currency":"CNY"}}"#
+            ))
     }
 
     func assertParamError(_ response: HTTPResponse, naming field: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -85,6 +112,7 @@ final class ChannelRefusalFormTests: XCTestCase {
         assertParamError(native(SandboxFixture.orderReference(), total: #""1230""#), naming: "amount.total")
         assertParamError(native(SandboxFixture.orderReference(), notifyURL: "http://127.0.0.1:9/notify"), naming: "notify_url")
         assertParamError(native(SandboxFixture.orderReference(), description: "Tea \u{1F375}"), naming: "description")
+        assertParamError(native(SandboxFixture.orderReference(), timeExpire: "2099-01-01 00:00:00"), naming: "time_expire")
         XCTAssertEqual(native(SandboxFixture.orderReference()).status, 200)
         let query = sandbox.handler.handle(
             HandSigned.weChatPay("GET", "/v3/pay/transactions/out-trade-no/\(paymentId)?mchid=\(SandboxFixture.weChatPayMerchantId)"))
@@ -110,14 +138,17 @@ final class ChannelRefusalFormTests: XCTestCase {
 
     // MARK: UnionPay: respCode 10, respMsg naming the field
 
-    func qrApply(_ orderId: String, txnAmt: String = "1230") -> [String: String] {
+    func qrApply(
+        _ orderId: String, txnAmt: String = "1230", txnTime: String = "20261127231447", payTimeout: String = "20991127231447",
+        backURL: String = SandboxFixture.callbackBase + "unionpay"
+    ) -> [String: String] {
         sandbox.handler.handle(
             HandSigned.unionPay(
                 "/backTransReq.do",
                 HandSigned.unionPayCommon + [
                     ("bizType", "000000"), ("txnType", "01"), ("txnSubType", "07"), ("channelType", "08"), ("orderId", orderId),
-                    ("txnTime", "20261127231447"), ("txnAmt", txnAmt), ("currencyCode", "156"),
-                    ("backUrl", SandboxFixture.callbackBase + "unionpay"),
+                    ("txnTime", txnTime), ("txnAmt", txnAmt), ("currencyCode", "156"), ("backUrl", backURL),
+                    ("payTimeout", payTimeout),
                 ])
         ).unionPayFields
     }
@@ -129,6 +160,17 @@ final class ChannelRefusalFormTests: XCTestCase {
         ] {
             let answer = qrApply(orderId, txnAmt: txnAmt)
             XCTAssertEqual(answer["respCode"], "10", "\(orderId) \(txnAmt)")
+            XCTAssertTrue(answer["respMsg"]?.hasPrefix(field + " ") == true, "\(answer)")
+        }
+        for (answer, field) in [
+            (qrApply(SandboxFixture.orderReference(), txnTime: "2026-11-27 23:14"), "txnTime"),
+            (qrApply(SandboxFixture.orderReference(), payTimeout: "20991127"), "payTimeout"),
+            (
+                qrApply(SandboxFixture.orderReference(), backURL: "https://pay.example.test/" + String(repeating: "a", count: 232)),
+                "backUrl"
+            ),
+        ] {
+            XCTAssertEqual(answer["respCode"], "10", field)
             XCTAssertTrue(answer["respMsg"]?.hasPrefix(field + " ") == true, "\(answer)")
         }
         XCTAssertEqual(qrApply(SandboxFixture.orderReference())["respCode"], "00")
