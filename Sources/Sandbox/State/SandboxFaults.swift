@@ -7,7 +7,7 @@ import PaygateCore
 /// JSON (every member optional):
 /// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
 ///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false,
-///   "pay_closed_orders": false, "refund_result": "success", "misdirected_query": null}`
+///   "pay_closed_orders": false, "refund_result": "success", "misdirected_query": null, "statement": null}`
 ///
 /// `"refund_result": "fail"` makes every refund created while it is on (on `channel`, or all
 /// three) fail at the channel, each channel in its own way:
@@ -73,6 +73,9 @@ public struct SandboxFaults: Sendable, Equatable {
 
     /// One order's payment query answered about another order.
     public var misdirectedQuery: MisdirectedQuery?
+    /// Discrepancies or a bad file in one day's statement of one channel (`StatementFaults`);
+    /// it names its own channel, and `channel` above does not narrow it.
+    public var statement: StatementFaults?
 
     public init() {}
 
@@ -118,6 +121,8 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("misdirected_query", .null): faults.misdirectedQuery = nil
             case ("misdirected_query", .object(let members)):
                 faults.misdirectedQuery = try misdirectedQuery(members, key)
+            case ("statement", .null): faults.statement = nil
+            case ("statement", .object(let members)): faults.statement = try StatementFaults.parse(members)
             default: throw .badMember(key)
             }
         }
@@ -146,6 +151,8 @@ public struct SandboxFaults: Sendable, Equatable {
         } else {
             writer.null()
         }
+        writer.key("statement")
+        if let statement { statement.write(&writer) } else { writer.null() }
         writer.objectClose()
         return writer.bytes
     }
