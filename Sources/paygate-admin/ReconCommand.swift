@@ -17,8 +17,14 @@ import Storage
         defer { rest.removeSubrange(index...(index + 1)) }
         return rest[index + 1]
     }
-    let channel = take("--channel").map { text in Channel(rawValue: text) ?? fail("unknown channel \(text)", code: 2) }
-    let day = take("--date").map { text in StatementDay(text) ?? fail("--date takes yyyy-MM-dd", code: 2) }
+    let channel = take("--channel").map { text -> Channel in
+        guard let channel = Channel(rawValue: text) else { fail("unknown channel \(text)", code: 2) }
+        return channel
+    }
+    let day = take("--date").map { text -> StatementDay in
+        guard let day = StatementDay(text) else { fail("--date takes yyyy-MM-dd", code: 2) }
+        return day
+    }
     let note = take("--note")
     let actor = take("--actor") ?? "admin"
     let all = rest.contains("--all")
@@ -42,7 +48,9 @@ import Storage
         guard let id = ReconItemId(words[1]) else { fail("no such reconciliation item: \(words[1])", code: 2) }
         guard let note, !note.isEmpty, note.count <= 512 else { fail("recon resolve needs --note (1-512 characters)", code: 2) }
         let store = ReconStore(shards: try ShardConnections(configuration: configuration.database))
-        guard let item = try store.resolve(id, note: note, actor: actor, now: .now()) else { fail("no such reconciliation item: \(id.text)") }
+        guard let item = try store.resolve(id, note: note, actor: actor, now: .now()) else {
+            fail("no such reconciliation item: \(id.text)")
+        }
         guard item.state == .resolved else { fail("\(id.text) is \(item.reconClass.rawValue): nothing to resolve") }
         print(ReconJSON.item(item))
     default:

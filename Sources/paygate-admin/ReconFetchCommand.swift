@@ -11,12 +11,6 @@ import Services
 /// `--records`, every record. Nothing is stored. Exit 1 when the channel or the file fails
 /// (`bad_statement` names what was wrong), 2 on bad arguments. For people and the e2e tests.
 enum ReconFetch {
-    /// A statement file larger than this is refused (1,000,000 lines are about 250 MB).
-    static let fileBytesMax = 2 << 30
-    /// The first answer: UnionPay's carries the whole file.
-    static let answerBytesMax = 512 << 20
-    static let totalTimeoutMilliseconds = 600_000
-
     struct Result {
         var file: String?
         var payments = 0
@@ -26,32 +20,19 @@ enum ReconFetch {
     }
 
     /// Fetches and reads the statement; `keepRecords` keeps every record for printing.
-    static func run(_ connector: any ChannelConnector, client: HTTPClient, day: String, out: String, keepRecords: Bool) throws -> Result {
-        let answer: ChannelResponse
-        switch client.send(try connector.statementRequest(day: day, now: .now())) {
-        case .failure(let failure): throw ChannelError(.malformedResponse, "statement request: \(failure)")
-        case .response(let status, let headers, let body, _): answer = ChannelResponse(status: status, headers: headers, body: body)
-        }
-        var digest: String?
-        switch try connector.statementDownload(answer, now: .now()) {
-        case .none:
-            return Result()
-        case .inline(let bytes):
-            guard FileManager.default.createFile(atPath: out, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-                throw ChannelError(.malformedResponse, "cannot write \(out)")
-            }
-        case .fetch(let request, let sha1Hex):
-            digest = sha1Hex
-            switch client.download(request, toFile: out, bodyBytesMax: fileBytesMax) {
-            case .failure(let failure): throw ChannelError(.malformedResponse, "statement download: \(failure)")
-            case .saved(let status, _, _, _) where status != 200:
-                throw ChannelError(.malformedResponse, "statement download answered \(status)")
-            case .saved: break
-            }
-        }
-        let reader = try connector.openStatement(path: out, day: day, expectedSHA1Hex: digest)
+    static func run(
+        _ statements: LiveStatements, channel: Channel, day: StatementDay, out: String, keepRecords: Bool
+    ) throws(ReconError)
+        -> Result
+    {
+        let file = try statements.download(channel, day: day, to: out, requestId: "admin-recon-fetch")
+        guard file.path != nil else { return Result() }
+        let reader = try statements.reader(file)
         var result = Result(file: out)
-        while let record = try reader.next() {
+        while true {
+            let record: StatementRecord?
+            do { record = try reader.next() } catch { throw ReconError(.badStatement, error.message) }
+            guard let record else { break }
             if record.kind == .payment { result.payments += 1 } else { result.refunds += 1 }
             if keepRecords { result.records.append(record) }
         }
@@ -107,19 +88,15 @@ enum ReconFetch {
     guard rest.isEmpty, let channelName, let channel = Channel(rawValue: channelName), let day, StatementDay(day) != nil, let out else {
         fail("usage: paygate-admin recon fetch --channel alipay|wechatpay|unionpay --date yyyy-MM-dd --out FILE [--records]", code: 2)
     }
-    guard let runtime = try ChannelRuntime.load(configuration, log: log), let connector = runtime.connectors[channel] else {
-        fail("\(channel.rawValue) is not configured")
-    }
-    var clientConfiguration = runtime.client
-    clientConfiguration.totalTimeoutMilliseconds = ReconFetch.totalTimeoutMilliseconds
-    clientConfiguration.responseBodyBytesMax = ReconFetch.answerBytesMax
+    guard let statementDay = StatementDay(day), let runtime = try ChannelRuntime.load(configuration, log: log),
+        runtime.connectors[channel] != nil
+    else { fail("\(channel.rawValue) is not configured") }
     HTTPClient.initializeOnce()
-    let client = HTTPClient(configuration: clientConfiguration)
     do {
-        print(
-            ReconFetch.json(
-                try ReconFetch.run(connector, client: client, day: day, out: out, keepRecords: keepRecords), channel: channel, day: day))
-    } catch let error as ChannelError {
-        fail("\(channel.rawValue) \(day): \(error.code.rawValue): \(error.message)")
+        let result = try ReconFetch.run(
+            LiveStatements(runtime: runtime, log: log), channel: channel, day: statementDay, out: out, keepRecords: keepRecords)
+        print(ReconFetch.json(result, channel: channel, day: day))
+    } catch {
+        fail("\(channel.rawValue) \(day): \(error)")
     }
 }

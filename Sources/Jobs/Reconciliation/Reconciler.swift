@@ -7,7 +7,9 @@ import Storage
 
 /// Reconciliation as `paygate-worker` and `paygate-admin recon run` run it: the stores, the
 /// channels and their statements wired from the configuration, and `ReconcileDay` over them.
-public final class Reconciler {
+/// Used by one thread at a time (the worker hands it to its reconciliation thread and keeps no
+/// reference): its HTTP clients and connections are that thread's.
+public final class Reconciler: @unchecked Sendable {
     public let store: ReconStore
     let reconcile: ReconcileDay
     let channels: [Channel]
@@ -82,7 +84,9 @@ public final class ReconciliationThread: @unchecked Sendable {
         }
         worker.name = "reconciliation"
         worker.start()
-        log.info("reconciliation: after \(configuration.reconciliation.afterHour):00 China time, every \(configuration.reconciliation.intervalSeconds)s")
+        log.info(
+            "reconciliation: after \(configuration.reconciliation.afterHour):00 China time, every \(configuration.reconciliation.intervalSeconds)s"
+        )
         return thread
     }
 

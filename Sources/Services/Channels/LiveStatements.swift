@@ -28,15 +28,26 @@ public final class LiveStatements: StatementSource {
         client = HTTPClient(configuration: configuration, share: nil)
     }
 
-    public func fetch(_ channel: Channel, day: StatementDay, into directory: String, requestId: String) throws(ReconError)
+    public func fetch(
+        _ channel: Channel, day: StatementDay, into directory: String, requestId: String
+    ) throws(ReconError)
         -> StatementFile
     {
-        guard let connector = runtime.connectors[channel] else { throw ReconError(.notConfigured, "\(channel.rawValue) is not configured") }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ReconError(.storage, "cannot create \(directory): \(error)")
         }
+        // Every run keeps the file it was given: a rerun's evidence never replaces an earlier one's.
+        let path = directory + "/" + day.text + "." + String(Timestamp.now().millisecondsSinceEpoch)
+        return try download(channel, day: day, to: path, requestId: requestId)
+    }
+
+    /// The statement of (channel, day) written to `path` as it arrives (mode 0600), with our
+    /// digest of it; a nil path in the answer when the channel has none for the day.
+    public func download(_ channel: Channel, day: StatementDay, to path: String, requestId: String) throws(ReconError) -> StatementFile {
+        guard let connector = runtime.connectors[channel] else { throw ReconError(.notConfigured, "\(channel.rawValue) is not configured") }
         let request: OutboundRequest
         do { request = try connector.statementRequest(day: day.text, now: .now()) } catch {
             throw ReconError(.notConfigured, "cannot build the statement request: \(error.message)")
@@ -50,8 +61,6 @@ public final class LiveStatements: StatementSource {
         do { download = try connector.statementDownload(answer, now: .now()) } catch {
             throw ReconError(error.code == .badStatement ? .badStatement : .unavailable, "\(channel.rawValue): \(error.message)")
         }
-        // Every run keeps the file it was given: a rerun's evidence never replaces an earlier one's.
-        let path = directory + "/" + day.text + "." + String(Timestamp.now().millisecondsSinceEpoch)
         var channelDigest: String?
         switch download {
         case .none:
@@ -73,15 +82,20 @@ public final class LiveStatements: StatementSource {
         return StatementFile(channel: channel, day: day, path: path, sha256: try Self.sha256(of: path), channelDigest: channelDigest)
     }
 
-    public func open(_ file: StatementFile) throws(ReconError) -> any StatementLines {
+    /// The connector's own reader of a kept file (its records as the channel states them).
+    public func reader(_ file: StatementFile) throws(ReconError) -> any StatementReader {
         guard let path = file.path, let connector = runtime.connectors[file.channel] else {
             throw ReconError(.notConfigured, "no statement file for \(file.channel.rawValue) \(file.day.text)")
         }
         do {
-            return ConnectorStatementLines(try connector.openStatement(path: path, day: file.day.text, expectedSHA1Hex: file.channelDigest))
+            return try connector.openStatement(path: path, day: file.day.text, expectedSHA1Hex: file.channelDigest)
         } catch {
             throw ReconError(.badStatement, "\(file.channel.rawValue) \(file.day.text): \(error.message)")
         }
+    }
+
+    public func open(_ file: StatementFile) throws(ReconError) -> any StatementLines {
+        ConnectorStatementLines(try reader(file))
     }
 
     /// The kept file's own digest, read in chunks (the file may be far larger than memory allows).
