@@ -57,6 +57,9 @@ final class StatementReaderTests: XCTestCase {
         assertBad(
             try alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: ",服务费（元）", with: "")), day: "2026-11-27"),
             "no column 服务费（元）")
+        assertBad(
+            try alipay.openStatement(path: alipayZip(detail.replacingOccurrences(of: ",备注", with: ",备注,积分")), day: "2026-11-27"),
+            "a column the format does not: 积分")
         let cut = String(detail.prefix(upTo: detail.range(of: "#-----------------------------------------业务明细列表结束")!.lowerBound))
         assertBad(try StatementVectors.readAll(alipay.openStatement(path: alipayZip(cut), day: "2026-11-27")), "cut short")
         assertBad(
@@ -101,6 +104,7 @@ final class StatementReaderTests: XCTestCase {
         assertBad(try read(Array(gzip.dropLast(8)), StatementVectors.weChatSHA1), "ends before its end marker")
         assertBad(try read(try GBKCodec.encode(text), nil), "not UTF-8")
         assertBad(try read(Array(text.replacingOccurrences(of: ",手续费,", with: ",").utf8), nil), "no column 手续费")
+        assertBad(try read(Array(text.replacingOccurrences(of: ",费率备注", with: ",费率备注,分账").utf8), nil), "a column the format does not: 分账")
         assertBad(try read(Array(text.replacingOccurrences(of: "`2,`12.30", with: "`3,`12.30").utf8), nil), "summary says 3")
         let cut = text.components(separatedBy: "\n").prefix(3).joined(separator: "\n")
         assertBad(try read(Array(cut.utf8), nil), "cut short")

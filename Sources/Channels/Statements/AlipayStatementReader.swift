@@ -33,6 +33,12 @@ final class AlipayStatementReader: StatementReader {
         static let requestNo = "退款批次号/请求号"
         static let fee = "服务费（元）"
         static let required = [tradeNo, outTradeNo, bizType, finishedAt, received, requestNo, fee]
+        /// The detail file's 25 published columns.
+        static let known = [
+            tradeNo, outTradeNo, bizType, "商品名称", "创建时间", finishedAt, "门店编号", "门店名称", "操作员", "终端号", "对方账户", "订单金额（元）", received,
+            "支付宝红包（元）", "集分宝（元）", "支付宝优惠（元）", "商家优惠（元）", "券核销金额（元）", "券名称", "商家红包消费金额（元）", "卡消费金额（元）", requestNo, fee,
+            "分润（元）", "备注",
+        ]
     }
 
     private let lines: GBKLines
@@ -62,7 +68,7 @@ final class AlipayStatementReader: StatementReader {
             if line.contains(Self.listMarker) && !line.contains(Self.listEndMarker) { break }
         }
         guard let header = try lines.next() else { throw StatementFile.bad("\(entry.name) ends before its header") }
-        columns = try StatementColumns(header: CSVLine.cells(header), required: Column.required, file: entry.name)
+        columns = try StatementColumns(header: CSVLine.cells(header), required: Column.required, known: Column.known, file: entry.name)
     }
 
     func next() throws(ChannelError) -> StatementRecord? {

@@ -31,17 +31,22 @@ enum StatementFile {
     }
 }
 
-/// Column positions found by header name, so a reordered or added column reads the same and a
-/// missing one is an error naming it.
+/// Column positions found by header name, so reordered columns read the same. A missing column
+/// is an error naming it, and so is one the channel's published format does not have (`known`):
+/// a file whose shape changed is checked by a person before its amounts are believed.
 struct StatementColumns {
     private var positions: [String: Int] = [:]
     let count: Int
 
-    init(header: [String], required: [String], file: String) throws(ChannelError) {
+    init(header: [String], required: [String], known: [String], file: String) throws(ChannelError) {
         for (position, name) in header.enumerated() where positions[name] == nil { positions[name] = position }
         count = header.count
         if let missing = required.first(where: { positions[$0] == nil }) {
             throw StatementFile.bad("\(file): the header has no column \(missing)")
+        }
+        let published = Set(known)
+        if let unknown = header.first(where: { !published.contains($0) }) {
+            throw StatementFile.bad("\(file): the header has a column the format does not: \(unknown)")
         }
     }
 

@@ -26,6 +26,12 @@ final class WeChatPayStatementReader: StatementReader {
         static let required = [
             tradeTime, transactionId, outTradeNo, tradeState, settlementAmount, refundId, outRefundNo, refundAmount, refundStatus, fee,
         ]
+        /// The ALL bill's 27 published columns.
+        static let known = [
+            tradeTime, "公众账号ID", "商户号", "特约商户号", "设备号", transactionId, outTradeNo, "用户标识", "交易类型", tradeState, "付款银行", "货币种类",
+            settlementAmount, "代金券金额", refundId, outRefundNo, refundAmount, "充值券退款金额", "退款类型", refundStatus, "商品名称", "商户数据包", fee, "费率",
+            "订单金额", "申请退款金额", "费率备注",
+        ]
     }
     enum Summary {
         static let count = "总交易单数"
@@ -33,6 +39,7 @@ final class WeChatPayStatementReader: StatementReader {
         static let refunded = "退款总金额"
         static let fees = "手续费总金额"
         static let required = [count, settlement, refunded, fees]
+        static let known = [count, settlement, refunded, "充值券退款总金额", fees, "订单总金额", "申请退款总金额"]
     }
 
     private let lines: LineReader
@@ -52,7 +59,8 @@ final class WeChatPayStatementReader: StatementReader {
         if header?.hasPrefix("\u{FEFF}") == true { header = String(header!.dropFirst()) }  // a BOM, as spreadsheets add
         guard let header else { throw StatementFile.bad("\(file) is empty") }
         columns = try StatementColumns(
-            header: header.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell), required: Column.required, file: file)
+            header: header.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell), required: Column.required,
+            known: Column.known, file: file)
     }
 
     func next() throws(ChannelError) -> StatementRecord? {
@@ -123,7 +131,7 @@ final class WeChatPayStatementReader: StatementReader {
 
     private func checkSummary(header: String) throws(ChannelError) {
         let names = header.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell)
-        let summaryColumns = try StatementColumns(header: names, required: Summary.required, file: file + " summary")
+        let summaryColumns = try StatementColumns(header: names, required: Summary.required, known: Summary.known, file: file + " summary")
         guard let row = try Self.text(lines, file), row.hasPrefix("`") else { throw StatementFile.bad("\(file) has no summary row") }
         let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(Self.cell)
         guard cells.count == names.count else {
