@@ -65,9 +65,10 @@ final class AlipayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
         XCTAssertEqual(connector.closeResult(Fixtures.response(AlipayVectors.closeAnswerPaid), for: Fixtures.paymentId), .alreadyPaid)
         XCTAssertEqual(
-            connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
+            connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer), for: Fixtures.refundOrder),
+            .succeeded(channelRefundId: "2026112722001400001"))
         XCTAssertEqual(
-            connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer)),
+            connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer), for: Fixtures.refundReference),
             .succeeded(channelRefundId: "2026112722001400001"))
     }
 

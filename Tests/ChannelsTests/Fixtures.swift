@@ -24,6 +24,11 @@ enum Fixtures {
             paymentAmount: amount, reason: "damaged", callbackURL: callbackURL, createdAt: now.adding(seconds: 3600))
     }
 
+    /// The refund every refund answer vector is about (ref_1, 5.00 of `paymentId`).
+    static let refundOrder = refund(callbackURL: "https://pay.example.test/callbacks", channelTransactionId: "782611272316020123456")
+    static let refundReference = ChannelRefundReference(
+        refundId: "ref_1", paymentId: paymentId, amount: refundAmount, createdAt: now.adding(seconds: 3600))
+
     /// The channel's current key "k2" and the key "k1" it replaced at `now` with a 1-hour grace.
     static func rotatedKeys(style: VerificationKeySet.IdentifierStyle, currentId: String, retiredId: String) -> VerificationKeySet {
         VerificationKeySet(style: style, keys: [VerificationKey(id: retiredId, publicKey: TestKeys.channelRetired.publicKey)])

@@ -42,7 +42,8 @@ final class UnionPayConnectorTests: XCTestCase {
         XCTAssertEqual(first["origQryId"], "782611272316020123456")
         XCTAssertEqual(first["txnAmt"], "500")
         let query = try connector.refundQueryRequest(
-            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: refund.createdAt), now: Fixtures.now)
+            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, amount: refund.amount, createdAt: refund.createdAt),
+            now: Fixtures.now)
         XCTAssertEqual(FormFields.decoding(urlEncoded: query.body)?["txnTime"], "20261128001447")
         XCTAssertThrowsError(
             try connector.refundRequest(Fixtures.refund(callbackURL: callbackURL, channelTransactionId: nil), now: Fixtures.now))
@@ -69,9 +70,9 @@ final class UnionPayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .notPaid)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
-        XCTAssertEqual(connector.refundResult(Fixtures.response(UnionPayVectors.refundAnswer)), .processing)
+        XCTAssertEqual(connector.refundResult(Fixtures.response(UnionPayVectors.refundAnswer), for: Fixtures.refundOrder), .processing)
         XCTAssertEqual(
-            connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer)),
+            connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer), for: Fixtures.refundReference),
             .succeeded(channelRefundId: "782611280014470000001"))
     }
 

@@ -56,7 +56,9 @@ final class WeChatPayConnectorTests: XCTestCase {
             #"{"out_trade_no":"pay_019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#
         )
         let query = try connector.refundQueryRequest(
-            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: Fixtures.now), now: Fixtures.now)
+            ChannelRefundReference(
+                refundId: "ref_1", paymentId: Fixtures.paymentId, amount: Fixtures.refundAmount, createdAt: Fixtures.now), now: Fixtures.now
+        )
         XCTAssertEqual(query.url, "https://sandbox.paygate.test/wechatpay/v3/refund/domestic/refunds/ref_1")
     }
 
@@ -85,11 +87,14 @@ final class WeChatPayConnectorTests: XCTestCase {
             connector.closeResult(
                 Fixtures.response("", status: 204, headers: WeChatPayVectors.closeAnswerHeaders), for: Fixtures.paymentId), .closed)
         XCTAssertEqual(
-            connector.refundResult(Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders)),
+            connector.refundResult(
+                Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders),
+                for: Fixtures.refundOrder),
             .processing)
         XCTAssertEqual(
             connector.refundQueryResult(
-                Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders)),
+                Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders),
+                for: Fixtures.refundReference),
             .succeeded(channelRefundId: "50000000382019052709732678859"))
     }
 

@@ -45,13 +45,15 @@ final class AlipayRoundTripTests: XCTestCase {
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: "damaged",
             callbackURL: order.callbackURL, createdAt: .now())
         XCTAssertEqual(
-            connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))),
+            connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund),
             .succeeded(channelRefundId: payment.channelTransactionId))
         // A repeat moves no money (fund_change N): the refund query decides.
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
-        let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
+        let refundReference = ChannelRefundReference(
+            refundId: refund.refundId, paymentId: order.paymentId, amount: refund.amount, createdAt: refund.createdAt)
         XCTAssertEqual(
-            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            connector.refundQueryResult(
+                sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: payment.channelTransactionId))
         // Alipay's refund notice verifies and changes nothing.
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.noEffect(reason: "refund notice")))

@@ -73,7 +73,7 @@ final class FaultTests: XCTestCase {
         let refund = RefundOrder(
             refundId: "ref_o1", paymentId: order.paymentId, channelTransactionId: nil, amount: Money(minorUnits: 100, currency: .cny),
             paymentAmount: order.amount, reason: nil, callbackURL: order.callbackURL, createdAt: .now())
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
         let delivered = sandbox.callbacks().map { connector.verifyCallback($0.asRequest, now: .now()) }
         XCTAssertEqual(delivered.count, 2)
         guard case .verified(.refundSucceeded)? = delivered.first, case .verified(.paymentSucceeded)? = delivered.last else {
@@ -115,7 +115,9 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_1"}}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2", "extra": "x"}}"#).status, 400)
         let read = sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2"}}"#)
-        XCTAssertTrue(String(decoding: read.body, as: UTF8.self).hasSuffix(#""misdirected_query":{"asked":"pay_1","answered":"pay_2"}}"#))
+        XCTAssertTrue(
+            String(decoding: read.body, as: UTF8.self).hasSuffix(
+                #""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"misdirected_refund":null}"#))
     }
 
     func testFaultsReadBackAndRefuseUnknownKnobs() {
@@ -124,7 +126,7 @@ final class FaultTests: XCTestCase {
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(
             String(decoding: read.body, as: UTF8.self),
-            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null}"#
+            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null,"misdirected_refund":null}"#
         )
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)

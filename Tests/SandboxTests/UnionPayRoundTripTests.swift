@@ -30,15 +30,17 @@ final class UnionPayRoundTripTests: XCTestCase {
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
             callbackURL: order.callbackURL, createdAt: .now())
         // UnionPay accepts a refund (respCode 00) and tells the result by callback and query.
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
         guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
             return XCTFail("no verified refund callback")
         }
         XCTAssertEqual(refundId, "ref_u1")
         XCTAssertEqual(amount, refund.amount)
-        let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
+        let refundReference = ChannelRefundReference(
+            refundId: refund.refundId, paymentId: order.paymentId, amount: refund.amount, createdAt: refund.createdAt)
         XCTAssertEqual(
-            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            connector.refundQueryResult(
+                sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: channelRefundId))
 
         let lines = try sandbox.statementLines(connector)

@@ -25,10 +25,13 @@ public protocol ChannelConnector: Sendable {
     func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult
 
     func refundRequest(_ refund: RefundOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func refundResult(_ response: ChannelResponse) -> RefundResult
+    /// The answer to the refund request of `refund`. A signed answer about another refund, order
+    /// or amount is `.unknown`, never applied (`AnsweredRefund`).
+    func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult
 
     func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func refundQueryResult(_ response: ChannelResponse) -> RefundResult
+    /// The answer to the refund query of `refund`; one about another refund is `.unknown`, as above.
+    func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult
 
     /// The statement (reconciliation) file of one day, as the channel publishes it.
     func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest

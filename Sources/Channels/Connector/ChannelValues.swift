@@ -50,10 +50,13 @@ public struct RefundOrder: Sendable, Equatable {
 public struct ChannelRefundReference: Sendable, Equatable {
     public var refundId: String
     public var paymentId: PaymentId
+    /// The refund's amount: the channels repeat it in their refund-query answers, and an answer
+    /// with another amount is about another refund (`AnsweredRefund`).
+    public var amount: Money
     /// The refund's creation time, as in `RefundOrder.createdAt`.
     public var createdAt: Timestamp
-    public init(refundId: String, paymentId: PaymentId, createdAt: Timestamp) {
-        self.refundId = refundId; self.paymentId = paymentId; self.createdAt = createdAt
+    public init(refundId: String, paymentId: PaymentId, amount: Money, createdAt: Timestamp) {
+        self.refundId = refundId; self.paymentId = paymentId; self.amount = amount; self.createdAt = createdAt
     }
 }
 
@@ -95,6 +98,38 @@ enum AnsweredOrder {
     static func mismatch(named: String?, asked paymentId: PaymentId) -> String? {
         guard let named, named != paymentId.text else { return nil }
         return "the answer is about order \(named), not \(paymentId.text)"
+    }
+}
+
+/// Which refund a channel's refund or refund-query answer is about. The channels repeat what
+/// the request named: the refund's number, the order it refunds, its amount (and UnionPay its
+/// txnTime). A signed answer that names another value answers another request (a channel that
+/// mixed up two), so it is `.unknown`: the refund stays pending and is asked about again, and
+/// nothing the answer says is applied to ours. A value the answer does not carry is not checked,
+/// as for `AnsweredOrder`: an error answer names nothing.
+struct AnsweredRefund {
+    /// What was asked, as the request sent it.
+    var refundNumber: String
+    var orderNumber: String
+    var amount: Money
+
+    init(_ refund: RefundOrder) {
+        refundNumber = refund.refundId; orderNumber = refund.paymentId.text; amount = refund.amount
+    }
+
+    init(_ refund: ChannelRefundReference) {
+        refundNumber = refund.refundId; orderNumber = refund.paymentId.text; amount = refund.amount
+    }
+
+    /// Nil when every value the answer names is the one asked; otherwise the first that is not.
+    /// An amount the answer names but that does not read (`parse` gives nil) is a mismatch too.
+    func mismatch(refundNamed: String?, orderNamed: String?, amountNamed: String?, parse: (String) -> Money?) -> String? {
+        if let refundNamed, refundNamed != refundNumber { return "the answer is about refund \(refundNamed), not \(refundNumber)" }
+        if let orderNamed, orderNamed != orderNumber { return "the answer is about order \(orderNamed), not \(orderNumber)" }
+        if let amountNamed, parse(amountNamed) != amount {
+            return "the answer names the amount \(amountNamed), not this refund's \(amount.minorUnits) minor units"
+        }
+        return nil
     }
 }
 

@@ -51,6 +51,10 @@ public struct UnionPayConnector: ChannelConnector {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
             if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId) { return .unknown(reason: mismatch) }
+            // UnionPay names a transaction by orderId plus txnTime: both must be the ones asked.
+            if let mismatch = Self.txnTimeMismatch(answer, asked: UnionPayTransformers.txnTime(paymentId)) {
+                return .unknown(reason: mismatch)
+            }
             return UnionPayTransformers.queryResult(answer)
         }
     }
@@ -77,10 +81,19 @@ public struct UnionPayConnector: ChannelConnector {
         try signedRequest(backURL, UnionPayTransformers.refundFields(refund))
     }
 
-    public func refundResult(_ response: ChannelResponse) -> RefundResult {
+    /// The answer echoes the refund's orderId, txnTime and txnAmt, and origQryId names the
+    /// payment it refunds: each must be the one sent.
+    public func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.refundResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let original = answer["origQryId"], let sent = refund.channelTransactionId, original != sent {
+                return .unknown(reason: "the answer refunds transaction \(original), not \(sent)")
+            }
+            if let mismatch = Self.refundMismatch(answer, AnsweredRefund(refund), txnTime: ChinaTime.compact(refund.createdAt)) {
+                return .unknown(reason: mismatch)
+            }
+            return UnionPayTransformers.refundResult(answer)
         }
     }
 
@@ -89,11 +102,26 @@ public struct UnionPayConnector: ChannelConnector {
             queryURL, UnionPayTransformers.queryFields(orderId: refund.refundId, txnTime: ChinaTime.compact(refund.createdAt)))
     }
 
-    public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
+    public func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.refundQueryResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = Self.refundMismatch(answer, AnsweredRefund(refund), txnTime: ChinaTime.compact(refund.createdAt)) {
+                return .unknown(reason: mismatch)
+            }
+            return UnionPayTransformers.refundQueryResult(answer)
         }
+    }
+
+    static func txnTimeMismatch(_ answer: FormFields, asked txnTime: String) -> String? {
+        guard let named = answer["txnTime"], named != txnTime else { return nil }
+        return "the answer is about the transaction of txnTime \(named), not \(txnTime)"
+    }
+
+    /// A refund is the transaction orderId (the refund's number) plus txnTime; txnAmt is its amount.
+    private static func refundMismatch(_ answer: FormFields, _ asked: AnsweredRefund, txnTime: String) -> String? {
+        asked.mismatch(refundNamed: answer["orderId"], orderNamed: nil, amountNamed: answer["txnAmt"], parse: ChannelAmount.parseFen)
+            ?? txnTimeMismatch(answer, asked: txnTime)
     }
 
     /// `day` is `yyyy-MM-dd` (a China calendar day); UnionPay wants the settle date as MMdd.

@@ -108,9 +108,10 @@ struct AlipaySide: Sendable {
             orderTime: "", channelRefundId: "", failureCode: Self.refundFailureSubCode, now: now,
             callback: { refund, order in refund.succeeded ? AlipayCallbacks.refundNotice(refund, order, keys: keys) : nil })
         switch outcome {
-        case .created(let refund, let order), .repeated(let refund, let order):
+        case .created(var refund, var order), .repeated(var refund, var order):
             if let failureCode = refund.failureCode { return Self.failure("40004", failureCode) }
             let moved = if case .created = outcome { "Y" } else { "N" }
+            if let other = state.misdirectedRefund(for: refundId, on: .alipay, now: now) { (refund, order) = other }
             return Self.success + [
                 ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
                 ("buyer_logon_id", "sandbox***@example.com"), ("fund_change", moved),
@@ -130,10 +131,17 @@ struct AlipaySide: Sendable {
         guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
             return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         }
-        let refundId = content.text("out_request_no") ?? order.outTradeNo
-        guard let refund = state.refund(channel: .alipay, refundId: refundId), refund.outTradeNo == order.outTradeNo,
-            refund.succeeded
+        let asked = content.text("out_request_no") ?? order.outTradeNo
+        if let other = state.misdirectedRefund(for: asked, on: .alipay, now: now), other.refund.succeeded {
+            return Self.refundQueryAnswer(other.refund, other.order)
+        }
+        guard let refund = state.refund(channel: .alipay, refundId: asked), refund.outTradeNo == order.outTradeNo, refund.succeeded
         else { return Self.success }
+        return Self.refundQueryAnswer(refund, order)
+    }
+
+    private static func refundQueryAnswer(_ refund: SandboxRefund, _ order: SandboxOrder) -> Fields {
+        let refundId = refund.refundId
         return Self.success + [
             ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo), ("out_request_no", refundId),
             ("total_amount", order.amount.text), ("refund_amount", refund.amount.text), ("refund_status", "REFUND_SUCCESS"),

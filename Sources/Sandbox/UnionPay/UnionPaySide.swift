@@ -46,7 +46,9 @@ struct UnionPaySide: Sendable {
         }
         switch (request.path.dropFirst(Self.pathPrefix.count), form["txnType"]) {
         case ("/backTransReq.do", "01"): return answer(echo(form) + qrApply(form, now: now))
-        case ("/backTransReq.do", "04"): return answer(echo(form) + refund(form, now: now))
+        case ("/backTransReq.do", "04"):
+            let result = refund(form, now: now)
+            return answer(echo(misdirectedRefund(form, now: now)) + result)
         case ("/queryTrans.do", "00"):
             let asked = queriedForm(form, now: now)
             return answer(echo(asked) + query(asked, now: now))
@@ -98,10 +100,25 @@ struct UnionPaySide: Sendable {
         }
     }
 
-    /// A payment query as the sandbox answers it: about another order (its orderId and txnTime)
-    /// under the `misdirected_query` fault. Refund queries, which share the URL, are left alone.
+    /// A refund request as its answer echoes it: about another refund (its orderId, txnTime,
+    /// txnAmt and original transaction) under the `misdirected_refund` fault.
+    private func misdirectedRefund(_ form: WireForm, now: Timestamp) -> WireForm {
+        guard let other = state.misdirectedRefund(for: form["orderId"] ?? "", on: .unionpay, now: now) else { return form }
+        return form.replacing("orderId", with: other.refund.refundId).replacing("txnTime", with: other.refund.orderTime)
+            .replacing("txnAmt", with: String(other.refund.amount.minorUnits))
+            .replacing("origQryId", with: other.order.channelTransactionId)
+    }
+
+    /// A query as the sandbox answers it: a payment query about another order (its orderId and
+    /// txnTime) under the `misdirected_query` fault, a refund query about another refund under
+    /// `misdirected_refund`.
     private func queriedForm(_ form: WireForm, now: Timestamp) -> WireForm {
         let asked = form["orderId"] ?? ""
+        if let other = state.misdirectedRefund(for: asked, on: .unionpay, now: now),
+            state.refund(channel: .unionpay, refundId: asked) != nil
+        {
+            return form.replacing("orderId", with: other.refund.refundId).replacing("txnTime", with: other.refund.orderTime)
+        }
         let number = state.faults.queriedOrder(asked, on: .unionpay)
         guard number != asked, state.refund(channel: .unionpay, refundId: asked) == nil else { return form }
         let orderTime = state.order(channel: .unionpay, outTradeNo: number, now: now)?.orderTime ?? form["txnTime"] ?? ""
@@ -191,8 +208,11 @@ struct UnionPaySide: Sendable {
 
     /// The request's identifying fields, echoed in the answer as UnionPay does.
     private func echo(_ form: WireForm) -> [(String, String)] {
-        ["version", "encoding", "signMethod", "accessType", "merId", "bizType", "txnType", "txnSubType", "orderId", "txnTime"]
-            .compactMap { name in form[name].map { (name, $0) } }
+        [
+            "version", "encoding", "signMethod", "accessType", "merId", "bizType", "txnType", "txnSubType", "orderId", "txnTime", "txnAmt",
+            "origQryId",
+        ]
+        .compactMap { name in form[name].map { (name, $0) } }
     }
 
     private func answer(_ fields: [(String, String)]) -> HTTPResponse {

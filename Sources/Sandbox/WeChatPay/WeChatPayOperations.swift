@@ -93,8 +93,14 @@ extension WeChatPaySide {
             failureCode: Self.refundFailureStatus, now: now,
             callback: { refund, order in WeChatPayCallbacks.refundNotice(refund, order, keys: keys) })
         switch outcome {
-        case .created(let refund, let order): return refundAnswer(refund, order, status: "PROCESSING", now: now)
-        case .repeated(let refund, let order): return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)
+        case .created(let refund, let order):
+            if let other = state.misdirectedRefund(for: refundId, on: .wechatpay, now: now) {
+                return refundAnswer(other.refund, other.order, status: "PROCESSING", now: now)
+            }
+            return refundAnswer(refund, order, status: "PROCESSING", now: now)
+        case .repeated(let refund, let order):
+            let (shown, shownOrder) = state.misdirectedRefund(for: refundId, on: .wechatpay, now: now) ?? (refund, order)
+            return refundAnswer(shown, shownOrder, status: Self.refundStatus(shown), now: now)
         case .orderNotFound: return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such order", now: now)
         case .orderNotPaid: return Self.error(self, 400, "INVALID_REQUEST", "the order is not paid", now: now)
         case .exceedsPaidAmount: return Self.error(self, 400, "INVALID_REQUEST", "refunds would exceed the paid amount", now: now)
@@ -109,7 +115,8 @@ extension WeChatPaySide {
         else {
             return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such refund", now: now)
         }
-        return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)
+        let (shown, shownOrder) = state.misdirectedRefund(for: refundId, on: .wechatpay, now: now) ?? (refund, order)
+        return refundAnswer(shown, shownOrder, status: Self.refundStatus(shown), now: now)
     }
 
     /// The `status` of a settled refund: SUCCESS, or its failure status (ABNORMAL).
