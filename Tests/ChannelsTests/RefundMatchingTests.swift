@@ -34,7 +34,10 @@ final class RefundMatchingTests: XCTestCase {
         XCTAssertEqual(
             weChatPay.refundResult(
                 try SignedAnswer.weChatPay(weChatRefund(order: "pay_019ac5b7d1c80123a1b2c3d4e5f60719", status: "PROCESSING")), for: refund),
-            .unknown(reason: "the answer is about order pay_019ac5b7d1c80123a1b2c3d4e5f60719, not \(order)"))
+            .unknown(
+                reason:
+                    "the answer is about order pay_019ac5b7d1c80123a1b2c3d4e5f60719, not \(WeChatPayTransformers.reference.payment(Fixtures.paymentId))"
+            ))
         XCTAssertEqual(
             weChatPay.refundResult(try SignedAnswer.weChatPay(weChatRefund(amount: 400, status: "PROCESSING")), for: refund),
             .unknown(reason: "the answer names the amount 400, not this refund's 500 minor units"))
@@ -123,7 +126,8 @@ final class RefundMatchingTests: XCTestCase {
         }
         XCTAssertEqual(unionPay.refundResult(try answer(), for: refund), .processing)
         XCTAssertEqual(
-            unionPay.refundResult(try answer("ref_2"), for: refund), .unknown(reason: "the answer is about refund ref_2, not ref_1"))
+            unionPay.refundResult(try answer("ref_2"), for: refund),
+            .unknown(reason: "the answer is about refund ref_2, not \(UnionPayTransformers.reference.refund("ref_1"))"))
         XCTAssertEqual(
             unionPay.refundResult(try answer(amount: "400"), for: refund),
             .unknown(reason: "the answer names the amount 400, not this refund's 500 minor units"))

@@ -37,7 +37,7 @@ final class WeChatPayConnectorTests: XCTestCase {
         XCTAssertEqual(request.method, "GET")
         XCTAssertEqual(
             request.url,
-            "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718?mchid=1900000109")
+            "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/019ac5b7d1c80123a1b2c3d4e5f60718?mchid=1900000109")
         XCTAssertEqual(request.headers.map(\.0), ["Authorization", "Accept"])
         XCTAssertTrue(request.headers[0].1.contains("signature=\"\(WeChatPayVectors.querySignature)\""))
         XCTAssertTrue(request.body.isEmpty)
@@ -46,14 +46,14 @@ final class WeChatPayConnectorTests: XCTestCase {
     func testCloseAndRefundBodies() throws {
         let close = try connector.closeRequest(Fixtures.reference, now: Fixtures.now)
         XCTAssertEqual(
-            close.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/pay_019ac5b7d1c80123a1b2c3d4e5f60718/close")
+            close.url, "https://sandbox.paygate.test/wechatpay/v3/pay/transactions/out-trade-no/019ac5b7d1c80123a1b2c3d4e5f60718/close")
         XCTAssertEqual(String(decoding: close.body, as: UTF8.self), #"{"mchid":"1900000109"}"#)
         let refund = try connector.refundRequest(
             Fixtures.refund(callbackURL: callbackURL, channelTransactionId: "4200001234202611270000000001"), now: Fixtures.now)
         XCTAssertEqual(refund.url, "https://sandbox.paygate.test/wechatpay/v3/refund/domestic/refunds")
         XCTAssertEqual(
             String(decoding: refund.body, as: UTF8.self),
-            #"{"out_trade_no":"pay_019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#
+            #"{"out_trade_no":"019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#
         )
         let query = try connector.refundQueryRequest(
             ChannelRefundReference(

@@ -88,7 +88,10 @@ final class FaultTests: XCTestCase {
             let other = SandboxFixture.order(channel)
             _ = try sandbox.prepay(connector, asked)
             sandbox.pay(try sandbox.prepay(connector, other), result: "success")
-            let misdirected = #"{"misdirected_query": {"asked": "\#(asked.paymentId.text)", "answered": "\#(other.paymentId.text)"}}"#
+            // The fault names orders by their number at the channel (docs/API.md section 9).
+            let number = ChannelOrderReference(channel)
+            let (askedNumber, otherNumber) = (number.payment(asked.paymentId), number.payment(other.paymentId))
+            let misdirected = #"{"misdirected_query": {"asked": "\#(askedNumber)", "answered": "\#(otherNumber)"}}"#
             XCTAssertEqual(sandbox.setFaults(misdirected).status, 200)
             // Only that order's query is misdirected: the other order's own query is answered as usual.
             guard
@@ -101,7 +104,7 @@ final class FaultTests: XCTestCase {
             let response = sandbox.exchange(try connector.queryRequest(SandboxFixture.reference(asked), now: .now()))
             XCTAssertEqual(
                 connector.queryResult(response, for: asked.paymentId),
-                .unknown(reason: "the answer is about order \(other.paymentId.text), not \(asked.paymentId.text)"), "\(channel)")
+                .unknown(reason: "the answer is about order \(otherNumber), not \(asked.paymentId.text)"), "\(channel)")
             guard case .paid(let paid) = connector.queryResult(response, for: other.paymentId) else {
                 return XCTFail("\(channel): not paid")
             }

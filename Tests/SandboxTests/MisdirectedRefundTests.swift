@@ -1,4 +1,5 @@
 import Channels
+import Foundation
 import PaygateCore
 import Sandbox
 import XCTest
@@ -27,6 +28,11 @@ final class MisdirectedRefundTests: XCTestCase {
             callbackURL: order.callbackURL, createdAt: .now())
     }
 
+    /// A refund id of the real shape (`ref_` and 32 hex digits), as channels' limits expect.
+    static func newRefundId() -> String {
+        "ref_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
+
     private func reference(_ refund: RefundOrder) -> ChannelRefundReference {
         ChannelRefundReference(refundId: refund.refundId, paymentId: refund.paymentId, amount: refund.amount, createdAt: refund.createdAt)
     }
@@ -35,24 +41,25 @@ final class MisdirectedRefundTests: XCTestCase {
         for channel in Channel.allCases {
             let connector = SandboxFixture.connector(channel)
             let (firstOrder, firstPayment) = try paidOrder(connector)
-            let first = refund("ref_m\(channel.rawValue.prefix(1))1", of: firstOrder, firstPayment, minorUnits: 100)
+            let first = refund(Self.newRefundId(), of: firstOrder, firstPayment, minorUnits: 100)
             _ = connector.refundResult(sandbox.exchange(try connector.refundRequest(first, now: .now())), for: first)
             _ = sandbox.callbacks()
             let (order, payment) = try paidOrder(connector)
-            let asked = refund("ref_m\(channel.rawValue.prefix(1))2", of: order, payment, minorUnits: 200)
-
-            XCTAssertEqual(
-                sandbox.setFaults(#"{"misdirected_refund": "\#(first.refundId)", "channel": "\#(channel.rawValue)"}"#).status, 200)
+            let asked = refund(Self.newRefundId(), of: order, payment, minorUnits: 200)
+            // The fault names the refund as the channel knows it.
+            let number = ChannelOrderReference(channel).refund(first.refundId)
+            XCTAssertEqual(sandbox.setFaults(#"{"misdirected_refund": "\#(number)", "channel": "\#(channel.rawValue)"}"#).status, 200)
             let answer = connector.refundResult(sandbox.exchange(try connector.refundRequest(asked, now: .now())), for: asked)
             guard case .unknown(let reason) = answer else { return XCTFail("\(channel): \(answer)") }
             // Each channel names the other refund in its own way: its number (WeChat Pay, UnionPay),
             // its order (Alipay), its original transaction (UnionPay).
-            let names = [first.refundId, firstOrder.paymentId.text, firstPayment.channelTransactionId]
+            let names = [number, ChannelOrderReference(channel).payment(firstOrder.paymentId), firstPayment.channelTransactionId]
             XCTAssertTrue(
                 names.contains { reason.contains("about refund \($0),") || reason.contains(" \($0), not") }, "\(channel): \(reason)")
             let query = connector.refundQueryResult(
                 sandbox.exchange(try connector.refundQueryRequest(reference(asked), now: .now())), for: reference(asked))
-            XCTAssertEqual(query, .unknown(reason: "the answer is about refund \(first.refundId), not \(asked.refundId)"), "\(channel)")
+            let sent = ChannelOrderReference(channel).refund(asked.refundId)
+            XCTAssertEqual(query, .unknown(reason: "the answer is about refund \(number), not \(sent)"), "\(channel)")
             // The refund asked for was carried out all the same: with the fault off, its query says so.
             XCTAssertEqual(sandbox.setFaults("{}").status, 200)
             let settled = connector.refundQueryResult(

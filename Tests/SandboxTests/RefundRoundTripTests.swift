@@ -115,26 +115,33 @@ final class RefundRoundTripTests: XCTestCase {
         let connector = SandboxFixture.unionPay()
         let (order, payment) = try paidOrder(connector)
         failRefunds(.unionpay)
-        let failing = refundOrder("ref_uf1", order, payment, amount: 1230)
+        let failing = refundOrder("ref_0000000000000000000000000000f001", order, payment, amount: 1230)
         XCTAssertEqual(try refund(connector, failing), .processing, "UnionPay accepts (respCode 00)")
-        XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.refundFailed(refundId: "ref_uf1", failureCode: "01")))
+        XCTAssertEqual(
+            sandbox.verifiedCallback(connector),
+            .verified(.refundFailed(refundId: "ref_0000000000000000000000000000f001", failureCode: "01")))
         XCTAssertEqual(try query(connector, failing), .failed(failureCode: "01"))
         XCTAssertEqual(try refund(connector, failing), .processing, "a resend is accepted again; the query tells")
         XCTAssertTrue(sandbox.callbacks().isEmpty, "a resend sends no second notice")
 
         XCTAssertEqual(sandbox.setFaults("{}").status, 200)
-        let full = refundOrder("ref_uf2", order, payment, amount: 1230)
+        let full = refundOrder("ref_0000000000000000000000000000f002", order, payment, amount: 1230)
         XCTAssertEqual(try refund(connector, full), .processing)
-        guard case .verified(.refundSucceeded("ref_uf2", let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
+        guard
+            case .verified(.refundSucceeded("ref_0000000000000000000000000000f002", let channelRefundId, let amount))? =
+                sandbox.verifiedCallback(connector)
+        else {
             return XCTFail("the same money did not refund after the failure")
         }
         XCTAssertEqual(amount, full.amount)
         XCTAssertEqual(try query(connector, full), .succeeded(channelRefundId: channelRefundId))
         XCTAssertEqual(try query(connector, failing), .failed(failureCode: "01"))
-        XCTAssertEqual(try refund(connector, refundOrder("ref_uf3", order, payment, amount: 1)), .failed(failureCode: "36"))
+        XCTAssertEqual(
+            try refund(connector, refundOrder("ref_0000000000000000000000000000f003", order, payment, amount: 1)),
+            .failed(failureCode: "36"))
 
         let refunds = try sandbox.statementLines(connector).filter { $0.kind == .refund && $0.paymentId == order.paymentId }
-        XCTAssertEqual(refunds.map(\.refundId), ["ref_uf2"])
+        XCTAssertEqual(refunds.map(\.refundId), ["ref_0000000000000000000000000000f002"])
     }
 
     // MARK: the knob

@@ -26,7 +26,8 @@ final class UnionPayRoundTripTests: XCTestCase {
             .paid(payment))
 
         let refund = RefundOrder(
-            refundId: "ref_u1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
+            refundId: "ref_00000000000000000000000000000a01", paymentId: order.paymentId,
+            channelTransactionId: payment.channelTransactionId,
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
             callbackURL: order.callbackURL, createdAt: .now())
         // UnionPay accepts a refund (respCode 00) and tells the result by callback and query.
@@ -34,7 +35,7 @@ final class UnionPayRoundTripTests: XCTestCase {
         guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
             return XCTFail("no verified refund callback")
         }
-        XCTAssertEqual(refundId, "ref_u1")
+        XCTAssertEqual(refundId, "ref_00000000000000000000000000000a01")
         XCTAssertEqual(amount, refund.amount)
         let refundReference = ChannelRefundReference(
             refundId: refund.refundId, paymentId: order.paymentId, amount: refund.amount, createdAt: refund.createdAt)
@@ -45,7 +46,10 @@ final class UnionPayRoundTripTests: XCTestCase {
 
         let lines = try sandbox.statementLines(connector)
         XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount })
-        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundId == "ref_u1" && $0.paymentId == order.paymentId })
+        XCTAssertTrue(
+            lines.contains {
+                $0.kind == .refund && $0.refundId == "ref_00000000000000000000000000000a01" && $0.paymentId == order.paymentId
+            })
     }
 
     func testCloseAfterPayTimeoutAndFail() throws {

@@ -35,6 +35,15 @@ PAYMENT_FIELDS = {
 }
 NOTIFY_URL = "http://127.0.0.1:9/paygate-e2e/notify"
 
+# The channels whose order numbers are an id's hex digits without its prefix (docs/API.md section 9).
+HEX_ORDER_NUMBERS = {"pay_": {"wechatpay", "unionpay"}, "ref_": {"unionpay"}}
+
+
+def channel_reference(channel, object_id):
+    """The order number `channel` knows a payment or refund id by (docs/API.md section 9)."""
+    prefix = object_id[:4]
+    return object_id[4:] if channel in HEX_ORDER_NUMBERS.get(prefix, set()) else object_id
+
 
 # ---------------------------------------------------------------------------------------------
 # Signing (docs/API.md section 2)

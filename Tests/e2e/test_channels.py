@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from paygate_support import assert_error, payment_body, sql_string
+from paygate_support import assert_error, channel_reference, payment_body, sql_string
 from test_invariants import Shard, assert_clean, assert_found
 
 CHANNELS = ["alipay", "wechatpay", "unionpay"]
@@ -120,9 +120,10 @@ def test_duplicate_callbacks_apply_once(stack, client, slots, faults, channel):
     assert settled["status"] == "succeeded", settled
     # Every copy (the callback and its 3 duplicates) delivered and acknowledged by paygate.
     deadline = time.monotonic() + SETTLE_SECONDS_MAX
-    while callbacks_acknowledged(stack, payment["payment_id"]) < 4 and time.monotonic() < deadline:
+    number = channel_reference(channel, payment["payment_id"])
+    while callbacks_acknowledged(stack, number) < 4 and time.monotonic() < deadline:
         time.sleep(POLL_PAUSE_SECONDS)
-    assert callbacks_acknowledged(stack, payment["payment_id"]) == 4
+    assert callbacks_acknowledged(stack, number) == 4
     assert events_of(stack, slots, payment) == [["payment.succeeded"]]
     shard = slots.shard_of_order(payment["merchant_id"], payment["merchant_order_no"])
     history = stack.database.rows_on_shard(

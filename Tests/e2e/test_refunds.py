@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from paygate_support import assert_error, encode_body, payment_body, sql_string
+from paygate_support import assert_error, channel_reference, encode_body, payment_body, sql_string
 from refund_support import (CHANNELS, assert_refund, create_refund, event_rows, get_payment, get_refund,
                             journal_kinds, merchant_footprint, merchant_refund_count, paid_payment, pay,
                             payment_history, refund_body, refund_history, refund_rows, sandbox_faults,  # noqa: F401
@@ -327,7 +327,8 @@ def test_duplicate_refund_callbacks_apply_once(stack, client, slots, sandbox_fau
     refund = wait_refund_final(client, response.json()["refund_id"])
     assert refund["status"] == "succeeded", refund
     # Every copy has been delivered (the sandbox retries until acknowledged) before counting.
-    wait_until(lambda: not callbacks_owed(stack, {payment["payment_id"], refund["refund_id"]}),
+    owed = {channel_reference(channel, payment["payment_id"]), channel_reference(channel, refund["refund_id"])}
+    wait_until(lambda: not callbacks_owed(stack, owed),
                "the sandbox to deliver every copy of the refund callback")
     assert get_payment(client, payment["payment_id"])["refunded_amount"] == "4.00"
     assert refund_history(stack, slots, payment, refund["refund_id"]) == [["NULL", "processing"], ["processing", "succeeded"]]

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from paygate_support import assert_error, sql_string
+from paygate_support import assert_error, channel_reference, sql_string
 from refund_support import (CHANNELS, create_refund, get_payment, get_refund, on_shard, paid_payment, pay,
                             sandbox_faults, wait_until)  # noqa: F401 (a fixture)
 from test_channels import create_processing
@@ -184,14 +184,15 @@ def test_a_query_answered_for_another_order_is_not_applied(stack, client, slots,
     other = create_processing(client, channel)
     # The other order is paid (or its payment failed) at the channel; ours is not.
     pay(stack, other, other_result)
-    sandbox_faults({"channel": channel, "misdirected_query": {"asked": ours["payment_id"], "answered": other["payment_id"]}})
+    asked, answered = channel_reference(channel, ours["payment_id"]), channel_reference(channel, other["payment_id"])
+    sandbox_faults({"channel": channel, "misdirected_query": {"asked": asked, "answered": answered}})
     before = footprint(stack, slots, client, ours)
 
     # The worker queries ours (made due in SQL) and is answered, correctly signed, about the other.
     # Until the log says so, the query may not have reached the channel (the worker's circuit
     # breaker for it may be open after an earlier test's faults): make it due again.
     refused = f"query for {ours['payment_id']}: no definite answer, nothing applied " \
-              f"(the answer is about order {other['payment_id']}, not {ours['payment_id']})"
+              f"(the answer is about order {answered}, not {ours['payment_id']})"
 
     def queried_and_refused():
         query_once_at(stack, slots, ours, 50)
@@ -283,7 +284,8 @@ REFUND_NOTICES = {"unionpay": unionpay_refund_notice, "wechatpay": wechatpay_ref
 
 
 def post_refund_notice(stack, channel, refund_id, amount_fen):
-    body, headers = REFUND_NOTICES[channel](stack, refund_id, amount_fen)
+    # The refund's order number as that channel carries it (docs/API.md section 9).
+    body, headers = REFUND_NOTICES[channel](stack, channel_reference(channel, refund_id), amount_fen)
     return stack.session().post(f"{stack.url}/callbacks/{channel}", data=body, headers=headers, timeout=CALLBACK_TIMEOUT_SECONDS)
 
 

@@ -51,7 +51,9 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.query) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: paymentId, as: AlipayTransformers.reference)
+            {
                 return .unknown(reason: mismatch)
             }
             return AlipayTransformers.queryResult(answer)
@@ -66,7 +68,9 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.close) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: paymentId, as: AlipayTransformers.reference)
+            {
                 return .unknown(reason: mismatch)
             }
             return AlipayTransformers.closeResult(answer)
@@ -84,7 +88,7 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.refund) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            let asked = AnsweredRefund(refund)
+            let asked = AnsweredRefund(refund, as: AlipayTransformers.reference)
             if let mismatch = asked.mismatch(
                 refundNamed: answer.string("out_request_no"), orderNamed: answer.string("out_trade_no"), amountNamed: nil,
                 parse: ChannelAmount.parseYuan)
@@ -108,7 +112,7 @@ public struct AlipayConnector: ChannelConnector {
         switch verifiedAnswer(response, Method.refundQuery) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredRefund(refund).mismatch(
+            if let mismatch = AnsweredRefund(refund, as: AlipayTransformers.reference).mismatch(
                 refundNamed: answer.string("out_request_no"), orderNamed: answer.string("out_trade_no"),
                 amountNamed: answer.string("refund_amount"), parse: ChannelAmount.parseYuan)
             {

@@ -3,6 +3,7 @@ import PaygateCore
 /// Alipay wire content (biz_content, answer objects, callbacks, statement lines) and its
 /// mapping to domain values. Amounts are yuan strings ("12.30") converted from integer fen.
 enum AlipayTransformers {
+    static let reference = ChannelOrderReference(.alipay)
     static let signType = "RSA2"
     /// `code` of a call that did what was asked.
     static let successCode = "10000"
@@ -22,7 +23,7 @@ enum AlipayTransformers {
     static func precreateContent(_ order: PrepayOrder) throws(ChannelError) -> String {
         var writer = JSONWriter(reservingCapacity: 256)
         writer.objectOpen()
-        writer.member("out_trade_no", order.paymentId.text)
+        writer.member("out_trade_no", reference.payment(order.paymentId))
         writer.member("total_amount", try ChannelAmount.yuanText(order.amount))
         writer.member("subject", order.subject)
         writer.member("time_expire", ChinaTime.dateTime(order.expiresAt))
@@ -33,7 +34,7 @@ enum AlipayTransformers {
     static func tradeContent(_ paymentId: PaymentId) -> String {
         var writer = JSONWriter(reservingCapacity: 64)
         writer.objectOpen()
-        writer.member("out_trade_no", paymentId.text)
+        writer.member("out_trade_no", reference.payment(paymentId))
         writer.objectClose()
         return writer.string
     }
@@ -41,9 +42,9 @@ enum AlipayTransformers {
     static func refundContent(_ refund: RefundOrder) throws(ChannelError) -> String {
         var writer = JSONWriter(reservingCapacity: 256)
         writer.objectOpen()
-        writer.member("out_trade_no", refund.paymentId.text)
+        writer.member("out_trade_no", reference.payment(refund.paymentId))
         writer.member("refund_amount", try ChannelAmount.yuanText(refund.amount))
-        writer.member("out_request_no", refund.refundId)
+        writer.member("out_request_no", reference.refund(refund.refundId))
         if let reason = refund.reason { writer.member("refund_reason", reason) }
         writer.objectClose()
         return writer.string
@@ -52,8 +53,8 @@ enum AlipayTransformers {
     static func refundQueryContent(_ refund: ChannelRefundReference) -> String {
         var writer = JSONWriter(reservingCapacity: 128)
         writer.objectOpen()
-        writer.member("out_trade_no", refund.paymentId.text)
-        writer.member("out_request_no", refund.refundId)
+        writer.member("out_trade_no", reference.payment(refund.paymentId))
+        writer.member("out_request_no", reference.refund(refund.refundId))
         writer.objectClose()
         return writer.string
     }
@@ -142,7 +143,7 @@ enum AlipayTransformers {
     }
 
     private static func payment(_ fields: JSONValue, paidAtField: String) -> ChannelPayment? {
-        guard let paymentId = fields.string("out_trade_no").flatMap(PaymentId.init), let tradeNo = fields.string("trade_no"),
+        guard let paymentId = fields.string("out_trade_no").flatMap(reference.paymentId), let tradeNo = fields.string("trade_no"),
             !tradeNo.isEmpty,
             let amount = fields.string("total_amount").flatMap(ChannelAmount.parseYuan),
             let paidAt = fields.string(paidAtField).flatMap(ChinaTime.parseDateTime)
@@ -156,7 +157,7 @@ enum AlipayTransformers {
     /// `refund_fee`, the trade's cumulative refunded amount, and a full refund turns the trade
     /// to TRADE_CLOSED) have no effect: Alipay's refund API already answered definitely.
     static func notification(_ fields: FormFields) -> CallbackVerification {
-        guard let paymentId = fields["out_trade_no"].flatMap(PaymentId.init) else {
+        guard let paymentId = fields["out_trade_no"].flatMap(reference.paymentId) else {
             return .rejected(reason: "out_trade_no is not a payment id")
         }
         if fields["out_biz_no"] != nil || fields["refund_fee"] != nil {

@@ -13,7 +13,7 @@ public struct PrepayOrder: Sendable, Equatable {
     }
 }
 
-/// A payment as the channel knows it: our payment_id is the channel's out_trade_no / orderId.
+/// A payment as the channel knows it (its order number: `ChannelOrderReference`).
 public struct ChannelPaymentReference: Sendable, Equatable {
     public var paymentId: PaymentId
     public var amount: Money
@@ -95,8 +95,8 @@ public struct ChannelPayment: Sendable, Equatable {
 /// An answer that names no order (a "no such order" error) is read as it stands.
 enum AnsweredOrder {
     /// Nil when the answer may be read for `paymentId`; otherwise why not.
-    static func mismatch(named: String?, asked paymentId: PaymentId) -> String? {
-        guard let named, named != paymentId.text else { return nil }
+    static func mismatch(named: String?, asked paymentId: PaymentId, as reference: ChannelOrderReference) -> String? {
+        guard let named, reference.paymentId(named) != paymentId else { return nil }
         return "the answer is about order \(named), not \(paymentId.text)"
     }
 }
@@ -108,24 +108,33 @@ enum AnsweredOrder {
 /// nothing the answer says is applied to ours. A value the answer does not carry is not checked,
 /// as for `AnsweredOrder`: an error answer names nothing.
 struct AnsweredRefund {
-    /// What was asked, as the request sent it.
-    var refundNumber: String
-    var orderNumber: String
+    var refundId: String
+    var paymentId: PaymentId
     var amount: Money
+    /// How the request named them on this channel.
+    var reference: ChannelOrderReference
 
-    init(_ refund: RefundOrder) {
-        refundNumber = refund.refundId; orderNumber = refund.paymentId.text; amount = refund.amount
+    init(_ refund: RefundOrder, as reference: ChannelOrderReference) {
+        refundId = refund.refundId; paymentId = refund.paymentId; amount = refund.amount; self.reference = reference
     }
 
-    init(_ refund: ChannelRefundReference) {
-        refundNumber = refund.refundId; orderNumber = refund.paymentId.text; amount = refund.amount
+    init(_ refund: ChannelRefundReference, as reference: ChannelOrderReference) {
+        refundId = refund.refundId; paymentId = refund.paymentId; amount = refund.amount; self.reference = reference
     }
 
     /// Nil when every value the answer names is the one asked; otherwise the first that is not.
-    /// An amount the answer names but that does not read (`parse` gives nil) is a mismatch too.
+    /// A number is the one asked when it is what the request sent or the same id in the channel's
+    /// other form (the whole id, as an earlier version sent it; `ChannelOrderReference`). An amount the answer names but
+    /// that does not read (`parse` gives nil) is a mismatch too.
     func mismatch(refundNamed: String?, orderNamed: String?, amountNamed: String?, parse: (String) -> Money?) -> String? {
-        if let refundNamed, refundNamed != refundNumber { return "the answer is about refund \(refundNamed), not \(refundNumber)" }
-        if let orderNamed, orderNamed != orderNumber { return "the answer is about order \(orderNamed), not \(orderNumber)" }
+        let sentRefund = reference.refund(refundId)
+        if let refundNamed, refundNamed != sentRefund, refundNamed != refundId, reference.refundId(refundNamed) != refundId {
+            return "the answer is about refund \(refundNamed), not \(sentRefund)"
+        }
+        let sentOrder = reference.payment(paymentId)
+        if let orderNamed, orderNamed != sentOrder, reference.paymentId(orderNamed) != paymentId {
+            return "the answer is about order \(orderNamed), not \(sentOrder)"
+        }
         if let amountNamed, parse(amountNamed) != amount {
             return "the answer names the amount \(amountNamed), not this refund's \(amount.minorUnits) minor units"
         }

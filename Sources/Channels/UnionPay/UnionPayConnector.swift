@@ -43,14 +43,18 @@ public struct UnionPayConnector: ChannelConnector {
     public func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         try signedRequest(
             queryURL,
-            UnionPayTransformers.queryFields(orderId: payment.paymentId.text, txnTime: UnionPayTransformers.txnTime(payment.paymentId)))
+            UnionPayTransformers.queryFields(
+                orderId: UnionPayTransformers.reference.payment(payment.paymentId), txnTime: UnionPayTransformers.txnTime(payment.paymentId)
+            ))
     }
 
     public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId) { return .unknown(reason: mismatch) }
+            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId, as: UnionPayTransformers.reference) {
+                return .unknown(reason: mismatch)
+            }
             // UnionPay names a transaction by orderId plus txnTime: both must be the ones asked.
             if let mismatch = Self.txnTimeMismatch(answer, asked: UnionPayTransformers.txnTime(paymentId)) {
                 return .unknown(reason: mismatch)
@@ -90,7 +94,9 @@ public struct UnionPayConnector: ChannelConnector {
             if let original = answer["origQryId"], let sent = refund.channelTransactionId, original != sent {
                 return .unknown(reason: "the answer refunds transaction \(original), not \(sent)")
             }
-            if let mismatch = Self.refundMismatch(answer, AnsweredRefund(refund), txnTime: ChinaTime.compact(refund.createdAt)) {
+            if let mismatch = Self.refundMismatch(
+                answer, AnsweredRefund(refund, as: UnionPayTransformers.reference), txnTime: ChinaTime.compact(refund.createdAt))
+            {
                 return .unknown(reason: mismatch)
             }
             return UnionPayTransformers.refundResult(answer)
@@ -99,14 +105,18 @@ public struct UnionPayConnector: ChannelConnector {
 
     public func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         try signedRequest(
-            queryURL, UnionPayTransformers.queryFields(orderId: refund.refundId, txnTime: ChinaTime.compact(refund.createdAt)))
+            queryURL,
+            UnionPayTransformers.queryFields(
+                orderId: UnionPayTransformers.reference.refund(refund.refundId), txnTime: ChinaTime.compact(refund.createdAt)))
     }
 
     public func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = Self.refundMismatch(answer, AnsweredRefund(refund), txnTime: ChinaTime.compact(refund.createdAt)) {
+            if let mismatch = Self.refundMismatch(
+                answer, AnsweredRefund(refund, as: UnionPayTransformers.reference), txnTime: ChinaTime.compact(refund.createdAt))
+            {
                 return .unknown(reason: mismatch)
             }
             return UnionPayTransformers.refundQueryResult(answer)

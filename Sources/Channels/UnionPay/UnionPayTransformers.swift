@@ -16,6 +16,7 @@ enum UnionPayTransformers {
     /// respCode of a query for a transaction UnionPay does not have.
     static let notFoundCode = "34"
     static let consumeType = "01"
+    static let reference = ChannelOrderReference(.unionpay)
     static let refundType = "04"
     /// A statement larger than this is refused rather than read into memory whole.
     static let statementLinesMax = 200_000
@@ -31,7 +32,7 @@ enum UnionPayTransformers {
     static func qrApplyFields(_ order: PrepayOrder) throws(ChannelError) -> [(name: String, value: String)] {
         [
             ("txnType", consumeType), ("txnSubType", "07"), ("bizType", "000000"), ("channelType", "08"),
-            ("orderId", order.paymentId.text), ("txnTime", txnTime(order.paymentId)),
+            ("orderId", reference.payment(order.paymentId)), ("txnTime", txnTime(order.paymentId)),
             ("txnAmt", String(try ChannelAmount.fen(order.amount))),
             ("currencyCode", currencyCode), ("backUrl", order.callbackURL), ("payTimeout", ChinaTime.compact(order.expiresAt)),
         ]
@@ -47,7 +48,7 @@ enum UnionPayTransformers {
         }
         return [
             ("txnType", refundType), ("txnSubType", "00"), ("bizType", "000000"), ("channelType", "08"),
-            ("orderId", refund.refundId), ("origQryId", queryId), ("txnTime", ChinaTime.compact(refund.createdAt)),
+            ("orderId", reference.refund(refund.refundId)), ("origQryId", queryId), ("txnTime", ChinaTime.compact(refund.createdAt)),
             ("txnAmt", String(try ChannelAmount.fen(refund.amount))), ("currencyCode", currencyCode), ("backUrl", refund.callbackURL),
         ]
     }
@@ -107,7 +108,7 @@ enum UnionPayTransformers {
     /// UnionPay reports no full payment time in these fields; txnTime (the order's time on the
     /// channel) stands for it. Currency, when present, must be 156.
     static func payment(_ fields: FormFields) -> ChannelPayment? {
-        guard let paymentId = fields["orderId"].flatMap(PaymentId.init), let queryId = fields["queryId"], !queryId.isEmpty,
+        guard let paymentId = fields["orderId"].flatMap(reference.paymentId), let queryId = fields["queryId"], !queryId.isEmpty,
             fields["currencyCode"] == nil || fields["currencyCode"] == currencyCode,
             let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen),
             let paidAt = fields["txnTime"].flatMap(ChinaTime.parseCompact)
@@ -123,21 +124,24 @@ enum UnionPayTransformers {
         }
         switch fields["txnType"] {
         case consumeType:
-            guard let paymentId = PaymentId(orderId) else { return .rejected(reason: "orderId is not a payment id") }
+            guard let paymentId = reference.paymentId(orderId) else { return .rejected(reason: "orderId is not a payment of ours") }
             guard successCodes.contains(code) else { return .verified(.paymentFailed(paymentId: paymentId, failureCode: code)) }
             guard let payment = payment(fields) else {
                 return .rejected(reason: "paid callback with unreadable queryId, txnAmt or txnTime")
             }
             return .verified(.paymentSucceeded(payment))
         case refundType:
+            // An orderId that is not one of our refunds is passed on as it stands: the refund
+            // callback service decides what an unknown refund is.
+            let refundId = reference.refundId(orderId) ?? orderId
             // A notice saying "in progress" is not the refund's result: the next notice or the
             // refund query is.
             if pendingCodes.contains(code) { return .verified(.noEffect(reason: "refund notice respCode \(code): in progress")) }
-            guard successCodes.contains(code) else { return .verified(.refundFailed(refundId: orderId, failureCode: code)) }
+            guard successCodes.contains(code) else { return .verified(.refundFailed(refundId: refundId, failureCode: code)) }
             guard let queryId = fields["queryId"], !queryId.isEmpty, let amount = fields["txnAmt"].flatMap(ChannelAmount.parseFen) else {
                 return .rejected(reason: "refund callback with unreadable queryId or txnAmt")
             }
-            return .verified(.refundSucceeded(refundId: orderId, channelRefundId: queryId, amount: amount))
+            return .verified(.refundSucceeded(refundId: refundId, channelRefundId: queryId, amount: amount))
         default:
             return .rejected(reason: "unknown txnType")
         }
@@ -167,7 +171,7 @@ enum UnionPayTransformers {
             }
             switch cells[0] {
             case consumeType where cells[2].isEmpty:
-                guard let paymentId = PaymentId(cells[1]) else {
+                guard let paymentId = reference.paymentId(cells[1]) else {
                     throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
                 }
                 lines.append(
@@ -175,12 +179,13 @@ enum UnionPayTransformers {
                         kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee,
                         occurredAt: occurredAt))
             case refundType:
-                guard let paymentId = PaymentId(cells[2]) else {
+                guard let paymentId = reference.paymentId(cells[2]) else {
                     throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
                 }
                 lines.append(
                     StatementLine(
-                        kind: .refund, paymentId: paymentId, refundId: cells[1], channelTransactionId: cells[3], amount: amount, fee: fee,
+                        kind: .refund, paymentId: paymentId, refundId: reference.refundId(cells[1]) ?? cells[1],
+                        channelTransactionId: cells[3], amount: amount, fee: fee,
                         occurredAt: occurredAt))
             default:
                 throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")

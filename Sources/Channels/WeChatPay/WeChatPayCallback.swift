@@ -94,13 +94,16 @@ enum WeChatPayCallback {
             else {
                 return .rejected(reason: "REFUND.SUCCESS with unreadable refund")
             }
-            return .verified(.refundSucceeded(refundId: refundId, channelRefundId: channelRefundId, amount: amount))
+            return .verified(
+                .refundSucceeded(
+                    refundId: WeChatPayTransformers.reference.refundId(refundId) ?? refundId, channelRefundId: channelRefundId,
+                    amount: amount))
         default:
             // ABNORMAL (the money could not reach the payer) and CLOSED both end the refund failed.
             guard let refundId = content.string("out_refund_no"), !refundId.isEmpty else {
                 return .rejected(reason: "\(eventType) without out_refund_no")
             }
-            return .verified(.refundFailed(refundId: refundId, failureCode: status))
+            return .verified(.refundFailed(refundId: WeChatPayTransformers.reference.refundId(refundId) ?? refundId, failureCode: status))
         }
     }
 }

@@ -47,14 +47,16 @@ public struct WeChatPayConnector: ChannelConnector {
 
     public func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         let query = "?mchid=" + FormFields.percentEncoded(account.merchantId)
-        return try signedRequest("GET", tradePath + payment.paymentId.text + query, body: "", now: now)
+        return try signedRequest("GET", tradePath + WeChatPayTransformers.reference.payment(payment.paymentId) + query, body: "", now: now)
     }
 
     public func queryResult(_ response: ChannelResponse, for paymentId: PaymentId) -> QueryResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: paymentId, as: WeChatPayTransformers.reference)
+            {
                 return .unknown(reason: mismatch)
             }
             return WeChatPayTransformers.queryResult(status: response.status, answer)
@@ -63,14 +65,17 @@ public struct WeChatPayConnector: ChannelConnector {
 
     public func closeRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
         try signedRequest(
-            "POST", tradePath + payment.paymentId.text + "/close", body: WeChatPayTransformers.merchantBody(account), now: now)
+            "POST", tradePath + WeChatPayTransformers.reference.payment(payment.paymentId) + "/close",
+            body: WeChatPayTransformers.merchantBody(account), now: now)
     }
 
     public func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
-            if let mismatch = AnsweredOrder.mismatch(named: answer.string("out_trade_no"), asked: paymentId) {
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: paymentId, as: WeChatPayTransformers.reference)
+            {
                 return .unknown(reason: mismatch)
             }
             return WeChatPayTransformers.closeResult(status: response.status, answer)
@@ -82,15 +87,17 @@ public struct WeChatPayConnector: ChannelConnector {
     }
 
     public func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult {
-        refundAnswer(response, asked: AnsweredRefund(refund))
+        refundAnswer(response, asked: AnsweredRefund(refund, as: WeChatPayTransformers.reference))
     }
 
     public func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        try signedRequest("GET", "/v3/refund/domestic/refunds/" + FormFields.percentEncoded(refund.refundId), body: "", now: now)
+        try signedRequest(
+            "GET", "/v3/refund/domestic/refunds/" + FormFields.percentEncoded(WeChatPayTransformers.reference.refund(refund.refundId)),
+            body: "", now: now)
     }
 
     public func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult {
-        refundAnswer(response, asked: AnsweredRefund(refund))
+        refundAnswer(response, asked: AnsweredRefund(refund, as: WeChatPayTransformers.reference))
     }
 
     /// Both refund answers are the refund object: `out_refund_no`, `out_trade_no` and

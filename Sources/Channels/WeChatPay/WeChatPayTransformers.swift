@@ -3,6 +3,7 @@ import PaygateCore
 /// WeChat Pay v3 wire bodies and their mapping to domain values. Amounts are integer fen in
 /// `{"total": 1230, "currency": "CNY"}`; statement files print yuan, read without Double.
 enum WeChatPayTransformers {
+    static let reference = ChannelOrderReference(.wechatpay)
     static let currencyCode = "CNY"
     /// HTTP 429 (FREQUENCY_LIMITED) is a 4xx that is not a definite answer.
     static let rateLimitedStatus = 429
@@ -22,7 +23,7 @@ enum WeChatPayTransformers {
         writer.member("appid", account.appId)
         writer.member("mchid", account.merchantId)
         writer.member("description", order.subject)
-        writer.member("out_trade_no", order.paymentId.text)
+        writer.member("out_trade_no", reference.payment(order.paymentId))
         writer.member("time_expire", ChinaTime.rfc3339(order.expiresAt))
         writer.member("notify_url", order.callbackURL)
         writer.key("amount")
@@ -47,8 +48,8 @@ enum WeChatPayTransformers {
         let total = try ChannelAmount.fen(refund.paymentAmount)
         var writer = JSONWriter(reservingCapacity: 384)
         writer.objectOpen()
-        writer.member("out_trade_no", refund.paymentId.text)
-        writer.member("out_refund_no", refund.refundId)
+        writer.member("out_trade_no", reference.payment(refund.paymentId))
+        writer.member("out_refund_no", reference.refund(refund.refundId))
         if let reason = refund.reason { writer.member("reason", reason) }
         writer.member("notify_url", refund.callbackURL)
         writer.key("amount")
@@ -131,7 +132,7 @@ enum WeChatPayTransformers {
 
     /// A paid transaction (query answer or decrypted callback resource). CNY only.
     static func payment(_ transaction: JSONValue) -> ChannelPayment? {
-        guard let paymentId = transaction.string("out_trade_no").flatMap(PaymentId.init),
+        guard let paymentId = transaction.string("out_trade_no").flatMap(reference.paymentId),
             let transactionId = transaction.string("transaction_id"), !transactionId.isEmpty,
             let amount = transaction["amount"], amount.string("currency") == currencyCode,
             let total = amount.numberText("total").flatMap(ChannelAmount.parseFen),
@@ -165,7 +166,7 @@ enum WeChatPayTransformers {
     }
 
     private static func statementLine(_ cells: [String]) -> StatementLine? {
-        guard let occurredAt = ChinaTime.parseDateTime(cells[0]), !cells[3].isEmpty, let paymentId = PaymentId(cells[4]),
+        guard let occurredAt = ChinaTime.parseDateTime(cells[0]), !cells[3].isEmpty, let paymentId = reference.paymentId(cells[4]),
             let fee = ChannelAmount.parseYuan(cells[11])
         else { return nil }
         switch cells[5] {
