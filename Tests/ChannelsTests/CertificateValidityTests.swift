@@ -66,9 +66,11 @@ final class CertificateValidityTests: XCTestCase {
             baseURL: "https://sandbox.paygate.test/wechatpay")
         let answer = Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders)
         let inTime = WeChatPayConnector(account: account, clock: { validity.notAfter })
-        guard case .accepted = inTime.prepayResult(answer) else { return XCTFail("the answer verifies within the validity") }
+        guard case .accepted = inTime.prepayResult(answer, for: Fixtures.prepayOrder) else {
+            return XCTFail("the answer verifies within the validity")
+        }
         let late = WeChatPayConnector(account: account, clock: { validity.notAfter.adding(seconds: 1) })
-        XCTAssertEqual(late.prepayResult(answer), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(late.prepayResult(answer, for: Fixtures.prepayOrder), .unknown(reason: "answer signature does not verify"))
     }
 
     /// UnionPay callbacks are verified at the `now` the gateway passes in.

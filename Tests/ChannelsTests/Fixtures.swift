@@ -16,6 +16,9 @@ enum Fixtures {
         PrepayOrder(paymentId: paymentId, amount: amount, subject: subject, expiresAt: now.adding(seconds: 900), callbackURL: callbackURL)
     }
 
+    /// The order every prepay answer vector is about.
+    static let prepayOrder = order(callbackURL: "https://pay.example.test/callbacks/unionpay")
+
     static let reference = ChannelPaymentReference(paymentId: paymentId, amount: amount, expiresAt: now.adding(seconds: 900))
 
     static func refund(callbackURL: String, channelTransactionId: String?) -> RefundOrder {

@@ -64,12 +64,15 @@ final class WeChatPayConnectorTests: XCTestCase {
 
     func testAnswersMapWhenTheirSignatureVerifies() {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders)),
-            .accepted(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"))
+            connector.prepayResult(
+                Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders),
+                for: Fixtures.prepayOrder),
+            .accepted(ChannelPayload(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz", codeURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz")))
         XCTAssertEqual(
             connector.prepayResult(
                 Fixtures.response(
-                    WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders)),
+                    WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders),
+                for: Fixtures.prepayOrder),
             .rejected(failureCode: "PARAM_ERROR"))
         let paid = ChannelPayment(
             paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount,
@@ -102,19 +105,21 @@ final class WeChatPayConnectorTests: XCTestCase {
         let body = WeChatPayVectors.prepayAnswerBody
         let headers = WeChatPayVectors.prepayAnswerHeaders
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(Fixtures.flipped(body, at: 20), headers: headers)),
+            connector.prepayResult(Fixtures.response(Fixtures.flipped(body, at: 20), headers: headers), for: Fixtures.prepayOrder),
             .unknown(reason: "answer signature does not verify"))
         var badSignature = headers
         badSignature[2].1 = Fixtures.base64CharacterChanged(headers[2].1, at: 7)
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(body, headers: badSignature)), .unknown(reason: "answer signature does not verify"))
+            connector.prepayResult(Fixtures.response(body, headers: badSignature), for: Fixtures.prepayOrder),
+            .unknown(reason: "answer signature does not verify"))
         var unknownSerial = headers
         unknownSerial[3].1 = "ABCDEF"
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(body, headers: unknownSerial)), .unknown(reason: "answer signature does not verify"))
+            connector.prepayResult(Fixtures.response(body, headers: unknownSerial), for: Fixtures.prepayOrder),
+            .unknown(reason: "answer signature does not verify"))
         // A definite-looking 4xx without a valid signature is not taken as definite.
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400)),
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400), for: Fixtures.prepayOrder),
             .unknown(reason: "HTTP 400 without signature headers"))
         XCTAssertEqual(
             connector.closeResult(Fixtures.response("", status: 204, headers: headers), for: Fixtures.paymentId),
@@ -124,9 +129,11 @@ final class WeChatPayConnectorTests: XCTestCase {
     func testRetiredPlatformKeyWithinGraceOnly() {
         // Sent as "f12ab": serials compare without case or leading zeros.
         let answer = Fixtures.response(WeChatPayVectors.prepayAnswerRetiredBody, headers: WeChatPayVectors.prepayAnswerRetiredHeaders)
-        XCTAssertEqual(connector.prepayResult(answer), .accepted(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"))
+        XCTAssertEqual(
+            connector.prepayResult(answer, for: Fixtures.prepayOrder),
+            .accepted(ChannelPayload(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz", codeURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz")))
         let late = WeChatPayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) }, makeNonce: { Self.nonce })
-        XCTAssertEqual(late.prepayResult(answer), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(late.prepayResult(answer, for: Fixtures.prepayOrder), .unknown(reason: "answer signature does not verify"))
     }
 
     private func callback(_ body: String, _ headers: [(String, String)]) -> HTTPRequest {
@@ -191,7 +198,7 @@ final class WeChatPayConnectorTests: XCTestCase {
         }
         let answer = WeChatPayVectors.prepayAnswerHeaders.filter { $0.0 != "wechatpay-signature-type" }
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: answer)),
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: answer), for: Fixtures.prepayOrder),
             .unknown(reason: "HTTP 200 without Wechatpay-Signature-Type WECHATPAY2-SHA256-RSA2048"))
     }
 

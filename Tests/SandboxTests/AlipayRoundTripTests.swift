@@ -12,7 +12,7 @@ final class AlipayRoundTripTests: XCTestCase {
     func testASubjectWithAnAmpersandOrEqualsSignIsRefused() throws {
         for subject in ["tea & cake", "size=L"] {
             let order = SandboxFixture.order(.alipay, subject: subject)
-            let answer = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())))
+            let answer = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())), for: order)
             XCTAssertEqual(answer, .rejected(failureCode: "isv.invalid-parameter"), subject)
         }
     }
@@ -91,9 +91,10 @@ final class AlipayRoundTripTests: XCTestCase {
 
     func testForgedRequestIsRefusedInAlipaysForm() throws {
         let forger = SandboxFixture.alipay(signingWith: TestKeys.channelRetired)
-        let response = sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.alipay), now: .now()))
+        let order = SandboxFixture.order(.alipay)
+        let response = sandbox.exchange(try forger.prepayRequest(order, now: .now()))
         // A key problem never fails the payment.
-        XCTAssertEqual(forger.prepayResult(response), .unknown(reason: "code 40002 sub_code isv.invalid-signature"))
+        XCTAssertEqual(forger.prepayResult(response, for: order), .unknown(reason: "code 40002 sub_code isv.invalid-signature"))
         XCTAssertTrue(String(decoding: response.body, as: UTF8.self).contains(#""code":"40002""#))
     }
 }

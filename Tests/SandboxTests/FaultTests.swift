@@ -24,7 +24,8 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 503, "channel": null}"#).status, 200)
         for channel in Channel.allCases {
             let connector = SandboxFixture.connector(channel)
-            let result = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(SandboxFixture.order(channel), now: .now())))
+            let order = SandboxFixture.order(channel)
+            let result = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())), for: order)
             guard case .unknown = result else { return XCTFail("\(channel): \(result)") }
         }
     }
@@ -33,10 +34,8 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 500, "channel": "unionpay"}"#).status, 200)
         _ = try sandbox.prepay(SandboxFixture.alipay(), SandboxFixture.order(.alipay))
         let unionPay = SandboxFixture.unionPay()
-        guard
-            case .unknown = unionPay.prepayResult(
-                sandbox.exchange(try unionPay.prepayRequest(SandboxFixture.order(.unionpay), now: .now())))
-        else {
+        let order = SandboxFixture.order(.unionpay)
+        guard case .unknown = unionPay.prepayResult(sandbox.exchange(try unionPay.prepayRequest(order, now: .now())), for: order) else {
             return XCTFail("unionpay should answer 500")
         }
     }

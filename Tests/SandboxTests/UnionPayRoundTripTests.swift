@@ -73,8 +73,9 @@ final class UnionPayRoundTripTests: XCTestCase {
 
     func testForgedRequestIsRefusedInUnionPaysForm() throws {
         let forger = SandboxFixture.unionPay(signingWith: TestKeys.channelRetired)
+        let order = SandboxFixture.order(.unionpay)
         XCTAssertEqual(
-            forger.prepayResult(sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.unionpay), now: .now()))),
+            forger.prepayResult(sandbox.exchange(try forger.prepayRequest(order, now: .now())), for: order),
             .rejected(failureCode: "11"))
     }
 }

@@ -74,8 +74,10 @@ final class WeChatPayRoundTripTests: XCTestCase {
 
     func testForgedRequestIsRefusedInWeChatPaysForm() throws {
         let forger = SandboxFixture.weChatPay(signingWith: TestKeys.channelRetired)
-        let response = sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.wechatpay), now: .now()))
+        let order = SandboxFixture.order(.wechatpay)
+        let response = sandbox.exchange(try forger.prepayRequest(order, now: .now()))
         XCTAssertEqual(response.status, 401)
-        XCTAssertEqual(forger.prepayResult(response), .unknown(reason: "HTTP 401 SIGN_ERROR"))  // a key problem never fails the payment
+        // A key problem never fails the payment.
+        XCTAssertEqual(forger.prepayResult(response, for: order), .unknown(reason: "HTTP 401 SIGN_ERROR"))
     }
 }

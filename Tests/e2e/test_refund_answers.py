@@ -7,15 +7,10 @@ import os
 
 import pytest
 
+from paygate_support import channel_reference
 from refund_support import (CHANNELS, create_refund, get_payment, get_refund, paid_payment, refund_history,
                             sandbox_faults, wait_refund_final, wait_until)  # noqa: F401 (a fixture)
 from test_refunds import make_due
-
-
-def channel_refund_number(channel, refund_id):
-    """The refund number paygate sends to its channel for a refund (docs/API.md section 9):
-    UnionPay takes the id's 32 hex digits, the others the whole id."""
-    return refund_id[len("ref_"):] if channel == "unionpay" else refund_id
 
 
 def log_mentions(stack, name, *needles):
@@ -44,7 +39,7 @@ def test_a_refund_answer_about_another_refund_is_never_applied(stack, client, sl
 
     payment = paid_payment(stack, client, channel, amount="10.00")
     # Callbacks off: only the answers could settle the refund.
-    sandbox_faults({"channel": channel, "misdirected_refund": channel_refund_number(channel, other["refund_id"]), "drop_callbacks": True})
+    sandbox_faults({"channel": channel, "misdirected_refund": channel_reference(channel, other["refund_id"]), "drop_callbacks": True})
     response = create_refund(client, payment["payment_id"], "2.00")
     assert response.status_code == 201, response.text
     refund = response.json()

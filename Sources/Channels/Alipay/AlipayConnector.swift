@@ -36,10 +36,16 @@ public struct AlipayConnector: ChannelConnector {
         try signedRequest(Method.precreate, AlipayTransformers.precreateContent(order), notifyURL: order.callbackURL, now: now)
     }
 
-    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+    public func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult {
         switch verifiedAnswer(response, Method.precreate) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): AlipayTransformers.prepayResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: order.paymentId, as: AlipayTransformers.reference)
+            {
+                return .unknown(reason: mismatch)
+            }
+            return AlipayTransformers.prepayResult(answer)
         }
     }
 

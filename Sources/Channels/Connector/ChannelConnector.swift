@@ -12,7 +12,9 @@ public protocol ChannelConnector: Sendable {
     var channel: Channel { get }
 
     func prepayRequest(_ order: PrepayOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func prepayResult(_ response: ChannelResponse) -> PrepayResult
+    /// The answer to the prepay of `order`, with what the channel hands the payer; an answer
+    /// naming another order is `.unknown`, as for a query.
+    func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult
 
     func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
     /// The answer to the query of `paymentId`. A signed answer that names another order says

@@ -61,8 +61,9 @@ public struct ChannelRefundReference: Sendable, Equatable {
 }
 
 public enum PrepayResult: Sendable, Equatable {
-    /// The channel took the order: the payer goes to `payURL`.
-    case accepted(payURL: String)
+    /// The channel took the order: `payload` is what the merchant hands the payer (its
+    /// `channel_payload`: the pay URL and the channel's own QR content or form).
+    case accepted(ChannelPayload)
     /// A definite no (bad account, order refused): the payment becomes `failed`.
     case rejected(failureCode: String)
     /// No definite answer (5xx, unreadable, bad signature on the answer): retry later.

@@ -33,10 +33,26 @@ public struct UnionPayConnector: ChannelConnector {
         try signedRequest(backURL, UnionPayTransformers.qrApplyFields(order))
     }
 
-    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+    /// The QR apply's answer echoes orderId and txnTime; accepted, the payload carries its
+    /// `qrCode` and the signed front-end form of the same transaction (`frontForm`).
+    public func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.prepayResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: order.paymentId, as: UnionPayTransformers.reference)
+                ?? Self.txnTimeMismatch(answer, asked: UnionPayTransformers.txnTime(order.paymentId))
+            {
+                return .unknown(reason: mismatch)
+            }
+            guard case .accepted(var payload) = UnionPayTransformers.prepayResult(answer) else {
+                return UnionPayTransformers.prepayResult(answer)
+            }
+            do {
+                payload.form = try frontForm(order)
+            } catch {
+                return .unknown(reason: "the front-end form could not be signed: \(error.message)")
+            }
+            return .accepted(payload)
         }
     }
 
@@ -169,6 +185,15 @@ public struct UnionPayConnector: ChannelConnector {
 
     /// Adds the fields every request carries, signs, and form-encodes in name order.
     func signedRequest(_ url: String, _ specific: [(name: String, value: String)]) throws(ChannelError) -> OutboundRequest {
+        let sent = try signedFields(specific)
+        return OutboundRequest(
+            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")],
+            body: Array(sent.urlEncoded.utf8))
+    }
+
+    /// The fields every request carries plus `specific`, signed, the empty ones left out, in
+    /// name order: what is posted, by us or by the payer's browser.
+    func signedFields(_ specific: [(name: String, value: String)]) throws(ChannelError) -> FormFields {
         var fields = FormFields(
             [
                 ("version", Self.version), ("encoding", "UTF-8"), ("signMethod", "01"), ("accessType", "0"),
@@ -181,10 +206,7 @@ public struct UnionPayConnector: ChannelConnector {
             throw ChannelError(.signingFailed, "UnionPay signing failed: \(error.code)")
         }
         fields.append("signature", Base64.encode(signature))
-        let sent = FormFields(fields.pairs.filter { !$0.value.isEmpty }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
-        return OutboundRequest(
-            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")],
-            body: Array(sent.urlEncoded.utf8))
+        return FormFields(fields.pairs.filter { !$0.value.isEmpty }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
     }
 
     func verifiedAnswer(_ response: ChannelResponse) -> Result<FormFields, AnswerFailure> {

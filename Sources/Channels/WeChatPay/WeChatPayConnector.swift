@@ -38,7 +38,8 @@ public struct WeChatPayConnector: ChannelConnector {
         try signedRequest("POST", "/v3/pay/transactions/native", body: WeChatPayTransformers.nativeBody(order, account: account), now: now)
     }
 
-    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+    /// Native's answer names no order (only `code_url`), so there is nothing to compare.
+    public func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): .unknown(reason: failure.reason)
         case .success(let answer): WeChatPayTransformers.prepayResult(status: response.status, answer)

@@ -61,7 +61,11 @@ struct AlipaySide: Sendable {
             channelTransactionId: String(ChannelTime.compact(now).prefix(8)) + "2200" + String(1_000_000_000 + state.nextSerial()))
         switch state.create(order) {
         case .created(let created), .repeated(let created):
-            return Self.success + [("out_trade_no", outTradeNo), ("qr_code", context.payURL(.alipay, token: created.token))]
+            // Alipay's QR content is an https URL on qr.alipay.com; the payer page is the sandbox's own.
+            return Self.success + [
+                ("out_trade_no", outTradeNo), ("qr_code", Self.qrCodePrefix + created.token),
+                ("sandbox_pay_url", context.payURL(.alipay, token: created.token)),
+            ]
         case .conflict: return Self.failure("40004", "ACQ.CONTEXT_INCONSISTENT")
         case .full: return Self.failure("20000", "ACQ.SYSTEM_ERROR")
         }
@@ -191,6 +195,9 @@ struct AlipaySide: Sendable {
     static let success: Fields = [("code", "10000"), ("msg", "Success")]
     /// The sub_code of a refund that fails at Alipay (`refund_result` fault): the merchant's
     /// Alipay balance cannot cover it, a definite business failure.
+    /// Precreate's `qr_code`, as Alipay hands it out (`https://qr.alipay.com/…`).
+    static let qrCodePrefix = "https://qr.alipay.com/bax"
+
     static let refundFailureSubCode = "ACQ.SELLER_BALANCE_NOT_ENOUGH"
 
     static func failure(_ code: String, _ subCode: String) -> Fields {

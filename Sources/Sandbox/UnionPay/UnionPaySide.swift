@@ -6,6 +6,9 @@ import PaygateCrypto
 /// sorted `k=v&…` text), answered as raw `k=v&…` signed by UnionPay's certificate.
 struct UnionPaySide: Sendable {
     static let pathPrefix = "/unionpay/gateway/api"
+    /// The QR code apply's `qrCode`, as UnionPay hands it out (`https://qr.95516.com/…`). The
+    /// sandbox also names its payer page in `sandboxPayUrl`, which UnionPay does not send.
+    static let qrCodePrefix = "https://qr.95516.com/00010000/"
 
     /// The respCode values the sandbox answers. UnionPay's list is long; these are the ones a
     /// merchant must tell apart.
@@ -35,6 +38,7 @@ struct UnionPaySide: Sendable {
     var state: SandboxState { context.state }
 
     func handle(_ request: HTTPRequest, now: Timestamp) -> HTTPResponse {
+        if request.path.dropFirst(Self.pathPrefix.count) == Self.frontTransactionPath { return front(request, now: now) }
         guard request.method == "POST", let form = WireForm.decoding(urlEncoded: request.body) else {
             return answer(WireForm([("respCode", Code.formatError), ("respMsg", "unreadable request")]))
         }
@@ -70,7 +74,10 @@ struct UnionPaySide: Sendable {
             channelTransactionId: queryId(now))
         switch state.create(order) {
         case .created(let created), .repeated(let created):
-            return [("respCode", Code.success), ("respMsg", "success"), ("qrCode", context.payURL(.unionpay, token: created.token))]
+            return [
+                ("respCode", Code.success), ("respMsg", "success"), ("qrCode", Self.qrCodePrefix + created.token),
+                ("sandboxPayUrl", context.payURL(.unionpay, token: created.token)),
+            ]
         case .conflict: return [("respCode", Code.duplicate), ("respMsg", "duplicate transaction")]
         case .full: return [("respCode", Code.busy), ("respMsg", "system busy")]
         }

@@ -31,7 +31,7 @@ public final class LiveChannels: PaymentChannels {
     public func prepay(_ order: PrepayOrder, on channel: Channel, requestId: String) -> ChannelCall<PrepayResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.prepayRequest(order, now: now) },
-            parse: { connector, response in connector.prepayResult(response) },
+            parse: { connector, response in connector.prepayResult(response, for: order) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
