@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Thin wrappers: Swift types in, typed errors out.
         .target(name: "FastCGI", dependencies: ["CFastCGI"], swiftSettings: strict),
@@ -33,15 +34,18 @@ let package = Package(
         .target(name: "PaygateCrypto", dependencies: ["COpenSSL", "PaygateCore"], swiftSettings: strict),
         // Outbound HTTPS (channels, webhooks): libcurl behind one client.
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: strict),
+        // The containers and encodings channels publish statements in: zip, gzip, zlib (zlib
+        // behind it), GBK text (glibc iconv), lines streamed from disk.
+        .target(name: "FileFormats", dependencies: ["CZlib"], swiftSettings: strict),
 
         // Pure domain: money, state machine, validation, routing, ids. No I/O.
         .target(name: "PaygateCore", swiftSettings: strict),
         // Shards, connections and the transactions that touch them.
         .target(name: "Storage", dependencies: ["PaygateCore", "MariaDB", "PaygateCrypto"], swiftSettings: strict),
         // Payment channels: connectors (pure request/response/callback transformers), keys.
-        .target(name: "Channels", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
+        .target(name: "Channels", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient", "FileFormats"], swiftSettings: strict),
         // The channel sandbox: plays Alipay, WeChat Pay and UnionPay from their side (local stack, tests).
-        .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient"], swiftSettings: strict),
+        .target(name: "Sandbox", dependencies: ["PaygateCore", "PaygateCrypto", "HTTPClient", "FileFormats"], swiftSettings: strict),
         // The flows (create, close, callback, query, expiry, refunds, lookups) over the ports of
         // PaygateCore (stores, clock) and their own (channels). They decide nothing themselves:
         // the core decides, the stores execute.
@@ -65,7 +69,9 @@ let package = Package(
 
         .executableTarget(name: "paygate", dependencies: ["Pool", "Gateway", "PaygateCore"], swiftSettings: strict),
         .executableTarget(
-            name: "paygate-admin", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
+            name: "paygate-admin",
+            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "Setup", "Jobs", "Services", "Channels", "HTTPClient"],
+            swiftSettings: strict),
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(
@@ -75,7 +81,10 @@ let package = Package(
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory"], swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto", "Setup"], swiftSettings: strict),
+        .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats"], swiftSettings: strict),
+        .testTarget(
+            name: "ChannelsTests", dependencies: ["Channels", "PaygateCore", "PaygateCrypto", "Setup", "FileFormats"], swiftSettings: strict
+        ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "StorageMemory", "PaygateCore", "Channels"], swiftSettings: strict),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
@@ -86,7 +95,8 @@ let package = Package(
             name: "StoreContractTests", dependencies: ["PaygateCore", "PaygateCrypto", "StorageMemory", "Storage", "MariaDB"],
             swiftSettings: strict),
         .testTarget(
-            name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"], swiftSettings: strict
+            name: "SandboxTests", dependencies: ["Sandbox", "Channels", "HTTPClient", "PaygateCore", "PaygateCrypto"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "SetupTests", dependencies: ["Setup", "PaygateCore", "PaygateCrypto", "Channels", "Sandbox"], swiftSettings: strict),

@@ -10,6 +10,7 @@ DEPS_PACKAGES=(
     libmariadb-dev       # MariaDB Connector/C (CMariaDB)
     libssl-dev           # OpenSSL 3 (COpenSSL)
     libcurl4-openssl-dev # curl library (FoundationNetworking, outbound HTTP)
+    zlib1g-dev           # zlib: the channels' statement archives (CZlib behind FileFormats)
     pkg-config           # SwiftPM finds the three C libraries' flags through it
     openssl              # the CLI that makes the local CA and certificates
     wrk                  # the load generator of `make bench`

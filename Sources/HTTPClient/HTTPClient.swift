@@ -9,7 +9,7 @@ import CCurl
 /// from the share for each request instead, so those savings carry over between the threads of a
 /// process (see `HTTPClientShare`).
 public final class HTTPClient {
-    private let configuration: HTTPClientConfiguration
+    let configuration: HTTPClientConfiguration
     private let handles: Handles
     /// libcurl writes its detailed error text here during a transfer. The client outlives every
     /// transfer it runs, and a handle is reset (forgetting this address) when the transfer ends.
@@ -81,24 +81,28 @@ public final class HTTPClient {
         if let problem = OutboundRequestCheck.problem(in: request) {
             return .failure(OutboundError(code: .invalidRequest, message: problem, requestDefinitelyNotSent: true))
         }
+        let context = TransferContext(
+            destinationPolicy: configuration.destinationPolicy, bodyBytesMax: configuration.responseBodyBytesMax,
+            headerBytesMax: configuration.responseHeaderBytesMax)
+        return onHandle(request.url) { transfer(request, on: $0, context: context) }
+    }
+
+    /// Runs `body` on this client's handle, or on one borrowed from the share for `url`.
+    func onHandle<Result>(_ url: String, _ body: (UnsafeMutableRawPointer) -> Result) -> Result {
         switch handles {
         case .own(let handle):
-            return transfer(request, on: handle)
+            return body(handle)
         case .shared(let share):
-            let lease = share.borrow(for: request.url)
+            let lease = share.borrow(for: url)
             defer { share.giveBack(lease) }
-            return transfer(request, on: lease.handle)
+            return body(lease.handle)
         }
     }
 
     /// One request on a handle in its reset state: new from curl_easy_init, or reset at the end of
     /// the transfer before. Resetting at the end rather than the start means a handle resting in a
     /// share's pool keeps no pointer into this client (error buffer, context, header list).
-    private func transfer(_ request: OutboundRequest, on handle: UnsafeMutableRawPointer) -> OutboundResult {
-        let context = TransferContext(
-            destinationPolicy: configuration.destinationPolicy,
-            bodyBytesMax: configuration.responseBodyBytesMax,
-            headerBytesMax: configuration.responseHeaderBytesMax)
+    func transfer(_ request: OutboundRequest, on handle: UnsafeMutableRawPointer, context: TransferContext) -> OutboundResult {
         errorBuffer[0] = 0
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -110,7 +114,10 @@ public final class HTTPClient {
             // The callbacks get the context unretained: withExtendedLifetime keeps it alive for the
             // whole perform, and libcurl calls them only inside curl_easy_perform.
             let contextPointer = Unmanaged.passUnretained(context).toOpaque()
-            let setup = applyOptions(for: request, on: handle, context: contextPointer, headerList: &headerList)
+            var setup = applyOptions(for: request, on: handle, context: contextPointer, headerList: &headerList)
+            if setup == CURLE_OK, context.bodyBytesMax != configuration.responseBodyBytesMax {
+                setup = paygate_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(context.bodyBytesMax))
+            }
             guard setup == CURLE_OK else { return setup }
             return curl_easy_perform(handle)
         }

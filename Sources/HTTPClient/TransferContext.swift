@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What one `send` collects while libcurl runs: the response and the facts needed to classify a
 /// failure. libcurl reaches it from its callbacks through an unretained pointer; `send` keeps it
 /// alive across `curl_easy_perform`, and no callback runs outside that call.
@@ -5,8 +11,14 @@ final class TransferContext {
     let destinationPolicy: DestinationPolicy
     let bodyBytesMax: Int
     let headerBytesMax: Int
+    /// Set for a download: the body is written here as it arrives instead of kept in `body`.
+    let fileDescriptor: Int32?
 
     var body: [UInt8] = []
+    /// Body bytes received (kept or written).
+    var bodyByteCount = 0
+    /// errno of a failed write to `fileDescriptor`.
+    var fileWriteErrno: Int32?
     /// Headers of the last response only: a `100 Continue` before the final answer is dropped.
     var headers: [(String, String)] = []
     var headerBytes = 0
@@ -16,19 +28,34 @@ final class TransferContext {
     /// Set when the pre-request callback let the request go: before that, nothing was sent.
     var requestReleased = false
 
-    init(destinationPolicy: DestinationPolicy, bodyBytesMax: Int, headerBytesMax: Int) {
+    init(destinationPolicy: DestinationPolicy, bodyBytesMax: Int, headerBytesMax: Int, fileDescriptor: Int32? = nil) {
         self.destinationPolicy = destinationPolicy
         self.bodyBytesMax = bodyBytesMax
         self.headerBytesMax = headerBytesMax
+        self.fileDescriptor = fileDescriptor
     }
 
     /// Returns false to make libcurl stop with CURLE_WRITE_ERROR.
     func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard body.count + bytes.count <= bodyBytesMax else {
+        guard bodyByteCount + bytes.count <= bodyBytesMax else {
             responseTooLarge = true
             return false
         }
-        body.append(contentsOf: bytes)
+        bodyByteCount += bytes.count
+        guard let fileDescriptor else {
+            body.append(contentsOf: bytes)
+            return true
+        }
+        var written = 0
+        while written < bytes.count {
+            let result = write(fileDescriptor, bytes.baseAddress! + written, bytes.count - written)
+            if result < 0 && errno == EINTR { continue }
+            guard result > 0 else {
+                fileWriteErrno = errno
+                return false
+            }
+            written += result
+        }
         return true
     }
 

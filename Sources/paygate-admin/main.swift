@@ -18,6 +18,8 @@ import Storage
 //   paygate-admin [--config FILE] ledger balance --merchant M  (LedgerCommand.swift)
 //   paygate-admin [--config FILE] check           (InvariantCommand.swift: exits 1 on any violation)
 //   paygate-admin [--config FILE] housekeeping purge   (HousekeepingCommand.swift)
+//   paygate-admin [--config FILE] recon run|report|resolve ...   (ReconCommand.swift)
+//   paygate-admin [--config FILE] recon fetch ...                (ReconFetchCommand.swift)
 
 let usage = """
     usage: \(InitOptions.usage)
@@ -32,6 +34,10 @@ let usage = """
            paygate-admin [--config FILE] ledger balance --merchant MERCHANT_ID
            paygate-admin [--config FILE] check
            paygate-admin [--config FILE] housekeeping purge
+           paygate-admin [--config FILE] recon run --channel C --date yyyy-MM-dd
+           paygate-admin [--config FILE] recon report --date yyyy-MM-dd [--channel C] [--all]
+           paygate-admin [--config FILE] recon resolve ITEM_ID --note TEXT [--actor NAME]
+           paygate-admin [--config FILE] recon fetch --channel C --date yyyy-MM-dd --out FILE [--records]
     """
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
@@ -105,6 +111,10 @@ do {
         try checkCommand()
     case let command where command.first == "housekeeping":
         try housekeepingCommand(Array(command.dropFirst()))
+    case let command where command.count >= 2 && command[0] == "recon" && command[1] == "fetch":
+        try reconFetchCommand(Array(command.dropFirst(2)))
+    case let command where command.first == "recon":
+        try reconCommand(Array(command.dropFirst()))
     default:
         fail(usage, code: 2)
     }

@@ -1,4 +1,6 @@
-// paygate-worker: the timeout worker and the merchant webhook dispatcher. The timeout worker
+// paygate-worker: the timeout worker, the merchant webhook dispatcher and the daily
+// reconciliation (README "Reconciliation": each channel's statement of the day before, after
+// `reconciliation.after_hour` China time). The timeout worker
 // queries the channel for `processing` payments whose callback has not come, on the query schedule
 // of the configuration (`queries`: 30 s, 1, 2, 5 and 10 min after the create by default, at most
 // `channel_rate_per_second` queries per second to each channel), and closes payments past
@@ -73,8 +75,15 @@ do {
 } catch {
     fail("webhook dispatcher: \(error)")
 }
+let reconciliation: ReconciliationThread?
+do {
+    reconciliation = try ReconciliationThread.start(configuration: configuration, stop: stop, log: Log(component: "recon"))
+} catch {
+    fail("reconciliation: \(error)")
+}
 withExtendedLifetime(signalSources) {
     worker.run(until: stop)
     webhookThreads.join()
+    reconciliation?.join()
 }
 exit(0)

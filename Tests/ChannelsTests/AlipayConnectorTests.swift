@@ -156,30 +156,19 @@ final class AlipayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.callbackAcknowledgement(accepted: false).body, Array("failure".utf8))
     }
 
-    func testStatementDownloadAndLines() throws {
-        let download = try XCTUnwrap(
-            try connector.statementDownloadRequest(Fixtures.response(AlipayVectors.statementAnswer), now: Fixtures.now))
+    func testStatementAnswerNamesTheURLToFetch() throws {
+        let request = try connector.statementRequest(day: "2026-11-27", now: Fixtures.now)
+        let fields = try XCTUnwrap(FormFields.decoding(urlEncoded: request.body))
+        XCTAssertEqual(fields["method"], "alipay.data.dataservice.bill.downloadurl.query")
+        XCTAssertEqual(fields["biz_content"], #"{"bill_type":"trade","bill_date":"2026-11-27"}"#)
+        guard
+            case .fetch(let download, let digest) = try connector.statementDownload(
+                Fixtures.response(AlipayVectors.statementAnswer), now: Fixtures.now)
+        else { return XCTFail("no download") }
         XCTAssertEqual(download.method, "GET")
         XCTAssertEqual(download.url, "https://dl.alipay.test/bill?token=abc")
-        let file = """
-            #支付宝业务明细查询
-            trade_no,out_trade_no,biz_type,out_request_no,amount,fee,finished_at
-            2026112722001400001,pay_019ac5b7d1c80123a1b2c3d4e5f60718,trade,,12.30,0.07,2026-11-27 23:16:02
-            2026112722001400001,pay_019ac5b7d1c80123a1b2c3d4e5f60718,refund,ref_1,5.00,0.00,2026-11-28 10:00:00
-            #end
-            """
-        let lines = try connector.statementLines(Fixtures.response(file))
-        XCTAssertEqual(
-            lines,
-            [
-                StatementLine(
-                    kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "2026112722001400001",
-                    amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
-                StatementLine(
-                    kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "2026112722001400001",
-                    amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny),
-                    occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
-            ])
-        XCTAssertThrowsError(try connector.statementLines(Fixtures.response(file.replacingOccurrences(of: "12.30", with: "12.3x"))))
+        XCTAssertNil(digest, "Alipay publishes no digest")
+        XCTAssertThrowsError(
+            try connector.statementDownload(Fixtures.response(Fixtures.flipped(AlipayVectors.statementAnswer, at: 90)), now: Fixtures.now))
     }
 }

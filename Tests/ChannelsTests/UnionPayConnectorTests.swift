@@ -148,24 +148,18 @@ final class UnionPayConnectorTests: XCTestCase {
         XCTAssertNotEqual(connector.callbackAcknowledgement(accepted: false).status, 200)
     }
 
-    func testStatementComesInTheSignedAnswer() throws {
+    func testStatementRequestAndAnswerSignature() throws {
         let request = try connector.statementRequest(day: "2026-11-27", now: Fixtures.now)
         let fields = try XCTUnwrap(FormFields.decoding(urlEncoded: request.body))
         XCTAssertEqual(fields["settleDate"], "1127")
         XCTAssertEqual(fields["txnType"], "76")
-        XCTAssertNil(try connector.statementDownloadRequest(Fixtures.response(UnionPayVectors.statementAnswer), now: Fixtures.now))
-        XCTAssertEqual(
-            try connector.statementLines(Fixtures.response(UnionPayVectors.statementAnswer)),
-            [
-                StatementLine(
-                    kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "782611272316020123456",
-                    amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
-                StatementLine(
-                    kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "782611280014470000001",
-                    amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny),
-                    occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
-            ])
+        XCTAssertEqual(fields["fileType"], "00")
+        XCTAssertThrowsError(try connector.statementRequest(day: "20261127", now: Fixtures.now))
+        // The old vector's fileContent is not a zlib stream; a tampered answer fails its signature.
+        XCTAssertThrowsError(try connector.statementDownload(Fixtures.response(UnionPayVectors.statementAnswer), now: Fixtures.now))
         let tampered = UnionPayVectors.statementAnswer.replacingOccurrences(of: "settleDate=1127", with: "settleDate=1128")
-        XCTAssertThrowsError(try connector.statementLines(Fixtures.response(tampered)))
+        XCTAssertThrowsError(try connector.statementDownload(Fixtures.response(tampered), now: Fixtures.now)) { error in
+            XCTAssertEqual((error as? ChannelError)?.code, .badSignature)
+        }
     }
 }

@@ -261,35 +261,41 @@ final class WeChatPayConnectorTests: XCTestCase {
         XCTAssertFalse(String(describing: Self.account).contains("0123456789abcdef"))
     }
 
-    func testStatementDownloadAndLines() throws {
-        let download = try XCTUnwrap(
-            try connector.statementDownloadRequest(
+    func testStatementAnswerNamesTheFileAndItsSHA1() throws {
+        let request = try connector.statementRequest(day: "2026-11-27", now: Fixtures.now)
+        XCTAssertEqual(
+            request.url, "https://sandbox.paygate.test/wechatpay/v3/bill/tradebill?bill_date=2026-11-27&bill_type=ALL&tar_type=GZIP")
+        let digest = "79bb0f45fc4c42234a918000b2668d689e2bde04"
+        let body =
+            #"{"hash_type":"SHA1","hash_value":"\#(digest)","download_url":"https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=abc"}"#
+        guard case .fetch(let download, let sha1) = try connector.statementDownload(signedAnswer(200, body), now: Fixtures.now) else {
+            return XCTFail("no download")
+        }
+        XCTAssertEqual(sha1, digest)
+        XCTAssertEqual(download.url, "https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=abc")
+        XCTAssertTrue(download.headers[0].1.hasPrefix("WECHATPAY2-SHA256-RSA2048 mchid=\"1900000109\""))
+        guard
+            case .none = try connector.statementDownload(
+                signedAnswer(400, #"{"code":"NO_STATEMENT_EXIST","message":"none"}"#), now: Fixtures.now)
+        else { return XCTFail("a day without a bill is not a failure") }
+        // The old vector's 8-digit digest is no SHA-1; another host must not get our Authorization.
+        XCTAssertThrowsError(
+            try connector.statementDownload(
                 Fixtures.response(WeChatPayVectors.statementAnswerBody, headers: WeChatPayVectors.statementAnswerHeaders), now: Fixtures.now
             ))
-        XCTAssertEqual(
-            download.url,
-            "https://sandbox.paygate.test/wechatpay/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO"
-        )
-        XCTAssertTrue(download.headers[0].1.hasPrefix("WECHATPAY2-SHA256-RSA2048 mchid=\"1900000109\""))
-        let file = """
-            trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee
-            `2026-11-27 23:16:02,`wxd678efh567hg6787,`1900000109,`4200001234202611270000000001,`pay_019ac5b7d1c80123a1b2c3d4e5f60718,`SUCCESS,`12.30,`,`,`0.00,`,`0.07
-            `2026-11-28 10:00:00,`wxd678efh567hg6787,`1900000109,`4200001234202611270000000001,`pay_019ac5b7d1c80123a1b2c3d4e5f60718,`REFUND,`0.00,`50000000382019052709732678859,`ref_1,`5.00,`SUCCESS,`0.00
-            total_count,total_amount,total_refund,total_fee
-            `2,`12.30,`5.00,`0.07
-            """
-        XCTAssertEqual(
-            try connector.statementLines(Fixtures.response(file)),
-            [
-                StatementLine(
-                    kind: .payment, paymentId: Fixtures.paymentId, refundId: nil, channelTransactionId: "4200001234202611270000000001",
-                    amount: Fixtures.amount, fee: Money(minorUnits: 7, currency: .cny), occurredAt: Fixtures.now.adding(seconds: 75)),
-                StatementLine(
-                    kind: .refund, paymentId: Fixtures.paymentId, refundId: "ref_1", channelTransactionId: "4200001234202611270000000001",
-                    amount: Fixtures.refundAmount, fee: Money(minorUnits: 0, currency: .cny),
-                    occurredAt: Timestamp(secondsSinceEpoch: 1_795_831_200)),
+        let elsewhere = body.replacingOccurrences(of: "sandbox.paygate.test", with: "evil.test")
+        XCTAssertThrowsError(try connector.statementDownload(signedAnswer(200, elsewhere), now: Fixtures.now))
+    }
+
+    /// An answer signed with the platform key, as WeChat Pay signs every answer.
+    func signedAnswer(_ status: Int, _ body: String) throws -> ChannelResponse {
+        let message = Array("1795792487\nnonce\n".utf8) + Array(body.utf8) + [0x0A]
+        let signature = Base64.encode(try TestKeys.channelCurrent.signSHA256(message))
+        return Fixtures.response(
+            body, status: status,
+            headers: [
+                ("wechatpay-timestamp", "1795792487"), ("wechatpay-nonce", "nonce"), ("wechatpay-signature", signature),
+                ("wechatpay-serial", "7C2E9A55D0B1F3E2A4C6B8D0E2F4A6C8D0E2F4A6"), ("wechatpay-signature-type", "WECHATPAY2-SHA256-RSA2048"),
             ])
-        let cutShort = file.components(separatedBy: "\n").prefix(2).joined(separator: "\n")
-        XCTAssertThrowsError(try connector.statementLines(Fixtures.response(cutShort)))
     }
 }

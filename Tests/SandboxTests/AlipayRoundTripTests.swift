@@ -58,11 +58,13 @@ final class AlipayRoundTripTests: XCTestCase {
         // Alipay's refund notice verifies and changes nothing.
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.noEffect(reason: "refund notice")))
 
-        let lines = try sandbox.statementLines(connector)
+        let lines = try sandbox.statement(connector).records
         XCTAssertTrue(
-            lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount && $0.fee.minorUnits == 7 }
+            lines.contains {
+                $0.kind == .payment && $0.orderReference == order.paymentId.text && $0.amount == order.amount && $0.fee.minorUnits == 7
+            }
         )
-        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundId == "ref_a1" && $0.amount.minorUnits == 500 })
+        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundReference == "ref_a1" && $0.amount.minorUnits == 500 })
     }
 
     func testCloseAndFail() throws {

@@ -119,7 +119,7 @@ final class FaultTests: XCTestCase {
         let read = sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2"}}"#)
         XCTAssertTrue(
             String(decoding: read.body, as: UTF8.self).hasSuffix(
-                #""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"misdirected_refund":null}"#))
+                #""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"misdirected_refund":null,"statement":null}"#))
     }
 
     func testFaultsReadBackAndRefuseUnknownKnobs() {
@@ -128,7 +128,7 @@ final class FaultTests: XCTestCase {
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(
             String(decoding: read.body, as: UTF8.self),
-            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null,"misdirected_refund":null}"#
+            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null,"misdirected_refund":null,"statement":null}"#
         )
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)

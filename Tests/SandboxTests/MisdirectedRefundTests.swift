@@ -69,6 +69,6 @@ final class MisdirectedRefundTests: XCTestCase {
         }
         XCTAssertEqual(sandbox.setFaults(#"{"misdirected_refund": ""}"#).status, 400)
         let read = sandbox.setFaults(#"{"misdirected_refund": "ref_1"}"#)
-        XCTAssertTrue(String(decoding: read.body, as: UTF8.self).hasSuffix(#""misdirected_refund":"ref_1"}"#))
+        XCTAssertTrue(String(decoding: read.body, as: UTF8.self).hasSuffix(#""misdirected_refund":"ref_1","statement":null}"#))
     }
 }

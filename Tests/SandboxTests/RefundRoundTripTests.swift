@@ -69,8 +69,8 @@ final class RefundRoundTripTests: XCTestCase {
             try refund(connector, refundOrder("ref_af3", order, payment, amount: 1)), .failed(failureCode: "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL")
         )
 
-        let refunds = try sandbox.statementLines(connector).filter { $0.kind == .refund && $0.paymentId == order.paymentId }
-        XCTAssertEqual(refunds.map(\.refundId), ["ref_af2"], "only the refund that moved money is on the statement")
+        let refunds = try sandbox.statement(connector).records.filter { $0.kind == .refund && $0.orderReference == order.paymentId.text }
+        XCTAssertEqual(refunds.map(\.refundReference), ["ref_af2"], "only the refund that moved money is on the statement")
     }
 
     // MARK: WeChat Pay: PROCESSING, then a callback
@@ -140,8 +140,10 @@ final class RefundRoundTripTests: XCTestCase {
             try refund(connector, refundOrder("ref_0000000000000000000000000000f003", order, payment, amount: 1)),
             .failed(failureCode: "36"))
 
-        let refunds = try sandbox.statementLines(connector).filter { $0.kind == .refund && $0.paymentId == order.paymentId }
-        XCTAssertEqual(refunds.map(\.refundId), ["ref_0000000000000000000000000000f002"])
+        let refunds = try sandbox.statement(connector).records.filter {
+            $0.kind == .refund && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
+        }
+        XCTAssertEqual(refunds.map(\.refundReference), [ChannelOrderReference(.unionpay).refund("ref_0000000000000000000000000000f002")])
     }
 
     // MARK: the knob

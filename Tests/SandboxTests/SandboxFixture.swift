@@ -1,4 +1,5 @@
 import Channels
+import Foundation
 import HTTPClient
 import PaygateCore
 import PaygateCrypto
@@ -174,15 +175,50 @@ struct SandboxFixture {
                 method: "POST", requestURI: "/sandbox/faults", headers: ["content-type": "application/json"], body: Array(json.utf8)))
     }
 
+    /// The order number `channel` knows the payment by, as its statement lists it.
+    static func statementNumber(_ paymentId: PaymentId, _ channel: Channel) -> String {
+        ChannelOrderReference(channel).payment(paymentId)
+    }
+
+    /// `day` moved by `days` China calendar days.
+    static func dayAfter(_ day: String, days: Int64 = 1) -> String {
+        let midnight = Timestamp(parsing: day + " 00:00:00")!
+        return String(midnight.adding(seconds: days * 86_400).rfc3339.prefix(10))
+    }
+
     /// Today in China, as statements are cut.
     static var chinaDay: String {
         String(Timestamp.now().adding(seconds: 8 * 3600).rfc3339.prefix(10))
     }
 
-    func statementLines(_ connector: any ChannelConnector) throws -> [StatementLine] {
-        let first = exchange(try connector.statementRequest(day: Self.chinaDay, now: .now()))
-        guard let download = try connector.statementDownloadRequest(first, now: .now()) else { return try connector.statementLines(first) }
-        return try connector.statementLines(exchange(download))
+    /// The statement of `day` fetched as paygate fetches it: the request, then the download (or
+    /// the inline file) written to disk, then the connector's reader over that file.
+    func statement(
+        _ connector: any ChannelConnector, day: String = chinaDay
+    ) throws -> (records: [StatementRecord], totals: StatementTotals) {
+        guard let path = try statementFile(connector, day: day) else { return ([], .zero) }
+        defer { try? FileManager.default.removeItem(atPath: path.path) }
+        let reader = try connector.openStatement(path: path.path, day: day, expectedSHA1Hex: path.sha1Hex)
+        var records: [StatementRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return (records, reader.totals)
+    }
+
+    /// The downloaded file and its published digest; nil when the channel has no file for `day`.
+    func statementFile(_ connector: any ChannelConnector, day: String) throws -> (path: String, sha1Hex: String?)? {
+        let path = NSTemporaryDirectory() + "sandbox-statement-\(UUID().uuidString)"
+        switch try connector.statementDownload(exchange(try connector.statementRequest(day: day, now: .now())), now: .now()) {
+        case .none:
+            return nil
+        case .inline(let bytes):
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            return (path, nil)
+        case .fetch(let request, let sha1Hex):
+            let response = exchange(request)
+            XCTAssertEqual(response.status, 200)
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(response.body)))
+            return (path, sha1Hex)
+        }
     }
 }
 

@@ -44,11 +44,16 @@ final class UnionPayRoundTripTests: XCTestCase {
                 sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: channelRefundId))
 
-        let lines = try sandbox.statementLines(connector)
-        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount })
+        let lines = try sandbox.statement(connector).records
         XCTAssertTrue(
             lines.contains {
-                $0.kind == .refund && $0.refundId == "ref_00000000000000000000000000000a01" && $0.paymentId == order.paymentId
+                $0.kind == .payment && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
+                    && $0.amount == order.amount
+            })
+        XCTAssertTrue(
+            lines.contains {
+                $0.kind == .refund && $0.refundReference == ChannelOrderReference(.unionpay).refund("ref_00000000000000000000000000000a01")
+                    && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .unionpay)
             })
     }
 

@@ -45,9 +45,13 @@ final class WeChatPayRoundTripTests: XCTestCase {
                 sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: channelRefundId))
 
-        let lines = try sandbox.statementLines(connector)
-        XCTAssertTrue(lines.contains { $0.kind == .payment && $0.paymentId == order.paymentId && $0.amount == order.amount })
-        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundId == "ref_w1" && $0.amount.minorUnits == 500 })
+        let lines = try sandbox.statement(connector).records
+        XCTAssertTrue(
+            lines.contains {
+                $0.kind == .payment && $0.orderReference == SandboxFixture.statementNumber(order.paymentId, .wechatpay)
+                    && $0.amount == order.amount
+            })
+        XCTAssertTrue(lines.contains { $0.kind == .refund && $0.refundReference == "ref_w1" && $0.amount.minorUnits == 500 })
     }
 
     func testCloseAndFail() throws {

@@ -124,12 +124,14 @@ def slots(stack):
 
 def pytest_collection_modifyitems(config, items):
     # Tests that stop a database server or kill a worker run last, so a failure to recover cannot
-    # masquerade as failures in unrelated tests.
-    items.sort(key=lambda item: 1 if item.get_closest_marker("disruptive") else 0)
+    # masquerade as failures in unrelated tests. Tests marked `first` run before any other test
+    # has paid (the clean-day reconciliation looks at whole days).
+    items.sort(key=lambda item: -1 if item.get_closest_marker("first") else 1 if item.get_closest_marker("disruptive") else 0)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "disruptive: stops part of the stack; runs after the other tests")
+    config.addinivalue_line("markers", "first: runs before any other test pays on the stack")
 
 
 SESSION_CHECK_TIMEOUT_SECONDS = 300

@@ -11,7 +11,7 @@ ALIPAY_APP_ID = "2021000000000001"  # Sources/Setup LocalChannelAccounts.alipayA
 FAULTS_OFF = {"channel": None, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
               "out_of_order_callbacks": False, "callback_amount_delta": 0, "drop_callbacks": False,
               "pay_closed_orders": False, "refund_result": "success", "misdirected_query": None,
-              "misdirected_refund": None}
+              "misdirected_refund": None, "statement": None}
 BODY_TOO_LARGE_BYTES = 100 * 1024
 TIMEOUT_SECONDS = 30
 

@@ -134,32 +134,6 @@ public struct AlipayConnector: ChannelConnector {
         return total.currency == amount.currency && total.minorUnits >= amount.minorUnits
     }
 
-    /// `day` is `yyyy-MM-dd`, a China calendar day, as Alipay's bill_date.
-    public func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        try signedRequest(Method.statement, AlipayTransformers.statementContent(day: day), notifyURL: nil, now: now)
-    }
-
-    /// The signed answer names a `bill_download_url`; the file itself is fetched with a GET
-    /// (the URL carries Alipay's own short-lived token).
-    public func statementDownloadRequest(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> OutboundRequest? {
-        switch verifiedAnswer(response, Method.statement) {
-        case .failure(let failure):
-            throw ChannelError(.badSignature, failure.reason)
-        case .success(let answer):
-            guard answer.string("code") == AlipayTransformers.successCode, let url = answer.string("bill_download_url"), !url.isEmpty else {
-                throw ChannelError(
-                    .malformedResponse,
-                    "no bill_download_url (code \(answer.string("code") ?? "-"), sub_code \(answer.string("sub_code") ?? "-"))")
-            }
-            return OutboundRequest(method: "GET", url: url)
-        }
-    }
-
-    public func statementLines(_ response: ChannelResponse) throws(ChannelError) -> [StatementLine] {
-        guard response.status == 200 else { throw ChannelError(.malformedResponse, "statement download answered \(response.status)") }
-        return try AlipayTransformers.statementLines(response.body)
-    }
-
     public func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification {
         guard request.body.count <= Self.callbackBodyBytesMax else { return .rejected(reason: "callback body too large") }
         guard let fields = FormFields.decoding(urlEncoded: request.body) else { return .rejected(reason: "callback form unreadable") }

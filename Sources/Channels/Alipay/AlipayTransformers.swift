@@ -1,6 +1,6 @@
 import PaygateCore
 
-/// Alipay wire content (biz_content, answer objects, callbacks, statement lines) and its
+/// Alipay wire content (biz_content, answer objects, callbacks) and its
 /// mapping to domain values. Amounts are yuan strings ("12.30") converted from integer fen.
 enum AlipayTransformers {
     static let reference = ChannelOrderReference(.alipay)
@@ -14,9 +14,6 @@ enum AlipayTransformers {
     static let tradeNotExist = "ACQ.TRADE_NOT_EXIST"
     static let tradeStatusError = "ACQ.TRADE_STATUS_ERROR"
     static let systemError = "ACQ.SYSTEM_ERROR"
-    /// A statement larger than this is refused rather than read into memory whole.
-    static let statementLinesMax = 200_000
-    static let statementHeader = "trade_no,out_trade_no,biz_type,out_request_no,amount,fee,finished_at"
 
     // MARK: biz_content
 
@@ -185,34 +182,5 @@ enum AlipayTransformers {
         default:
             return .rejected(reason: "unknown trade_status")
         }
-    }
-
-    // MARK: statement
-
-    /// Our statement file, modelled on Alipay's trade bill: `#` comment lines, the header
-    /// `statementHeader`, then one line per trade or refund with yuan amounts and China time.
-    static func statementLines(_ body: [UInt8]) throws(ChannelError) -> [StatementLine] {
-        let rows = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") }
-        guard let header = rows.first, header == statementHeader else { throw ChannelError(.malformedResponse, "statement header missing") }
-        guard rows.count <= statementLinesMax else {
-            throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines")
-        }
-        var lines: [StatementLine] = []
-        for (number, row) in rows.dropFirst().enumerated() {
-            let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == 7, let paymentId = PaymentId(cells[1]), !cells[0].isEmpty,
-                let kind = ["trade": StatementLine.Kind.payment, "refund": .refund][cells[2]],
-                kind == .payment ? cells[3].isEmpty : !cells[3].isEmpty,
-                let amount = ChannelAmount.parseYuan(cells[4]), let fee = ChannelAmount.parseYuan(cells[5]),
-                let occurredAt = ChinaTime.parseDateTime(cells[6])
-            else {
-                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
-            }
-            lines.append(
-                StatementLine(
-                    kind: kind, paymentId: paymentId, refundId: kind == .refund ? cells[3] : nil,
-                    channelTransactionId: cells[0], amount: amount, fee: fee, occurredAt: occurredAt))
-        }
-        return lines
     }
 }

@@ -35,13 +35,15 @@ public protocol ChannelConnector: Sendable {
     /// The answer to the refund query of `refund`; one about another refund is `.unknown`, as above.
     func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult
 
-    /// The statement (reconciliation) file of one day, as the channel publishes it.
+    /// The statement (reconciliation) request of one China calendar day, `yyyy-MM-dd`.
     func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    /// Alipay and WeChat Pay answer the statement request with a download URL: this is the
-    /// request that fetches the file, and `statementLines` reads its answer. Nil when the first
-    /// answer already holds the file (UnionPay).
-    func statementDownloadRequest(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> OutboundRequest?
-    func statementLines(_ response: ChannelResponse) throws(ChannelError) -> [StatementLine]
+    /// What the first answer says: fetch the file (with the SHA-1 to check, when the channel
+    /// gives one), the file is inline, or the channel has none for that day.
+    func statementDownload(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> StatementDownload
+    /// Streams the downloaded file (as fetched, or the inline bytes written to disk) one record at
+    /// a time. `expectedSHA1Hex` is the digest `.fetch` named; it is checked over the uncompressed
+    /// file when the reader reaches its end. Records read before a throw belong to a bad file.
+    func openStatement(path: String, day: String, expectedSHA1Hex: String?) throws(ChannelError) -> any StatementReader
 
     /// Verifies a callback (signature, decryption) before anything else looks at it, and maps it
     /// to a domain notification. A forged, undecryptable or malformed callback is `.rejected`.
@@ -50,6 +52,13 @@ public protocol ChannelConnector: Sendable {
     /// What the channel expects back: Alipay `success`, WeChat Pay 200/204, UnionPay 200 `ok`;
     /// and the channel's own failure form when we refuse a callback.
     func callbackAcknowledgement(accepted: Bool) -> HTTPResponse
+}
+
+extension ChannelConnector {
+    /// A statement with no digest to check (UnionPay's inline file, Alipay's download).
+    public func openStatement(path: String, day: String) throws(ChannelError) -> any StatementReader {
+        try openStatement(path: path, day: day, expectedSHA1Hex: nil)
+    }
 }
 
 /// The HTTP answer a connector parses (status, lower-case header names, raw body).
@@ -76,6 +85,9 @@ public struct ChannelError: Error, Sendable, Equatable {
         case malformedResponse = "malformed_response"
         case badSignature = "bad_signature"
         case unsupported
+        /// A statement file that cannot be trusted: digest mismatch, cut-off or corrupt archive,
+        /// wrong encoding, a missing column, an unreadable line, a summary that disagrees.
+        case badStatement = "bad_statement"
     }
     public var code: Code
     public var message: String

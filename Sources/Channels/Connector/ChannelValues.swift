@@ -157,23 +157,6 @@ public enum RefundResult: Sendable, Equatable {
     case unknown(reason: String)
 }
 
-public struct StatementLine: Sendable, Equatable {
-    public enum Kind: String, Sendable { case payment, refund }
-    public var kind: Kind
-    public var paymentId: PaymentId
-    public var refundId: String?
-    public var channelTransactionId: String
-    public var amount: Money
-    public var fee: Money
-    public var occurredAt: Timestamp
-    public init(
-        kind: Kind, paymentId: PaymentId, refundId: String?, channelTransactionId: String, amount: Money, fee: Money, occurredAt: Timestamp
-    ) {
-        self.kind = kind; self.paymentId = paymentId; self.refundId = refundId; self.channelTransactionId = channelTransactionId
-        self.amount = amount; self.fee = fee; self.occurredAt = occurredAt
-    }
-}
-
 /// A verified callback, in domain terms.
 public enum ChannelNotification: Sendable, Equatable {
     case paymentSucceeded(ChannelPayment)

@@ -151,25 +151,6 @@ public struct UnionPayConnector: ChannelConnector {
     }
 
     /// `day` is `yyyy-MM-dd` (a China calendar day); UnionPay wants the settle date as MMdd.
-    public func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        let digits = day.filter(\.isNumber)
-        guard day.utf8.count == 10, digits.count == 8 else { throw ChannelError(.unsupported, "statement day must be yyyy-MM-dd") }
-        return try signedRequest(
-            account.baseURL + "/fileTransfer.do", UnionPayTransformers.fileTransferFields(settleDate: String(digits.suffix(4)), now: now))
-    }
-
-    /// The signed answer carries the file itself in `fileContent`.
-    public func statementDownloadRequest(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> OutboundRequest? {
-        nil
-    }
-
-    public func statementLines(_ response: ChannelResponse) throws(ChannelError) -> [StatementLine] {
-        switch verifiedAnswer(response) {
-        case .failure(let failure): throw ChannelError(.badSignature, failure.reason)
-        case .success(let answer): return try UnionPayTransformers.statementLines(answer)
-        }
-    }
-
     public func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification {
         guard request.body.count <= Self.callbackBodyBytesMax else { return .rejected(reason: "callback body too large") }
         guard let fields = FormFields.decoding(urlEncoded: request.body) else { return .rejected(reason: "callback form unreadable") }

@@ -18,9 +18,6 @@ enum UnionPayTransformers {
     static let consumeType = "01"
     static let reference = ChannelOrderReference(.unionpay)
     static let refundType = "04"
-    /// A statement larger than this is refused rather than read into memory whole.
-    static let statementLinesMax = 200_000
-    static let statementHeader = "txnType|orderId|origOrderId|queryId|txnAmt|fee|txnTime"
 
     /// A payment's txnTime: the creation time inside its id, so every retry sends the same one.
     static func txnTime(_ paymentId: PaymentId) -> String {
@@ -149,52 +146,5 @@ enum UnionPayTransformers {
         default:
             return .rejected(reason: "unknown txnType")
         }
-    }
-
-    // MARK: statement
-
-    /// Our statement file, modelled on UnionPay's settlement file and carried base64 in
-    /// `fileContent`: the header `statementHeader`, then `|`-separated lines, amounts in fen.
-    static func statementLines(_ answer: FormFields) throws(ChannelError) -> [StatementLine] {
-        guard answer["respCode"] == successCode, let content = answer["fileContent"].flatMap(Base64.decode) else {
-            throw ChannelError(.malformedResponse, "no statement file (respCode \(answer["respCode"] ?? "-"))")
-        }
-        let rows = String(decoding: content, as: UTF8.self).split(whereSeparator: \.isNewline)
-        guard rows.first == Substring(statementHeader) else { throw ChannelError(.malformedResponse, "statement header missing") }
-        guard rows.count <= statementLinesMax else {
-            throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines")
-        }
-        var lines: [StatementLine] = []
-        for (number, row) in rows.dropFirst().enumerated() {
-            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == 7, !cells[3].isEmpty, let amount = ChannelAmount.parseFen(cells[4]),
-                let fee = ChannelAmount.parseFen(cells[5]),
-                let occurredAt = ChinaTime.parseCompact(cells[6])
-            else {
-                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
-            }
-            switch cells[0] {
-            case consumeType where cells[2].isEmpty:
-                guard let paymentId = reference.paymentId(cells[1]) else {
-                    throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
-                }
-                lines.append(
-                    StatementLine(
-                        kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee,
-                        occurredAt: occurredAt))
-            case refundType:
-                guard let paymentId = reference.paymentId(cells[2]) else {
-                    throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
-                }
-                lines.append(
-                    StatementLine(
-                        kind: .refund, paymentId: paymentId, refundId: reference.refundId(cells[1]) ?? cells[1],
-                        channelTransactionId: cells[3], amount: amount, fee: fee,
-                        occurredAt: occurredAt))
-            default:
-                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
-            }
-        }
-        return lines
     }
 }

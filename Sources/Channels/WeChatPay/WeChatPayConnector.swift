@@ -117,30 +117,6 @@ public struct WeChatPayConnector: ChannelConnector {
         }
     }
 
-    /// `day` is `yyyy-MM-dd` (a China calendar day); all trades of the day.
-    public func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest {
-        try signedRequest("GET", "/v3/bill/tradebill?bill_date=" + FormFields.percentEncoded(day) + "&bill_type=ALL", body: "", now: now)
-    }
-
-    /// The signed answer names a `download_url` on the API host; the download is signed too.
-    public func statementDownloadRequest(_ response: ChannelResponse, now: Timestamp) throws(ChannelError) -> OutboundRequest? {
-        let answer: JSONValue
-        switch verifiedAnswer(response) {
-        case .failure(let failure): throw ChannelError(.badSignature, failure.reason)
-        case .success(let value): answer = value
-        }
-        // Only a URL on our configured host gets our Authorization header.
-        guard response.status == 200, let url = answer.string("download_url"), url.hasPrefix(account.baseURL + "/") else {
-            throw ChannelError(.malformedResponse, "no download_url on the API host (HTTP \(response.status))")
-        }
-        return try signedRequest("GET", String(url.dropFirst(account.baseURL.count)), body: "", now: now)
-    }
-
-    public func statementLines(_ response: ChannelResponse) throws(ChannelError) -> [StatementLine] {
-        guard response.status == 200 else { throw ChannelError(.malformedResponse, "statement download answered \(response.status)") }
-        return try WeChatPayTransformers.statementLines(response.body)
-    }
-
     public func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification {
         WeChatPayCallback.verify(request, account: account, now: now)
     }

@@ -1,18 +1,12 @@
 import PaygateCore
 
 /// WeChat Pay v3 wire bodies and their mapping to domain values. Amounts are integer fen in
-/// `{"total": 1230, "currency": "CNY"}`; statement files print yuan, read without Double.
+/// `{"total": 1230, "currency": "CNY"}`.
 enum WeChatPayTransformers {
     static let reference = ChannelOrderReference(.wechatpay)
     static let currencyCode = "CNY"
     /// HTTP 429 (FREQUENCY_LIMITED) is a 4xx that is not a definite answer.
     static let rateLimitedStatus = 429
-    /// A statement larger than this is refused rather than read into memory whole.
-    static let statementLinesMax = 200_000
-    static let statementHeader =
-        "trade_time,appid,mchid,transaction_id,out_trade_no,trade_state,amount,refund_id,out_refund_no,refund_amount,refund_status,fee"
-    /// The summary block that ends WeChat Pay's bill starts with this header.
-    static let statementSummaryPrefix = "total_count,"
 
     // MARK: request bodies
 
@@ -143,49 +137,5 @@ enum WeChatPayTransformers {
             let paidAt = transaction.string("success_time").flatMap(ChinaTime.parseRFC3339)
         else { return nil }
         return ChannelPayment(paymentId: paymentId, channelTransactionId: transactionId, amount: total, paidAt: paidAt)
-    }
-
-    // MARK: statement
-
-    /// Our statement file, modelled on WeChat Pay's trade bill: a header, then one line per
-    /// trade or refund with every field prefixed by a backtick, then a summary block that starts
-    /// with `statementSummaryPrefix`. Amounts in yuan, times in China time.
-    static func statementLines(_ body: [UInt8]) throws(ChannelError) -> [StatementLine] {
-        let rows = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline)
-        guard rows.first == Substring(statementHeader) else { throw ChannelError(.malformedResponse, "statement header missing") }
-        guard rows.count <= statementLinesMax else {
-            throw ChannelError(.malformedResponse, "statement longer than \(statementLinesMax) lines")
-        }
-        var lines: [StatementLine] = []
-        for (number, row) in rows.dropFirst().enumerated() {
-            if row.hasPrefix(statementSummaryPrefix) { return lines }
-            let cells = row.split(separator: ",", omittingEmptySubsequences: false)
-            guard cells.count == 12, cells.allSatisfy({ $0.hasPrefix("`") }), let line = statementLine(cells.map { String($0.dropFirst()) })
-            else {
-                throw ChannelError(.malformedResponse, "statement line \(number + 2) unreadable")
-            }
-            lines.append(line)
-        }
-        throw ChannelError(.malformedResponse, "statement summary missing: the file may be cut short")
-    }
-
-    private static func statementLine(_ cells: [String]) -> StatementLine? {
-        guard let occurredAt = ChinaTime.parseDateTime(cells[0]), !cells[3].isEmpty, let paymentId = reference.paymentId(cells[4]),
-            let fee = ChannelAmount.parseYuan(cells[11])
-        else { return nil }
-        switch cells[5] {
-        case "SUCCESS":
-            guard let amount = ChannelAmount.parseYuan(cells[6]) else { return nil }
-            return StatementLine(
-                kind: .payment, paymentId: paymentId, refundId: nil, channelTransactionId: cells[3], amount: amount, fee: fee,
-                occurredAt: occurredAt)
-        case "REFUND":
-            guard !cells[8].isEmpty, cells[10] == "SUCCESS", let amount = ChannelAmount.parseYuan(cells[9]) else { return nil }
-            return StatementLine(
-                kind: .refund, paymentId: paymentId, refundId: cells[8], channelTransactionId: cells[3], amount: amount, fee: fee,
-                occurredAt: occurredAt)
-        default:
-            return nil
-        }
     }
 }

@@ -6,7 +6,7 @@ extension Configuration {
     public init(
         mode: Mode = .local, pool: PoolConfiguration, database: DatabaseConfiguration, masterKeyFile: String,
         channels: ChannelsConfiguration? = nil, webhooks: WebhooksConfiguration = WebhooksConfiguration(),
-        queries: QueriesConfiguration = QueriesConfiguration()
+        queries: QueriesConfiguration = QueriesConfiguration(), reconciliation: ReconciliationConfiguration = ReconciliationConfiguration()
     ) {
         self.mode = mode
         self.pool = pool
@@ -15,6 +15,7 @@ extension Configuration {
         self.channels = channels
         self.webhooks = webhooks
         self.queries = queries
+        self.reconciliation = reconciliation
     }
 }
 

@@ -23,6 +23,8 @@ public struct Configuration: Sendable, Codable {
     public var webhooks = WebhooksConfiguration()
     /// Active queries of open payments (the pool sets the first, the worker the rest).
     public var queries = QueriesConfiguration()
+    /// Daily reconciliation against the channels' statements; off without its directory.
+    public var reconciliation = ReconciliationConfiguration()
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -33,7 +35,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
-        case channels, webhooks, queries
+        case channels, webhooks, queries, reconciliation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -49,6 +51,8 @@ public struct Configuration: Sendable, Codable {
         channels = try c.decodeIfPresent(ChannelsConfiguration.self, forKey: .channels)
         webhooks = try c.decodeIfPresent(WebhooksConfiguration.self, forKey: .webhooks) ?? WebhooksConfiguration()
         queries = try c.decodeIfPresent(QueriesConfiguration.self, forKey: .queries) ?? QueriesConfiguration()
+        reconciliation =
+            try c.decodeIfPresent(ReconciliationConfiguration.self, forKey: .reconciliation) ?? ReconciliationConfiguration()
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -98,6 +102,7 @@ public struct Configuration: Sendable, Codable {
         try channels?.validate()
         try webhooks.validate()
         try queries.validate()
+        try reconciliation.validate()
     }
 }
 

@@ -60,6 +60,8 @@ extension PrefixedId where Kind: SlottedIdKind {
 
 public enum PaymentIdKind: SlottedIdKind { public static let prefix = "pay_" }
 public enum RefundIdKind: SlottedIdKind { public static let prefix = "ref_" }
+/// A reconciliation item (one statement line or one unlisted record), on its payment's shard.
+public enum ReconItemIdKind: SlottedIdKind { public static let prefix = "rci_" }
 /// A merchant notification's id: stable across every retry and resend (the merchant's
 /// deduplication key, docs/API.md section 8).
 public enum EventIdKind: IdKind { public static let prefix = "evt_" }
@@ -73,6 +75,7 @@ public enum MerchantIdKind: IdKind {
 public typealias PaymentId = PrefixedId<PaymentIdKind>
 /// A refund lives on its payment's shard (same slot): one local transaction for both.
 public typealias RefundId = PrefixedId<RefundIdKind>
+public typealias ReconItemId = PrefixedId<ReconItemIdKind>
 public typealias EventId = PrefixedId<EventIdKind>
 public typealias MerchantId = PrefixedId<MerchantIdKind>
 public typealias JournalEntryId = PrefixedId<JournalEntryIdKind>

@@ -44,6 +44,8 @@ public enum LedgerEntryKind: String, Sendable, CaseIterable {
     case refundSucceeded = "refund_succeeded"
     case latePaymentReceived = "late_payment_received"
     case latePaymentReturned = "late_payment_returned"
+    /// The channel's statement charged another fee than the one posted at success.
+    case feeAdjusted = "fee_adjusted"
 }
 
 public struct LedgerLine: Sendable, Equatable {
@@ -129,6 +131,20 @@ public struct LedgerEntry: Sendable, Equatable {
             lines: [
                 LedgerLine(.latePaymentsDue, amount),
                 LedgerLine(.channelClearing(channel), Money(minorUnits: -amount.minorUnits, currency: amount.currency)),
+            ])
+    }
+
+    /// The fee the channel's statement shows for a payment differs from the fee posted when it
+    /// succeeded: the difference (statement minus ours) moves between what the channel owes us
+    /// and its fees, so the fee account ends at what the channel really kept.
+    public static func feeAdjusted(
+        merchantId: String, paymentId: PaymentId, channel: Channel, difference: Money
+    ) throws(LedgerError) -> LedgerEntry {
+        try LedgerEntry(
+            kind: .feeAdjusted, merchantId: merchantId, paymentId: paymentId, refundId: nil,
+            lines: [
+                LedgerLine(.channelFees(channel), difference),
+                LedgerLine(.channelClearing(channel), Money(minorUnits: -difference.minorUnits, currency: difference.currency)),
             ])
     }
 }

@@ -10,6 +10,9 @@ import COpenSSL
 /// live as long as the process.
 struct Algorithms: @unchecked Sendable {
     let sha256: OpaquePointer
+    /// Only to check files a channel publishes with a SHA-1 (WeChat Pay's statements); never to
+    /// sign or authenticate anything.
+    let sha1: OpaquePointer
     let hmac: OpaquePointer
     let aes256GCM: OpaquePointer
 
@@ -22,6 +25,9 @@ struct Algorithms: @unchecked Sendable {
         guard let sha256 = EVP_MD_fetch(nil, "SHA256", nil) else {
             preconditionFailure("OpenSSL has no SHA256: \(OpenSSLErrorQueue.drain() ?? "no reason given")")
         }
+        guard let sha1 = EVP_MD_fetch(nil, "SHA1", nil) else {
+            preconditionFailure("OpenSSL has no SHA1: \(OpenSSLErrorQueue.drain() ?? "no reason given")")
+        }
         guard let hmac = EVP_MAC_fetch(nil, "HMAC", nil) else {
             preconditionFailure("OpenSSL has no HMAC: \(OpenSSLErrorQueue.drain() ?? "no reason given")")
         }
@@ -29,6 +35,7 @@ struct Algorithms: @unchecked Sendable {
             preconditionFailure("OpenSSL has no AES-256-GCM: \(OpenSSLErrorQueue.drain() ?? "no reason given")")
         }
         self.sha256 = sha256
+        self.sha1 = sha1
         self.hmac = hmac
         self.aes256GCM = aes256GCM
     }

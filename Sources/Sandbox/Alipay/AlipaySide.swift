@@ -38,7 +38,7 @@ struct AlipaySide: Sendable {
         case "alipay.trade.close": fields = close(content, now: now)
         case "alipay.trade.refund": fields = refund(content, now: now)
         case "alipay.trade.fastpay.refund.query": fields = refundQuery(content, now: now)
-        case "alipay.data.dataservice.bill.downloadurl.query": fields = statement(content)
+        case "alipay.data.dataservice.bill.downloadurl.query": fields = statement(content, now: now)
         default: fields = Self.failure("40002", "isv.invalid-method")
         }
         return answer(method, fields)
@@ -152,42 +152,34 @@ struct AlipaySide: Sendable {
         ]
     }
 
-    private func statement(_ content: JSONValue) -> Fields {
+    private func statement(_ content: JSONValue, now: Timestamp) -> Fields {
         guard content.text("bill_type") == "trade", let day = content.text("bill_date"), day.utf8.count == 10,
             ChannelTime.parseDateTime(day + " 00:00:00") != nil
         else { return Self.failure("40004", "isv.invalid-bill-date") }
-        guard let token = state.registerDownload(channel: .alipay, content: billFile(day: day)) else {
+        let lines = SandboxStatement.lines(state, channel: .alipay, day: day)
+        let badFile = state.faults.statement.flatMap { $0.channel == .alipay && $0.day == day ? $0.badFile : nil }
+        let archive = AlipayBill.archive(lines, pid: pid, day: day, now: now, badFile: badFile)
+        guard let token = state.registerDownload(channel: .alipay, content: archive, validSeconds: Self.billURLSeconds, now: now) else {
             return Self.failure("20000", "ACQ.SYSTEM_ERROR")
         }
         return Self.success + [("bill_download_url", context.configuration.publicBaseURL + Self.billPathPrefix + token)]
     }
 
-    /// `GET /alipay/bill/<token>`: the trade bill file (the URL's token is its only credential).
-    func handleBillDownload(token: Substring) -> HTTPResponse {
-        guard let content = state.download(channel: .alipay, token: String(token)) else { return SandboxContext.plain(404, "no such bill") }
-        return HTTPResponse(status: 200, headers: [("Content-Type", "text/csv; charset=utf-8")], body: content)
+    /// `GET /alipay/bill/<token>`: the bill's zip while the URL is valid (its token is its only credential).
+    func handleBillDownload(token: Substring, now: Timestamp) -> HTTPResponse {
+        guard let content = state.download(channel: .alipay, token: String(token), now: now) else {
+            return SandboxContext.plain(404, "no such bill, or its URL expired")
+        }
+        return HTTPResponse(status: 200, headers: [("Content-Type", "application/zip")], body: content)
     }
 
-    /// Modelled on Alipay's trade bill: `#` comment lines, a header, one line per trade or refund.
-    private func billFile(day: String) -> [UInt8] {
-        let statement = state.statement(channel: .alipay, day: day)
-        var lines = ["# alipay sandbox trade bill " + day, "trade_no,out_trade_no,biz_type,out_request_no,amount,fee,finished_at"]
-        for order in statement.payments {
-            guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
-            lines.append(
-                [
-                    order.channelTransactionId, order.outTradeNo, "trade", "", paid.text, WireAmount.fee(paid).text,
-                    ChannelTime.dateTime(paidAt),
-                ].joined(separator: ","))
-        }
-        for refund in statement.refunds {
-            let tradeNo = state.order(channel: .alipay, outTradeNo: refund.outTradeNo, now: refund.createdAt)?.channelTransactionId ?? ""
-            lines.append(
-                [tradeNo, refund.outTradeNo, "refund", refund.refundId, refund.amount.text, "0.00", ChannelTime.dateTime(refund.createdAt)]
-                    .joined(separator: ","))
-        }
-        lines.append("# end of bill")
-        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    /// Alipay's bill URLs work for 30 seconds.
+    static let billURLSeconds: Int64 = 30
+
+    /// The merchant's Alipay partner id (2088…), which names the bill files; the sandbox derives
+    /// one from the app id.
+    var pid: String {
+        "2088" + String(String(repeating: "0", count: 12) + keys.merchantAccountId.filter(\.isNumber)).suffix(12)
     }
 
     // MARK: answers

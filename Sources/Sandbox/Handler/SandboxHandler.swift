@@ -50,7 +50,7 @@ public final class SandboxHandler: RequestHandler {
         case .alipay:
             if request.path == AlipaySide.gatewayPath { return alipay.handleGateway(request, now: now) }
             guard request.method == "GET" else { return SandboxContext.plain(405, "GET only") }
-            return alipay.handleBillDownload(token: request.path.dropFirst(AlipaySide.billPathPrefix.count))
+            return alipay.handleBillDownload(token: request.path.dropFirst(AlipaySide.billPathPrefix.count), now: now)
         case .wechatpay:
             return weChatPay.handle(request, now: now)
         case .unionpay:

@@ -8,7 +8,7 @@ import PaygateCore
 /// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
 ///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false,
 ///   "pay_closed_orders": false, "refund_result": "success", "misdirected_query": null,
-///   "misdirected_refund": null}`
+///   "misdirected_refund": null, "statement": null}`
 ///
 /// `"refund_result": "fail"` makes every refund created while it is on (on `channel`, or all
 /// three) fail at the channel, each channel in its own way:
@@ -83,6 +83,9 @@ public struct SandboxFaults: Sendable, Equatable {
     public var misdirectedQuery: MisdirectedQuery?
     /// Refund answers about every other refund are answered about this refund.
     public var misdirectedRefund: String?
+    /// Discrepancies or a bad file in one day's statement of one channel (`StatementFaults`);
+    /// it names its own channel, and `channel` above does not narrow it.
+    public var statement: StatementFaults?
 
     public init() {}
 
@@ -139,6 +142,8 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("misdirected_refund", .string(let number)):
                 guard !number.isEmpty, number.utf8.count <= orderNumberBytesMax else { throw .badMember(key) }
                 faults.misdirectedRefund = number
+            case ("statement", .null): faults.statement = nil
+            case ("statement", .object(let members)): faults.statement = try StatementFaults.parse(members)
             default: throw .badMember(key)
             }
         }
@@ -168,6 +173,8 @@ public struct SandboxFaults: Sendable, Equatable {
             writer.null()
         }
         writer.member("misdirected_refund", misdirectedRefund)
+        writer.key("statement")
+        if let statement { statement.write(&writer) } else { writer.null() }
         writer.objectClose()
         return writer.bytes
     }

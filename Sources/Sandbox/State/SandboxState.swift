@@ -18,7 +18,7 @@ public final class SandboxState: Sendable {
         var ordersByToken: [String: RecordKey] = [:]
         var ordersByTransaction: [RecordKey: RecordKey] = [:]
         var refunds: [RecordKey: SandboxRefund] = [:]
-        var downloads: [String: (channel: Channel, content: [UInt8])] = [:]
+        var downloads: [String: (channel: Channel, content: [UInt8], expiresAt: Timestamp)] = [:]
         var faults = SandboxFaults()
         var callbacks = CallbackQueue()
         var serial: Int64 = 0
@@ -85,34 +85,36 @@ public final class SandboxState: Sendable {
 
     // MARK: statement downloads
 
-    /// A token for a statement file made now (as a channel generates its bill once), or nil
-    /// when too many are outstanding.
-    func registerDownload(channel: Channel, content: [UInt8]) -> String? {
+    /// A token for a statement file made now (as a channel generates its bill once), valid for
+    /// `validSeconds`, or nil when too many are outstanding. Expired files are forgotten here.
+    func registerDownload(channel: Channel, content: [UInt8], validSeconds: Int64, now: Timestamp) -> String? {
         let token = Self.randomToken()
         return storage.withLock { storage -> String? in
+            storage.downloads = storage.downloads.filter { $0.value.expiresAt >= now }
             guard storage.downloads.count < Self.downloadsMax else { return nil }
-            storage.downloads[token] = (channel, content)
+            storage.downloads[token] = (channel, content, now.adding(seconds: validSeconds))
             return token
         }
     }
 
-    func download(channel: Channel, token: String) -> [UInt8]? {
+    /// The file behind `token`, while its URL is valid.
+    func download(channel: Channel, token: String, now: Timestamp) -> [UInt8]? {
         storage.withLock { storage in
-            guard let download = storage.downloads[token], download.channel == channel else { return nil }
+            guard let download = storage.downloads[token], download.channel == channel, now <= download.expiresAt else { return nil }
             return download.content
         }
     }
 
-    /// Paid orders and succeeded refunds of one China calendar day, in time order (a failed
-    /// refund moved no money, so no statement lists it).
-    func statement(channel: Channel, day: String) -> (payments: [SandboxOrder], refunds: [SandboxRefund]) {
+    /// Paid orders and refunds (failed ones too: a statement fault may list one) of one China
+    /// calendar day, in time order, each refund with its order.
+    func statement(channel: Channel, day: String) -> (payments: [SandboxOrder], refunds: [(SandboxRefund, SandboxOrder?)]) {
         storage.withLock { storage in
             let payments = storage.orders.values.filter { order in
                 order.channel == channel && order.paidAt.map { ChannelTime.day($0) == day } == true
             }.sorted { ($0.paidAt!, $0.outTradeNo) < ($1.paidAt!, $1.outTradeNo) }
-            let refunds = storage.refunds.values.filter { $0.channel == channel && $0.succeeded && ChannelTime.day($0.createdAt) == day }
+            let refunds = storage.refunds.values.filter { $0.channel == channel && ChannelTime.day($0.createdAt) == day }
                 .sorted { ($0.createdAt, $0.refundId) < ($1.createdAt, $1.refundId) }
-            return (payments, refunds)
+            return (payments, refunds.map { ($0, storage.orders[RecordKey(channel: channel, number: $0.outTradeNo)]) })
         }
     }
 }

@@ -31,6 +31,8 @@ struct UnionPaySide: Sendable {
         /// A refund that fails (the `refund_result` fault): the notice's respCode and the
         /// query's origRespCode, "transaction failed" as for a failed payment.
         static let refundFailed = "01"
+        /// The file transfer's "no file for that day".
+        static let noFile = "98"
     }
 
     let context: SandboxContext
@@ -167,34 +169,22 @@ struct UnionPaySide: Sendable {
         return [("respCode", Code.notFound), ("respMsg", "no such transaction")]
     }
 
-    /// The settlement file of `settleDate` (MMdd, this year in China) in `fileContent`.
+    /// The transaction file of `settleDate` (MMdd, this year in China): respCode 98 when the
+    /// day has none.
     private func fileTransfer(_ form: WireForm, now: Timestamp) -> [(String, String)] {
-        guard let settleDate = form["settleDate"], settleDate.utf8.count == 4, settleDate.allSatisfy(\.isNumber) else {
-            return [("respCode", Code.formatError), ("respMsg", "settleDate must be MMdd")]
+        guard let settleDate = form["settleDate"], settleDate.utf8.count == 4, settleDate.allSatisfy(\.isNumber), form["fileType"] == "00"
+        else {
+            return [("respCode", Code.formatError), ("respMsg", "settleDate must be MMdd and fileType 00")]
         }
         let day = String(ChannelTime.day(now).prefix(5)) + settleDate.prefix(2) + "-" + settleDate.suffix(2)
-        let statement = state.statement(channel: .unionpay, day: day)
-        var lines = ["txnType|orderId|origOrderId|queryId|txnAmt|fee|txnTime"]
-        for order in statement.payments {
-            guard let paid = order.paidAmount, let paidAt = order.paidAt else { continue }
-            lines.append(
-                [
-                    "01", order.outTradeNo, "", order.channelTransactionId, String(paid.minorUnits),
-                    String(WireAmount.fee(paid).minorUnits), ChannelTime.compact(paidAt),
-                ].joined(separator: "|"))
+        let lines = SandboxStatement.lines(state, channel: .unionpay, day: day)
+        let badFile = state.faults.statement.flatMap { $0.channel == .unionpay && $0.day == day ? $0.badFile : nil }
+        guard let (fileName, content) = UnionPayBill.answer(lines, merchantId: keys.merchantAccountId, day: day, now: now, badFile: badFile)
+        else {
+            return [("respCode", Code.noFile), ("respMsg", "no file for that day"), ("settleDate", settleDate)]
         }
-        for refund in statement.refunds {
-            lines.append(
-                [
-                    "04", refund.refundId, refund.outTradeNo, refund.channelRefundId, String(refund.amount.minorUnits), "0",
-                    ChannelTime.compact(refund.createdAt),
-                ].joined(separator: "|"))
-        }
-        let content = Array((lines.joined(separator: "\n") + "\n").utf8)
         return [
-            ("respCode", Code.success), ("respMsg", "ok"), ("settleDate", settleDate),
-            ("fileName", "INN" + day.filter(\.isNumber).dropFirst(2) + "88ZM_" + keys.merchantAccountId),
-            ("fileContent", Base64.encode(content)),
+            ("respCode", Code.success), ("respMsg", "ok"), ("settleDate", settleDate), ("fileName", fileName), ("fileContent", content),
         ]
     }
 

@@ -158,17 +158,27 @@ extension WeChatPaySide {
     }
 
     /// The bill is made now and fetched from `download_url` (on the API host, signed request).
-    func tradeBill(day: String, type: String, now: Timestamp) -> HTTPResponse {
-        guard day.utf8.count == 10, ChannelTime.parseDateTime(day + " 00:00:00") != nil, type == "ALL" else {
-            return Self.error(self, 400, "PARAM_ERROR", "bill_date must be yyyy-MM-dd and bill_type ALL", now: now)
+    /// WeChat Pay's bill download URLs work for 5 minutes.
+    static let billURLSeconds: Int64 = 300
+
+    /// A day with nothing to list is WeChat Pay's 400 NO_STATEMENT_EXIST.
+    func tradeBill(day: String, type: String, tarType: String?, now: Timestamp) -> HTTPResponse {
+        guard day.utf8.count == 10, ChannelTime.parseDateTime(day + " 00:00:00") != nil, type == "ALL", tarType == nil || tarType == "GZIP"
+        else {
+            return Self.error(self, 400, "PARAM_ERROR", "bill_date must be yyyy-MM-dd, bill_type ALL, tar_type GZIP or none", now: now)
         }
-        let content = WeChatPayBill.file(state.statement(channel: .wechatpay, day: day), state: state, keys: keys, now: now)
-        guard let token = state.registerDownload(channel: .wechatpay, content: content) else {
+        let lines = SandboxStatement.lines(state, channel: .wechatpay, day: day)
+        let badFile = state.faults.statement.flatMap { $0.channel == .wechatpay && $0.day == day ? $0.badFile : nil }
+        guard !lines.isEmpty || badFile != nil else { return Self.error(self, 400, "NO_STATEMENT_EXIST", "no bill for that day", now: now) }
+        let file = WeChatPayBill.file(lines, merchantId: keys.merchantAccountId, badFile: badFile)
+        let served = WeChatPayBill.served(file, gzip: tarType == "GZIP", badFile: badFile)
+        guard let token = state.registerDownload(channel: .wechatpay, content: served.content, validSeconds: Self.billURLSeconds, now: now)
+        else {
             return Self.error(self, 500, "SYSTEM_ERROR", "too many bills outstanding", now: now)
         }
         return answer(200, now: now) { writer in
-            writer.member("hash_type", "SHA256")
-            writer.member("hash_value", SHA256Digest.hexHash(content))
+            writer.member("hash_type", "SHA1")
+            writer.member("hash_value", served.sha1Hex)
             writer.member("download_url", context.configuration.publicBaseURL + Self.pathPrefix + "/v3/billdownload/file?token=" + token)
         }
     }

@@ -38,14 +38,14 @@ struct WeChatPaySide: Sendable {
             return queryRefund(QueryString.decode(Substring(parts[4])), now: now)
         }
         if method == "GET", parts == ["v3", "bill", "tradebill"] {
-            return tradeBill(day: query["bill_date"] ?? "", type: query["bill_type"] ?? "ALL", now: now)
+            return tradeBill(day: query["bill_date"] ?? "", type: query["bill_type"] ?? "ALL", tarType: query["tar_type"], now: now)
         }
         if method == "GET", parts == ["v3", "billdownload", "file"] {
-            guard let content = state.download(channel: .wechatpay, token: query["token"] ?? "") else {
+            guard let content = state.download(channel: .wechatpay, token: query["token"] ?? "", now: now) else {
                 return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such bill", now: now)
             }
             // WeChat Pay does not sign the file itself; its hash was in the signed answer.
-            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")], body: content)
+            return HTTPResponse(status: 200, headers: [("Content-Type", "application/octet-stream")], body: content)
         }
         return Self.error(self, 404, "NOT_FOUND", "no such API", now: now)
     }

@@ -12,6 +12,11 @@ public enum LocalChannelAccounts {
     /// UnionPay `merId`.
     public static let unionPayMerchantId = "777290058110048"
 
+    /// The fee the local stack is configured with, on every channel: the 0.6 % the sandbox's
+    /// statements charge (Sandbox `WireAmount.fee`), as a real account states its contracted rate,
+    /// so the fee posted at success and the statement's agree and reconciliation finds them equal.
+    public static let feeBasisPoints = 60
+
     /// RSA 2048, what all three channels issue.
     public static let rsaBits = 2048
     /// Two years, as the channels issue merchant certificates.

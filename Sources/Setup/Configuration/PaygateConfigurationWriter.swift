@@ -22,9 +22,14 @@ enum PaygateConfigurationWriter {
         if let schedule = options.webhookScheduleSeconds { webhooks.scheduleSeconds = schedule }
         var queries = QueriesConfiguration()
         if let schedule = options.queryScheduleSeconds { queries.scheduleSeconds = schedule }
+        var reconciliation = ReconciliationConfiguration()
+        reconciliation.directory = layout.reconDirectory
+        // The sandbox's statement of a day exists as soon as the day is over: the worker
+        // reconciles yesterday right after it starts (a real channel publishes it the next morning).
+        reconciliation.afterHour = 0
         return Configuration(
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
-            channels: try channels(layout, options), webhooks: webhooks, queries: queries)
+            channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
     }
 
     /// Checks, writes, reads back. The key store loads every key file the section names, so an
@@ -72,6 +77,8 @@ enum PaygateConfigurationWriter {
         channels.connectTimeoutMilliseconds = options.channelConnectTimeoutMilliseconds
         channels.totalTimeoutMilliseconds = options.channelTotalTimeoutMilliseconds
         channels.verificationKeyGraceSeconds = options.channelKeyGraceSeconds
+        channels.feeBasisPoints = Dictionary(
+            uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, LocalChannelAccounts.feeBasisPoints) })
         return channels
     }
 

@@ -42,6 +42,8 @@ public struct StackLayout: Sendable, Equatable {
     public var channelsDirectory: String { root + "/channels" }
 
     public var runDirectory: String { root + "/run" }
+    /// Downloaded channel statements, kept as received (reconciliation's evidence).
+    public var reconDirectory: String { root + "/recon" }
     public var poolSocket: String { runDirectory + "/paygate.sock" }
     public var poolPidFile: String { runDirectory + "/paygate.pid" }
     public var sandboxSocket: String { runDirectory + "/sandbox.sock" }

@@ -1,0 +1,102 @@
+import Channels
+import Foundation
+import HTTPClient
+import PaygateCore
+import Services
+
+/// `paygate-admin recon fetch --channel C --date yyyy-MM-dd --out FILE [--records]`: downloads
+/// one day's statement the way reconciliation does (the connector's signed request, its answer,
+/// the file written to FILE as it arrives, mode 0600) and reads it with the connector's reader,
+/// printing one JSON object: how many payments and refunds, their totals (yuan) and, with
+/// `--records`, every record. Nothing is stored. Exit 1 when the channel or the file fails
+/// (`bad_statement` names what was wrong), 2 on bad arguments. For people and the e2e tests.
+enum ReconFetch {
+    struct Result {
+        var file: String?
+        var payments = 0
+        var refunds = 0
+        var totals = StatementTotals.zero
+        var records: [StatementRecord] = []
+    }
+
+    /// Fetches and reads the statement; `keepRecords` keeps every record for printing.
+    static func run(
+        _ statements: LiveStatements, channel: Channel, day: StatementDay, out: String, keepRecords: Bool
+    ) throws(ReconError)
+        -> Result
+    {
+        let file = try statements.download(channel, day: day, to: out, requestId: "admin-recon-fetch")
+        guard file.path != nil else { return Result() }
+        let reader = try statements.reader(file)
+        var result = Result(file: out)
+        while true {
+            let record: StatementRecord?
+            do { record = try reader.next() } catch { throw ReconError(.badStatement, error.message) }
+            guard let record else { break }
+            if record.kind == .payment { result.payments += 1 } else { result.refunds += 1 }
+            if keepRecords { result.records.append(record) }
+        }
+        result.totals = reader.totals
+        return result
+    }
+
+    static func json(_ result: Result, channel: Channel, day: String) -> String {
+        var writer = JSONWriter(reservingCapacity: 256 + 256 * result.records.count)
+        writer.objectOpen()
+        writer.member("channel", channel.rawValue)
+        writer.member("date", day)
+        writer.member("file", result.file)
+        writer.member("payments", result.payments)
+        writer.member("refunds", result.refunds)
+        writer.member("lines", result.totals.lines)
+        writer.member("paid", result.totals.paid.text)
+        writer.member("refunded", result.totals.refunded.text)
+        writer.member("fees", result.totals.fees.text)
+        writer.key("records")
+        writer.arrayOpen()
+        for record in result.records {
+            writer.objectOpen()
+            writer.member("kind", record.kind.rawValue)
+            writer.member("order_reference", record.orderReference)
+            writer.member("refund_reference", record.refundReference)
+            writer.member("channel_transaction_id", record.channelTransactionId)
+            writer.member("channel_refund_id", record.channelRefundId)
+            writer.member("amount", record.amount.text)
+            writer.member("fee", record.fee.text)
+            writer.member("status", record.status.rawValue)
+            writer.member("occurred_at", record.occurredAt.rfc3339)
+            writer.objectClose()
+        }
+        writer.arrayClose()
+        writer.objectClose()
+        return writer.string
+    }
+}
+
+@MainActor func reconFetchCommand(_ arguments: [String]) throws {
+    var rest = arguments
+    func take(_ flag: String) -> String? {
+        guard let index = rest.firstIndex(of: flag), index + 1 < rest.count else { return nil }
+        defer { rest.removeSubrange(index...(index + 1)) }
+        return rest[index + 1]
+    }
+    let channelName = take("--channel")
+    let day = take("--date")
+    let out = take("--out")
+    let keepRecords = rest.contains("--records")
+    rest.removeAll { $0 == "--records" }
+    guard rest.isEmpty, let channelName, let channel = Channel(rawValue: channelName), let day, StatementDay(day) != nil, let out else {
+        fail("usage: paygate-admin recon fetch --channel alipay|wechatpay|unionpay --date yyyy-MM-dd --out FILE [--records]", code: 2)
+    }
+    guard let statementDay = StatementDay(day), let runtime = try ChannelRuntime.load(configuration, log: log),
+        runtime.connectors[channel] != nil
+    else { fail("\(channel.rawValue) is not configured") }
+    HTTPClient.initializeOnce()
+    do {
+        let result = try ReconFetch.run(
+            LiveStatements(runtime: runtime, log: log), channel: channel, day: statementDay, out: out, keepRecords: keepRecords)
+        print(ReconFetch.json(result, channel: channel, day: day))
+    } catch {
+        fail("\(channel.rawValue) \(day): \(error)")
+    }
+}
