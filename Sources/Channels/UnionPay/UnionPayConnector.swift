@@ -44,9 +44,8 @@ public struct UnionPayConnector: ChannelConnector {
             {
                 return .unknown(reason: mismatch)
             }
-            guard case .accepted(var payload) = UnionPayTransformers.prepayResult(answer) else {
-                return UnionPayTransformers.prepayResult(answer)
-            }
+            let result = UnionPayTransformers.prepayResult(answer)
+            guard case .accepted(var payload) = result else { return result }
             do {
                 payload.form = try frontForm(order)
             } catch {
