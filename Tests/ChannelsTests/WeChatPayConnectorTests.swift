@@ -17,6 +17,9 @@ final class WeChatPayConnectorTests: XCTestCase {
     let connector = WeChatPayConnector(
         account: account, clock: { Fixtures.now.adding(seconds: 60) }, makeNonce: { WeChatPayConnectorTests.nonce })
     let callbackURL = "https://pay.example.test/callbacks/wechatpay"
+    /// What the prepay answer vectors hand the merchant: the code_url, also the pay URL.
+    static let codeURLPayload = ChannelPayload(
+        payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz", codeURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz")
 
     func testPrepayRequestIsGoldenAndSignedOverTheDocumentedMessage() throws {
         let request = try connector.prepayRequest(Fixtures.order(callbackURL: callbackURL), now: Fixtures.now)
@@ -56,9 +59,7 @@ final class WeChatPayConnectorTests: XCTestCase {
             #"{"out_trade_no":"019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#
         )
         let query = try connector.refundQueryRequest(
-            ChannelRefundReference(
-                refundId: "ref_1", paymentId: Fixtures.paymentId, amount: Fixtures.refundAmount, createdAt: Fixtures.now), now: Fixtures.now
-        )
+            Fixtures.refundReference, now: Fixtures.now)
         XCTAssertEqual(query.url, "https://sandbox.paygate.test/wechatpay/v3/refund/domestic/refunds/ref_1")
     }
 
@@ -67,7 +68,7 @@ final class WeChatPayConnectorTests: XCTestCase {
             connector.prepayResult(
                 Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders),
                 for: Fixtures.prepayOrder),
-            .accepted(ChannelPayload(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz", codeURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz")))
+            .accepted(Self.codeURLPayload))
         XCTAssertEqual(
             connector.prepayResult(
                 Fixtures.response(
@@ -129,9 +130,7 @@ final class WeChatPayConnectorTests: XCTestCase {
     func testRetiredPlatformKeyWithinGraceOnly() {
         // Sent as "f12ab": serials compare without case or leading zeros.
         let answer = Fixtures.response(WeChatPayVectors.prepayAnswerRetiredBody, headers: WeChatPayVectors.prepayAnswerRetiredHeaders)
-        XCTAssertEqual(
-            connector.prepayResult(answer, for: Fixtures.prepayOrder),
-            .accepted(ChannelPayload(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz", codeURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz")))
+        XCTAssertEqual(connector.prepayResult(answer, for: Fixtures.prepayOrder), .accepted(Self.codeURLPayload))
         let late = WeChatPayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) }, makeNonce: { Self.nonce })
         XCTAssertEqual(late.prepayResult(answer, for: Fixtures.prepayOrder), .unknown(reason: "answer signature does not verify"))
     }
