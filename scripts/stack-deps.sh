@@ -18,7 +18,7 @@ DEPS_PACKAGES=(
     ca-certificates      # so curl and openssl have a sane default trust store
     make                 # the Makefile is the entry point
     procps               # ps: stack.sh finds stray pool workers by process group
-    python3-venv         # the venv of the contract step's tools (cmd_contract_deps below)
+    python3-venv         # the venv of the end-to-end suite's Python tools (cmd_contract_deps below)
 )
 DEPS_NGINX_FLAVOURS=(nginx-light nginx nginx-core nginx-full nginx-extras)
 
@@ -84,20 +84,23 @@ cmd_deps() {
     note "dependencies present"
 }
 
-# `stack.sh contract-deps VENV`: schemathesis and openapi-spec-validator for the contract step of
-# the end-to-end suite (Tests/e2e/test_contract.py), at the versions pinned in
-# Tests/e2e/contract-requirements.txt, in a venv of their own (VENV, under the build folder):
-# they are not Debian packages, and Debian's python3 refuses pip installs into itself (PEP 668).
-# Nothing to do when VENV already holds exactly that file's versions. Needs python3-venv (cmd_deps).
+# `stack.sh contract-deps VENV`: the end-to-end suite's Python tools, at the versions pinned in
+# every Tests/e2e/*requirements*.txt (contract-requirements.txt: schemathesis and
+# openapi-spec-validator for Tests/e2e/test_contract.py; sdk-requirements.txt: the channels' own
+# SDKs for Tests/e2e/test_sdk_conformance.py), in one venv of their own (VENV, under the build
+# folder): they are not Debian packages, and Debian's python3 refuses pip installs into itself
+# (PEP 668). One pip run, so a package two files need is resolved once. Nothing to do when VENV
+# already holds exactly those files' versions. Needs python3-venv (cmd_deps).
 cmd_contract_deps() {
-    local venv=$1 requirements="$REPO/Tests/e2e/contract-requirements.txt"
-    local stamp="$venv/paygate-requirements.txt"
-    if [[ -x $venv/bin/python && -f $stamp ]] && cmp -s "$requirements" "$stamp"; then
+    local venv=$1 stamp="$1/paygate-requirements.txt" file
+    local files=("$REPO"/Tests/e2e/*requirements*.txt) arguments=()
+    if [[ -x $venv/bin/python && -f $stamp ]] && cmp -s <(cat "${files[@]}") "$stamp"; then
         return 0
     fi
-    note "installing the contract step's tools into $venv (Tests/e2e/contract-requirements.txt)"
+    note "installing the end-to-end suite's Python tools into $venv (Tests/e2e/*requirements*.txt)"
     python3 -m venv "$venv" || die "python3 -m venv $venv failed (is python3-venv installed? scripts/stack.sh deps)"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" ||
-        die "pip could not install Tests/e2e/contract-requirements.txt into $venv"
-    cp "$requirements" "$stamp"
+    for file in "${files[@]}"; do arguments+=(-r "$file"); done
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "${arguments[@]}" ||
+        die "pip could not install Tests/e2e/*requirements*.txt into $venv"
+    cat "${files[@]}" >"$stamp"
 }

@@ -4,7 +4,7 @@
 # test` a temp dir.
 #
 #   scripts/stack.sh deps                  install missing Debian packages (root) or name them
-#   scripts/stack.sh contract-deps VENV    the contract step's pinned Python tools, in venv VENV
+#   scripts/stack.sh contract-deps VENV    the e2e suite's pinned Python tools (contract step, SDKs), in venv VENV
 #   scripts/stack.sh up ROOT PORT          start everything (idempotent), wait for /healthz
 #                                          (the sandbox on PAYGATE_SANDBOX_PORT, default 9443)
 #   scripts/stack.sh down ROOT             stop everything (harmless when nothing runs)

@@ -34,10 +34,13 @@ import Storage
         guard let channel, let day else { fail("recon run needs --channel and --date", code: 2) }
         let reconciler = try Reconciler(configuration: configuration, log: log)
         do {
-            print(ReconJSON.run(try reconciler.run(channel, day: day, requestId: "admin-recon")))
+            _ = try reconciler.run(channel, day: day, requestId: "admin-recon")
         } catch {
             fail("reconciliation of \(channel.rawValue) \(day.text) failed: \(error)")
         }
+        // The run's row as stored: what the report shows, with how many runs the day has had.
+        guard let run = try reconciler.store.runs(day: day, channel: channel).first else { fail("the run's row is missing") }
+        print(ReconJSON.run(run))
     case ["report"]:
         guard let day else { fail("recon report needs --date", code: 2) }
         let store = ReconStore(shards: try ShardConnections(configuration: configuration.database))

@@ -49,6 +49,13 @@ struct SandboxFixture {
         handler = SandboxHandler(configuration: configuration, state: state, log: Log(component: "sandbox-test", minimum: .error))
     }
 
+    /// A fresh order (or refund) number as paygate sends it: 32 lower-case hex digits, which every
+    /// channel's limits allow.
+    static func orderReference() -> String {
+        (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.map { String(repeating: "0", count: 16 - $0.count) + $0 }
+            .joined()
+    }
+
     // MARK: connectors
 
     static func alipay(signingWith key: RSAPrivateKey = TestKeys.merchant) -> AlipayConnector {

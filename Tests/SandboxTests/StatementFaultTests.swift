@@ -11,7 +11,8 @@ final class StatementFaultTests: XCTestCase {
 
     /// The statement knob aims at the order number the channel knows (its statement's).
     ///
-    /// Two paid orders (the first paid first) and a 5.00 refund of the first.
+    /// Two paid orders (the first paid first) and a 5.00 refund of the first, whose id is shaped
+    /// like ours (UnionPay takes only 8-32 letters and digits: the hex digits after `ref_`).
     func paidOrders(_ channel: Channel) throws -> (PrepayOrder, PrepayOrder) {
         let connector = SandboxFixture.connector(channel)
         let first = SandboxFixture.order(channel)
@@ -27,7 +28,8 @@ final class StatementFaultTests: XCTestCase {
                 return payment.paymentId == first.paymentId ? payment : nil
             }.first)
         let refund = RefundOrder(
-            refundId: "ref_\(channel.rawValue)_1", paymentId: first.paymentId, channelTransactionId: payment.channelTransactionId,
+            refundId: "ref_" + SandboxFixture.orderReference(), paymentId: first.paymentId,
+            channelTransactionId: payment.channelTransactionId,
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: first.amount, reason: nil, callbackURL: first.callbackURL,
             createdAt: .now())
         _ = sandbox.exchange(try connector.refundRequest(refund, now: .now()))

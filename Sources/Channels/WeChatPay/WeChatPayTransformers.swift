@@ -44,7 +44,7 @@ enum WeChatPayTransformers {
         writer.objectOpen()
         writer.member("out_trade_no", reference.payment(refund.paymentId))
         writer.member("out_refund_no", reference.refund(refund.refundId))
-        if let reason = refund.reason { writer.member("reason", reason) }
+        if let reason = refund.reason.flatMap(ChannelTextRules.weChatPayRefundReason) { writer.member("reason", reason) }
         writer.member("notify_url", refund.callbackURL)
         writer.key("amount")
         writer.objectOpen()

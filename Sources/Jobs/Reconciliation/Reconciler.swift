@@ -40,6 +40,9 @@ public final class Reconciler: @unchecked Sendable {
         try reconcile.run(channel, day: day, requestId: requestId)
     }
 
+    /// A run still `running` after this long died with its process: it is owed again.
+    public static let staleRunSeconds: Int64 = 3_600
+
     /// The days the worker owes: yesterday (China time) of every channel, once the statements are
     /// out (`after_hour`), unless done already or being run by someone else right now.
     func due(now: Timestamp) throws -> [(Channel, StatementDay)] {
@@ -49,15 +52,24 @@ public final class Reconciler: @unchecked Sendable {
         let yesterday = today.previous
         let runs = try store.runs(day: yesterday, channel: nil)
         return channels.compactMap { channel in
-            let run = runs.first { $0.channel == channel }
-            return run?.status == .done || run?.status == .running ? nil : (channel, yesterday)
+            guard let run = runs.first(where: { $0.channel == channel }) else { return (channel, yesterday) }
+            switch run.status {
+            case .done: return nil
+            case .failed: return (channel, yesterday)
+            case .running:
+                let stale = run.startedAt.map { $0.adding(seconds: Self.staleRunSeconds) < now } ?? true
+                return stale ? (channel, yesterday) : nil
+            }
         }
     }
 }
 
 /// The worker's reconciliation thread: every `interval_seconds`, the days owed, one after the
-/// other. A failed run (a channel down, a bad file) is tried again at the next look.
+/// other. A failed run (a channel down, a bad file) is tried again sooner: after
+/// `retryFirstMilliseconds`, doubling up to the interval, so a channel that was down for a moment
+/// (or not up yet when the worker started) costs minutes, not a day.
 public final class ReconciliationThread: @unchecked Sendable {
+    public static let retryFirstMilliseconds: Int64 = 5_000
     private let finished = NSCondition()
     private var done = false
 
@@ -70,16 +82,21 @@ public final class ReconciliationThread: @unchecked Sendable {
         let worker = Thread { [thread] in
             defer { thread.finish() }
             var runs = 0
+            var retry = Self.retryFirstMilliseconds
             while !stop.isRaised {
+                var failed = false
                 do {
                     for (channel, day) in try reconciler.due(now: .now()) where !stop.isRaised {
                         runs += 1
-                        _ = try? reconciler.run(channel, day: day, requestId: "worker-\(getpid())-recon-\(runs)")
+                        // The run logs its own failure and records it on its row.
+                        if (try? reconciler.run(channel, day: day, requestId: "worker-\(getpid())-recon-\(runs)")) == nil { failed = true }
                     }
                 } catch {
                     log.warning("reconciliation: cannot read the runs (tried again later): \(error)")
+                    failed = true
                 }
-                stop.wait(milliseconds: interval)
+                stop.wait(milliseconds: failed ? retry : interval)
+                retry = failed ? min(retry * 2, interval) : Self.retryFirstMilliseconds
             }
         }
         worker.name = "reconciliation"

@@ -30,6 +30,8 @@ public struct ReconRunSummary: Sendable, Equatable {
     public var differences = 0
     public var awaiting = 0
     public var error: String?
+    /// When the latest run began (read back from the row).
+    public var startedAt: Timestamp?
 
     public init(channel: Channel, day: StatementDay, status: Status, currency: Currency) {
         self.channel = channel

@@ -1,9 +1,10 @@
 import PaygateCore
 import PaygateCrypto
 
-/// Alipay's open-platform gateway, from Alipay's side: one form-encoded POST endpoint for every
-/// method, RSA2 request signatures checked with the merchant's public key, and JSON answers
-/// whose `<method>_response` text is signed with Alipay's key exactly as sent.
+/// Alipay's open-platform gateway, from Alipay's side: one endpoint for every method, taking its
+/// parameters in each layout Alipay's clients use (`AlipayRequestForm`), RSA2 request signatures
+/// checked with the merchant's public key, each field held to Alipay's limits (`AlipayLimits`),
+/// and JSON answers whose `<method>_response` text is signed with Alipay's key exactly as sent.
 struct AlipaySide: Sendable {
     static let gatewayPath = "/alipay/gateway.do"
     static let billPathPrefix = "/alipay/bill/"
@@ -15,8 +16,8 @@ struct AlipaySide: Sendable {
     var state: SandboxState { context.state }
 
     func handleGateway(_ request: HTTPRequest, now: Timestamp) -> HTTPResponse {
-        guard request.method == "POST", let form = WireForm.decoding(urlEncoded: request.body),
-            let method = form["method"], !method.isEmpty, method.utf8.allSatisfy({ $0 == 0x2E || ($0 >= 0x61 && $0 <= 0x7A) })
+        guard let form = AlipayRequestForm.parameters(request), let method = form["method"], !method.isEmpty,
+            method.utf8.allSatisfy({ $0 == 0x2E || ($0 >= 0x61 && $0 <= 0x7A) })
         else {
             return errorResponse()
         }
@@ -47,13 +48,13 @@ struct AlipaySide: Sendable {
     // MARK: methods
 
     private func precreate(_ content: JSONValue, notifyURL: String, now: Timestamp) -> Fields {
-        guard let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty,
-            let amount = content.text("total_amount").flatMap(WireAmount.parseYuan), let subject = content.text("subject")
-        else {
+        guard let outTradeNo = content.text("out_trade_no"), content["total_amount"] != nil, let subject = content.text("subject") else {
             return Self.failure("40002", "isv.invalid-parameter")
         }
         // Alipay refuses the characters that would re-split the signed text of its notifications.
         guard !subject.contains(where: { $0 == "&" || $0 == "=" }) else { return Self.failure("40002", "isv.invalid-parameter") }
+        let amount: Money
+        do { amount = try AlipayLimits.precreate(content, notifyURL: notifyURL) } catch { return Self.failure(error) }
         let expiresAt = content.text("time_expire").flatMap(ChannelTime.parseDateTime)
         let order = SandboxOrder(
             channel: .alipay, outTradeNo: outTradeNo, amount: amount, subject: subject, expiresAt: expiresAt, notifyURL: notifyURL,
@@ -72,6 +73,7 @@ struct AlipaySide: Sendable {
     }
 
     private func query(_ content: JSONValue, now: Timestamp) -> Fields {
+        if let refusal = content.text("out_trade_no").flatMap(AlipayLimits.outTradeNo) { return Self.failure(refusal) }
         let faults = state.faults
         guard
             let order = content.text("out_trade_no").flatMap({
@@ -91,6 +93,7 @@ struct AlipaySide: Sendable {
     }
 
     private func close(_ content: JSONValue, now: Timestamp) -> Fields {
+        if let refusal = content.text("out_trade_no").flatMap(AlipayLimits.outTradeNo) { return Self.failure(refusal) }
         switch state.close(channel: .alipay, outTradeNo: content.text("out_trade_no") ?? "", now: now) {
         case .closed(let order): return Self.success + [("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo)]
         case .alreadyPaid: return Self.failure("40004", "ACQ.TRADE_STATUS_ERROR")
@@ -103,9 +106,11 @@ struct AlipaySide: Sendable {
     /// fails (the `refund_result` fault) is refused in the answer itself, again on every repeat,
     /// and announced by no notice (the trade did not change).
     private func refund(_ content: JSONValue, now: Timestamp) -> Fields {
-        guard let outTradeNo = content.text("out_trade_no"), let amount = content.text("refund_amount").flatMap(WireAmount.parseYuan) else {
+        guard let outTradeNo = content.text("out_trade_no"), content["refund_amount"] != nil else {
             return Self.failure("40002", "isv.invalid-parameter")
         }
+        let amount: Money
+        do { amount = try AlipayLimits.refund(content) } catch { return Self.failure(error) }
         let refundId = content.text("out_request_no") ?? outTradeNo
         let outcome = state.refund(
             channel: .alipay, order: RecordKey(channel: .alipay, number: outTradeNo), refundId: refundId, amount: amount, notifyURL: "",
@@ -132,6 +137,12 @@ struct AlipaySide: Sendable {
     /// A refund Alipay does not know, or one that failed, is answered with success and no
     /// refund data, as Alipay does ("not received, or failed").
     private func refundQuery(_ content: JSONValue, now: Timestamp) -> Fields {
+        if let refusal = content.text("out_trade_no").flatMap(AlipayLimits.outTradeNo)
+            ?? content.text("out_request_no").flatMap(
+                AlipayLimits.outRequestNo)
+        {
+            return Self.failure(refusal)
+        }
         guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
             return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         }
@@ -192,10 +203,16 @@ struct AlipaySide: Sendable {
 
     static let refundFailureSubCode = "ACQ.SELLER_BALANCE_NOT_ENOUGH"
 
-    static func failure(_ code: String, _ subCode: String) -> Fields {
+    /// `detail` is the `sub_msg` (the sub_code itself when nil).
+    static func failure(_ code: String, _ subCode: String, _ detail: String? = nil) -> Fields {
         let message =
             ["40002": "Invalid Arguments", "40004": "Business Failed", "20000": "Service Currently Unavailable"][code] ?? "Failed"
-        return [("code", code), ("msg", message), ("sub_code", subCode), ("sub_msg", subCode)]
+        return [("code", code), ("msg", message), ("sub_code", subCode), ("sub_msg", detail ?? subCode)]
+    }
+
+    /// A value over one of Alipay's limits: a business failure (40004) that says which.
+    static func failure(_ refusal: LimitRefusal) -> Fields {
+        failure("40004", refusal.code ?? AlipayLimits.invalidParameter, refusal.message)
     }
 
     static func tradeStatus(_ order: SandboxOrder) -> String {

@@ -5,7 +5,7 @@ import PaygateCore
 /// Handlers are per thread; everything they share is in `SandboxState`.
 ///
 /// URL layout (all under the sandbox's public base URL):
-/// - `POST /alipay/gateway.do`, `GET /alipay/bill/<token>`: Alipay.
+/// - `POST|GET /alipay/gateway.do` (each layout of `AlipayRequestForm`), `GET /alipay/bill/<token>`: Alipay.
 /// - `/wechatpay/v3/...`: WeChat Pay API v3 (the connector's base URL is `<base>/wechatpay`).
 /// - `POST /unionpay/gateway/api/{backTransReq,queryTrans,fileTransfer}.do`: UnionPay.
 /// - `POST /pay/<channel>/<token>` with `result=success|fail`: the payer (GET shows the order).

@@ -56,6 +56,7 @@ struct UnionPaySide: Sendable {
             let result = refund(form, now: now)
             return answer(echo(misdirectedRefund(form, now: now)) + result)
         case ("/queryTrans.do", "00"):
+            if let refusal = UnionPayLimits.orderId(form["orderId"] ?? "") { return answer(echo(form) + Self.refusal(refusal)) }
             let asked = queriedForm(form, now: now)
             return answer(echo(asked) + query(asked, now: now))
         case ("/fileTransfer.do", "76"): return answer(echo(form) + fileTransfer(form, now: now))
@@ -64,11 +65,13 @@ struct UnionPaySide: Sendable {
     }
 
     private func qrApply(_ form: WireForm, now: Timestamp) -> [(String, String)] {
-        guard let orderId = form["orderId"], !orderId.isEmpty, let txnTime = form["txnTime"], ChannelTime.parseCompact(txnTime) != nil,
-            let amount = form["txnAmt"].flatMap(WireAmount.parseFen), form["currencyCode"] == "156", let backURL = form["backUrl"]
+        guard let orderId = form["orderId"], let txnTime = form["txnTime"], form["txnAmt"] != nil, form["currencyCode"] == "156",
+            let backURL = form["backUrl"]
         else {
             return [("respCode", Code.formatError), ("respMsg", "a required field is missing or malformed")]
         }
+        let amount: Money
+        do { amount = try UnionPayLimits.transaction(form) } catch { return Self.refusal(error) }
         let order = SandboxOrder(
             channel: .unionpay, outTradeNo: orderId, amount: amount, subject: "",
             expiresAt: form["payTimeout"].flatMap(ChannelTime.parseCompact),
@@ -86,11 +89,12 @@ struct UnionPaySide: Sendable {
     }
 
     private func refund(_ form: WireForm, now: Timestamp) -> [(String, String)] {
-        guard let refundId = form["orderId"], !refundId.isEmpty, let txnTime = form["txnTime"], let originalId = form["origQryId"],
-            let amount = form["txnAmt"].flatMap(WireAmount.parseFen)
+        guard let refundId = form["orderId"], let txnTime = form["txnTime"], let originalId = form["origQryId"], form["txnAmt"] != nil
         else {
             return [("respCode", Code.formatError), ("respMsg", "a required field is missing or malformed")]
         }
+        let amount: Money
+        do { amount = try UnionPayLimits.transaction(form) } catch { return Self.refusal(error) }
         guard let order = state.order(channel: .unionpay, transactionId: originalId, now: now) else {
             return [("respCode", Code.originalNotFound), ("respMsg", "original transaction not found")]
         }
@@ -189,6 +193,11 @@ struct UnionPaySide: Sendable {
     }
 
     // MARK: answers
+
+    /// A field over one of UnionPay's limits: respCode 10, "message format error", saying which.
+    static func refusal(_ refusal: LimitRefusal) -> [(String, String)] {
+        [("respCode", Code.formatError), ("respMsg", refusal.message)]
+    }
 
     /// A 21-digit queryId, unique in this process.
     private func queryId(_ now: Timestamp) -> String {

@@ -13,13 +13,16 @@ extension WeChatPaySide {
 
     func native(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
         guard let content = JSONValue.object(body), let appId = content.text("appid"), let merchantId = content.text("mchid"),
-            let outTradeNo = content.text("out_trade_no"), !outTradeNo.isEmpty, let subject = content.text("description"),
-            let notifyURL = content.text("notify_url"), !notifyURL.isEmpty, let amount = content["amount"],
-            let total = amount.integer("total"), total > 0, (amount.text("currency") ?? "CNY") == "CNY"
+            let outTradeNo = content.text("out_trade_no"), let subject = content.text("description"),
+            let notifyURL = content.text("notify_url"), let amount = content["amount"], (amount.text("currency") ?? "CNY") == "CNY"
         else {
             return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
         }
         guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "MCH_NOT_EXISTS", "mchid does not match", now: now) }
+        let total: Int64
+        do { total = try WeChatPayLimits.native(content, outTradeNo: outTradeNo, notifyURL: notifyURL) } catch {
+            return Self.error(self, error, now: now)
+        }
         // WeChat Pay's own limit on what the payer sees: a longer description is refused.
         guard subject.utf8.count <= Self.descriptionBytesMax else {
             return Self.error(self, 400, "PARAM_ERROR", "description is longer than 127 bytes", now: now)
@@ -42,6 +45,7 @@ extension WeChatPaySide {
 
     func queryOrder(_ outTradeNo: String, merchantId: String?, now: Timestamp) -> HTTPResponse {
         guard merchantId == keys.merchantAccountId else { return Self.error(self, 400, "PARAM_ERROR", "mchid does not match", now: now) }
+        if let refusal = WeChatPayLimits.outTradeNo(outTradeNo) { return Self.error(self, refusal, now: now) }
         guard let order = state.order(channel: .wechatpay, outTradeNo: state.faults.queriedOrder(outTradeNo, on: .wechatpay), now: now)
         else {
             return Self.error(self, 404, "ORDER_NOT_EXIST", "no such order", now: now)
@@ -70,6 +74,7 @@ extension WeChatPaySide {
         guard JSONValue.object(body)?.text("mchid") == keys.merchantAccountId else {
             return Self.error(self, 400, "PARAM_ERROR", "mchid does not match", now: now)
         }
+        if let refusal = WeChatPayLimits.outTradeNo(outTradeNo) { return Self.error(self, refusal, now: now) }
         switch state.close(channel: .wechatpay, outTradeNo: outTradeNo, now: now) {
         case .closed: return answer(204, [], now: now)
         case .alreadyPaid: return Self.error(self, 400, "ORDERPAID", "the order is paid", now: now)
@@ -83,11 +88,14 @@ extension WeChatPaySide {
     /// payer): accepted first, failed later, as WeChat Pay does it.
     func refund(_ body: [UInt8], now: Timestamp) -> HTTPResponse {
         guard let content = JSONValue.object(body), let outTradeNo = content.text("out_trade_no"),
-            let refundId = content.text("out_refund_no"),
-            !refundId.isEmpty, let amount = content["amount"], let refundFen = amount.integer("refund"), refundFen > 0,
-            let totalFen = amount.integer("total"), (amount.text("currency") ?? "CNY") == "CNY"
+            let refundId = content.text("out_refund_no"), let amount = content["amount"], (amount.text("currency") ?? "CNY") == "CNY"
         else {
             return Self.error(self, 400, "PARAM_ERROR", "a required field is missing or malformed", now: now)
+        }
+        let refundFen: Int64
+        let totalFen: Int64
+        do { (refundFen, totalFen) = try WeChatPayLimits.refund(content, outTradeNo: outTradeNo, outRefundNo: refundId) } catch {
+            return Self.error(self, error, now: now)
         }
         let key = RecordKey(channel: .wechatpay, number: outTradeNo)
         if let order = state.order(channel: .wechatpay, outTradeNo: outTradeNo, now: now), order.amount.minorUnits != totalFen {
@@ -117,6 +125,7 @@ extension WeChatPaySide {
     }
 
     func queryRefund(_ refundId: String, now: Timestamp) -> HTTPResponse {
+        if let refusal = WeChatPayLimits.outRefundNo(refundId) { return Self.error(self, refusal, now: now) }
         guard let refund = state.refund(channel: .wechatpay, refundId: refundId),
             let order = state.order(channel: .wechatpay, outTradeNo: refund.outTradeNo, now: now)
         else {

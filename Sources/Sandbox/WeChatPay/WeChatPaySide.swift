@@ -108,6 +108,11 @@ struct WeChatPaySide: Sendable {
         return answer(status, writer.bytes, now: now)
     }
 
+    /// A value over one of WeChat Pay's limits: 400 PARAM_ERROR, whose message says which.
+    static func error(_ side: WeChatPaySide, _ refusal: LimitRefusal, now: Timestamp) -> HTTPResponse {
+        error(side, 400, "PARAM_ERROR", refusal.message, now: now)
+    }
+
     /// WeChat Pay's error form: `{"code": "...", "message": "..."}`, signed like any answer.
     static func error(_ side: WeChatPaySide, _ status: Int, _ code: String, _ message: String, now: Timestamp) -> HTTPResponse {
         side.answer(status, now: now) { writer in

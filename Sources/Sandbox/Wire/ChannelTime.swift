@@ -26,9 +26,10 @@ enum ChannelTime {
         String(time.adding(seconds: offsetSeconds).rfc3339.prefix(19)) + "+08:00"
     }
 
-    /// Reads `yyyy-MM-dd HH:mm:ss` as China time.
+    /// Reads `yyyy-MM-dd HH:mm:ss` (a space, not a `T`) as China time.
     static func parseDateTime(_ text: String) -> Timestamp? {
-        guard text.utf8.count == 19, let local = Timestamp(parsing: text) else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 19, bytes[10] == UInt8(ascii: " "), let local = Timestamp(parsing: text) else { return nil }
         return local.adding(seconds: -offsetSeconds)
     }
 
@@ -41,13 +42,16 @@ enum ChannelTime {
             part(0..<4) + "-" + part(4..<6) + "-" + part(6..<8) + " " + part(8..<10) + ":" + part(10..<12) + ":" + part(12..<14))
     }
 
-    /// Reads `2026-11-27T23:14:47+08:00` (WeChat Pay time_expire); only the `+08:00` zone, which
-    /// is the one WeChat Pay documents, or `Z`.
+    /// Reads the times WeChat Pay's API rules list (time_expire): `2026-11-27T23:14:47+08:00` or
+    /// `2026-11-27T23:14:47Z`, each with or without milliseconds (`.SSS`); no other zone.
     static func parseRFC3339(_ text: String) -> Timestamp? {
-        if text.hasSuffix("+08:00"), text.utf8.count == 25 {
-            return parseDateTime(String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(8)))
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") else { return nil }
+        if text.hasSuffix("+08:00") {
+            let local = String(text.dropLast(6))
+            guard !local.hasSuffix("Z") else { return nil }
+            return Timestamp(parsing: local)?.adding(seconds: -offsetSeconds)
         }
-        if text.hasSuffix("Z") { return Timestamp(parsing: text) }
-        return nil
+        return text.hasSuffix("Z") ? Timestamp(parsing: text) : nil
     }
 }

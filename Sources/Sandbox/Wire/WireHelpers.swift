@@ -20,25 +20,11 @@ extension JSONValue {
     }
 }
 
-/// Amounts in the channels' units, integer arithmetic only.
+/// Amounts in the channels' units, integer arithmetic only. (What each channel accepts in a
+/// request: `AlipayLimits.amount`, `WeChatPayLimits.fen`, `UnionPayLimits.txnAmt`.)
 enum WireAmount {
-    /// Digits in the largest fen count a merchant may send (10^10 fen is 100 000 000 yuan).
-    static let fenDigitsMax = 11
     /// The fee the sandbox's statements charge: 0.6 %, rounded half up to a whole fen.
     static let feePerMille: Int64 = 6
-
-    /// "12.30" as CNY (Alipay): the strict request grammar of `Money.parse`.
-    static func parseYuan(_ text: String) -> Money? {
-        try? Money.parse(text, currency: .cny)
-    }
-
-    /// "1230" fen (UnionPay txnAmt): digits only, positive.
-    static func parseFen(_ text: String) -> Money? {
-        guard !text.isEmpty, text.utf8.count <= fenDigitsMax, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            let value = Int64(text), value > 0
-        else { return nil }
-        return Money(minorUnits: value, currency: .cny)
-    }
 
     static func fee(_ amount: Money) -> Money {
         Money(minorUnits: (amount.minorUnits * feePerMille + 500) / 1000, currency: amount.currency)

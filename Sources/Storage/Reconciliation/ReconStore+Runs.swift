@@ -55,7 +55,7 @@ extension ReconStore {
                 """
                 SELECT channel, statement_day, status, runs, file_path, file_sha256, currency, statement_payments, statement_paid,
                        statement_refunds, statement_refunded, statement_fees, local_payments, local_paid, local_refunds, local_refunded, local_fees,
-                       matched, differences, awaiting, error
+                       matched, differences, awaiting, error, started_at
                   FROM recon_runs \(whereClause) ORDER BY statement_day, channel
                 """, parameters)
         }
@@ -88,6 +88,7 @@ extension ReconStore {
         summary.differences = count(18)
         summary.awaiting = count(19)
         summary.error = row[20]
+        summary.startedAt = row[21].flatMap(Timestamp.init(parsing:))
         return summary
     }
 }
