@@ -75,7 +75,9 @@ let package = Package(
         .executableTarget(name: "paygate-worker", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(
-            name: "paygate-bench", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB"], swiftSettings: strict
+            name: "paygate-bench",
+            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB", "Sandbox", "Channels"],
+            swiftSettings: strict
         ),
 
         .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory"], swiftSettings: strict),

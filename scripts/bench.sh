@@ -14,6 +14,9 @@
 #   (g) (d) while every channel call takes 200 ms, at 256 and 1,024 clients (sandbox fault knob)
 #   (d2) (d) again after a bulk load of 1,000,000 payments into the shards
 #                                                                     paygate-bench bulkload
+#   (h) reconciling a day of 1,000,000 WeChat Pay statement lines against as many payments on
+#       the shards, against reading the file alone; peak RSS at 100,000 and 1,000,000 lines
+#                                                   paygate-bench reconload, paygate-admin recon
 # and prints requests/s, p50/p99 and errors for each, with the ratios and targets.
 # Machines here are shared and noisy: read the ratios, not the absolutes.
 #
@@ -22,6 +25,7 @@
 # 19743: apart from `make up` and the e2e suite), PAYGATE_BENCH_RECEIVER_PORT (the merchant's
 # webhook receiver, default 19843), PAYGATE_BENCH_BULK_PAYMENTS (the (d2) load, default 1000000),
 # PAYGATE_BENCH_CALLBACK_SENDERS (the sandbox's callback threads, default 32),
+# PAYGATE_BENCH_RECON_LINES (the (h) day, default 1000000; a tenth of it is measured too),
 # PAYGATE_BENCH_KEEP=1 keeps the root.
 set -euo pipefail
 
@@ -44,6 +48,10 @@ G_CONCURRENCIES=(256 1024)
 G_TIMEOUT_SECONDS=30
 # (d2): payments loaded before the create run is repeated.
 BULK_PAYMENTS=${PAYGATE_BENCH_BULK_PAYMENTS:-1000000}
+# (h): statement lines of the large day; the small day has a tenth. Past days of their own, so no
+# other run's payments are on them.
+RECON_LINES=${PAYGATE_BENCH_RECON_LINES:-1000000}
+RECON_DAYS=(2020-01-02 2020-01-03)
 # The sandbox's callback senders: enough that (e) measures paygate, not a queue in the sandbox.
 CALLBACK_SENDERS=${PAYGATE_BENCH_CALLBACK_SENDERS:-32}
 # Open files this script and the stack it starts may use: wrk holds 1,024 connections in (g), and
@@ -214,6 +222,21 @@ D2_DIRTY=$(dirty_pages)
 D2=$(run_creates "$ROOT/bench-requests")
 rm -f "$ROOT/bench-requests"
 
+# (h): each day loaded, then read alone (`recon fetch --file`: the connector's streaming reader,
+# the ceiling) and reconciled (`recon run --file`: read twice, matched on the shards, items
+# written); "seconds peak_rss_kib" of each. Every line must match.
+recon_day() { # lines day -> "read_s read_kib run_s run_kib matched differences"
+    local lines=$1 day=$2 file=$ROOT/recon-$1.csv admin=("$BIN_DIR/paygate-admin" --config "$ROOT/paygate.json" recon)
+    "$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" reconload --count "$lines" --day "$day" --out "$file" >/dev/null
+    local reading running
+    reading=$("$REPO/scripts/bench-measure.py" "$ROOT/recon-read.json" "${admin[@]}" fetch --channel wechatpay --date "$day" --file "$file")
+    running=$("$REPO/scripts/bench-measure.py" "$ROOT/recon-run.json" "${admin[@]}" run --channel wechatpay --date "$day" --file "$file")
+    echo "$reading $running $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["matched"], r["differences"])' "$ROOT/recon-run.json")"
+}
+echo "bench: (h) reconciliation of $((RECON_LINES / 10)) and $RECON_LINES statement lines" >&2
+H_SMALL=$(recon_day $((RECON_LINES / 10)) "${RECON_DAYS[0]}")
+H_LARGE=$(recon_day "$RECON_LINES" "${RECON_DAYS[1]}")
+
 row() { awk -v name="$1" '{ printf "%-52s %10.0f %9.2f %9.2f %7d\n", name, $1, $2, $3, $4 }' <<<"$2"; }
 ratio() { awk -v x="${1%% *}" -v y="${2%% *}" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
 
@@ -267,4 +290,11 @@ awk -v loaded="$LOAD" -v d2="${D2%% *}" -v d="${D%% *}" 'BEGIN {
         (d > 0 ? d2 / d : 0), l[1], l[2], l[3], (l[3] > 0 ? l[1] / l[3] : 0) }'
 echo "     InnoDB pages still dirty from the load when (d2) started: $D2_DIRTY"
 echo "(f)/(f0) = $(ratio "$FD" "$F0")   webhook delivery rate against the receiver's own ceiling (same run)"
+awk -v small="$H_SMALL" -v large="$H_LARGE" -v lines="$RECON_LINES" 'BEGIN {
+    split(small, s, " "); split(large, l, " ")
+    printf "(h) reconcile %d lines: %.0f lines/s, reading alone %.0f lines/s (ceiling), (h)/ceiling = %.2f; %d matched, %d differences\n",
+        lines, lines / l[3], lines / l[1], l[1] / l[3], l[5], l[6]
+    printf "    peak RSS %.0f MiB at %d lines, %.0f MiB at %d lines: ratio %.2f   target ~1 (streaming: flat in the file size)\n",
+        l[4] / 1024, lines, s[4] / 1024, lines / 10, (s[4] > 0 ? l[4] / s[4] : 0)
+    printf "    at %d lines: %.0f lines/s, reading alone %.0f lines/s\n", lines / 10, lines / 10 / s[3], lines / 10 / s[1] }'
 echo "(f) latency: from the callback's succeeded row to the receiver's log line, $(awk '{print $1}' <<<"$FL") webhooks"

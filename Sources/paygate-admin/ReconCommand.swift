@@ -3,8 +3,10 @@ import PaygateCore
 import Storage
 
 /// `paygate-admin recon run|report|resolve` (README "Reconciliation"):
-///   recon run --channel C --date yyyy-MM-dd     reconcile that day now (the worker does it daily);
-///                                               prints the run's totals as one JSON object
+///   recon run --channel C --date yyyy-MM-dd [--file PATH]
+///                                               reconcile that day now (the worker does it daily)
+///                                               against the channel's statement, or the file at
+///                                               PATH; prints the run's totals as one JSON object
 ///   recon report --date D [--channel C] [--all] the runs of the day and their differences
 ///                                               (every item with --all), as JSON
 ///   recon resolve ITEM_ID --note TEXT [--actor NAME]   close a difference an admin dealt with
@@ -26,6 +28,7 @@ import Storage
         return day
     }
     let note = take("--note")
+    let file = take("--file")
     let actor = take("--actor") ?? "admin"
     let all = rest.contains("--all")
     rest.removeAll { $0 == "--all" }
@@ -34,7 +37,7 @@ import Storage
         guard let channel, let day else { fail("recon run needs --channel and --date", code: 2) }
         let reconciler = try Reconciler(configuration: configuration, log: log)
         do {
-            _ = try reconciler.run(channel, day: day, requestId: "admin-recon")
+            _ = try reconciler.run(channel, day: day, file: file, requestId: "admin-recon")
         } catch {
             fail("reconciliation of \(channel.rawValue) \(day.text) failed: \(error)")
         }

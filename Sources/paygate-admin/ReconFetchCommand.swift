@@ -4,9 +4,10 @@ import HTTPClient
 import PaygateCore
 import Services
 
-/// `paygate-admin recon fetch --channel C --date yyyy-MM-dd --out FILE [--records]`: downloads
-/// one day's statement the way reconciliation does (the connector's signed request, its answer,
-/// the file written to FILE as it arrives, mode 0600) and reads it with the connector's reader,
+/// `paygate-admin recon fetch --channel C --date yyyy-MM-dd --out FILE|--file FILE [--records]`:
+/// downloads one day's statement the way reconciliation does (the connector's signed request, its
+/// answer, the file written to FILE as it arrives, mode 0600), or takes the file at hand
+/// (`--file`: what `make bench` (h) times reading alone), and reads it with the connector's reader,
 /// printing one JSON object: how many payments and refunds, their totals (yuan) and, with
 /// `--records`, every record. Nothing is stored. Exit 1 when the channel or the file fails
 /// (`bad_statement` names what was wrong), 2 on bad arguments. For people and the e2e tests.
@@ -19,16 +20,22 @@ enum ReconFetch {
         var records: [StatementRecord] = []
     }
 
-    /// Fetches and reads the statement; `keepRecords` keeps every record for printing.
+    /// Fetches (to `out`) or takes (`existing`) the statement and reads it; `keepRecords` keeps
+    /// every record for printing.
     static func run(
-        _ statements: LiveStatements, channel: Channel, day: StatementDay, out: String, keepRecords: Bool
-    ) throws(ReconError)
-        -> Result
-    {
-        let file = try statements.download(channel, day: day, to: out, requestId: "admin-recon-fetch")
-        guard file.path != nil else { return Result() }
+        _ statements: LiveStatements, channel: Channel, day: StatementDay, out: String?, existing: String?, keepRecords: Bool
+    ) throws(ReconError) -> Result {
+        let file: StatementFile
+        if let existing {
+            file = try statements.adopt(channel, day: day, path: existing)
+        } else if let out {
+            file = try statements.download(channel, day: day, to: out, requestId: "admin-recon-fetch")
+        } else {
+            throw ReconError(.notConfigured, "recon fetch needs --out FILE or --file FILE")
+        }
+        guard let path = file.path else { return Result() }
         let reader = try statements.reader(file)
-        var result = Result(file: out)
+        var result = Result(file: path)
         while true {
             let record: StatementRecord?
             do { record = try reader.next() } catch { throw ReconError(.badStatement, error.message) }
@@ -83,10 +90,15 @@ enum ReconFetch {
     let channelName = take("--channel")
     let day = take("--date")
     let out = take("--out")
+    let existing = take("--file")
     let keepRecords = rest.contains("--records")
     rest.removeAll { $0 == "--records" }
-    guard rest.isEmpty, let channelName, let channel = Channel(rawValue: channelName), let day, StatementDay(day) != nil, let out else {
-        fail("usage: paygate-admin recon fetch --channel alipay|wechatpay|unionpay --date yyyy-MM-dd --out FILE [--records]", code: 2)
+    guard rest.isEmpty, let channelName, let channel = Channel(rawValue: channelName), let day, StatementDay(day) != nil,
+        (out == nil) != (existing == nil)
+    else {
+        fail(
+            "usage: paygate-admin recon fetch --channel alipay|wechatpay|unionpay --date yyyy-MM-dd --out FILE|--file FILE [--records]",
+            code: 2)
     }
     guard let statementDay = StatementDay(day), let runtime = try ChannelRuntime.load(configuration, log: log),
         runtime.connectors[channel] != nil
@@ -94,7 +106,8 @@ enum ReconFetch {
     HTTPClient.initializeOnce()
     do {
         let result = try ReconFetch.run(
-            LiveStatements(runtime: runtime, log: log), channel: channel, day: statementDay, out: out, keepRecords: keepRecords)
+            LiveStatements(runtime: runtime, log: log), channel: channel, day: statementDay, out: out, existing: existing,
+            keepRecords: keepRecords)
         print(ReconFetch.json(result, channel: channel, day: day))
     } catch {
         fail("\(channel.rawValue) \(day): \(error)")

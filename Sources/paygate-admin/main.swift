@@ -34,10 +34,10 @@ let usage = """
            paygate-admin [--config FILE] ledger balance --merchant MERCHANT_ID
            paygate-admin [--config FILE] check
            paygate-admin [--config FILE] housekeeping purge
-           paygate-admin [--config FILE] recon run --channel C --date yyyy-MM-dd
+           paygate-admin [--config FILE] recon run --channel C --date yyyy-MM-dd [--file PATH]
            paygate-admin [--config FILE] recon report --date yyyy-MM-dd [--channel C] [--all]
            paygate-admin [--config FILE] recon resolve ITEM_ID --note TEXT [--actor NAME]
-           paygate-admin [--config FILE] recon fetch --channel C --date yyyy-MM-dd --out FILE [--records]
+           paygate-admin [--config FILE] recon fetch --channel C --date yyyy-MM-dd --out FILE|--file FILE [--records]
     """
 
 func fail(_ message: String, code: Int32 = 1) -> Never {

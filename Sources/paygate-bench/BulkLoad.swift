@@ -26,11 +26,21 @@ enum BulkLoad {
     /// Open payments expire this long after the load.
     static let expirySeconds: Int64 = 86_400
 
-    struct Result { var payments: Int; var historyRows: Int; var seconds: Double }
+    /// What the loaded payments are: (d2)'s backlog of open payments of every channel, or (h)'s
+    /// day of one channel's paid payments, each with its channel transaction and payment time.
+    enum Mode {
+        case backlog
+        case paid(day: StatementDay, channel: Channel)
+    }
+
+    /// A paid payment as its channel's statement lists it.
+    struct PaidRow: Sendable { var id: PaymentId; var transactionId: String; var amount: Money; var paidAt: Timestamp }
+
+    struct Result { var payments: Int; var historyRows: Int; var seconds: Double; var paid: [PaidRow] }
 
     struct LoadError: Error, CustomStringConvertible { let description: String }
 
-    static func run(configuration: Configuration, count: Int) throws -> Result {
+    static func run(configuration: Configuration, count: Int, mode: Mode = .backlog) throws -> Result {
         let map = try ShardMap(configuration.database)
         let runId = Hex.encode(try SecureRandom.bytes(4))
         let started = Timestamp.now()
@@ -42,9 +52,9 @@ enum BulkLoad {
             let thread = Thread {
                 defer { group.leave() }
                 do {
-                    tally.set(
-                        shard,
-                        rows: try load(shard: shard, configuration: configuration, map: map, count: count, runId: runId, start: started))
+                    let (rows, paid) = try load(
+                        shard: shard, configuration: configuration, map: map, count: count, mode: mode, runId: runId, start: started)
+                    tally.set(shard, rows: rows, paid: paid)
                 } catch {
                     tally.set(shard, failure: "shard \(shard): \(error)")
                 }
@@ -52,16 +62,18 @@ enum BulkLoad {
             thread.start()
         }
         group.wait()
-        let (rows, failures) = tally.result
+        let (rows, paid, failures) = tally.result
         guard failures.isEmpty else { throw LoadError(description: "bulk load failed: " + failures.joined(separator: "; ")) }
         // One history row per payment, written in the payment's transaction.
-        return Result(payments: rows, historyRows: rows, seconds: Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+        return Result(
+            payments: rows, historyRows: rows, seconds: Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9,
+            paid: paid.sorted { $0.paidAt < $1.paidAt })
     }
 
     /// Writes this shard's share of the `count` payments (those whose slot it owns).
     private static func load(
-        shard: Int, configuration: Configuration, map: ShardMap, count: Int, runId: String, start: Timestamp
-    ) throws -> Int {
+        shard: Int, configuration: Configuration, map: ShardMap, count: Int, mode: Mode, runId: String, start: Timestamp
+    ) throws -> (Int, [PaidRow]) {
         let shards = try ShardConnections(configuration: configuration.database)
         let spacing = max(1, creationSpreadMilliseconds / Int64(max(count, 1)))
         let firstCreated = start.millisecondsSinceEpoch - creationSpreadMilliseconds
@@ -69,12 +81,14 @@ enum BulkLoad {
         var generator = SystemRandomNumberGenerator()
         var payments: [String] = []
         var history: [String] = []
+        var paid: [PaidRow] = []
         var written = 0
         func flush() throws {
             guard !payments.isEmpty else { return }
             let paymentsSQL = """
                 INSERT INTO payments (payment_id, slot, merchant_id, merchant_order_no, amount, currency, channel, status,
-                subject, notify_url, metadata, channel_payload, created_at, updated_at, expires_at, check_after) VALUES
+                subject, notify_url, metadata, channel_payload, created_at, updated_at, expires_at, check_after, paid_at,
+                channel_txn_id) VALUES
                 """ + payments.joined(separator: ",")
             let historySQL =
                 "INSERT INTO payment_status_history (payment_id, slot, from_status, to_status, reason, request_id, created_at) VALUES "
@@ -91,20 +105,34 @@ enum BulkLoad {
             let orderNo = "bulk-\(runId)-\(index)"
             let slot = SlotRouter.paymentSlot(merchantId: merchantId, merchantOrderNo: orderNo, slotCount: map.slotCount)
             guard map.shardIndex(forSlot: slot) == shard else { continue }
-            let created = Timestamp(millisecondsSinceEpoch: firstCreated + Int64(index) * spacing)
+            var created = Timestamp(millisecondsSinceEpoch: firstCreated + Int64(index) * spacing)
+            var status: PaymentStatus = index % closedEvery == closedEvery - 1 ? .closed : .processing
+            var channel = Channel.allCases[index % Channel.allCases.count]
+            var amount = Money(minorUnits: 1_230, currency: .cny)
+            var paidColumns = "NULL,NULL"
+            if case .paid(let day, let paidChannel) = mode {
+                // Spread over the day; amounts of 0.01 to 999.99 so no two neighbours look alike.
+                created = day.start.adding(seconds: Int64(index) * 86_000 / Int64(max(count, 1)))
+                (status, channel) = (.succeeded, paidChannel)
+                amount = Money(minorUnits: Int64(index % 99_999) + 1, currency: .cny)
+            }
             let id = PaymentId(millisecondsSinceEpoch: created.millisecondsSinceEpoch, slot: slot, random: generator.next())
-            let status: PaymentStatus = index % closedEvery == closedEvery - 1 ? .closed : .processing
-            let channel = Channel.allCases[index % Channel.allCases.count].rawValue
+            if case .paid = mode {
+                let row = PaidRow(id: id, transactionId: "4200" + Hex.encode(UInt64(index), digits: 24), amount: amount, paidAt: created)
+                paidColumns = "'\(created.databaseString)','\(row.transactionId)'"
+                paid.append(row)
+            }
             let createdText = created.databaseString
             let expiresText = Timestamp(millisecondsSinceEpoch: expires.millisecondsSinceEpoch + Int64(index)).databaseString
             payments.append(
-                "('\(id.text)',\(slot),'\(merchantId)','\(orderNo)',12.30,'CNY','\(channel)','\(status.rawValue)','bulk',"
-                    + "'https://merchant.example/notify','{}','{}','\(createdText)','\(createdText)','\(expiresText)','\(expiresText)')")
+                "('\(id.text)',\(slot),'\(merchantId)','\(orderNo)',\(amount.databaseText),'CNY','\(channel.rawValue)','\(status.rawValue)',"
+                    + "'bulk','https://merchant.example/notify','{}','{}','\(createdText)','\(createdText)','\(expiresText)',"
+                    + "'\(expiresText)',\(paidColumns))")
             history.append("('\(id.text)',\(slot),'created','\(status.rawValue)','bench_bulk_load',NULL,'\(createdText)')")
             if payments.count >= rowsPerStatementMax { try flush() }
         }
         try flush()
-        return written
+        return (written, paid)
     }
 }
 
@@ -112,13 +140,15 @@ enum BulkLoad {
 final class ShardTally: @unchecked Sendable {
     private let lock = NSLock()
     private var rows: [Int]
+    private var paid: [BulkLoad.PaidRow] = []
     private var failures: [String] = []
 
     init(shards: Int) { rows = Array(repeating: 0, count: shards) }
 
-    func set(_ shard: Int, rows count: Int) {
+    func set(_ shard: Int, rows count: Int, paid loaded: [BulkLoad.PaidRow]) {
         lock.lock(); defer { lock.unlock() }
         rows[shard] = count
+        paid += loaded
     }
 
     func set(_ shard: Int, failure: String) {
@@ -126,8 +156,8 @@ final class ShardTally: @unchecked Sendable {
         failures.append(failure)
     }
 
-    var result: (rows: Int, failures: [String]) {
+    var result: (rows: Int, paid: [BulkLoad.PaidRow], failures: [String]) {
         lock.lock(); defer { lock.unlock() }
-        return (rows.reduce(0, +), failures)
+        return (rows.reduce(0, +), paid, failures)
     }
 }

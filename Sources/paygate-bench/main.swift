@@ -16,6 +16,9 @@ import PaygateCore
 //   paygate-bench --config FILE bulkload --count N
 //       (d2) N payments written straight into the shards (BulkLoad.swift); prints
 //       "payments history_rows seconds".
+//   paygate-bench --config FILE reconload --count N --day yyyy-MM-dd --out FILE
+//       (h) N WeChat Pay payments paid that day written into the shards, and that day's statement
+//       listing them written to FILE (ReconLoad.swift); prints "payments seconds".
 
 func complain(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("paygate-bench: " + message + "\n").utf8))
@@ -79,6 +82,18 @@ if arguments.contains("ceiling") {
     do {
         let result = try BulkLoad.run(configuration: configuration, count: count)
         print(String(format: "%d %d %.1f", result.payments, result.historyRows, result.seconds))
+    } catch { complain("\(error)") }
+} else if arguments.contains("reconload") {
+    guard let path = option("--config"), let count = option("--count").flatMap(Int.init), count > 0,
+        let day = option("--day").flatMap(StatementDay.init), let out = option("--out")
+    else {
+        complain("reconload needs --config, --count N (N > 0), --day yyyy-MM-dd and --out FILE")
+    }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    do {
+        let result = try ReconLoad.run(configuration: configuration, count: count, day: day, out: out)
+        print(String(format: "%d %.1f", result.payments, result.seconds))
     } catch { complain("\(error)") }
 } else if arguments.contains("webhooks") {
     guard let path = option("--config"), let merchantId = option("--merchant-id"), let log = option("--receiver-log"),

@@ -36,8 +36,9 @@ public final class Reconciler: @unchecked Sendable {
         self.log = log
     }
 
-    public func run(_ channel: Channel, day: StatementDay, requestId: String) throws(ReconError) -> ReconRunSummary {
-        try reconcile.run(channel, day: day, requestId: requestId)
+    /// `file`: a statement at hand instead of the channel's download.
+    public func run(_ channel: Channel, day: StatementDay, file: String? = nil, requestId: String) throws(ReconError) -> ReconRunSummary {
+        try reconcile.run(channel, day: day, file: file, requestId: requestId)
     }
 
     /// A run still `running` after this long died with its process: it is owed again.

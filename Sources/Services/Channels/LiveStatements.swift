@@ -82,6 +82,10 @@ public final class LiveStatements: StatementSource {
         return StatementFile(channel: channel, day: day, path: path, sha256: try Self.sha256(of: path), channelDigest: channelDigest)
     }
 
+    public func adopt(_ channel: Channel, day: StatementDay, path: String) throws(ReconError) -> StatementFile {
+        StatementFile(channel: channel, day: day, path: path, sha256: try Self.sha256(of: path), channelDigest: nil)
+    }
+
     /// The connector's own reader of a kept file (its records as the channel states them).
     public func reader(_ file: StatementFile) throws(ReconError) -> any StatementReader {
         guard let path = file.path, let connector = runtime.connectors[file.channel] else {

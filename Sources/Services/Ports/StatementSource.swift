@@ -7,6 +7,9 @@ public protocol StatementSource {
     /// Downloads the statement of (channel, day) into `directory`, checking what the channel
     /// says of it (WeChat Pay's hash), and keeps it there.
     func fetch(_ channel: Channel, day: StatementDay, into directory: String, requestId: String) throws(ReconError) -> StatementFile
+    /// A statement file already at hand (downloaded from the channel's console, kept from an
+    /// earlier run), reconciled where it lies.
+    func adopt(_ channel: Channel, day: StatementDay, path: String) throws(ReconError) -> StatementFile
     /// Reads a kept file from its start. The reader checks the file's own totals at its end.
     func open(_ file: StatementFile) throws(ReconError) -> any StatementLines
 }

@@ -28,13 +28,20 @@ public struct ReconcileDay {
         followUps = ReconFollowUps(context: context, store: store, query: QueryPayment(context))
     }
 
-    public func run(_ channel: Channel, day: StatementDay, requestId: String) throws(ReconError) -> ReconRunSummary {
+    /// Reconciles (channel, day): the statement is downloaded, or `file` is the one at hand.
+    public func run(_ channel: Channel, day: StatementDay, file: String? = nil, requestId: String) throws(ReconError) -> ReconRunSummary {
         guard let directory = configuration.directory else {
             throw ReconError(.notConfigured, "reconciliation.directory is not set in the configuration")
         }
         try Self.storage { try store.beginRun(channel: channel, day: day, now: context.clock.now()) }
-        do {
-            var summary = try reconcile(channel, day: day, directory: directory + "/" + channel.rawValue, requestId: requestId)
+        do throws(ReconError) {
+            let statement: StatementFile
+            if let file {
+                statement = try source.adopt(channel, day: day, path: file)
+            } else {
+                statement = try source.fetch(channel, day: day, into: directory + "/" + channel.rawValue, requestId: requestId)
+            }
+            var summary = try reconcile(statement, requestId: requestId)
             summary.status = .done
             try Self.storage { try store.finishRun(summary, now: context.clock.now()) }
             context.log.info(
@@ -48,18 +55,13 @@ public struct ReconcileDay {
         }
     }
 
-    private func reconcile(
-        _ channel: Channel, day: StatementDay, directory: String, requestId: String
-    ) throws(ReconError)
-        -> ReconRunSummary
-    {
-        let file = try source.fetch(channel, day: day, into: directory, requestId: requestId)
+    private func reconcile(_ file: StatementFile, requestId: String) throws(ReconError) -> ReconRunSummary {
         if file.path != nil {
             // The whole file first: its totals are checked only at its end.
             let lines = try source.open(file)
             while try lines.next() != nil {}
         }
-        var run = ReconRunState(channel: channel, day: day, file: file, followUpsMax: configuration.followUpQueriesMax)
+        var run = ReconRunState(channel: file.channel, day: file.day, file: file, followUpsMax: configuration.followUpQueriesMax)
         if file.path != nil {
             let lines = try source.open(file)
             var batch: [ReconStatementLine] = []

@@ -9,11 +9,21 @@ extension ReconStore {
     ]
     static let itemColumns = itemColumnNames.joined(separator: ", ")
 
+    /// Items written per INSERT: one round trip for most of a batch's share of a shard. The rest
+    /// goes in INSERTs of power-of-two sizes, so a few statement texts serve every batch.
+    static let rowsPerStatementMax = 256
+
     public func record(_ items: [ReconItemDraft], shard: Int, now: Timestamp) throws {
         guard !items.isEmpty else { return }
         try shards.transaction(shard: shard) { connection in
+            var start = 0
+            while start < items.count {
+                var size = Self.rowsPerStatementMax
+                while size > items.count - start { size /= 2 }
+                try upsert(items[start..<(start + size)], now: now, connection)
+                start += size
+            }
             for item in items {
-                try upsert(item, now: now, connection)
                 if let difference = item.outcome.feeDifference, let paymentId = item.paymentId, let merchantId = item.merchantId {
                     try postFeeDifferenceOnce(difference, paymentId: paymentId, merchantId: merchantId, item: item, now: now, connection)
                 }
@@ -25,17 +35,30 @@ extension ReconStore {
     /// admin's) when the result is the same or has become `matched` since (the difference was
     /// dealt with); otherwise the new result replaces it. MariaDB applies the assignments left to
     /// right, each seeing the ones before: `keep` is read before state and class change.
-    private func upsert(_ item: ReconItemDraft, now: Timestamp, _ connection: Connection) throws {
+    private func upsert(_ items: ArraySlice<ReconItemDraft>, now: Timestamp, _ connection: Connection) throws {
         let keep = "(state IN ('settled', 'resolved') AND (class = VALUES(class) OR VALUES(class) = 'matched'))"
-        let id = ReconItemId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: item.slot, random: try SecureRandom.uint64())
-        let statement = item.statement
-        let local = item.local
+        var parameters: [DatabaseValue] = []
+        parameters.reserveCapacity(items.count * 20)
+        for item in items {
+            let id = ReconItemId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: item.slot, random: try SecureRandom.uint64())
+            let statement = item.statement
+            let local = item.local
+            parameters += [
+                .text(id.text), .text(item.channel.rawValue), .text(item.day.text), .text(item.kind.rawValue), .text(item.reference),
+                .init(item.paymentId?.text), .init(item.refundId?.text), .init(item.slot), .text(item.outcome.reconClass.rawValue),
+                .text(item.outcome.state.rawValue), .text(item.currency.rawValue), .init(statement?.amount.databaseText),
+                .init(statement?.fee.databaseText), .init(statement?.status.rawValue), .init(local?.amount.databaseText),
+                .init(local?.fee?.signedDatabaseText), .init(local?.status), .init(item.channelTransactionId),
+                .text(now.databaseString), .text(now.databaseString),
+            ]
+        }
+        let row = "(" + Array(repeating: "?", count: 20).joined(separator: ", ") + ")"
         try connection.execute(
             """
             INSERT INTO recon_items (item_id, channel, statement_day, kind, reference, payment_id, refund_id, slot, class, state, currency,
                                      statement_amount, statement_fee, statement_status, local_amount, local_fee, local_status,
                                      channel_txn_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES \(Array(repeating: row, count: items.count).joined(separator: ", "))
             ON DUPLICATE KEY UPDATE
                 note = IF(\(keep), note, NULL), resolved_by = IF(\(keep), resolved_by, NULL),
                 state = IF(\(keep), state, VALUES(state)), class = IF(state IN ('settled', 'resolved'), class, VALUES(class)),
@@ -43,15 +66,7 @@ extension ReconStore {
                 statement_amount = VALUES(statement_amount), statement_fee = VALUES(statement_fee),
                 statement_status = VALUES(statement_status), local_amount = VALUES(local_amount), local_fee = VALUES(local_fee),
                 local_status = VALUES(local_status), channel_txn_id = VALUES(channel_txn_id), updated_at = VALUES(updated_at)
-            """,
-            [
-                .text(id.text), .text(item.channel.rawValue), .text(item.day.text), .text(item.kind.rawValue), .text(item.reference),
-                .init(item.paymentId?.text), .init(item.refundId?.text), .init(item.slot), .text(item.outcome.reconClass.rawValue),
-                .text(item.outcome.state.rawValue), .text(item.currency.rawValue), .init(statement?.amount.databaseText),
-                .init(statement?.fee.databaseText), .init(statement?.status.rawValue), .init(local?.amount.databaseText),
-                .init(local?.fee?.signedDatabaseText), .init(local?.status), .init(item.channelTransactionId),
-                .text(now.databaseString), .text(now.databaseString),
-            ])
+            """, parameters)
     }
 
     /// The statement's fee is what the channel kept: the difference is posted once per payment,

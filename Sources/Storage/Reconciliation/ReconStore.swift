@@ -24,13 +24,23 @@ public final class ReconStore: ReconStoring, @unchecked Sendable {
     static let refundColumns =
         "r.refund_id, r.payment_id, r.merchant_id, r.amount, r.currency, r.status, r.succeeded_at, r.channel_refund_id"
 
+    /// An IN list of `count` ids, padded (with its last id) to the next power of two: a batch's
+    /// share of a shard varies line by line, and a handful of statement texts keeps the
+    /// connection's prepared statements few and reused.
+    static func inList(_ ids: [String]) -> (marks: String, values: [DatabaseValue]) {
+        var size = 1
+        while size < ids.count { size *= 2 }
+        let padded = ids + Array(repeating: ids[ids.count - 1], count: size - ids.count)
+        return (Array(repeating: "?", count: size).joined(separator: ", "), padded.map { .text($0) })
+    }
+
     public func localPayments(_ ids: [PaymentId], channel: Channel, shard: Int) throws -> [PaymentId: ReconLocalRecord] {
         guard !ids.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let list = Self.inList(ids.map(\.text))
         let rows = try shards.read(shard: shard) { connection in
             try connection.query(
-                "SELECT \(Self.paymentColumns) FROM payments p WHERE p.channel = ? AND p.payment_id IN (\(marks))",
-                [.text(LedgerAccount.channelFees(channel).name), .text(channel.rawValue)] + ids.map { .text($0.text) })
+                "SELECT \(Self.paymentColumns) FROM payments p WHERE p.channel = ? AND p.payment_id IN (\(list.marks))",
+                [.text(LedgerAccount.channelFees(channel).name), .text(channel.rawValue)] + list.values)
         }
         var records: [PaymentId: ReconLocalRecord] = [:]
         for row in rows {
@@ -42,11 +52,11 @@ public final class ReconStore: ReconStoring, @unchecked Sendable {
 
     public func localRefunds(_ ids: [RefundId], channel: Channel, shard: Int) throws -> [RefundId: ReconLocalRecord] {
         guard !ids.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let list = Self.inList(ids.map(\.text))
         let rows = try shards.read(shard: shard) { connection in
             try connection.query(
-                "SELECT \(Self.refundColumns) FROM refunds r WHERE r.channel = ? AND r.refund_id IN (\(marks))",
-                [.text(channel.rawValue)] + ids.map { .text($0.text) })
+                "SELECT \(Self.refundColumns) FROM refunds r WHERE r.channel = ? AND r.refund_id IN (\(list.marks))",
+                [.text(channel.rawValue)] + list.values)
         }
         var records: [RefundId: ReconLocalRecord] = [:]
         for row in rows {
