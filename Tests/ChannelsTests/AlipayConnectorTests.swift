@@ -54,9 +54,11 @@ final class AlipayConnectorTests: XCTestCase {
 
     func testAnswersMapWhenTheirSignatureVerifies() {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer), for: Fixtures.prepayOrder),
+            .accepted(ChannelPayload(payURL: "https://qr.alipay.test/bax0123", qrCode: "https://qr.alipay.test/bax0123")))
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRefused)), .rejected(failureCode: "ACQ.TOTAL_FEE_EXCEED"))
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRefused), for: Fixtures.prepayOrder),
+            .rejected(failureCode: "ACQ.TOTAL_FEE_EXCEED"))
         let paid = ChannelPayment(
             paymentId: Fixtures.paymentId, channelTransactionId: "2026112722001400001", amount: Fixtures.amount,
             paidAt: Timestamp(secondsSinceEpoch: Fixtures.now.secondsSinceEpoch + 75))
@@ -65,32 +67,38 @@ final class AlipayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.queryResult(Fixtures.response(AlipayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
         XCTAssertEqual(connector.closeResult(Fixtures.response(AlipayVectors.closeAnswerPaid), for: Fixtures.paymentId), .alreadyPaid)
         XCTAssertEqual(
-            connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer)), .succeeded(channelRefundId: "2026112722001400001"))
+            connector.refundResult(Fixtures.response(AlipayVectors.refundAnswer), for: Fixtures.refundOrder),
+            .succeeded(channelRefundId: "2026112722001400001"))
         XCTAssertEqual(
-            connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer)),
+            connector.refundQueryResult(Fixtures.response(AlipayVectors.refundQueryAnswer), for: Fixtures.refundReference),
             .succeeded(channelRefundId: "2026112722001400001"))
     }
 
     func testTamperedAnswersAreUnknown() {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerFlippedSignature)),
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerFlippedSignature), for: Fixtures.prepayOrder),
             .unknown(reason: "answer signature does not verify"))
         // "https://qr.alipay.test/bax0123" -> "bax0122": one byte of the signed object.
         let body = AlipayVectors.precreateAnswer.replacingOccurrences(of: "bax0123", with: "bax0122")
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(body)), .unknown(reason: "answer signature does not verify"))
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer, status: 502)), .unknown(reason: "HTTP 502"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(body), for: Fixtures.prepayOrder), .unknown(reason: "answer signature does not verify")
+        )
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer, status: 502), for: Fixtures.prepayOrder),
+            .unknown(reason: "HTTP 502"))
     }
 
     func testRetiredKeyAnswersVerifyOnlyWithinGrace() {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey)),
-            .accepted(payURL: "https://qr.alipay.test/bax0123"))
+            connector.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey), for: Fixtures.prepayOrder),
+            .accepted(ChannelPayload(payURL: "https://qr.alipay.test/bax0123", qrCode: "https://qr.alipay.test/bax0123")))
         let late = AlipayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) })
         XCTAssertEqual(
-            late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey)),
+            late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswerRetiredKey), for: Fixtures.prepayOrder),
             .unknown(reason: "answer signature does not verify"))
         XCTAssertEqual(
-            late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer)), .accepted(payURL: "https://qr.alipay.test/bax0123"))
+            late.prepayResult(Fixtures.response(AlipayVectors.precreateAnswer), for: Fixtures.prepayOrder),
+            .accepted(ChannelPayload(payURL: "https://qr.alipay.test/bax0123", qrCode: "https://qr.alipay.test/bax0123")))
     }
 
     func testPaidCallbackVerifiesAndMaps() {

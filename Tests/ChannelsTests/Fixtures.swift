@@ -16,6 +16,9 @@ enum Fixtures {
         PrepayOrder(paymentId: paymentId, amount: amount, subject: subject, expiresAt: now.adding(seconds: 900), callbackURL: callbackURL)
     }
 
+    /// The order every prepay answer vector is about.
+    static let prepayOrder = order(callbackURL: "https://pay.example.test/callbacks/unionpay")
+
     static let reference = ChannelPaymentReference(paymentId: paymentId, amount: amount, expiresAt: now.adding(seconds: 900))
 
     static func refund(callbackURL: String, channelTransactionId: String?) -> RefundOrder {
@@ -23,6 +26,11 @@ enum Fixtures {
             refundId: "ref_1", paymentId: paymentId, channelTransactionId: channelTransactionId, amount: refundAmount,
             paymentAmount: amount, reason: "damaged", callbackURL: callbackURL, createdAt: now.adding(seconds: 3600))
     }
+
+    /// The refund every refund answer vector is about (ref_1, 5.00 of `paymentId`).
+    static let refundOrder = refund(callbackURL: "https://pay.example.test/callbacks", channelTransactionId: "782611272316020123456")
+    static let refundReference = ChannelRefundReference(
+        refundId: "ref_1", paymentId: paymentId, amount: refundAmount, createdAt: now.adding(seconds: 3600))
 
     /// The channel's current key "k2" and the key "k1" it replaced at `now` with a 1-hour grace.
     static func rotatedKeys(style: VerificationKeySet.IdentifierStyle, currentId: String, retiredId: String) -> VerificationKeySet {

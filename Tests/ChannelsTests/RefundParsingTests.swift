@@ -16,26 +16,34 @@ final class RefundParsingTests: XCTestCase {
 
     func testAlipayRefundFailsSynchronouslyOnABusinessFailure() {
         XCTAssertEqual(
-            alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundRefused)), .failed(failureCode: "ACQ.SELLER_BALANCE_NOT_ENOUGH")
+            alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundRefused), for: Fixtures.refundOrder),
+            .failed(failureCode: "ACQ.SELLER_BALANCE_NOT_ENOUGH")
         )
         // "Service unavailable" is no answer at all: the same refund is sent again.
-        XCTAssertEqual(alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundBusy)), .unknown(reason: "code 20000"))
+        XCTAssertEqual(
+            alipay.refundResult(Fixtures.response(RefundVectors.alipayRefundBusy), for: Fixtures.refundOrder),
+            .unknown(reason: "code 20000"))
         // A query with no refund data means "not received, or failed": not definite by itself,
         // and the gateway only queries a refund Alipay has acknowledged.
-        XCTAssertEqual(alipay.refundQueryResult(Fixtures.response(RefundVectors.alipayRefundQueryNoData)), .processing)
+        XCTAssertEqual(
+            alipay.refundQueryResult(Fixtures.response(RefundVectors.alipayRefundQueryNoData), for: Fixtures.refundReference), .processing)
         // The refused answer's signature covers the failure: altered, it is no answer.
         let altered = RefundVectors.alipayRefundRefused.replacingOccurrences(of: "NOT_ENOUGH", with: "NOT_ENOUGX")
-        XCTAssertEqual(alipay.refundResult(Fixtures.response(altered)), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(
+            alipay.refundResult(Fixtures.response(altered), for: Fixtures.refundOrder), .unknown(reason: "answer signature does not verify")
+        )
     }
 
     func testWeChatPayRefundQueryAbnormalAndClosedAreFailures() {
         XCTAssertEqual(
             weChatPay.refundQueryResult(
-                Fixtures.response(RefundVectors.weChatRefundQueryAbnormalBody, headers: RefundVectors.weChatRefundQueryAbnormalHeaders)),
+                Fixtures.response(RefundVectors.weChatRefundQueryAbnormalBody, headers: RefundVectors.weChatRefundQueryAbnormalHeaders),
+                for: Fixtures.refundReference),
             .failed(failureCode: "ABNORMAL"))
         XCTAssertEqual(
             weChatPay.refundQueryResult(
-                Fixtures.response(RefundVectors.weChatRefundQueryClosedBody, headers: RefundVectors.weChatRefundQueryClosedHeaders)),
+                Fixtures.response(RefundVectors.weChatRefundQueryClosedBody, headers: RefundVectors.weChatRefundQueryClosedHeaders),
+                for: Fixtures.refundReference),
             .failed(failureCode: "CLOSED"))
     }
 
@@ -69,9 +77,15 @@ final class RefundParsingTests: XCTestCase {
     }
 
     func testUnionPayRefundFailureByNoticeAndQuery() {
-        XCTAssertEqual(unionPay.refundQueryResult(Fixtures.response(RefundVectors.unionPayRefundQueryFailed)), .failed(failureCode: "01"))
-        XCTAssertEqual(unionPay.refundQueryResult(Fixtures.response(RefundVectors.unionPayRefundQueryPending)), .processing)
-        XCTAssertEqual(unionPay.refundResult(Fixtures.response(RefundVectors.unionPayRefundRefused)), .failed(failureCode: "36"))
+        XCTAssertEqual(
+            unionPay.refundQueryResult(Fixtures.response(RefundVectors.unionPayRefundQueryFailed), for: Fixtures.refundReference),
+            .failed(failureCode: "01"))
+        XCTAssertEqual(
+            unionPay.refundQueryResult(Fixtures.response(RefundVectors.unionPayRefundQueryPending), for: Fixtures.refundReference),
+            .processing)
+        XCTAssertEqual(
+            unionPay.refundResult(Fixtures.response(RefundVectors.unionPayRefundRefused), for: Fixtures.refundOrder),
+            .failed(failureCode: "36"))
         func verify(_ body: String) -> CallbackVerification {
             unionPay.verifyCallback(Fixtures.formPost("/callbacks/unionpay", body), now: Fixtures.now)
         }

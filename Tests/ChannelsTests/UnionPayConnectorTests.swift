@@ -42,7 +42,8 @@ final class UnionPayConnectorTests: XCTestCase {
         XCTAssertEqual(first["origQryId"], "782611272316020123456")
         XCTAssertEqual(first["txnAmt"], "500")
         let query = try connector.refundQueryRequest(
-            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: refund.createdAt), now: Fixtures.now)
+            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, amount: refund.amount, createdAt: refund.createdAt),
+            now: Fixtures.now)
         XCTAssertEqual(FormFields.decoding(urlEncoded: query.body)?["txnTime"], "20261128001447")
         XCTAssertThrowsError(
             try connector.refundRequest(Fixtures.refund(callbackURL: callbackURL, channelTransactionId: nil), now: Fixtures.now))
@@ -58,20 +59,29 @@ final class UnionPayConnectorTests: XCTestCase {
         XCTAssertEqual(connector.closeResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .closed)
     }
 
-    func testAnswersMapWhenTheirSignatureVerifies() {
+    /// What an accepted prepay of `Fixtures.prepayOrder` hands the merchant: the QR code (also
+    /// the pay URL) and the signed front-end form of the same transaction.
+    func payload() throws -> ChannelPayload {
+        let qrCode = "https://qr.95516.test/00010000/01234567890123456789"
+        return ChannelPayload(payURL: qrCode, qrCode: qrCode, form: try connector.frontForm(Fixtures.prepayOrder))
+    }
+
+    func testAnswersMapWhenTheirSignatureVerifies() throws {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer)),
-            .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
+            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswer), for: Fixtures.prepayOrder),
+            .accepted(try payload()))
         // respCode 12: a retried request whose first attempt arrived.
-        XCTAssertEqual(connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused)), .unknown(reason: "respCode 12"))
+        XCTAssertEqual(
+            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRefused), for: Fixtures.prepayOrder),
+            .unknown(reason: "respCode 12"))
         let paid = ChannelPayment(
             paymentId: Fixtures.paymentId, channelTransactionId: "782611272316020123456", amount: Fixtures.amount, paidAt: paidAt)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPaid), for: Fixtures.paymentId), .paid(paid))
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerPending), for: Fixtures.paymentId), .notPaid)
         XCTAssertEqual(connector.queryResult(Fixtures.response(UnionPayVectors.queryAnswerNotFound), for: Fixtures.paymentId), .notFound)
-        XCTAssertEqual(connector.refundResult(Fixtures.response(UnionPayVectors.refundAnswer)), .processing)
+        XCTAssertEqual(connector.refundResult(Fixtures.response(UnionPayVectors.refundAnswer), for: Fixtures.refundOrder), .processing)
         XCTAssertEqual(
-            connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer)),
+            connector.refundQueryResult(Fixtures.response(UnionPayVectors.refundQueryAnswer), for: Fixtures.refundReference),
             .succeeded(channelRefundId: "782611280014470000001"))
     }
 
@@ -93,13 +103,14 @@ final class UnionPayConnectorTests: XCTestCase {
             .unknown(reason: "answer signature does not verify"))
     }
 
-    func testRetiredCertificateWithinGraceOnly() {
+    func testRetiredCertificateWithinGraceOnly() throws {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired)),
-            .accepted(payURL: "https://qr.95516.test/00010000/01234567890123456789"))
+            connector.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired), for: Fixtures.prepayOrder),
+            .accepted(try payload()))
         let late = UnionPayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) })
         XCTAssertEqual(
-            late.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired)), .unknown(reason: "answer signature does not verify"))
+            late.prepayResult(Fixtures.response(UnionPayVectors.prepayAnswerRetired), for: Fixtures.prepayOrder),
+            .unknown(reason: "answer signature does not verify"))
         let callback = Fixtures.formPost("/callbacks/unionpay", UnionPayVectors.callbackPaidRetired)
         guard case .verified = connector.verifyCallback(callback, now: Fixtures.now.adding(seconds: 3600)) else {
             return XCTFail("refused within grace")

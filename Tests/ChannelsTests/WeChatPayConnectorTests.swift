@@ -17,6 +17,9 @@ final class WeChatPayConnectorTests: XCTestCase {
     let connector = WeChatPayConnector(
         account: account, clock: { Fixtures.now.adding(seconds: 60) }, makeNonce: { WeChatPayConnectorTests.nonce })
     let callbackURL = "https://pay.example.test/callbacks/wechatpay"
+    /// What the prepay answer vectors hand the merchant: the code_url, also the pay URL.
+    static let codeURLPayload = ChannelPayload(
+        payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz", codeURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz")
 
     func testPrepayRequestIsGoldenAndSignedOverTheDocumentedMessage() throws {
         let request = try connector.prepayRequest(Fixtures.order(callbackURL: callbackURL), now: Fixtures.now)
@@ -56,18 +59,21 @@ final class WeChatPayConnectorTests: XCTestCase {
             #"{"out_trade_no":"019ac5b7d1c80123a1b2c3d4e5f60718","out_refund_no":"ref_1","reason":"damaged","notify_url":"https://pay.example.test/callbacks/wechatpay","amount":{"refund":500,"total":1230,"currency":"CNY"}}"#
         )
         let query = try connector.refundQueryRequest(
-            ChannelRefundReference(refundId: "ref_1", paymentId: Fixtures.paymentId, createdAt: Fixtures.now), now: Fixtures.now)
+            Fixtures.refundReference, now: Fixtures.now)
         XCTAssertEqual(query.url, "https://sandbox.paygate.test/wechatpay/v3/refund/domestic/refunds/ref_1")
     }
 
     func testAnswersMapWhenTheirSignatureVerifies() {
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders)),
-            .accepted(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"))
+            connector.prepayResult(
+                Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: WeChatPayVectors.prepayAnswerHeaders),
+                for: Fixtures.prepayOrder),
+            .accepted(Self.codeURLPayload))
         XCTAssertEqual(
             connector.prepayResult(
                 Fixtures.response(
-                    WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders)),
+                    WeChatPayVectors.prepayAnswerRefusedBody, status: 400, headers: WeChatPayVectors.prepayAnswerRefusedHeaders),
+                for: Fixtures.prepayOrder),
             .rejected(failureCode: "PARAM_ERROR"))
         let paid = ChannelPayment(
             paymentId: Fixtures.paymentId, channelTransactionId: "4200001234202611270000000001", amount: Fixtures.amount,
@@ -85,11 +91,14 @@ final class WeChatPayConnectorTests: XCTestCase {
             connector.closeResult(
                 Fixtures.response("", status: 204, headers: WeChatPayVectors.closeAnswerHeaders), for: Fixtures.paymentId), .closed)
         XCTAssertEqual(
-            connector.refundResult(Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders)),
+            connector.refundResult(
+                Fixtures.response(WeChatPayVectors.refundAnswerBody, headers: WeChatPayVectors.refundAnswerHeaders),
+                for: Fixtures.refundOrder),
             .processing)
         XCTAssertEqual(
             connector.refundQueryResult(
-                Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders)),
+                Fixtures.response(WeChatPayVectors.refundQueryAnswerBody, headers: WeChatPayVectors.refundQueryAnswerHeaders),
+                for: Fixtures.refundReference),
             .succeeded(channelRefundId: "50000000382019052709732678859"))
     }
 
@@ -97,19 +106,21 @@ final class WeChatPayConnectorTests: XCTestCase {
         let body = WeChatPayVectors.prepayAnswerBody
         let headers = WeChatPayVectors.prepayAnswerHeaders
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(Fixtures.flipped(body, at: 20), headers: headers)),
+            connector.prepayResult(Fixtures.response(Fixtures.flipped(body, at: 20), headers: headers), for: Fixtures.prepayOrder),
             .unknown(reason: "answer signature does not verify"))
         var badSignature = headers
         badSignature[2].1 = Fixtures.base64CharacterChanged(headers[2].1, at: 7)
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(body, headers: badSignature)), .unknown(reason: "answer signature does not verify"))
+            connector.prepayResult(Fixtures.response(body, headers: badSignature), for: Fixtures.prepayOrder),
+            .unknown(reason: "answer signature does not verify"))
         var unknownSerial = headers
         unknownSerial[3].1 = "ABCDEF"
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(body, headers: unknownSerial)), .unknown(reason: "answer signature does not verify"))
+            connector.prepayResult(Fixtures.response(body, headers: unknownSerial), for: Fixtures.prepayOrder),
+            .unknown(reason: "answer signature does not verify"))
         // A definite-looking 4xx without a valid signature is not taken as definite.
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400)),
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerRefusedBody, status: 400), for: Fixtures.prepayOrder),
             .unknown(reason: "HTTP 400 without signature headers"))
         XCTAssertEqual(
             connector.closeResult(Fixtures.response("", status: 204, headers: headers), for: Fixtures.paymentId),
@@ -119,9 +130,9 @@ final class WeChatPayConnectorTests: XCTestCase {
     func testRetiredPlatformKeyWithinGraceOnly() {
         // Sent as "f12ab": serials compare without case or leading zeros.
         let answer = Fixtures.response(WeChatPayVectors.prepayAnswerRetiredBody, headers: WeChatPayVectors.prepayAnswerRetiredHeaders)
-        XCTAssertEqual(connector.prepayResult(answer), .accepted(payURL: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"))
+        XCTAssertEqual(connector.prepayResult(answer, for: Fixtures.prepayOrder), .accepted(Self.codeURLPayload))
         let late = WeChatPayConnector(account: Self.account, clock: { Fixtures.now.adding(seconds: 3601) }, makeNonce: { Self.nonce })
-        XCTAssertEqual(late.prepayResult(answer), .unknown(reason: "answer signature does not verify"))
+        XCTAssertEqual(late.prepayResult(answer, for: Fixtures.prepayOrder), .unknown(reason: "answer signature does not verify"))
     }
 
     private func callback(_ body: String, _ headers: [(String, String)]) -> HTTPRequest {
@@ -186,7 +197,7 @@ final class WeChatPayConnectorTests: XCTestCase {
         }
         let answer = WeChatPayVectors.prepayAnswerHeaders.filter { $0.0 != "wechatpay-signature-type" }
         XCTAssertEqual(
-            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: answer)),
+            connector.prepayResult(Fixtures.response(WeChatPayVectors.prepayAnswerBody, headers: answer), for: Fixtures.prepayOrder),
             .unknown(reason: "HTTP 200 without Wechatpay-Signature-Type WECHATPAY2-SHA256-RSA2048"))
     }
 

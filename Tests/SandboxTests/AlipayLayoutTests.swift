@@ -38,7 +38,8 @@ final class AlipayLayoutTests: XCTestCase {
         let response = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: AlipaySide.gatewayPath + "?" + query))
         let answer = signedAnswer(response, "alipay.trade.precreate")
         XCTAssertEqual(answer?.text("code"), "10000", response.text)
-        XCTAssertTrue(answer?.text("qr_code")?.hasPrefix(SandboxFixture.baseURL + "/pay/alipay/") == true, response.text)
+        XCTAssertTrue(answer?.text("qr_code")?.hasPrefix("https://qr.alipay.com/") == true, response.text)
+        XCTAssertTrue(answer?.text("sandbox_pay_url")?.hasPrefix(SandboxFixture.baseURL + "/pay/alipay/") == true, response.text)
     }
 
     /// Alipay's official SDKs: the common parameters and `sign` in the query, `biz_content` in a

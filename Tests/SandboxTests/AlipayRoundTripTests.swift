@@ -12,7 +12,7 @@ final class AlipayRoundTripTests: XCTestCase {
     func testASubjectWithAnAmpersandOrEqualsSignIsRefused() throws {
         for subject in ["tea & cake", "size=L"] {
             let order = SandboxFixture.order(.alipay, subject: subject)
-            let answer = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())))
+            let answer = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())), for: order)
             XCTAssertEqual(answer, .rejected(failureCode: "isv.invalid-parameter"), subject)
         }
     }
@@ -45,13 +45,15 @@ final class AlipayRoundTripTests: XCTestCase {
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: "damaged",
             callbackURL: order.callbackURL, createdAt: .now())
         XCTAssertEqual(
-            connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))),
+            connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund),
             .succeeded(channelRefundId: payment.channelTransactionId))
         // A repeat moves no money (fund_change N): the refund query decides.
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
-        let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
+        let refundReference = ChannelRefundReference(
+            refundId: refund.refundId, paymentId: order.paymentId, amount: refund.amount, createdAt: refund.createdAt)
         XCTAssertEqual(
-            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            connector.refundQueryResult(
+                sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: payment.channelTransactionId))
         // Alipay's refund notice verifies and changes nothing.
         XCTAssertEqual(sandbox.verifiedCallback(connector), .verified(.noEffect(reason: "refund notice")))
@@ -91,9 +93,10 @@ final class AlipayRoundTripTests: XCTestCase {
 
     func testForgedRequestIsRefusedInAlipaysForm() throws {
         let forger = SandboxFixture.alipay(signingWith: TestKeys.channelRetired)
-        let response = sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.alipay), now: .now()))
+        let order = SandboxFixture.order(.alipay)
+        let response = sandbox.exchange(try forger.prepayRequest(order, now: .now()))
         // A key problem never fails the payment.
-        XCTAssertEqual(forger.prepayResult(response), .unknown(reason: "code 40002 sub_code isv.invalid-signature"))
+        XCTAssertEqual(forger.prepayResult(response, for: order), .unknown(reason: "code 40002 sub_code isv.invalid-signature"))
         XCTAssertTrue(String(decoding: response.body, as: UTF8.self).contains(#""code":"40002""#))
     }
 }

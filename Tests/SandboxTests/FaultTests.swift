@@ -24,7 +24,8 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 503, "channel": null}"#).status, 200)
         for channel in Channel.allCases {
             let connector = SandboxFixture.connector(channel)
-            let result = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(SandboxFixture.order(channel), now: .now())))
+            let order = SandboxFixture.order(channel)
+            let result = connector.prepayResult(sandbox.exchange(try connector.prepayRequest(order, now: .now())), for: order)
             guard case .unknown = result else { return XCTFail("\(channel): \(result)") }
         }
     }
@@ -33,10 +34,8 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 500, "channel": "unionpay"}"#).status, 200)
         _ = try sandbox.prepay(SandboxFixture.alipay(), SandboxFixture.order(.alipay))
         let unionPay = SandboxFixture.unionPay()
-        guard
-            case .unknown = unionPay.prepayResult(
-                sandbox.exchange(try unionPay.prepayRequest(SandboxFixture.order(.unionpay), now: .now())))
-        else {
+        let order = SandboxFixture.order(.unionpay)
+        guard case .unknown = unionPay.prepayResult(sandbox.exchange(try unionPay.prepayRequest(order, now: .now())), for: order) else {
             return XCTFail("unionpay should answer 500")
         }
     }
@@ -73,7 +72,7 @@ final class FaultTests: XCTestCase {
         let refund = RefundOrder(
             refundId: "ref_o1", paymentId: order.paymentId, channelTransactionId: nil, amount: Money(minorUnits: 100, currency: .cny),
             paymentAmount: order.amount, reason: nil, callbackURL: order.callbackURL, createdAt: .now())
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
         let delivered = sandbox.callbacks().map { connector.verifyCallback($0.asRequest, now: .now()) }
         XCTAssertEqual(delivered.count, 2)
         guard case .verified(.refundSucceeded)? = delivered.first, case .verified(.paymentSucceeded)? = delivered.last else {
@@ -120,7 +119,7 @@ final class FaultTests: XCTestCase {
         let read = sandbox.setFaults(#"{"misdirected_query": {"asked": "pay_1", "answered": "pay_2"}}"#)
         XCTAssertTrue(
             String(decoding: read.body, as: UTF8.self).hasSuffix(
-                #""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"statement":null}"#))
+                #""misdirected_query":{"asked":"pay_1","answered":"pay_2"},"misdirected_refund":null,"statement":null}"#))
     }
 
     func testFaultsReadBackAndRefuseUnknownKnobs() {
@@ -129,7 +128,7 @@ final class FaultTests: XCTestCase {
         let read = sandbox.handler.handle(HTTPRequest(method: "GET", requestURI: "/sandbox/faults"))
         XCTAssertEqual(
             String(decoding: read.body, as: UTF8.self),
-            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null,"statement":null}"#
+            #"{"channel":"alipay","latency_ms":1,"timeout_ms":1,"status_5xx":0,"duplicate_callbacks":0,"out_of_order_callbacks":false,"callback_amount_delta":0,"drop_callbacks":false,"pay_closed_orders":false,"refund_result":"success","misdirected_query":null,"misdirected_refund":null,"statement":null}"#
         )
         XCTAssertEqual(sandbox.setFaults(#"{"latency": 1}"#).status, 400)
         XCTAssertEqual(sandbox.setFaults(#"{"status_5xx": 404}"#).status, 400)

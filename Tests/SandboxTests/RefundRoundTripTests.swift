@@ -31,12 +31,13 @@ final class RefundRoundTripTests: XCTestCase {
     }
 
     private func refund(_ connector: any ChannelConnector, _ refund: RefundOrder) throws -> RefundResult {
-        connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())))
+        connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund)
     }
 
     private func query(_ connector: any ChannelConnector, _ refund: RefundOrder) throws -> RefundResult {
-        let reference = ChannelRefundReference(refundId: refund.refundId, paymentId: refund.paymentId, createdAt: refund.createdAt)
-        return connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(reference, now: .now())))
+        let reference = ChannelRefundReference(
+            refundId: refund.refundId, paymentId: refund.paymentId, amount: refund.amount, createdAt: refund.createdAt)
+        return connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(reference, now: .now())), for: reference)
     }
 
     private func failRefunds(_ channel: Channel? = nil) {

@@ -134,13 +134,22 @@ struct SandboxFixture {
     func prepay(
         _ connector: any ChannelConnector, _ order: PrepayOrder, file: StaticString = #filePath, line: UInt = #line
     ) throws -> String {
-        let result = connector.prepayResult(exchange(try connector.prepayRequest(order, now: .now())))
-        guard case .accepted(let payURL) = result else {
+        try prepayPayload(connector, order, file: file, line: line).payURL
+    }
+
+    /// Prepays `order` and returns what the merchant gets (failing the test otherwise): its
+    /// `pay_url` is the sandbox's payer page.
+    func prepayPayload(
+        _ connector: any ChannelConnector, _ order: PrepayOrder, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> ChannelPayload {
+        let result = connector.prepayResult(exchange(try connector.prepayRequest(order, now: .now())), for: order)
+        guard case .accepted(let payload) = result else {
             XCTFail("prepay: \(result)", file: file, line: line)
             throw UnexpectedAnswer()
         }
+        let payURL = payload.payURL
         XCTAssertTrue(payURL.hasPrefix(Self.baseURL + "/pay/" + connector.channel.rawValue + "/"), payURL, file: file, line: line)
-        return payURL
+        return payload
     }
 
     /// Plays the payer: `POST <pay_url>` with `result=<result>`.

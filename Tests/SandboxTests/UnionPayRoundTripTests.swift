@@ -31,15 +31,17 @@ final class UnionPayRoundTripTests: XCTestCase {
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
             callbackURL: order.callbackURL, createdAt: .now())
         // UnionPay accepts a refund (respCode 00) and tells the result by callback and query.
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
         guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
             return XCTFail("no verified refund callback")
         }
         XCTAssertEqual(refundId, "ref_00000000000000000000000000000a01")
         XCTAssertEqual(amount, refund.amount)
-        let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
+        let refundReference = ChannelRefundReference(
+            refundId: refund.refundId, paymentId: order.paymentId, amount: refund.amount, createdAt: refund.createdAt)
         XCTAssertEqual(
-            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            connector.refundQueryResult(
+                sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: channelRefundId))
 
         let lines = try sandbox.statement(connector).records
@@ -76,8 +78,9 @@ final class UnionPayRoundTripTests: XCTestCase {
 
     func testForgedRequestIsRefusedInUnionPaysForm() throws {
         let forger = SandboxFixture.unionPay(signingWith: TestKeys.channelRetired)
+        let order = SandboxFixture.order(.unionpay)
         XCTAssertEqual(
-            forger.prepayResult(sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.unionpay), now: .now()))),
+            forger.prepayResult(sandbox.exchange(try forger.prepayRequest(order, now: .now())), for: order),
             .rejected(failureCode: "11"))
     }
 }

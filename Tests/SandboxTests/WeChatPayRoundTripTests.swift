@@ -32,15 +32,17 @@ final class WeChatPayRoundTripTests: XCTestCase {
             refundId: "ref_w1", paymentId: order.paymentId, channelTransactionId: payment.channelTransactionId,
             amount: Money(minorUnits: 500, currency: .cny), paymentAmount: order.amount, reason: nil,
             callbackURL: order.callbackURL, createdAt: .now())
-        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now()))), .processing)
+        XCTAssertEqual(connector.refundResult(sandbox.exchange(try connector.refundRequest(refund, now: .now())), for: refund), .processing)
         guard case .verified(.refundSucceeded(let refundId, let channelRefundId, let amount))? = sandbox.verifiedCallback(connector) else {
             return XCTFail("no verified refund callback")
         }
         XCTAssertEqual(refundId, "ref_w1")
         XCTAssertEqual(amount, refund.amount)
-        let refundReference = ChannelRefundReference(refundId: refund.refundId, paymentId: order.paymentId, createdAt: refund.createdAt)
+        let refundReference = ChannelRefundReference(
+            refundId: refund.refundId, paymentId: order.paymentId, amount: refund.amount, createdAt: refund.createdAt)
         XCTAssertEqual(
-            connector.refundQueryResult(sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now()))),
+            connector.refundQueryResult(
+                sandbox.exchange(try connector.refundQueryRequest(refundReference, now: .now())), for: refundReference),
             .succeeded(channelRefundId: channelRefundId))
 
         let lines = try sandbox.statement(connector).records
@@ -76,8 +78,10 @@ final class WeChatPayRoundTripTests: XCTestCase {
 
     func testForgedRequestIsRefusedInWeChatPaysForm() throws {
         let forger = SandboxFixture.weChatPay(signingWith: TestKeys.channelRetired)
-        let response = sandbox.exchange(try forger.prepayRequest(SandboxFixture.order(.wechatpay), now: .now()))
+        let order = SandboxFixture.order(.wechatpay)
+        let response = sandbox.exchange(try forger.prepayRequest(order, now: .now()))
         XCTAssertEqual(response.status, 401)
-        XCTAssertEqual(forger.prepayResult(response), .unknown(reason: "HTTP 401 SIGN_ERROR"))  // a key problem never fails the payment
+        // A key problem never fails the payment.
+        XCTAssertEqual(forger.prepayResult(response, for: order), .unknown(reason: "HTTP 401 SIGN_ERROR"))
     }
 }

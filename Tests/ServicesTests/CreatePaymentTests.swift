@@ -48,13 +48,13 @@ final class CreatePaymentTests: XCTestCase {
     func testAnIdenticalRepeatAnswersTheStoredPaymentAndADifferentOneConflicts() throws {
         let harness = Harness()
         let first = try harness.processingPayment()
-        harness.channels.prepayAnswers = [.answered(.accepted(payURL: "https://channel.test/pay/again"))]
+        harness.channels.prepayAnswers = [.answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/again")))]
         let repeated = try harness.services.create.create(
             try Harness.body(), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertFalse(repeated.isNew)
         XCTAssertEqual(repeated.payment, first, "the first create's payment and pay URL stand")
 
-        harness.channels.prepayAnswers = [.answered(.accepted(payURL: "https://channel.test/pay/other"))]
+        harness.channels.prepayAnswers = [.answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/other")))]
         XCTAssertThrowsError(
             try harness.services.create.create(
                 try Harness.body(amount: "100.01"), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
@@ -69,7 +69,8 @@ final class CreatePaymentTests: XCTestCase {
         let harness = Harness()
         let nonce = Harness.nonce()
         harness.channels.prepayAnswers = [
-            .answered(.accepted(payURL: "https://channel.test/pay/1")), .answered(.accepted(payURL: "https://channel.test/pay/2")),
+            .answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/1"))),
+            .answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/2"))),
         ]
         _ = try harness.services.create.create(try Harness.body(), merchantId: Harness.merchant, nonce: nonce, requestId: "r")
         // A replay is the same request: the signature covers the body, and the nonce is kept on

@@ -97,7 +97,7 @@ struct Harness {
 
     /// A payment the channel accepted: `processing`, with its pay URL.
     func processingPayment(order: String = "order-1", amount: String = "100.00") throws -> Payment {
-        channels.prepayAnswers.append(.answered(.accepted(payURL: "https://channel.test/pay/\(order)")))
+        channels.prepayAnswers.append(.answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/\(order)"))))
         let outcome = try services.create.create(
             try Harness.body(order: order, amount: amount), merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "r")
         XCTAssertEqual(outcome.payment.status, .processing)

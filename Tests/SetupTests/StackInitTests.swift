@@ -170,6 +170,32 @@ final class StackInitTests: XCTestCase {
         _ = try ChannelKeyStore.load(configuration: XCTUnwrap(Configuration.load(path: layout.configurationFile).channels), now: .now())
     }
 
+    /// The key store refuses a certificate outside its validity, so init renews an expired local
+    /// certificate (same key, new certificate) and leaves out an expired previous one.
+    func testAnExpiredLocalCertificateIsRenewedAndAnExpiredPreviousOneLeftOut() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        let directory = layout.channelsDirectory + "/unionpay"
+        let key = try RSAPrivateKey(pem: Array(try contents(directory + "/platform.key")))
+        let expired = try X509Certificate.selfSigned(
+            key: key, commonName: "expired", serialNumber: 7, notBeforeUnixSeconds: 1_000_000_000, validityDays: 30
+        ).pem()
+        for name in ["platform.pem", "platform-previous.pem"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(expired.utf8)))
+        }
+        XCTAssertTrue(
+            FileManager.default.createFile(atPath: directory + "/platform-previous.retired-at", contents: Data("2001-09-10T00:00:00Z".utf8))
+        )
+        let result = try StackInit.run(layout, options())
+        XCTAssertEqual(result.notes, ["renewing the unionpay platform certificate: it is not valid now"])
+        let renewed = try X509Certificate(pem: Array(try contents(directory + "/platform.pem")))
+        XCTAssertTrue(renewed.isValid(atUnixSeconds: Timestamp.now().secondsSinceEpoch))
+        XCTAssertTrue(renewed.publicKey == key.publicKey)
+        let channels = try XCTUnwrap(Configuration.load(path: layout.configurationFile).channels)
+        XCTAssertEqual(channels.unionpay.verificationKeys.map(\.file), [directory + "/platform.pem"])
+        _ = try ChannelKeyStore.load(configuration: channels, now: .now())
+    }
+
     func testAConfigurationItsReaderRefusesIsNotWritten() throws {
         let layout = try temporaryRoot(self)
         XCTAssertThrowsError(

@@ -11,7 +11,8 @@ extension StoreContract {
         let nextCheck = scene.now.adding(seconds: StoreContract.farAheadSeconds + 3600)
         let applied = try XCTUnwrap(
             try scene.payments.apply(
-                .prepayAccepted(payURL: "https://channel.test/pay/7"), to: payment.id, merchantId: scene.merchantId, channel: nil,
+                .prepayAccepted(ChannelPayload(payURL: "https://channel.test/pay/7")), to: payment.id, merchantId: scene.merchantId,
+                channel: nil,
                 nonce: nil,
                 checkAfter: nextCheck, reason: "prepay", requestId: "r"))
         XCTAssertEqual(applied.payment.status, .processing)
@@ -181,7 +182,8 @@ extension StoreContract {
         let nonce = StoreContract.nonce(scene.merchantId)
         func apply(merchantId: String?, channel: Channel?, to id: PaymentId = payment.id) throws -> AppliedPaymentDecision? {
             try scene.payments.apply(
-                .prepayAccepted(payURL: "https://channel.test/pay/x"), to: id, merchantId: merchantId, channel: channel, nonce: nonce,
+                .prepayAccepted(ChannelPayload(payURL: "https://channel.test/pay/x")), to: id, merchantId: merchantId, channel: channel,
+                nonce: nonce,
                 checkAfter: nil, reason: "prepay", requestId: "r")
         }
         XCTAssertNil(try apply(merchantId: StoreContract.freshMerchantId(), channel: nil))
@@ -200,7 +202,8 @@ extension StoreContract {
         XCTAssertTrue(try scene.payments.recordNonce(nonce, slot: payment.id.slot))
         XCTAssertThrowsError(
             try scene.payments.apply(
-                .prepayAccepted(payURL: "https://channel.test/pay/x"), to: payment.id, merchantId: scene.merchantId, channel: nil,
+                .prepayAccepted(ChannelPayload(payURL: "https://channel.test/pay/x")), to: payment.id, merchantId: scene.merchantId,
+                channel: nil,
                 nonce: nonce,
                 checkAfter: nil, reason: "prepay", requestId: "r")
         ) { XCTAssertTrue($0 is NonceReused, "threw \($0)") }
@@ -208,7 +211,7 @@ extension StoreContract {
         // The nonce is checked first: a used one is refused even for a payment that is not there.
         XCTAssertThrowsError(
             try scene.payments.apply(
-                .prepayAccepted(payURL: "https://channel.test/pay/x"),
+                .prepayAccepted(ChannelPayload(payURL: "https://channel.test/pay/x")),
                 to: try scene.newPayment(order: scene.order("apply-nonce-none", inSlotOf: payment)).id,
                 merchantId: scene.merchantId, channel: nil, nonce: nonce, checkAfter: nil, reason: "prepay", requestId: "r")
         ) {
@@ -222,7 +225,8 @@ extension StoreContract {
         let checkAt = scene.now.adding(seconds: StoreContract.farAheadSeconds + 7200)
         let applied = try XCTUnwrap(
             try scene.payments.applyOnSnapshot(
-                .prepayAccepted(payURL: "https://channel.test/pay/s"), to: payment, checkAfter: checkAt, reason: "prepay", requestId: "r"))
+                .prepayAccepted(ChannelPayload(payURL: "https://channel.test/pay/s")), to: payment, checkAfter: checkAt, reason: "prepay",
+                requestId: "r"))
         XCTAssertEqual(applied.payment.status, .processing)
         XCTAssertEqual(applied.payment.version, 2)
         XCTAssertEqual(try scene.payments.findAny(id: payment.id), applied.payment)
@@ -233,7 +237,8 @@ extension StoreContract {
         let paid = try XCTUnwrap(try scene.paid(raced, transaction: "T-raced"))
         let late = try XCTUnwrap(
             try scene.payments.applyOnSnapshot(
-                .prepayAccepted(payURL: "https://channel.test/pay/r"), to: raced, checkAfter: scene.checkFarAhead, reason: "prepay",
+                .prepayAccepted(ChannelPayload(payURL: "https://channel.test/pay/r")), to: raced, checkAfter: scene.checkFarAhead,
+                reason: "prepay",
                 requestId: "r"))
         XCTAssertNil(late.decision.write)
         XCTAssertEqual(late.payment, paid.payment)

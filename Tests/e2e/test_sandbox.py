@@ -10,7 +10,8 @@ import pytest
 ALIPAY_APP_ID = "2021000000000001"  # Sources/Setup LocalChannelAccounts.alipayAppId
 FAULTS_OFF = {"channel": None, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
               "out_of_order_callbacks": False, "callback_amount_delta": 0, "drop_callbacks": False,
-              "pay_closed_orders": False, "refund_result": "success", "misdirected_query": None}
+              "pay_closed_orders": False, "refund_result": "success", "misdirected_query": None,
+              "misdirected_refund": None, "statement": None}
 BODY_TOO_LARGE_BYTES = 100 * 1024
 TIMEOUT_SECONDS = 30
 

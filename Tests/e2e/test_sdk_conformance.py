@@ -55,7 +55,9 @@ def test_alipay_sdk_get_layout_answers_and_notifications(stack, receiver):
     assert answer["code"] == "10000" and answer["out_trade_no"] == number, answer
     assert run_sdk(stack, "alipay.query", out_trade_no=number)["trade_status"] == "WAIT_BUYER_PAY"
 
-    pay(stack, answer["qr_code"])
+    # qr_code is Alipay's QR content; the sandbox names its payer page besides (docs/API.md section 9).
+    assert answer["qr_code"].startswith("https://qr.alipay.com/"), answer
+    pay(stack, answer["sandbox_pay_url"])
     [notice] = receiver.wait_for("/alipay")
     fields = alipay_fields(notice)
     assert (fields["trade_status"], fields["out_trade_no"], fields["total_amount"]) == ("TRADE_SUCCESS", number, "12.30")
@@ -83,7 +85,8 @@ def test_alipay_sdk_get_layout_answers_and_notifications(stack, receiver):
 def test_alipay_official_layout_common_parameters_in_the_query_biz_content_in_the_body(stack):
     number = order_reference()
     answer = run_sdk(stack, "alipay.official_precreate", out_trade_no=number, total_amount="0.01", subject=SUBJECT)
-    assert answer["code"] == "10000" and answer["qr_code"].startswith(stack.sandbox_url + "/pay/alipay/"), answer
+    assert answer["code"] == "10000" and answer["qr_code"].startswith("https://qr.alipay.com/"), answer
+    assert answer["sandbox_pay_url"].startswith(stack.sandbox_url + "/pay/alipay/"), answer
     # The same order, asked for and closed in python-alipay-sdk's layout.
     assert run_sdk(stack, "alipay.query", out_trade_no=number)["trade_status"] == "WAIT_BUYER_PAY"
     assert run_sdk(stack, "alipay.close", out_trade_no=number)["code"] == "10000"
@@ -119,10 +122,11 @@ def test_wechatpay_sdk_native_query_callbacks_and_refund(stack, receiver):
     number = order_reference()
     created = run_sdk(stack, "wechat.pay", description=SUBJECT, out_trade_no=number, total=1230,
                       notify_url=receiver.url + "/wechatpay")
-    assert created["status"] == 200 and created["body"]["code_url"].startswith(stack.sandbox_url + "/pay/wechatpay/"), created
+    assert created["status"] == 200 and created["body"]["code_url"].startswith("weixin://wxpay/bizpayurl?pr="), created
+    assert created["body"]["sandbox_pay_url"].startswith(stack.sandbox_url + "/pay/wechatpay/"), created
     assert run_sdk(stack, "wechat.query", out_trade_no=number)["body"]["trade_state"] == "NOTPAY"
 
-    pay(stack, created["body"]["code_url"])
+    pay(stack, created["body"]["sandbox_pay_url"])
     [notice] = receiver.wait_for("/wechatpay")
     assert notice.headers["Wechatpay-Signature-Type"] == "WECHATPAY2-SHA256-RSA2048", notice.headers
     payment = wechat_callback(stack, notice)

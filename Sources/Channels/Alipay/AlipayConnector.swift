@@ -36,10 +36,16 @@ public struct AlipayConnector: ChannelConnector {
         try signedRequest(Method.precreate, AlipayTransformers.precreateContent(order), notifyURL: order.callbackURL, now: now)
     }
 
-    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+    public func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult {
         switch verifiedAnswer(response, Method.precreate) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): AlipayTransformers.prepayResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(
+                named: answer.string("out_trade_no"), asked: order.paymentId, as: AlipayTransformers.reference)
+            {
+                return .unknown(reason: mismatch)
+            }
+            return AlipayTransformers.prepayResult(answer)
         }
     }
 
@@ -81,10 +87,24 @@ public struct AlipayConnector: ChannelConnector {
         try signedRequest(Method.refund, AlipayTransformers.refundContent(refund), notifyURL: nil, now: now)
     }
 
-    public func refundResult(_ response: ChannelResponse) -> RefundResult {
+    /// Alipay's refund answer names the trade (`out_trade_no`) but not the refund; its
+    /// `refund_fee` is the trade's whole refunded amount, so one below this refund's amount
+    /// cannot be the answer that this refund was made.
+    public func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult {
         switch verifiedAnswer(response, Method.refund) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): AlipayTransformers.refundResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            let asked = AnsweredRefund(refund, as: AlipayTransformers.reference)
+            if let mismatch = asked.mismatch(
+                refundNamed: answer.string("out_request_no"), orderNamed: answer.string("out_trade_no"), amountNamed: nil,
+                parse: ChannelAmount.parseYuan)
+            {
+                return .unknown(reason: mismatch)
+            }
+            if let refunded = answer.string("refund_fee"), !Self.covers(refunded, refund.amount) {
+                return .unknown(reason: "the answer's refund_fee \(refunded) is less than this refund's amount")
+            }
+            return AlipayTransformers.refundResult(answer)
         }
     }
 
@@ -92,11 +112,26 @@ public struct AlipayConnector: ChannelConnector {
         try signedRequest(Method.refundQuery, AlipayTransformers.refundQueryContent(refund), notifyURL: nil, now: now)
     }
 
-    public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
+    /// The refund query answer names the trade, the refund (`out_request_no`) and its
+    /// `refund_amount`; an answer without refund data ("not received, or failed") names none.
+    public func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult {
         switch verifiedAnswer(response, Method.refundQuery) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): AlipayTransformers.refundQueryResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredRefund(refund, as: AlipayTransformers.reference).mismatch(
+                refundNamed: answer.string("out_request_no"), orderNamed: answer.string("out_trade_no"),
+                amountNamed: answer.string("refund_amount"), parse: ChannelAmount.parseYuan)
+            {
+                return .unknown(reason: mismatch)
+            }
+            return AlipayTransformers.refundQueryResult(answer)
         }
+    }
+
+    /// True when the yuan text `refunded` reads and is at least `amount`.
+    static func covers(_ refunded: String, _ amount: Money) -> Bool {
+        guard let total = ChannelAmount.parseYuan(refunded) else { return false }
+        return total.currency == amount.currency && total.minorUnits >= amount.minorUnits
     }
 
     public func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification {

@@ -75,10 +75,15 @@ enum AlipayTransformers {
         return subCode ?? code
     }
 
+    /// On the local stack the sandbox also names its payer page (`sandbox_pay_url`), which
+    /// becomes `pay_url`; Alipay itself does not, and the QR content is the pay URL. Precreate
+    /// is the one Alipay product used: no page-pay URL or form.
+    static let sandboxPayURLMember = "sandbox_pay_url"
+
     static func prepayResult(_ answer: JSONValue) -> PrepayResult {
         if answer.string("code") == successCode {
-            guard let url = answer.string("qr_code"), !url.isEmpty else { return .unknown(reason: "success without qr_code") }
-            return .accepted(payURL: url)
+            guard let qrCode = answer.string("qr_code"), !qrCode.isEmpty else { return .unknown(reason: "success without qr_code") }
+            return .accepted(ChannelPayload(payURL: answer.string(sandboxPayURLMember) ?? qrCode, qrCode: qrCode))
         }
         guard let failure = definiteFailure(answer), !prepayAnswersThatAreNotRefusals.contains(failure) else {
             return .unknown(reason: "code \(answer.string("code") ?? "-") sub_code \(answer.string("sub_code") ?? "-")")

@@ -12,7 +12,9 @@ public protocol ChannelConnector: Sendable {
     var channel: Channel { get }
 
     func prepayRequest(_ order: PrepayOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func prepayResult(_ response: ChannelResponse) -> PrepayResult
+    /// The answer to the prepay of `order`, with what the channel hands the payer; an answer
+    /// naming another order is `.unknown`, as for a query.
+    func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult
 
     func queryRequest(_ payment: ChannelPaymentReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
     /// The answer to the query of `paymentId`. A signed answer that names another order says
@@ -25,10 +27,13 @@ public protocol ChannelConnector: Sendable {
     func closeResult(_ response: ChannelResponse, for paymentId: PaymentId) -> CloseResult
 
     func refundRequest(_ refund: RefundOrder, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func refundResult(_ response: ChannelResponse) -> RefundResult
+    /// The answer to the refund request of `refund`. A signed answer about another refund, order
+    /// or amount is `.unknown`, never applied (`AnsweredRefund`).
+    func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult
 
     func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest
-    func refundQueryResult(_ response: ChannelResponse) -> RefundResult
+    /// The answer to the refund query of `refund`; one about another refund is `.unknown`, as above.
+    func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult
 
     /// The statement (reconciliation) request of one China calendar day, `yyyy-MM-dd`.
     func statementRequest(day: String, now: Timestamp) throws(ChannelError) -> OutboundRequest

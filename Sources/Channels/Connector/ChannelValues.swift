@@ -50,16 +50,20 @@ public struct RefundOrder: Sendable, Equatable {
 public struct ChannelRefundReference: Sendable, Equatable {
     public var refundId: String
     public var paymentId: PaymentId
+    /// The refund's amount: the channels repeat it in their refund-query answers, and an answer
+    /// with another amount is about another refund (`AnsweredRefund`).
+    public var amount: Money
     /// The refund's creation time, as in `RefundOrder.createdAt`.
     public var createdAt: Timestamp
-    public init(refundId: String, paymentId: PaymentId, createdAt: Timestamp) {
-        self.refundId = refundId; self.paymentId = paymentId; self.createdAt = createdAt
+    public init(refundId: String, paymentId: PaymentId, amount: Money, createdAt: Timestamp) {
+        self.refundId = refundId; self.paymentId = paymentId; self.amount = amount; self.createdAt = createdAt
     }
 }
 
 public enum PrepayResult: Sendable, Equatable {
-    /// The channel took the order: the payer goes to `payURL`.
-    case accepted(payURL: String)
+    /// The channel took the order: `payload` is what the merchant hands the payer (its
+    /// `channel_payload`: the pay URL and the channel's own QR content or form).
+    case accepted(ChannelPayload)
     /// A definite no (bad account, order refused): the payment becomes `failed`.
     case rejected(failureCode: String)
     /// No definite answer (5xx, unreadable, bad signature on the answer): retry later.
@@ -95,6 +99,47 @@ enum AnsweredOrder {
     static func mismatch(named: String?, asked paymentId: PaymentId, as reference: ChannelOrderReference) -> String? {
         guard let named, reference.paymentId(named) != paymentId else { return nil }
         return "the answer is about order \(named), not \(paymentId.text)"
+    }
+}
+
+/// Which refund a channel's refund or refund-query answer is about. The channels repeat what
+/// the request named: the refund's number, the order it refunds, its amount (and UnionPay its
+/// txnTime). A signed answer that names another value answers another request (a channel that
+/// mixed up two), so it is `.unknown`: the refund stays pending and is asked about again, and
+/// nothing the answer says is applied to ours. A value the answer does not carry is not checked,
+/// as for `AnsweredOrder`: an error answer names nothing.
+struct AnsweredRefund {
+    var refundId: String
+    var paymentId: PaymentId
+    var amount: Money
+    /// How the request named them on this channel.
+    var reference: ChannelOrderReference
+
+    init(_ refund: RefundOrder, as reference: ChannelOrderReference) {
+        refundId = refund.refundId; paymentId = refund.paymentId; amount = refund.amount; self.reference = reference
+    }
+
+    init(_ refund: ChannelRefundReference, as reference: ChannelOrderReference) {
+        refundId = refund.refundId; paymentId = refund.paymentId; amount = refund.amount; self.reference = reference
+    }
+
+    /// Nil when every value the answer names is the one asked; otherwise the first that is not.
+    /// A number is the one asked when it is what the request sent or the same id in the channel's
+    /// other form (the whole id, as an earlier version sent it; `ChannelOrderReference`). An amount the answer names but
+    /// that does not read (`parse` gives nil) is a mismatch too.
+    func mismatch(refundNamed: String?, orderNamed: String?, amountNamed: String?, parse: (String) -> Money?) -> String? {
+        let sentRefund = reference.refund(refundId)
+        if let refundNamed, refundNamed != sentRefund, refundNamed != refundId, reference.refundId(refundNamed) != refundId {
+            return "the answer is about refund \(refundNamed), not \(sentRefund)"
+        }
+        let sentOrder = reference.payment(paymentId)
+        if let orderNamed, orderNamed != sentOrder, reference.paymentId(orderNamed) != paymentId {
+            return "the answer is about order \(orderNamed), not \(sentOrder)"
+        }
+        if let amountNamed, parse(amountNamed) != amount {
+            return "the answer names the amount \(amountNamed), not this refund's \(amount.minorUnits) minor units"
+        }
+        return nil
     }
 }
 

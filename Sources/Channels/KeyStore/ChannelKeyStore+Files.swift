@@ -24,8 +24,12 @@ extension ChannelKeyStore {
         }
     }
 
-    /// `mustBeValidAt` is nil for a retired certificate: its acceptance ends with its grace.
-    static func readCertificate(_ path: String, field: String, mustBeValidAt now: Timestamp?) throws(KeyStoreError) -> X509Certificate {
+    /// A certificate is refused unless it is valid at `now`: one not yet valid or expired would
+    /// verify nothing (`VerificationKey.isAccepted`), so loading it would only move the failure
+    /// to the first answer or callback it should verify. The error names the file, the serial
+    /// and the validity, so the operator sees which certificate to replace (or, for a retired
+    /// one, to drop from the configuration).
+    static func readCertificate(_ path: String, field: String, now: Timestamp) throws(KeyStoreError) -> X509Certificate {
         let pem = try KeyFile.read(path, .anyone, field: field)
         let certificate: X509Certificate
         do {
@@ -33,10 +37,12 @@ extension ChannelKeyStore {
         } catch {
             throw KeyStoreError(.certificateUnreadable, "\(field): \(path) holds no X.509 certificate with an RSA key (\(error.code))")
         }
-        if let now, !certificate.isValid(atUnixSeconds: now.secondsSinceEpoch) {
-            let from = Timestamp(secondsSinceEpoch: certificate.notBeforeUnixSeconds).rfc3339
-            let until = Timestamp(secondsSinceEpoch: certificate.notAfterUnixSeconds).rfc3339
-            throw KeyStoreError(.certificateNotValidNow, "\(field): \(path) is valid from \(from) to \(until), not at \(now.rfc3339)")
+        let validity = CertificateValidity(certificate)
+        guard validity.contains(now) else {
+            let state = now < validity.notBefore ? "not yet valid" : "expired"
+            throw KeyStoreError(
+                .certificateNotValidNow,
+                "\(field): \(path) (serial \(certificate.serialNumberHex)) is \(state) at \(now.rfc3339): it is \(validity)")
         }
         return certificate
     }
@@ -58,14 +64,14 @@ extension ChannelKeyStore {
     }
 
     /// Builds one account's key set: the current key (no `retired_at`) and any previous keys,
-    /// each accepted until its `retired_at` plus the grace period. `read` gives a file's key
-    /// id and key; its third argument says whether the file is the current key.
+    /// each accepted until its `retired_at` plus the grace period (and, for a certificate, never
+    /// outside its validity). `read` gives a file's key, with its id and validity.
     static func verificationKeys(
         _ files: [ChannelsConfiguration.VerificationKeyFile],
         style: VerificationKeySet.IdentifierStyle,
         graceSeconds: Int64,
         field: String,
-        read: (String, String, Bool) throws(KeyStoreError) -> (String, RSAPublicKey)
+        read: (String, String) throws(KeyStoreError) -> VerificationKey
     ) throws(KeyStoreError) -> VerificationKeySet {
         let keysField = "\(field).verification_keys"
         guard (1...VerificationKeySet.keyCountMax).contains(files.count), files.filter({ $0.retiredAt == nil }).count == 1 else {
@@ -82,14 +88,15 @@ extension ChannelKeyStore {
                 }
                 acceptedUntil = retired.adding(seconds: graceSeconds)
             }
-            let (id, publicKey) = try read(file.file, keysField, file.retiredAt == nil)
+            let key = try read(file.file, keysField)
+            let id = key.id
             // A key set treats a repeated id as a programmer error; here it is bad input. The
             // set itself compares, so hex serials match as it matches them (case, leading zeros).
             let earlier = keys.map { VerificationKey(id: $0.id, publicKey: $0.publicKey) }
             if !earlier.isEmpty, VerificationKeySet(style: style, keys: earlier).key(id: id, now: Timestamp(secondsSinceEpoch: 0)) != nil {
                 throw KeyStoreError(.accountInvalid, "\(keysField): \(file.file) holds the key \(id) a second time")
             }
-            keys.append(VerificationKey(id: id, publicKey: publicKey, acceptedUntil: acceptedUntil))
+            keys.append(VerificationKey(id: id, publicKey: key.publicKey, acceptedUntil: acceptedUntil, validity: key.validity))
         }
         return VerificationKeySet(style: style, keys: keys)
     }

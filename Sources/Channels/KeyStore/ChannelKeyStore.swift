@@ -19,8 +19,9 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
         self.unionPay = unionPay
     }
 
-    /// Reads every file, checks that each account hangs together, and refuses certificates in
-    /// use that are not valid at `now`.
+    /// Reads every file, checks that each account hangs together, and refuses every certificate
+    /// (ours, the channel's current and retired ones) that is not valid at `now`. A certificate
+    /// that expires after the load stops verifying at its notAfter (`VerificationKey.validity`).
     public static func load(configuration: ChannelsConfiguration, now: Timestamp) throws(KeyStoreError) -> ChannelKeyStore {
         let grace = configuration.verificationKeyGraceSeconds
         guard grace >= 0 else {
@@ -39,9 +40,9 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
     private static func loadAlipay(_ account: ChannelsConfiguration.Alipay, graceSeconds: Int64) throws(KeyStoreError) -> AlipayAccount {
         let field = "channels.alipay"
         let keys = try verificationKeys(account.verificationKeys, style: .exact, graceSeconds: graceSeconds, field: field) {
-            (path, field, _) throws(KeyStoreError) in
+            (path, field) throws(KeyStoreError) in
             let publicKey = try readPublicKey(path, field: field)
-            return (alipayKeyId(publicKey), publicKey)
+            return VerificationKey(id: alipayKeyId(publicKey), publicKey: publicKey)
         }
         return AlipayAccount(
             appId: account.appId, gatewayURL: account.baseURL,
@@ -54,9 +55,8 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
         let field = "channels.wechatpay"
         let (privateKey, certificate) = try readSigningPair(account.privateKeyFile, account.certificateFile, field: field, now: now)
         let keys = try verificationKeys(account.verificationKeys, style: .hexSerial, graceSeconds: graceSeconds, field: field) {
-            (path, field, isCurrent) throws(KeyStoreError) in
-            let certificate = try readCertificate(path, field: field, mustBeValidAt: isCurrent ? now : nil)
-            return (certificate.serialNumberHex, certificate.publicKey)
+            (path, field) throws(KeyStoreError) in
+            VerificationKey.weChatPayPlatform(try readCertificate(path, field: field, now: now))
         }
         let apiV3Key = try readAPIV3Key(account.apiV3KeyFile, field: "\(field).api_v3_key_file")
         do {
@@ -74,9 +74,8 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
         let field = "channels.unionpay"
         let (privateKey, certificate) = try readSigningPair(account.privateKeyFile, account.certificateFile, field: field, now: now)
         let keys = try verificationKeys(account.verificationKeys, style: .exact, graceSeconds: graceSeconds, field: field) {
-            (path, field, isCurrent) throws(KeyStoreError) in
-            let certificate = try readCertificate(path, field: field, mustBeValidAt: isCurrent ? now : nil)
-            return (certificate.serialNumberDecimal, certificate.publicKey)
+            (path, field) throws(KeyStoreError) in
+            VerificationKey.unionPaySigning(try readCertificate(path, field: field, now: now))
         }
         return UnionPayAccount(
             merchantId: account.merchantId, signingCertificateId: certificate.serialNumberDecimal, privateKey: privateKey,
@@ -97,7 +96,7 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
         _ keyPath: String, _ certificatePath: String, field: String, now: Timestamp
     ) throws(KeyStoreError) -> (RSAPrivateKey, X509Certificate) {
         let privateKey = try readPrivateKey(keyPath, field: "\(field).private_key_file")
-        let certificate = try readCertificate(certificatePath, field: "\(field).certificate_file", mustBeValidAt: now)
+        let certificate = try readCertificate(certificatePath, field: "\(field).certificate_file", now: now)
         // A mismatched pair would make the channel refuse every request, far from the cause.
         guard privateKey.publicKey == certificate.publicKey else {
             throw KeyStoreError(.accountInvalid, "\(field): private_key_file does not match certificate_file")

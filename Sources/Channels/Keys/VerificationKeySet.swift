@@ -10,20 +10,32 @@ public struct VerificationKey: Sendable, CustomStringConvertible {
     /// Nil for a current key. A retired key is accepted up to and including this instant, so
     /// answers and callbacks signed just before a rotation still verify during the grace period.
     public let acceptedUntil: Timestamp?
+    /// The validity of the certificate the key came from; nil for a bare public key (Alipay's),
+    /// which has none. Outside it the key verifies nothing, current or not.
+    public let validity: CertificateValidity?
 
-    public init(id: String, publicKey: RSAPublicKey, acceptedUntil: Timestamp? = nil) {
+    public init(id: String, publicKey: RSAPublicKey, acceptedUntil: Timestamp? = nil, validity: CertificateValidity? = nil) {
         self.id = id
         self.publicKey = publicKey
         self.acceptedUntil = acceptedUntil
+        self.validity = validity
     }
 
+    /// Within its certificate's validity, and not past its grace if it was retired.
     public func isAccepted(at now: Timestamp) -> Bool {
+        if let validity, !validity.contains(now) { return false }
         guard let acceptedUntil else { return true }
         return now <= acceptedUntil
     }
 
+    /// The same key, retired: accepted until `acceptedUntil` (its certificate's end still applies).
+    func retired(until acceptedUntil: Timestamp) -> VerificationKey {
+        VerificationKey(id: id, publicKey: publicKey, acceptedUntil: acceptedUntil, validity: validity)
+    }
+
     public var description: String {
-        "VerificationKey(id: \(id), acceptedUntil: \(acceptedUntil?.rfc3339 ?? "current"))"
+        let validityText = validity.map { ", \($0)" } ?? ""
+        return "VerificationKey(id: \(id), acceptedUntil: \(acceptedUntil?.rfc3339 ?? "current")\(validityText))"
     }
 }
 
@@ -59,12 +71,14 @@ public struct VerificationKeySet: Sendable, CustomStringConvertible {
         let newId = Self.normalized(newKey.id, style)
         let kept = keys.compactMap { key -> VerificationKey? in
             guard Self.normalized(key.id, style) != newId, key.isAccepted(at: now) else { return nil }
-            return VerificationKey(id: key.id, publicKey: key.publicKey, acceptedUntil: key.acceptedUntil ?? retireAt)
+            return key.retired(until: key.acceptedUntil ?? retireAt)
         }
-        return VerificationKeySet(style: style, keys: [VerificationKey(id: newKey.id, publicKey: newKey.publicKey)] + kept)
+        let current = VerificationKey(id: newKey.id, publicKey: newKey.publicKey, validity: newKey.validity)
+        return VerificationKeySet(style: style, keys: [current] + kept)
     }
 
-    /// The key named `id` if it is still accepted at `now`.
+    /// The key named `id` if it is still accepted at `now` (within its certificate's validity,
+    /// and its grace if retired).
     public func key(id: String, now: Timestamp) -> VerificationKey? {
         let wanted = Self.normalized(id, style)
         return keys.first { Self.normalized($0.id, style) == wanted && $0.isAccepted(at: now) }
@@ -99,11 +113,15 @@ public struct VerificationKeySet: Sendable, CustomStringConvertible {
 extension VerificationKey {
     /// A WeChat Pay platform certificate: its id is the hex serial sent in `Wechatpay-Serial`.
     public static func weChatPayPlatform(_ certificate: X509Certificate, acceptedUntil: Timestamp? = nil) -> VerificationKey {
-        VerificationKey(id: certificate.serialNumberHex, publicKey: certificate.publicKey, acceptedUntil: acceptedUntil)
+        VerificationKey(
+            id: certificate.serialNumberHex, publicKey: certificate.publicKey, acceptedUntil: acceptedUntil,
+            validity: CertificateValidity(certificate))
     }
 
     /// A UnionPay signing certificate: its id is the decimal serial sent as `certId`.
     public static func unionPaySigning(_ certificate: X509Certificate, acceptedUntil: Timestamp? = nil) -> VerificationKey {
-        VerificationKey(id: certificate.serialNumberDecimal, publicKey: certificate.publicKey, acceptedUntil: acceptedUntil)
+        VerificationKey(
+            id: certificate.serialNumberDecimal, publicKey: certificate.publicKey, acceptedUntil: acceptedUntil,
+            validity: CertificateValidity(certificate))
     }
 }

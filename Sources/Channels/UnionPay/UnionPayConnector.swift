@@ -33,10 +33,25 @@ public struct UnionPayConnector: ChannelConnector {
         try signedRequest(backURL, UnionPayTransformers.qrApplyFields(order))
     }
 
-    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+    /// The QR apply's answer echoes orderId and txnTime; accepted, the payload carries its
+    /// `qrCode` and the signed front-end form of the same transaction (`frontForm`).
+    public func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.prepayResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: order.paymentId, as: UnionPayTransformers.reference)
+                ?? Self.txnTimeMismatch(answer, asked: UnionPayTransformers.txnTime(order.paymentId))
+            {
+                return .unknown(reason: mismatch)
+            }
+            let result = UnionPayTransformers.prepayResult(answer)
+            guard case .accepted(var payload) = result else { return result }
+            do {
+                payload.form = try frontForm(order)
+            } catch {
+                return .unknown(reason: "the front-end form could not be signed: \(error.message)")
+            }
+            return .accepted(payload)
         }
     }
 
@@ -53,6 +68,10 @@ public struct UnionPayConnector: ChannelConnector {
         case .failure(let failure): return .unknown(reason: failure.reason)
         case .success(let answer):
             if let mismatch = AnsweredOrder.mismatch(named: answer["orderId"], asked: paymentId, as: UnionPayTransformers.reference) {
+                return .unknown(reason: mismatch)
+            }
+            // UnionPay names a transaction by orderId plus txnTime: both must be the ones asked.
+            if let mismatch = Self.txnTimeMismatch(answer, asked: UnionPayTransformers.txnTime(paymentId)) {
                 return .unknown(reason: mismatch)
             }
             return UnionPayTransformers.queryResult(answer)
@@ -81,10 +100,21 @@ public struct UnionPayConnector: ChannelConnector {
         try signedRequest(backURL, UnionPayTransformers.refundFields(refund))
     }
 
-    public func refundResult(_ response: ChannelResponse) -> RefundResult {
+    /// The answer echoes the refund's orderId, txnTime and txnAmt, and origQryId names the
+    /// payment it refunds: each must be the one sent.
+    public func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.refundResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let original = answer["origQryId"], let sent = refund.channelTransactionId, original != sent {
+                return .unknown(reason: "the answer refunds transaction \(original), not \(sent)")
+            }
+            if let mismatch = Self.refundMismatch(
+                answer, AnsweredRefund(refund, as: UnionPayTransformers.reference), txnTime: ChinaTime.compact(refund.createdAt))
+            {
+                return .unknown(reason: mismatch)
+            }
+            return UnionPayTransformers.refundResult(answer)
         }
     }
 
@@ -95,11 +125,28 @@ public struct UnionPayConnector: ChannelConnector {
                 orderId: UnionPayTransformers.reference.refund(refund.refundId), txnTime: ChinaTime.compact(refund.createdAt)))
     }
 
-    public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
+    public func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult {
         switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): UnionPayTransformers.refundQueryResult(answer)
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = Self.refundMismatch(
+                answer, AnsweredRefund(refund, as: UnionPayTransformers.reference), txnTime: ChinaTime.compact(refund.createdAt))
+            {
+                return .unknown(reason: mismatch)
+            }
+            return UnionPayTransformers.refundQueryResult(answer)
         }
+    }
+
+    static func txnTimeMismatch(_ answer: FormFields, asked txnTime: String) -> String? {
+        guard let named = answer["txnTime"], named != txnTime else { return nil }
+        return "the answer is about the transaction of txnTime \(named), not \(txnTime)"
+    }
+
+    /// A refund is the transaction orderId (the refund's number) plus txnTime; txnAmt is its amount.
+    private static func refundMismatch(_ answer: FormFields, _ asked: AnsweredRefund, txnTime: String) -> String? {
+        asked.mismatch(refundNamed: answer["orderId"], orderNamed: nil, amountNamed: answer["txnAmt"], parse: ChannelAmount.parseFen)
+            ?? txnTimeMismatch(answer, asked: txnTime)
     }
 
     /// `day` is `yyyy-MM-dd` (a China calendar day); UnionPay wants the settle date as MMdd.
@@ -118,6 +165,15 @@ public struct UnionPayConnector: ChannelConnector {
 
     /// Adds the fields every request carries, signs, and form-encodes in name order.
     func signedRequest(_ url: String, _ specific: [(name: String, value: String)]) throws(ChannelError) -> OutboundRequest {
+        let sent = try signedFields(specific)
+        return OutboundRequest(
+            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")],
+            body: Array(sent.urlEncoded.utf8))
+    }
+
+    /// The fields every request carries plus `specific`, signed, the empty ones left out, in
+    /// name order: what is posted, by us or by the payer's browser.
+    func signedFields(_ specific: [(name: String, value: String)]) throws(ChannelError) -> FormFields {
         var fields = FormFields(
             [
                 ("version", Self.version), ("encoding", "UTF-8"), ("signMethod", "01"), ("accessType", "0"),
@@ -130,10 +186,7 @@ public struct UnionPayConnector: ChannelConnector {
             throw ChannelError(.signingFailed, "UnionPay signing failed: \(error.code)")
         }
         fields.append("signature", Base64.encode(signature))
-        let sent = FormFields(fields.pairs.filter { !$0.value.isEmpty }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
-        return OutboundRequest(
-            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")],
-            body: Array(sent.urlEncoded.utf8))
+        return FormFields(fields.pairs.filter { !$0.value.isEmpty }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) })
     }
 
     func verifiedAnswer(_ response: ChannelResponse) -> Result<FormFields, AnswerFailure> {

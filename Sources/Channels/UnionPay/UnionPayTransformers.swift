@@ -59,11 +59,15 @@ enum UnionPayTransformers {
 
     // MARK: answers
 
+    /// On the local stack the sandbox also names its payer page (`sandboxPayUrl`), which
+    /// becomes `pay_url`; UnionPay itself does not, and the QR content is the pay URL.
+    static let sandboxPayURLField = "sandboxPayUrl"
+
     static func prepayResult(_ answer: FormFields) -> PrepayResult {
         let code = answer["respCode"] ?? ""
         if successCodes.contains(code) {
-            guard let url = answer["qrCode"], !url.isEmpty else { return .unknown(reason: "respCode 00 without qrCode") }
-            return .accepted(payURL: url)
+            guard let qrCode = answer["qrCode"], !qrCode.isEmpty else { return .unknown(reason: "respCode 00 without qrCode") }
+            return .accepted(ChannelPayload(payURL: answer[sandboxPayURLField] ?? qrCode, qrCode: qrCode))
         }
         guard !code.isEmpty, !pendingCodes.contains(code) else { return .unknown(reason: "respCode \(code)") }
         return .rejected(failureCode: code)

@@ -38,7 +38,8 @@ public struct WeChatPayConnector: ChannelConnector {
         try signedRequest("POST", "/v3/pay/transactions/native", body: WeChatPayTransformers.nativeBody(order, account: account), now: now)
     }
 
-    public func prepayResult(_ response: ChannelResponse) -> PrepayResult {
+    /// Native's answer names no order (only `code_url`), so there is nothing to compare.
+    public func prepayResult(_ response: ChannelResponse, for order: PrepayOrder) -> PrepayResult {
         switch verifiedAnswer(response) {
         case .failure(let failure): .unknown(reason: failure.reason)
         case .success(let answer): WeChatPayTransformers.prepayResult(status: response.status, answer)
@@ -86,11 +87,8 @@ public struct WeChatPayConnector: ChannelConnector {
         try signedRequest("POST", "/v3/refund/domestic/refunds", body: WeChatPayTransformers.refundBody(refund), now: now)
     }
 
-    public func refundResult(_ response: ChannelResponse) -> RefundResult {
-        switch verifiedAnswer(response) {
-        case .failure(let failure): .unknown(reason: failure.reason)
-        case .success(let answer): WeChatPayTransformers.refundResult(status: response.status, answer)
-        }
+    public func refundResult(_ response: ChannelResponse, for refund: RefundOrder) -> RefundResult {
+        refundAnswer(response, asked: AnsweredRefund(refund, as: WeChatPayTransformers.reference))
     }
 
     public func refundQueryRequest(_ refund: ChannelRefundReference, now: Timestamp) throws(ChannelError) -> OutboundRequest {
@@ -99,8 +97,24 @@ public struct WeChatPayConnector: ChannelConnector {
             body: "", now: now)
     }
 
-    public func refundQueryResult(_ response: ChannelResponse) -> RefundResult {
-        refundResult(response)
+    public func refundQueryResult(_ response: ChannelResponse, for refund: ChannelRefundReference) -> RefundResult {
+        refundAnswer(response, asked: AnsweredRefund(refund, as: WeChatPayTransformers.reference))
+    }
+
+    /// Both refund answers are the refund object: `out_refund_no`, `out_trade_no` and
+    /// `amount.refund` (fen) must be the ones asked about.
+    private func refundAnswer(_ response: ChannelResponse, asked: AnsweredRefund) -> RefundResult {
+        switch verifiedAnswer(response) {
+        case .failure(let failure): return .unknown(reason: failure.reason)
+        case .success(let answer):
+            if let mismatch = asked.mismatch(
+                refundNamed: answer.string("out_refund_no"), orderNamed: answer.string("out_trade_no"),
+                amountNamed: answer["amount"]?.numberText("refund"), parse: ChannelAmount.parseFen)
+            {
+                return .unknown(reason: mismatch)
+            }
+            return WeChatPayTransformers.refundResult(status: response.status, answer)
+        }
     }
 
     public func verifyCallback(_ request: HTTPRequest, now: Timestamp) -> CallbackVerification {

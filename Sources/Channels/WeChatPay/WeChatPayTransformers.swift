@@ -66,10 +66,14 @@ enum WeChatPayTransformers {
         answer.string("code") ?? "HTTP_\(status)"
     }
 
+    /// On the local stack the sandbox also names its payer page (`sandbox_pay_url`), which
+    /// becomes `pay_url`; WeChat Pay itself does not, and the QR content is the pay URL.
+    static let sandboxPayURLMember = "sandbox_pay_url"
+
     static func prepayResult(status: Int, _ answer: JSONValue) -> PrepayResult {
         if status == 200 {
-            guard let url = answer.string("code_url"), !url.isEmpty else { return .unknown(reason: "200 without code_url") }
-            return .accepted(payURL: url)
+            guard let codeURL = answer.string("code_url"), !codeURL.isEmpty else { return .unknown(reason: "200 without code_url") }
+            return .accepted(ChannelPayload(payURL: answer.string(sandboxPayURLMember) ?? codeURL, codeURL: codeURL))
         }
         let failure = code(answer, status)
         // The order exists or is paid already (a retried prepay whose first attempt arrived), or

@@ -42,12 +42,12 @@ public struct StatusWrite: Sendable, Equatable {
     public var channelTransactionId: String?
     public var paidAt: Timestamp?
     public var failureCode: String?
-    /// Goes into `channel_payload.pay_url`.
-    public var payURL: String?
+    /// Becomes the payment's `channel_payload`.
+    public var channelPayload: ChannelPayload?
 
     public init(
         source: PaymentStatus, steps: [PaymentStatus], channelTransactionId: String? = nil, paidAt: Timestamp? = nil,
-        failureCode: String? = nil, payURL: String? = nil
+        failureCode: String? = nil, channelPayload: ChannelPayload? = nil
     ) {
         precondition(!steps.isEmpty, "a status write without a target")
         self.source = source
@@ -55,7 +55,7 @@ public struct StatusWrite: Sendable, Equatable {
         self.channelTransactionId = channelTransactionId
         self.paidAt = paidAt
         self.failureCode = failureCode
-        self.payURL = payURL
+        self.channelPayload = channelPayload
     }
 
     public var target: PaymentStatus { steps[steps.count - 1] }

@@ -3,8 +3,8 @@
 /// `ChannelNotification` onto these; PaygateCore mirrors only what the lifecycle needs, because
 /// the pure domain must not depend on the connectors.
 public enum LifecycleEvent: Sendable, Equatable {
-    /// Prepay: the channel took the order and the payer goes to `payURL`.
-    case prepayAccepted(payURL: String)
+    /// Prepay: the channel took the order; the payer is sent on with `payload`.
+    case prepayAccepted(ChannelPayload)
     /// Prepay: a definite no (bad account, order refused).
     case prepayRejected(failureCode: String)
     /// Prepay: no definite answer (timeout, 5xx, unreadable). The identical repeat retries it.

@@ -54,8 +54,8 @@
 public enum PaymentLifecycle {
     public static func decide(_ payment: PaymentSnapshot, _ event: LifecycleEvent, now: Timestamp) -> LifecycleDecision {
         switch event {
-        case .prepayAccepted(let payURL):
-            return prepayAccepted(payment, payURL: payURL)
+        case .prepayAccepted(let payload):
+            return prepayAccepted(payment, payload: payload)
         case .prepayRejected(let failureCode):
             return prepayRejected(payment, failureCode: failureCode)
         case .prepayUnknown:
@@ -81,10 +81,10 @@ public enum PaymentLifecycle {
         }
     }
 
-    private static func prepayAccepted(_ payment: PaymentSnapshot, payURL: String) -> LifecycleDecision {
+    private static func prepayAccepted(_ payment: PaymentSnapshot, payload: ChannelPayload) -> LifecycleDecision {
         switch payment.status {
         case .created:
-            let write = transition(payment, through: [.processing], payURL: payURL)
+            let write = transition(payment, through: [.processing], channelPayload: payload)
             return LifecycleDecision(write: write, answer: .none, reason: "prepay accepted")
         case .closed, .failed:
             // The order was closed (or failed) while this prepay was in flight: the channel now
@@ -144,7 +144,7 @@ public enum PaymentLifecycle {
     /// Callers only ask for changes the table allows, so anything else is a programmer error.
     static func transition(
         _ payment: PaymentSnapshot, through steps: [PaymentStatus], channelTransactionId: String? = nil,
-        paidAt: Timestamp? = nil, failureCode: String? = nil, payURL: String? = nil
+        paidAt: Timestamp? = nil, failureCode: String? = nil, channelPayload: ChannelPayload? = nil
     ) -> StatusWrite {
         var current = payment.status
         for step in steps {
@@ -158,7 +158,7 @@ public enum PaymentLifecycle {
         }
         return StatusWrite(
             source: payment.status, steps: steps, channelTransactionId: channelTransactionId, paidAt: paidAt,
-            failureCode: failureCode, payURL: payURL
+            failureCode: failureCode, channelPayload: channelPayload
         )
     }
 }

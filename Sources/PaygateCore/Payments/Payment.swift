@@ -67,14 +67,9 @@ public struct Payment: Sendable, Equatable {
 }
 
 extension Payment {
-    /// The `channel_payload` object for a pay URL (docs/API.md section 5: an object carrying
-    /// pay_url).
+    /// The `channel_payload` object of a payment with only a pay URL (docs/API.md section 5).
     public static func channelPayloadJSON(payURL: String) -> String {
-        var writer = JSONWriter(reservingCapacity: payURL.utf8.count + 16)
-        writer.objectOpen()
-        writer.member("pay_url", payURL)
-        writer.objectClose()
-        return writer.string
+        ChannelPayload(payURL: payURL).json
     }
 }
 
@@ -85,6 +80,6 @@ extension Payment {
         if let transactionId = write.channelTransactionId { channelTransactionId = transactionId }
         if let paidAt = write.paidAt { self.paidAt = paidAt }
         if let failureCode = write.failureCode { self.failureCode = failureCode }
-        if let payURL = write.payURL { channelPayloadJSON = Payment.channelPayloadJSON(payURL: payURL) }
+        if let payload = write.channelPayload { channelPayloadJSON = payload.json }
     }
 }

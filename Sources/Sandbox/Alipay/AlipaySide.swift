@@ -62,7 +62,11 @@ struct AlipaySide: Sendable {
             channelTransactionId: String(ChannelTime.compact(now).prefix(8)) + "2200" + String(1_000_000_000 + state.nextSerial()))
         switch state.create(order) {
         case .created(let created), .repeated(let created):
-            return Self.success + [("out_trade_no", outTradeNo), ("qr_code", context.payURL(.alipay, token: created.token))]
+            // Alipay's QR content is an https URL on qr.alipay.com; the payer page is the sandbox's own.
+            return Self.success + [
+                ("out_trade_no", outTradeNo), ("qr_code", Self.qrCodePrefix + created.token),
+                ("sandbox_pay_url", context.payURL(.alipay, token: created.token)),
+            ]
         case .conflict: return Self.failure("40004", "ACQ.CONTEXT_INCONSISTENT")
         case .full: return Self.failure("20000", "ACQ.SYSTEM_ERROR")
         }
@@ -113,9 +117,10 @@ struct AlipaySide: Sendable {
             orderTime: "", channelRefundId: "", failureCode: Self.refundFailureSubCode, now: now,
             callback: { refund, order in refund.succeeded ? AlipayCallbacks.refundNotice(refund, order, keys: keys) : nil })
         switch outcome {
-        case .created(let refund, let order), .repeated(let refund, let order):
+        case .created(var refund, var order), .repeated(var refund, var order):
             if let failureCode = refund.failureCode { return Self.failure("40004", failureCode) }
             let moved = if case .created = outcome { "Y" } else { "N" }
+            if let other = state.misdirectedRefund(for: refundId, on: .alipay, now: now) { (refund, order) = other }
             return Self.success + [
                 ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo),
                 ("buyer_logon_id", "sandbox***@example.com"), ("fund_change", moved),
@@ -141,10 +146,17 @@ struct AlipaySide: Sendable {
         guard let order = content.text("out_trade_no").flatMap({ state.order(channel: .alipay, outTradeNo: $0, now: now) }) else {
             return Self.failure("40004", "ACQ.TRADE_NOT_EXIST")
         }
-        let refundId = content.text("out_request_no") ?? order.outTradeNo
-        guard let refund = state.refund(channel: .alipay, refundId: refundId), refund.outTradeNo == order.outTradeNo,
-            refund.succeeded
+        let asked = content.text("out_request_no") ?? order.outTradeNo
+        if let other = state.misdirectedRefund(for: asked, on: .alipay, now: now), other.refund.succeeded {
+            return Self.refundQueryAnswer(other.refund, other.order)
+        }
+        guard let refund = state.refund(channel: .alipay, refundId: asked), refund.outTradeNo == order.outTradeNo, refund.succeeded
         else { return Self.success }
+        return Self.refundQueryAnswer(refund, order)
+    }
+
+    private static func refundQueryAnswer(_ refund: SandboxRefund, _ order: SandboxOrder) -> Fields {
+        let refundId = refund.refundId
         return Self.success + [
             ("trade_no", order.channelTransactionId), ("out_trade_no", order.outTradeNo), ("out_request_no", refundId),
             ("total_amount", order.amount.text), ("refund_amount", refund.amount.text), ("refund_status", "REFUND_SUCCESS"),
@@ -186,6 +198,9 @@ struct AlipaySide: Sendable {
     static let success: Fields = [("code", "10000"), ("msg", "Success")]
     /// The sub_code of a refund that fails at Alipay (`refund_result` fault): the merchant's
     /// Alipay balance cannot cover it, a definite business failure.
+    /// Precreate's `qr_code`, as Alipay hands it out (`https://qr.alipay.com/…`).
+    static let qrCodePrefix = "https://qr.alipay.com/bax"
+
     static let refundFailureSubCode = "ACQ.SELLER_BALANCE_NOT_ENOUGH"
 
     /// `detail` is the `sub_msg` (the sub_code itself when nil).

@@ -7,7 +7,8 @@ import PaygateCore
 /// JSON (every member optional):
 /// `{"channel": null, "latency_ms": 0, "timeout_ms": 0, "status_5xx": 0, "duplicate_callbacks": 0,
 ///   "out_of_order_callbacks": false, "callback_amount_delta": 0, "drop_callbacks": false,
-///   "pay_closed_orders": false, "refund_result": "success", "misdirected_query": null, "statement": null}`
+///   "pay_closed_orders": false, "refund_result": "success", "misdirected_query": null,
+///   "misdirected_refund": null, "statement": null}`
 ///
 /// `"refund_result": "fail"` makes every refund created while it is on (on `channel`, or all
 /// three) fail at the channel, each channel in its own way:
@@ -29,6 +30,13 @@ import PaygateCore
 /// channel that mixed up two requests would. Queries for every other order are answered as usual,
 /// so one misdirected answer is all a test sees. An answered order the sandbox does not know is
 /// answered as "no such order", like any unknown number.
+///
+/// `"misdirected_refund": "<refund number>"` makes every refund and refund-query answer about any
+/// other refund (on `channel`, or any of the three) answered, correctly signed, about that refund
+/// instead: its number, its order, its amount (and UnionPay its txnTime), as a channel that mixed
+/// up two requests would. The refund actually asked for is still received and carried out (its
+/// callback is sent as usual); only the answers name the other one. A refund number the sandbox
+/// does not know leaves the answers alone.
 public struct SandboxFaults: Sendable, Equatable {
     /// How a refund the channel receives ends (see the type's comment for each channel's form).
     public enum RefundResult: String, Sendable {
@@ -73,6 +81,8 @@ public struct SandboxFaults: Sendable, Equatable {
 
     /// One order's payment query answered about another order.
     public var misdirectedQuery: MisdirectedQuery?
+    /// Refund answers about every other refund are answered about this refund.
+    public var misdirectedRefund: String?
     /// Discrepancies or a bad file in one day's statement of one channel (`StatementFaults`);
     /// it names its own channel, and `channel` above does not narrow it.
     public var statement: StatementFaults?
@@ -88,6 +98,13 @@ public struct SandboxFaults: Sendable, Equatable {
     public func queriedOrder(_ number: String, on channel: Channel) -> String {
         guard applies(to: channel), let misdirected = misdirectedQuery, misdirected.asked == number else { return number }
         return misdirected.answered
+    }
+
+    /// The refund a refund or refund-query answer about `number` names: `number` itself unless
+    /// `misdirected_refund` names another refund for this channel.
+    public func answeredRefund(_ number: String, on channel: Channel) -> String {
+        guard applies(to: channel), let misdirected = misdirectedRefund else { return number }
+        return misdirected
     }
 
     public enum ParseError: Error, Sendable, Equatable {
@@ -121,6 +138,10 @@ public struct SandboxFaults: Sendable, Equatable {
             case ("misdirected_query", .null): faults.misdirectedQuery = nil
             case ("misdirected_query", .object(let members)):
                 faults.misdirectedQuery = try misdirectedQuery(members, key)
+            case ("misdirected_refund", .null): faults.misdirectedRefund = nil
+            case ("misdirected_refund", .string(let number)):
+                guard !number.isEmpty, number.utf8.count <= orderNumberBytesMax else { throw .badMember(key) }
+                faults.misdirectedRefund = number
             case ("statement", .null): faults.statement = nil
             case ("statement", .object(let members)): faults.statement = try StatementFaults.parse(members)
             default: throw .badMember(key)
@@ -151,6 +172,7 @@ public struct SandboxFaults: Sendable, Equatable {
         } else {
             writer.null()
         }
+        writer.member("misdirected_refund", misdirectedRefund)
         writer.key("statement")
         if let statement { statement.write(&writer) } else { writer.null() }
         writer.objectClose()

@@ -6,6 +6,9 @@ import PaygateCrypto
 /// sorted `k=v&…` text), answered as raw `k=v&…` signed by UnionPay's certificate.
 struct UnionPaySide: Sendable {
     static let pathPrefix = "/unionpay/gateway/api"
+    /// The QR code apply's `qrCode`, as UnionPay hands it out (`https://qr.95516.com/…`). The
+    /// sandbox also names its payer page in `sandboxPayUrl`, which UnionPay does not send.
+    static let qrCodePrefix = "https://qr.95516.com/00010000/"
 
     /// The respCode values the sandbox answers. UnionPay's list is long; these are the ones a
     /// merchant must tell apart.
@@ -37,6 +40,7 @@ struct UnionPaySide: Sendable {
     var state: SandboxState { context.state }
 
     func handle(_ request: HTTPRequest, now: Timestamp) -> HTTPResponse {
+        if request.path.dropFirst(Self.pathPrefix.count) == Self.frontTransactionPath { return front(request, now: now) }
         guard request.method == "POST", let form = WireForm.decoding(urlEncoded: request.body) else {
             return answer(WireForm([("respCode", Code.formatError), ("respMsg", "unreadable request")]))
         }
@@ -48,7 +52,9 @@ struct UnionPaySide: Sendable {
         }
         switch (request.path.dropFirst(Self.pathPrefix.count), form["txnType"]) {
         case ("/backTransReq.do", "01"): return answer(echo(form) + qrApply(form, now: now))
-        case ("/backTransReq.do", "04"): return answer(echo(form) + refund(form, now: now))
+        case ("/backTransReq.do", "04"):
+            let result = refund(form, now: now)
+            return answer(echo(misdirectedRefund(form, now: now)) + result)
         case ("/queryTrans.do", "00"):
             if let refusal = UnionPayLimits.orderId(form["orderId"] ?? "") { return answer(echo(form) + Self.refusal(refusal)) }
             let asked = queriedForm(form, now: now)
@@ -73,7 +79,10 @@ struct UnionPaySide: Sendable {
             channelTransactionId: queryId(now))
         switch state.create(order) {
         case .created(let created), .repeated(let created):
-            return [("respCode", Code.success), ("respMsg", "success"), ("qrCode", context.payURL(.unionpay, token: created.token))]
+            return [
+                ("respCode", Code.success), ("respMsg", "success"), ("qrCode", Self.qrCodePrefix + created.token),
+                ("sandboxPayUrl", context.payURL(.unionpay, token: created.token)),
+            ]
         case .conflict: return [("respCode", Code.duplicate), ("respMsg", "duplicate transaction")]
         case .full: return [("respCode", Code.busy), ("respMsg", "system busy")]
         }
@@ -104,10 +113,25 @@ struct UnionPaySide: Sendable {
         }
     }
 
-    /// A payment query as the sandbox answers it: about another order (its orderId and txnTime)
-    /// under the `misdirected_query` fault. Refund queries, which share the URL, are left alone.
+    /// A refund request as its answer echoes it: about another refund (its orderId, txnTime,
+    /// txnAmt and original transaction) under the `misdirected_refund` fault.
+    private func misdirectedRefund(_ form: WireForm, now: Timestamp) -> WireForm {
+        guard let other = state.misdirectedRefund(for: form["orderId"] ?? "", on: .unionpay, now: now) else { return form }
+        return form.replacing("orderId", with: other.refund.refundId).replacing("txnTime", with: other.refund.orderTime)
+            .replacing("txnAmt", with: String(other.refund.amount.minorUnits))
+            .replacing("origQryId", with: other.order.channelTransactionId)
+    }
+
+    /// A query as the sandbox answers it: a payment query about another order (its orderId and
+    /// txnTime) under the `misdirected_query` fault, a refund query about another refund under
+    /// `misdirected_refund`.
     private func queriedForm(_ form: WireForm, now: Timestamp) -> WireForm {
         let asked = form["orderId"] ?? ""
+        if let other = state.misdirectedRefund(for: asked, on: .unionpay, now: now),
+            state.refund(channel: .unionpay, refundId: asked) != nil
+        {
+            return form.replacing("orderId", with: other.refund.refundId).replacing("txnTime", with: other.refund.orderTime)
+        }
         let number = state.faults.queriedOrder(asked, on: .unionpay)
         guard number != asked, state.refund(channel: .unionpay, refundId: asked) == nil else { return form }
         let orderTime = state.order(channel: .unionpay, outTradeNo: number, now: now)?.orderTime ?? form["txnTime"] ?? ""
@@ -190,8 +214,11 @@ struct UnionPaySide: Sendable {
 
     /// The request's identifying fields, echoed in the answer as UnionPay does.
     private func echo(_ form: WireForm) -> [(String, String)] {
-        ["version", "encoding", "signMethod", "accessType", "merId", "bizType", "txnType", "txnSubType", "orderId", "txnTime"]
-            .compactMap { name in form[name].map { (name, $0) } }
+        [
+            "version", "encoding", "signMethod", "accessType", "merId", "bizType", "txnType", "txnSubType", "orderId", "txnTime", "txnAmt",
+            "origQryId",
+        ]
+        .compactMap { name in form[name].map { (name, $0) } }
     }
 
     private func answer(_ fields: [(String, String)]) -> HTTPResponse {

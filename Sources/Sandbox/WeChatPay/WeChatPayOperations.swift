@@ -4,6 +4,10 @@ import PaygateCrypto
 /// The WeChat Pay v3 APIs the connector calls: Native prepay, query, close, refund, refund
 /// query and the trade bill. Amounts are integer fen.
 extension WeChatPaySide {
+    /// Native's QR content, as WeChat Pay hands it out (`weixin://wxpay/bizpayurl?pr=…`). The
+    /// sandbox also names its payer page in `sandbox_pay_url`, which WeChat Pay does not send.
+    static let codeURLPrefix = "weixin://wxpay/bizpayurl?pr="
+
     /// WeChat Pay v3's limit on `description`, in bytes of UTF-8.
     static let descriptionBytesMax = 127
 
@@ -30,7 +34,10 @@ extension WeChatPaySide {
             channelTransactionId: "42000" + String(ChannelTime.compact(now).prefix(8)) + String(100_000_000_000_000 + state.nextSerial()))
         switch state.create(order) {
         case .created(let created), .repeated(let created):
-            return answer(200, now: now) { $0.member("code_url", context.payURL(.wechatpay, token: created.token)) }
+            return answer(200, now: now) { writer in
+                writer.member("code_url", Self.codeURLPrefix + created.token)
+                writer.member("sandbox_pay_url", context.payURL(.wechatpay, token: created.token))
+            }
         case .conflict: return Self.error(self, 403, "OUT_TRADE_NO_USED", "out_trade_no is taken by another order", now: now)
         case .full: return Self.error(self, 500, "SYSTEM_ERROR", "the sandbox holds too many orders", now: now)
         }
@@ -101,8 +108,14 @@ extension WeChatPaySide {
             failureCode: Self.refundFailureStatus, now: now,
             callback: { refund, order in WeChatPayCallbacks.refundNotice(refund, order, keys: keys) })
         switch outcome {
-        case .created(let refund, let order): return refundAnswer(refund, order, status: "PROCESSING", now: now)
-        case .repeated(let refund, let order): return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)
+        case .created(let refund, let order):
+            if let other = state.misdirectedRefund(for: refundId, on: .wechatpay, now: now) {
+                return refundAnswer(other.refund, other.order, status: "PROCESSING", now: now)
+            }
+            return refundAnswer(refund, order, status: "PROCESSING", now: now)
+        case .repeated(let refund, let order):
+            let (shown, shownOrder) = state.misdirectedRefund(for: refundId, on: .wechatpay, now: now) ?? (refund, order)
+            return refundAnswer(shown, shownOrder, status: Self.refundStatus(shown), now: now)
         case .orderNotFound: return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such order", now: now)
         case .orderNotPaid: return Self.error(self, 400, "INVALID_REQUEST", "the order is not paid", now: now)
         case .exceedsPaidAmount: return Self.error(self, 400, "INVALID_REQUEST", "refunds would exceed the paid amount", now: now)
@@ -118,7 +131,8 @@ extension WeChatPaySide {
         else {
             return Self.error(self, 404, "RESOURCE_NOT_EXISTS", "no such refund", now: now)
         }
-        return refundAnswer(refund, order, status: Self.refundStatus(refund), now: now)
+        let (shown, shownOrder) = state.misdirectedRefund(for: refundId, on: .wechatpay, now: now) ?? (refund, order)
+        return refundAnswer(shown, shownOrder, status: Self.refundStatus(shown), now: now)
     }
 
     /// The `status` of a settled refund: SUCCESS, or its failure status (ABNORMAL).

@@ -31,7 +31,7 @@ public final class LiveChannels: PaymentChannels {
     public func prepay(_ order: PrepayOrder, on channel: Channel, requestId: String) -> ChannelCall<PrepayResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.prepayRequest(order, now: now) },
-            parse: { connector, response in connector.prepayResult(response) },
+            parse: { connector, response in connector.prepayResult(response, for: order) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
@@ -52,7 +52,7 @@ public final class LiveChannels: PaymentChannels {
     public func refund(_ order: RefundOrder, on channel: Channel, requestId: String) -> ChannelCall<RefundResult> {
         call(
             channel, requestId: requestId, build: { connector, now throws(ChannelError) in try connector.refundRequest(order, now: now) },
-            parse: { connector, response in connector.refundResult(response) },
+            parse: { connector, response in connector.refundResult(response, for: order) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 
@@ -60,7 +60,7 @@ public final class LiveChannels: PaymentChannels {
         call(
             channel, requestId: requestId,
             build: { connector, now throws(ChannelError) in try connector.refundQueryRequest(refund, now: now) },
-            parse: { connector, response in connector.refundQueryResult(response) },
+            parse: { connector, response in connector.refundQueryResult(response, for: refund) },
             isDefinite: { if case .unknown = $0 { false } else { true } })
     }
 

@@ -85,7 +85,7 @@ public struct CreatePayment {
         let schedule = context.schedule
         let snapshot = PaymentSnapshot(status: created.status, amount: created.amount, expiresAt: created.expiresAt)
         let decision = PaymentLifecycle.decide(snapshot, event, now: context.clock.now())
-        guard case .prepayAccepted(let payURL) = event, let write = decision.write, write.steps == [.processing],
+        guard case .prepayAccepted(let payload) = event, let write = decision.write, write.steps == [.processing],
             decision.merchantEvents.isEmpty, decision.anomalies.isEmpty, decision.channelActions.isEmpty
         else {
             let outcome = try context.payments.create(
@@ -104,7 +104,7 @@ public struct CreatePayment {
         }
         var processing = created
         processing.status = write.target
-        processing.channelPayloadJSON = Payment.channelPayloadJSON(payURL: payURL)
+        processing.channelPayloadJSON = payload.json
         let outcome = try context.payments.create(
             processing, checkAfter: schedule.afterPrepay(createdAt: created.createdAt, expiresAt: created.expiresAt),
             nonce: nonce, stepReason: "prepay", requestId: requestId)

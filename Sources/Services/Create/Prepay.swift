@@ -33,7 +33,7 @@ extension CreatePayment {
         case .answered(.unknown(let reason)):
             throw APIError(
                 .channelUnavailable, "The \(payment.channel.rawValue) channel gave no definite answer (\(reason)); retry the same request.")
-        case .answered(.accepted(let payURL)): return .prepayAccepted(payURL: payURL)
+        case .answered(.accepted(let payload)): return .prepayAccepted(payload)
         case .answered(.rejected(let code)): return .prepayRejected(failureCode: code)
         }
     }

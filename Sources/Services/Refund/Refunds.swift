@@ -47,7 +47,8 @@ public struct Refunds {
         let asking = refund.channelState == .accepted
         let call: ChannelCall<RefundResult>
         if asking {
-            let reference = ChannelRefundReference(refundId: refund.id.text, paymentId: payment.id, createdAt: refund.createdAt)
+            let reference = ChannelRefundReference(
+                refundId: refund.id.text, paymentId: payment.id, amount: refund.amount, createdAt: refund.createdAt)
             call = channels.queryRefund(reference, on: payment.channel, requestId: requestId)
         } else {
             let order = RefundOrder(

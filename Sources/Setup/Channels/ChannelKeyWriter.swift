@@ -34,10 +34,23 @@ enum ChannelKeyWriter {
             // A public half made for another key would verify nothing.
             try SetupFiles.remove(files.publicHalf(role))
         }
+        if isOutsideValidity(files.publicHalf(role), files, now: now) {
+            // The key store refuses a certificate outside its validity, so an old local stack
+            // would not start: the same key gets a new certificate (and so a new serial).
+            notes.append("renewing the \(files.channel.rawValue) \(role.rawValue) certificate: it is not valid now")
+            try SetupFiles.remove(files.publicHalf(role))
+        }
         if !SetupFiles.hasContents(files.publicHalf(role)) {
             let key = try readPrivateKey(files.privateKey(role))
             try SetupFiles.write(files.publicHalf(role), text: try publicHalf(of: key, files, role, now: now), .ownerOnly)
         }
+    }
+
+    /// True for a readable certificate that is not valid at `now`; a bare public key has no
+    /// validity, and an unreadable file is left for the key store to name.
+    static func isOutsideValidity(_ path: String, _ files: ChannelFiles, now: Int64) -> Bool {
+        guard files.hasCertificates, let pem = SetupFiles.read(path), let certificate = try? X509Certificate(pem: pem) else { return false }
+        return !certificate.isValid(atUnixSeconds: now)
     }
 
     /// Letters and digits, as WeChat Pay issues APIv3 keys.

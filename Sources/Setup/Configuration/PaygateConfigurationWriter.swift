@@ -82,11 +82,16 @@ enum PaygateConfigurationWriter {
         return channels
     }
 
-    /// The current platform key and, after a rotation, the previous one with its retirement.
+    /// The current platform key and, after a rotation, the previous one with its retirement. A
+    /// previous certificate that is no longer valid verifies nothing and the key store would
+    /// refuse it, so it is left out.
     static func verificationKeys(_ files: ChannelFiles) throws(SetupError) -> [ChannelsConfiguration.VerificationKeyFile] {
         var keys = [ChannelsConfiguration.VerificationKeyFile(file: files.publicHalf(.platform))]
         let previous = files.publicHalf(.platformPrevious)
-        if SetupFiles.hasContents(previous), SetupFiles.hasContents(files.previousRetiredAt) {
+        let now = Timestamp.now().secondsSinceEpoch
+        if SetupFiles.hasContents(previous), SetupFiles.hasContents(files.previousRetiredAt),
+            !ChannelKeyWriter.isOutsideValidity(previous, files, now: now)
+        {
             let text = String(decoding: SetupFiles.read(files.previousRetiredAt) ?? [], as: UTF8.self)
             let retiredAt = text.trimmingCharacters(in: .whitespacesAndNewlines)
             keys.append(ChannelsConfiguration.VerificationKeyFile(file: previous, retiredAt: retiredAt))

@@ -30,7 +30,7 @@ extension PaymentStore {
         var next = payment
         next.status = write.target
         if let failureCode = write.failureCode { next.failureCode = failureCode }
-        if let payURL = write.payURL { next.channelPayloadJSON = Payment.channelPayloadJSON(payURL: payURL) }
+        if let payload = write.channelPayload { next.channelPayloadJSON = payload.json }
         let shard = shards.shardIndex(forSlot: payment.id.slot)
         let outcome: String?
         do {

@@ -115,7 +115,7 @@ final class PaymentLifecycleReportTests: XCTestCase {
     /// a final status reached emits its event and nothing else does.
     func testEveryWriteIsALegalPathAndEmitsItsFinalEvent() {
         let events: [LifecycleEvent] = [
-            .prepayAccepted(payURL: "u"), .prepayRejected(failureCode: "X"), .prepayUnknown,
+            .prepayAccepted(ChannelPayload(payURL: "u")), .prepayRejected(failureCode: "X"), .prepayUnknown,
             .channelReportedPaid(F.paid("t"), from: .callback), .channelReportedPaid(F.paid("t"), from: .query),
             .channelReportedFailed(failureCode: "X", from: .callback), .channelReportedNotPaid, .channelReportedNotFound,
             .channelConfirmedClosed(from: .close), .channelReportedPaidOnClose(nil), .channelReportedPaidOnClose(F.paid("t")),

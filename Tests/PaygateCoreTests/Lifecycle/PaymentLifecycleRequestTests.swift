@@ -7,21 +7,21 @@ final class PaymentLifecycleRequestTests: XCTestCase {
     private typealias F = LifecycleFixture
 
     func testPrepayAcceptedMovesCreatedToProcessingWithThePayURL() {
-        let decision = F.decide(.created, .prepayAccepted(payURL: "https://sandbox/pay/1"))
+        let decision = F.decide(.created, .prepayAccepted(ChannelPayload(payURL: "https://sandbox/pay/1")))
         assertDecision(decision, steps: [.processing], answer: .none)
         XCTAssertEqual(decision.write?.source, .created)
-        XCTAssertEqual(decision.write?.payURL, "https://sandbox/pay/1")
+        XCTAssertEqual(decision.write?.channelPayload?.payURL, "https://sandbox/pay/1")
         XCTAssertNil(decision.write?.channelTransactionId)
     }
 
     func testPrepayAcceptedForEveryOtherStatus() {
-        assertDecision(F.decide(.processing, .prepayAccepted(payURL: "u")), answer: .none, "processing")
+        assertDecision(F.decide(.processing, .prepayAccepted(ChannelPayload(payURL: "u"))), answer: .none, "processing")
         for status in F.paidStatuses {
-            assertDecision(F.decide(status, .prepayAccepted(payURL: "u")), answer: .none, status.rawValue)
+            assertDecision(F.decide(status, .prepayAccepted(ChannelPayload(payURL: "u"))), answer: .none, status.rawValue)
         }
         // An order that became final while the prepay was in flight: close the stray channel order.
-        assertDecision(F.decide(.closed, .prepayAccepted(payURL: "u")), actions: [.closeAtChannel], answer: .none)
-        assertDecision(F.decide(.failed, .prepayAccepted(payURL: "u")), actions: [.closeAtChannel], answer: .none)
+        assertDecision(F.decide(.closed, .prepayAccepted(ChannelPayload(payURL: "u"))), actions: [.closeAtChannel], answer: .none)
+        assertDecision(F.decide(.failed, .prepayAccepted(ChannelPayload(payURL: "u"))), actions: [.closeAtChannel], answer: .none)
     }
 
     func testPrepayRejectedFailsACreatedPaymentOnce() {

@@ -68,7 +68,7 @@ struct LifecycleSimulation {
         switch random.below(100) {
         case 0..<8:
             switch random.below(3) {
-            case 0: return .prepayAccepted(payURL: "https://sandbox/pay")
+            case 0: return .prepayAccepted(ChannelPayload(payURL: "https://sandbox/pay"))
             case 1: return .prepayRejected(failureCode: "ORDER_REFUSED")
             default: return .prepayUnknown
             }
