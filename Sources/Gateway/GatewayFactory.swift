@@ -10,7 +10,8 @@ import Storage
 /// empty: each forked worker gets its own copy and opens its own connections on first use.
 public struct GatewayFactory: RequestHandlerFactory {
     public let configuration: Configuration
-    public let secretBox: SecretBox
+    /// The master keys (merchant secrets, payer data, stored answers); re-read as they rotate.
+    public let keys: KeyRing
     public let log: Log
     /// nil when the configuration has no `channels` section: payments then stay `created`.
     public let channels: ChannelRuntime?
@@ -20,7 +21,7 @@ public struct GatewayFactory: RequestHandlerFactory {
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
-        self.secretBox = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
+        self.keys = try KeyRing(configuration: configuration)
         self.log = log
         // Keys are read here, in the master, so a bad key refuses to start (or, on SIGHUP,
         // refuses the reload) instead of failing in every worker.
@@ -28,7 +29,7 @@ public struct GatewayFactory: RequestHandlerFactory {
         shards = try ShardConnections(configuration: configuration.database)
         gate = WorkGate(permits: configuration.pool.workingThreadsMax)
         merchants = MerchantCache(
-            directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+            directory: MerchantDirectory(connections: shards, keys: keys), ttlSeconds: configuration.merchantCacheSeconds)
     }
 
     public func workerDidStart() {
@@ -37,6 +38,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     }
 
     public func makeHandler() -> any RequestHandler {
-        GatewayHandler(configuration: configuration, shards: shards, merchants: merchants, gate: gate, channels: channels, log: log)
+        GatewayHandler(
+            configuration: configuration, shards: shards, merchants: merchants, keys: keys, gate: gate, channels: channels, log: log)
     }
 }

@@ -30,15 +30,15 @@ public final class GatewayHandler: RequestHandler {
     private var nextHousekeepingShard = 0
 
     init(
-        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate, channels: ChannelRuntime?,
-        log: Log
+        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, keys: KeyRing, gate: WorkGate,
+        channels: ChannelRuntime?, log: Log
     ) {
         self.configuration = configuration
         self.log = log
         self.gate = gate
         self.channels = channels
         self.shards = shards
-        let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees)
+        let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees, keys: keys)
         nonces = payments
         services = Services(
             ServiceContext(
@@ -46,7 +46,8 @@ public final class GatewayHandler: RequestHandler {
                 channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
                 schedule: configuration.queries.schedule, log: log))
         idempotency = IdempotencyStore(
-            shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
+            shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds, keys: keys
+        )
         self.merchants = merchants
         housekeeping = Housekeeping(shards: shards, authWindowSeconds: configuration.authWindowSeconds)
         // Threads start at different points of the cycle so they do not all purge at once, and at

@@ -32,6 +32,8 @@ public struct StackLayout: Sendable, Equatable {
 
     public var secretsDirectory: String { root + "/secrets" }
     public var masterKeyFile: String { secretsDirectory + "/master.key" }
+    /// The master keys made by `paygate-admin keys rotate-master` (`KeyRingLocation`).
+    public var masterKeyDirectory: String { secretsDirectory + "/master-keys" }
 
     public var tlsDirectory: String { root + "/tls" }
     public var caCertificateFile: String { tlsDirectory + "/ca.pem" }

@@ -1,0 +1,176 @@
+"""Keys that rotate and data sealed at rest, on the running stack.
+
+Covered: payer data and stored Idempotency-Key answers are not readable in the tables (SQL shows
+hex of a sealed value, no plaintext ip); a merchant's API secret rotated with an overlap (the old
+and the new secret both authenticate during it, the old one is refused after it); a webhook
+secret rotated with an overlap (two v1 signatures, the new first, each verifying with its own
+secret); `paygate-admin keys rotate-master` while clients create payments and replay them, with
+zero failed requests, every sealed value under the new key afterwards and the old key retired.
+"""
+import json
+import os
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+
+from paygate_support import assert_error, payment_body, sql_string
+from test_webhooks import create_processing, pay
+from webhook_receiver import signature_parts, signatures_valid_for, webhook_receiver  # noqa: F401 (a fixture)
+
+ADMIN_TIMEOUT_SECONDS = 180
+PAYER_IP = "198.51.100.77"
+# Long enough for the new secret to reach every process (merchant_cache_seconds, 5 s) with room.
+OVERLAP_SECONDS = 20
+SETTLE_SECONDS_MAX = 15
+LOAD_THREADS = 4
+
+
+def admin(stack, *arguments):
+    command = [stack.admin, "--config", stack.config_path, *arguments]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=ADMIN_TIMEOUT_SECONDS)
+    assert result.returncode == 0, f"{' '.join(arguments)} exited {result.returncode}: {result.stderr.strip()}"
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def on_every_shard(stack, sql):
+    """Rows of `sql` ({db} = each shard's database) from every shard."""
+    rows = []
+    for shard, _, _ in stack.database.shards:
+        rows.extend(stack.database.rows_on_shard(shard, sql))
+    return rows
+
+
+def until(probe, what, timeout=SETTLE_SECONDS_MAX):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value or time.monotonic() >= deadline:
+            assert value, f"timed out waiting for {what}"
+            return value
+        time.sleep(0.2)
+
+
+def test_payer_and_stored_answers_are_sealed_in_the_tables(stack, client, slots):
+    body = payment_body(payer={"ip": PAYER_IP, "device_id": "dev-e2e-1", "user_id": "user-e2e-1"})
+    key = f"idem-{uuid.uuid4().hex}"
+    created = client.create_payment(body, idempotency_key=key)
+    assert created.status_code == 201, created.text
+    payment = created.json()
+    assert "payer" not in payment
+
+    shard = slots.shard_of_order(client.merchant_id, body["merchant_order_no"])
+    [[stored]] = stack.database.rows_on_shard(
+        shard, f"SELECT payer FROM {{db}}.payments WHERE payment_id = {sql_string(payment['payment_id'])}")
+    assert PAYER_IP not in stored and "dev-e2e-1" not in stored and "user-e2e-1" not in stored
+    assert stored.startswith("02"), stored[:12]  # hex of a sealed value, version 2 with its key id
+    assert all(character in "0123456789abcdef" for character in stored)
+    assert not on_every_shard(stack, f"SELECT payment_id FROM {{db}}.payments WHERE payer LIKE '%{PAYER_IP}%'")
+
+    [[answer]] = on_every_shard(
+        stack, f"SELECT response_body FROM {{db}}.idempotency_keys WHERE merchant_id = {sql_string(client.merchant_id)} "
+               f"AND idempotency_key = {sql_string(key)}")
+    assert payment["payment_id"] not in answer and answer.startswith("02"), answer[:12]
+    replay = client.create_payment(body, idempotency_key=key)
+    assert replay.status_code == 201 and replay.headers.get("Idempotent-Replayed") == "true", replay.text
+    assert replay.json() == payment
+
+
+def test_a_rotated_api_secret_overlaps_then_expires(stack, client, merchant):
+    assert client.get("/v1/payments?limit=1").status_code == 200  # the pool now caches the old secret
+    [rotated] = admin(stack, "merchant", "rotate-secret", "--id", merchant["merchant_id"],
+                      "--overlap-seconds", str(OVERLAP_SECONDS))
+    assert set(rotated) == {"merchant_id", "secret", "previous_valid_until"}, rotated
+    assert rotated["secret"].startswith("sk_") and rotated["secret"] != merchant["secret"]
+    renewed = stack.client(dict(merchant, secret=rotated["secret"]))
+    # Within merchant_cache_seconds every process knows the new secret (docs/API.md section 2).
+    until(lambda: renewed.get("/v1/payments?limit=1").status_code == 200, "the new secret to be accepted")
+    assert client.get("/v1/payments?limit=1").status_code == 200, "the old secret works during the overlap"
+    assert client.create_payment(payment_body()).status_code == 201
+    assert renewed.create_payment(payment_body()).status_code == 201
+
+    until(lambda: client.get("/v1/payments?limit=1").status_code == 401, "the overlap to end",
+          timeout=OVERLAP_SECONDS + SETTLE_SECONDS_MAX)
+    assert_error(client.get("/v1/payments?limit=1"), 401, "invalid_signature")
+    assert renewed.get("/v1/payments?limit=1").status_code == 200
+    renewed.close()
+
+
+def test_a_rotated_webhook_secret_signs_twice_during_its_overlap(stack, client, merchant, webhook_receiver):  # noqa: F811
+    [rotated] = admin(stack, "merchant", "rotate-webhook-secret", "--id", merchant["merchant_id"],
+                      "--overlap-seconds", "600")
+    new_secret = rotated["webhook_secret"]
+    assert new_secret.startswith("whsec_") and new_secret != merchant["webhook_secret"]
+    payment = create_processing(client, webhook_receiver)
+    pay(stack, payment)
+    [delivery] = webhook_receiver.wait_for(lambda d: d.event_type == "payment.succeeded")
+    timestamp, signatures = signature_parts(delivery)
+    assert timestamp is not None and len(signatures) == 2, delivery.headers.get("paygate-signature")
+    assert signatures_valid_for(new_secret, delivery) == [True, False]
+    assert signatures_valid_for(merchant["webhook_secret"], delivery) == [False, True]
+
+
+def load(client, stop, outcomes):
+    """Creates payments (with payer data and an Idempotency-Key) and replays each, until `stop`."""
+    client = client.clone()
+    try:
+        while not stop.is_set():
+            body = payment_body(payer={"ip": PAYER_IP})
+            key = f"rot-{uuid.uuid4().hex}"
+            for attempt in ("create", "replay"):
+                try:
+                    response = client.create_payment(body, idempotency_key=key)
+                    ok = response.status_code == 201 and (attempt == "create" or
+                                                          response.headers.get("Idempotent-Replayed") == "true")
+                    outcomes.append(("ok",) if ok else (attempt, response.status_code, response.text[:200]))
+                except Exception as error:  # noqa: BLE001 (every failure is counted, none hidden)
+                    outcomes.append((attempt, "exception", str(error)[:200]))
+            authenticated = client.get("/v1/payments?limit=1")
+            outcomes.append(("ok",) if authenticated.status_code == 200 else ("get", authenticated.status_code,
+                                                                              authenticated.text[:200]))
+    finally:
+        client.close()
+
+
+@pytest.mark.disruptive
+def test_master_key_rotation_under_load_fails_no_request(stack, client):
+    before = admin(stack, "keys", "status")[0]
+    stop = threading.Event()
+    outcomes = []
+    threads = [threading.Thread(target=load, args=(client, stop, outcomes)) for _ in range(LOAD_THREADS)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1)
+        lines = admin(stack, "keys", "rotate-master")
+        time.sleep(3)  # the processes drop the retired key meanwhile: requests keep working
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    failures = [outcome for outcome in outcomes if outcome != ("ok",)]
+    assert not failures, failures[:5]
+    assert len(outcomes) > 20, "the load ran during the rotation"
+
+    new_id = lines[0]["new_key_id"]
+    assert new_id > before["current_key_id"]
+    assert lines[-1] == {"current_key_id": new_id, "retired_key_ids": before["key_ids"]}, lines[-1]
+    resealed = {line["column"]: line["resealed"] for line in lines if line.get("pass") == 1}
+    assert resealed["merchants.secret_sealed"] >= 1 and resealed["payments.payer"] >= 1, resealed
+
+    status = admin(stack, "keys", "status")
+    assert status[0] == {"current_key_id": new_id, "key_ids": [new_id]}, status[0]
+    assert all(line["not_under_current_key"] == 0 for line in status[1:]), status
+    prefix = "02" + format(new_id, "08x")
+    stale = on_every_shard(stack, f"SELECT COUNT(*) FROM {{db}}.payments WHERE payer IS NOT NULL "
+                                  f"AND payer NOT LIKE '{prefix}%'")
+    assert all(int(count) == 0 for [count] in stale), stale
+    directory = stack.config["master_key_directory"]
+    assert os.path.exists(os.path.join(directory, f"master-{new_id}.key"))
+    for old in before["key_ids"]:
+        assert not (os.path.exists(stack.config["master_key_file"]) if old == 0 else
+                    os.path.exists(os.path.join(directory, f"master-{old}.key"))), f"key {old} not retired"
+    # A merchant made before the rotation still authenticates: its secret was re-sealed.
+    assert client.get("/v1/payments?limit=1").status_code == 200
