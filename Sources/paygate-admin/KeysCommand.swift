@@ -14,7 +14,11 @@ import Storage
 ///    re-sealed in batches, each row by compare-and-set (`SealedValueRekeyer`); passes repeat
 ///    until one finds nothing left under an old key (a request that sealed under an old key just
 ///    before step 1 took effect is caught by the next pass).
-/// 3. The old keys are retired; running processes drop them at their next re-read.
+/// 3. Our channel private keys and the APIv3 key (`SealedKeyFile`) are re-sealed under the new
+///    key (plain ones sealed); running processes hold them opened, and read them at a reload.
+/// 4. The old keys are retired; running processes drop them at their next re-read.
+///
+/// `paygate-admin keys seal-files`: step 3 alone, to seal the plain key files of an older stack.
 ///
 /// `paygate-admin keys status`: the key ids present and, per sealed column, how many values are
 /// not under the current key. One JSON line per step or column; nothing secret is printed.
@@ -22,7 +26,8 @@ import Storage
     switch arguments {
     case ["rotate-master"]: try rotateMasterKey()
     case ["status"]: try keysStatus()
-    default: fail("usage: paygate-admin [--config FILE] keys rotate-master|status", code: 2)
+    case ["seal-files"]: try sealChannelKeyFiles(try KeyRing(configuration: configuration))
+    default: fail("usage: paygate-admin [--config FILE] keys rotate-master|status|seal-files", code: 2)
     }
 }
 
@@ -58,6 +63,7 @@ let rotationPassCountMax = 5
             fail("\(stale) values are still sealed under an old key after \(pass) passes: no key retired; run keys rotate-master again")
         }
     }
+    try sealChannelKeyFiles(keys)
     for id in oldIds { try location.retire(id) }
     printLine {
         $0.member("current_key_id", Int(newId))
@@ -83,6 +89,27 @@ let rotationPassCountMax = 5
         printLine {
             $0.member("column", column.name)
             $0.member("not_under_current_key", stale)
+        }
+    }
+}
+
+/// Seals every private key file the channels section names under the ring's current key: our
+/// private keys and the APIv3 key. One line per file that changed.
+@MainActor func sealChannelKeyFiles(_ keys: KeyRing) throws {
+    guard let channels = configuration.channels else { return }
+    let paths = [
+        channels.alipay.privateKeyFile, channels.wechatpay.privateKeyFile, channels.wechatpay.apiV3KeyFile,
+        channels.unionpay.privateKeyFile,
+    ]
+    for path in paths {
+        let contents = try ProtectedFile.read(path: path, access: .ownerOnly, bytesMax: 64 * 1024)
+        let wasSealed = SealedKeyFile.isSealed(contents)
+        guard SealedKeyFile.keyId(of: contents) != keys.currentKeyId || !wasSealed else { continue }
+        let resealed = try SealedKeyFile.seal(try SealedKeyFile.open(contents, keys: keys), keys: keys)
+        try ProtectedFile.write(path: path, contents: resealed, access: .ownerOnly)
+        printLine {
+            $0.member("file", path)
+            $0.member(wasSealed ? "resealed" : "sealed", true)
         }
     }
 }

@@ -96,3 +96,23 @@ final class KeyRingTests: XCTestCase {
         XCTAssertThrowsError(try single.addKey()) { XCTAssertEqual(($0 as? CryptoError)?.code, .keyRingInvalid) }
     }
 }
+
+final class SealedKeyFileTests: XCTestCase {
+    func testSealsOpensAndPassesPlainFilesThrough() throws {
+        let ring = try KeyRing(keys: [0: [UInt8](repeating: 3, count: 32), 2: [UInt8](repeating: 4, count: 32)])
+        let pem = Secret(utf8: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+        let sealed = try SealedKeyFile.seal(pem, keys: ring)
+        XCTAssertTrue(SealedKeyFile.isSealed(sealed))
+        XCTAssertEqual(SealedKeyFile.keyId(of: sealed), 2)
+        XCTAssertEqual(sealed.reveal().last, UInt8(ascii: "\n"))
+        XCTAssertFalse(String(decoding: sealed.reveal(), as: UTF8.self).contains("PRIVATE KEY"))
+        XCTAssertEqual(try SealedKeyFile.open(sealed, keys: ring).reveal(), pem.reveal())
+        XCTAssertFalse(SealedKeyFile.isSealed(pem))
+        XCTAssertNil(SealedKeyFile.keyId(of: pem))
+        XCTAssertEqual(try SealedKeyFile.open(pem, keys: nil).reveal(), pem.reveal())
+        XCTAssertThrowsError(try SealedKeyFile.open(sealed, keys: nil)) { XCTAssertEqual(($0 as? CryptoError)?.code, .keyIdUnknown) }
+        XCTAssertThrowsError(try SealedKeyFile.open(Secret(SealedKeyFile.prefix + Array("zz\n".utf8)), keys: ring)) {
+            XCTAssertEqual(($0 as? CryptoError)?.code, .keyUnreadable)
+        }
+    }
+}

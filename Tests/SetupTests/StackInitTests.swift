@@ -27,7 +27,8 @@ final class StackInitTests: XCTestCase {
                 $0.sandboxFastRetries = true
             })
         XCTAssertTrue(result.sandboxConfigurationChanged)
-        XCTAssertEqual(result.notes.count, 1 + 2 + 3 * 2 + 1, "\(result.notes)")  // master key, CA + server, 3 x 2 key pairs, APIv3
+        // master key, CA + server, 3 x 2 key pairs, APIv3 and its sealed copy
+        XCTAssertEqual(result.notes.count, 1 + 2 + 3 * 2 + 1 + 1, "\(result.notes)")
 
         let configuration = try Configuration.load(path: layout.configurationFile)
         XCTAssertEqual(configuration.pool.workers, 3)
@@ -48,7 +49,7 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(channels.callbackBaseURL, "https://127.0.0.1:18443/callbacks")
         XCTAssertEqual(channels.alipay.baseURL, "https://127.0.0.1:19443/alipay/gateway.do")
         XCTAssertEqual(channels.verificationKeyGraceSeconds, 600)
-        let store = try ChannelKeyStore.load(configuration: channels, now: .now())
+        let store = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys(layout))
         XCTAssertEqual(store.weChatPay.merchantId, LocalChannelAccounts.weChatPayMerchantId)
         XCTAssertEqual(store.weChatPay.merchantCertificateSerial.count, 32)  // 16 bytes in hex
         XCTAssertLessThanOrEqual(try XCTUnwrap(UInt64(store.unionPay.signingCertificateId)), UInt64(Int64.max))
@@ -115,7 +116,7 @@ final class StackInitTests: XCTestCase {
                 count += 1
             }
         }
-        XCTAssertEqual(count, 4 + 5 + 4)
+        XCTAssertEqual(count, 4 + 6 + 4)
         XCTAssertEqual(try contents(layout.channelsDirectory + "/wechatpay/apiv3.key").count, 32)
         // Nothing is left half made.
         XCTAssertEqual(try snapshot(layout.root).keys.filter { $0.hasSuffix(".tmp") }, [])
@@ -167,7 +168,9 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(result.notes, ["generating the unionpay merchant key"])
         XCTAssertNotEqual(try contents(directory + "/merchant.pem"), oldCertificate)
         // The key store refuses a key that does not match its certificate: it loads.
-        _ = try ChannelKeyStore.load(configuration: XCTUnwrap(Configuration.load(path: layout.configurationFile).channels), now: .now())
+        _ = try ChannelKeyStore.load(
+            configuration: XCTUnwrap(Configuration.load(path: layout.configurationFile).channels), now: .now(),
+            masterKeys: masterKeys(layout))
     }
 
     /// The key store refuses a certificate outside its validity, so init renews an expired local
@@ -193,7 +196,7 @@ final class StackInitTests: XCTestCase {
         XCTAssertTrue(renewed.publicKey == key.publicKey)
         let channels = try XCTUnwrap(Configuration.load(path: layout.configurationFile).channels)
         XCTAssertEqual(channels.unionpay.verificationKeys.map(\.file), [directory + "/platform.pem"])
-        _ = try ChannelKeyStore.load(configuration: channels, now: .now())
+        _ = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys(layout))
     }
 
     func testAConfigurationItsReaderRefusesIsNotWritten() throws {
@@ -229,7 +232,7 @@ final class StackInitTests: XCTestCase {
         let channels = try XCTUnwrap(Configuration.load(path: layout.configurationFile).channels)
         XCTAssertEqual(channels.wechatpay.verificationKeys.map(\.retiredAtTimestamp), [nil, now])
         XCTAssertEqual(channels.alipay.verificationKeys.count, 1)
-        let store = try ChannelKeyStore.load(configuration: channels, now: .now())
+        let store = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys(layout))
         XCTAssertEqual(store.weChatPay.platformKeys.keys.count, 2)
         // The sandbox signs with the new key: paygate knows it.
         let sandbox = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile).sandboxConfiguration()
@@ -241,5 +244,29 @@ final class StackInitTests: XCTestCase {
         XCTAssertThrowsError(try ChannelKeyRotation.rotate(layout, channel: .alipay, now: .now())) { error in
             XCTAssertEqual((error as? SetupError)?.code, .rootIncomplete)
         }
+    }
+
+    /// Our private keys and our copy of the APIv3 key are sealed under the master key on disk; the
+    /// channel's side (what the sandbox reads) stays plain; a plain key of an older stack is sealed.
+    func testOurChannelKeysAreSealedUnderTheMasterKey() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        for channel in Channel.allCases {
+            let files = ChannelFiles(layout: layout, channel: channel)
+            let ours = try contents(files.privateKey(.merchant))
+            XCTAssertTrue(ours.starts(with: Array("paygate-sealed:02".utf8)), channel.rawValue)
+            XCTAssertNil(String(decoding: ours, as: UTF8.self).range(of: "PRIVATE KEY"))
+            XCTAssertTrue(try contents(files.privateKey(.platform)).starts(with: Array("-----BEGIN".utf8)))
+        }
+        let wechatpay = ChannelFiles(layout: layout, channel: .wechatpay)
+        let sealedCopy = try SealedKeyFile.open(Secret(Array(try contents(wechatpay.apiV3KeySealed))), keys: masterKeys(layout))
+        XCTAssertEqual(sealedCopy.reveal(), Array(try contents(wechatpay.apiV3Key)))
+
+        let alipay = ChannelFiles(layout: layout, channel: .alipay)
+        let plain = try SealedKeyFile.open(Secret(Array(try contents(alipay.privateKey(.merchant)))), keys: masterKeys(layout))
+        try ProtectedFile.write(path: alipay.privateKey(.merchant), contents: plain, access: .ownerOnly)
+        let result = try StackInit.run(layout, options())
+        XCTAssertEqual(result.notes, ["sealing \(alipay.privateKey(.merchant)) under the master key"])
+        XCTAssertTrue(try contents(alipay.privateKey(.merchant)).starts(with: SealedKeyFile.prefix))
     }
 }

@@ -4,8 +4,10 @@ Covered: payer data and stored Idempotency-Key answers are not readable in the t
 hex of a sealed value, no plaintext ip); a merchant's API secret rotated with an overlap (the old
 and the new secret both authenticate during it, the old one is refused after it); a webhook
 secret rotated with an overlap (two v1 signatures, the new first, each verifying with its own
-secret); `paygate-admin keys rotate-master` while clients create payments and replay them, with
-zero failed requests, every sealed value under the new key afterwards and the old key retired.
+secret); our channel private keys and the APIv3 key are sealed under the master key on disk
+(not plain PEM or text); `paygate-admin keys rotate-master` while clients create payments and
+replay them, with zero failed requests, every sealed value and key file under the new key
+afterwards, the old key retired, and the pool reloading with the re-sealed channel keys.
 """
 import json
 import os
@@ -112,6 +114,34 @@ def test_a_rotated_webhook_secret_signs_twice_during_its_overlap(stack, client, 
     assert signatures_valid_for(merchant["webhook_secret"], delivery) == [False, True]
 
 
+SEALED_FILE_PREFIX = "paygate-sealed:"
+
+
+def private_key_files(stack):
+    """Our private key files and the APIv3 key, as the configuration names them."""
+    channels = stack.config["channels"]
+    return [channels["alipay"]["private_key_file"], channels["wechatpay"]["private_key_file"],
+            channels["wechatpay"]["api_v3_key_file"], channels["unionpay"]["private_key_file"]]
+
+
+def test_channel_private_keys_and_the_apiv3_key_are_sealed_on_disk(stack, client):
+    for path in private_key_files(stack):
+        with open(path, encoding="ascii") as handle:
+            text = handle.read()
+        assert text.startswith(SEALED_FILE_PREFIX + "02"), (path, text[:20])
+        assert "BEGIN" not in text and "PRIVATE KEY" not in text, path
+        assert os.stat(path).st_mode & 0o077 == 0, path
+    # The pool opened them: a channel call signed with our key is accepted by the sandbox.
+    for channel in ("alipay", "wechatpay", "unionpay"):
+        response = client.create_payment(payment_body(channel=channel))
+        assert response.status_code == 201 and response.json()["status"] == "processing", response.text
+
+
+def stack_command(stack, *arguments):
+    result = subprocess.run(["bash", stack.stack_script, *arguments], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def load(client, stop, outcomes):
     """Creates payments (with payer data and an Idempotency-Key) and replays each, until `stop`."""
     client = client.clone()
@@ -174,3 +204,11 @@ def test_master_key_rotation_under_load_fails_no_request(stack, client):
                     os.path.exists(os.path.join(directory, f"master-{old}.key"))), f"key {old} not retired"
     # A merchant made before the rotation still authenticates: its secret was re-sealed.
     assert client.get("/v1/payments?limit=1").status_code == 200
+    for path in private_key_files(stack):
+        with open(path, encoding="ascii") as handle:
+            assert handle.read().startswith(SEALED_FILE_PREFIX + prefix), path
+    # A reload reads the channel keys again, under the new master key only.
+    stack_command(stack, "reload", stack.root)
+    for channel in ("alipay", "wechatpay", "unionpay"):
+        response = client.create_payment(payment_body(channel=channel, payer={"ip": PAYER_IP}))
+        assert response.status_code == 201 and response.json()["status"] == "processing", response.text

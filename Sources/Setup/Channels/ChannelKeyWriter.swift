@@ -4,33 +4,40 @@ import PaygateCrypto
 
 /// ROOT/channels: both sides of every channel account (`ChannelFiles`). Everything is made only
 /// when missing, so a restart never replaces a key under running data; a key made anew drops the
-/// public half made for the key before it.
+/// public half made for the key before it. Our side's private key and our copy of the APIv3 key
+/// are sealed under the master key ring (`SealedKeyFile`); a plain one left by an older stack is
+/// sealed in place. The channel's side (platform keys, `apiv3.key`) is what the sandbox reads,
+/// as a channel holds its own keys: it stays plain.
 enum ChannelKeyWriter {
     /// A PEM key or certificate is 1 to 3 KB.
     static let keyFileBytesMax = 64 * 1024
 
-    static func ensure(_ layout: StackLayout, now: Int64, notes: inout [String]) throws(SetupError) {
+    static func ensure(_ layout: StackLayout, now: Int64, masterKeys: KeyRing, notes: inout [String]) throws(SetupError) {
         try SetupFiles.directory(layout.channelsDirectory, mode: SetupFiles.privateDirectoryMode)
         for channel in Channel.allCases {
             let files = ChannelFiles(layout: layout, channel: channel)
             try SetupFiles.directory(files.directory, mode: SetupFiles.privateDirectoryMode)
-            try ensurePair(files, .merchant, now: now, notes: &notes)
-            try ensurePair(files, .platform, now: now, notes: &notes)
+            try ensurePair(files, .merchant, now: now, masterKeys: masterKeys, notes: &notes)
+            try ensurePair(files, .platform, now: now, masterKeys: nil, notes: &notes)
+            try sealInPlace(files.privateKey(.merchant), masterKeys: masterKeys, notes: &notes)
             if channel == .wechatpay {
                 try ensureAPIV3Key(files, notes: &notes)
+                try ensureSealedCopy(of: files.apiV3Key, at: files.apiV3KeySealed, masterKeys: masterKeys, notes: &notes)
             }
             try ownerOnly(files.directory)
         }
     }
 
-    /// ROLE.key and its public half, each only when missing.
-    private static func ensurePair(_ files: ChannelFiles, _ role: ChannelFiles.Role, now: Int64, notes: inout [String]) throws(SetupError) {
+    /// ROLE.key and its public half, each only when missing; ROLE.key sealed when `masterKeys`.
+    private static func ensurePair(
+        _ files: ChannelFiles, _ role: ChannelFiles.Role, now: Int64, masterKeys: KeyRing?, notes: inout [String]
+    ) throws(SetupError) {
         if !SetupFiles.hasContents(files.privateKey(role)) {
             notes.append("generating the \(files.channel.rawValue) \(role.rawValue) key")
             let key = try SetupFiles.crypto("generating the \(files.channel.rawValue) \(role.rawValue) key") { () throws(CryptoError) in
                 try RSAPrivateKey.generate(bits: LocalChannelAccounts.rsaBits)
             }
-            try SetupFiles.write(files.privateKey(role), try export(key), .ownerOnly)
+            try SetupFiles.write(files.privateKey(role), try sealed(try export(key), masterKeys), .ownerOnly)
             // A public half made for another key would verify nothing.
             try SetupFiles.remove(files.publicHalf(role))
         }
@@ -41,7 +48,7 @@ enum ChannelKeyWriter {
             try SetupFiles.remove(files.publicHalf(role))
         }
         if !SetupFiles.hasContents(files.publicHalf(role)) {
-            let key = try readPrivateKey(files.privateKey(role))
+            let key = try readPrivateKey(files.privateKey(role), masterKeys: masterKeys)
             try SetupFiles.write(files.publicHalf(role), text: try publicHalf(of: key, files, role, now: now), .ownerOnly)
         }
     }
@@ -91,9 +98,31 @@ enum ChannelKeyWriter {
         try SetupFiles.crypto("exporting an RSA key") { () throws(CryptoError) in try key.pemPKCS8() }
     }
 
-    static func readPrivateKey(_ path: String) throws(SetupError) -> RSAPrivateKey {
-        let pem = try SetupFiles.readPrivate(path, bytesMax: keyFileBytesMax)
-        return try SetupFiles.crypto("reading \(path)") { () throws(CryptoError) in try RSAPrivateKey(pem: pem) }
+    static func readPrivateKey(_ path: String, masterKeys: KeyRing?) throws(SetupError) -> RSAPrivateKey {
+        let contents = try SetupFiles.readPrivate(path, bytesMax: keyFileBytesMax)
+        return try SetupFiles.crypto("reading \(path)") { () throws(CryptoError) in
+            try RSAPrivateKey(pem: SealedKeyFile.open(contents, keys: masterKeys))
+        }
+    }
+
+    static func sealed(_ contents: Secret, _ masterKeys: KeyRing?) throws(SetupError) -> Secret {
+        guard let masterKeys else { return contents }
+        return try SetupFiles.crypto("sealing a key file") { () throws(CryptoError) in try SealedKeyFile.seal(contents, keys: masterKeys) }
+    }
+
+    /// A plain private key left by a stack from before sealing, sealed where it is.
+    private static func sealInPlace(_ path: String, masterKeys: KeyRing, notes: inout [String]) throws(SetupError) {
+        let contents = try SetupFiles.readPrivate(path, bytesMax: keyFileBytesMax)
+        guard !SealedKeyFile.isSealed(contents) else { return }
+        notes.append("sealing \(path) under the master key")
+        try SetupFiles.write(path, try sealed(contents, masterKeys), .ownerOnly)
+    }
+
+    /// Our sealed copy of a key the channel's side keeps plain (the APIv3 key), made when missing.
+    private static func ensureSealedCopy(of plain: String, at path: String, masterKeys: KeyRing, notes: inout [String]) throws(SetupError) {
+        guard !SetupFiles.hasContents(path) else { return }
+        notes.append("sealing a copy of \(plain) under the master key")
+        try SetupFiles.write(path, try sealed(try SetupFiles.readPrivate(plain, bytesMax: keyFileBytesMax), masterKeys), .ownerOnly)
     }
 
     /// Public halves too: nothing in a channel directory is meant for anyone but the stack's owner.

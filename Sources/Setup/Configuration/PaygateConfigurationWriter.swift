@@ -1,6 +1,7 @@
 import Channels
 import Foundation
 import PaygateCore
+import PaygateCrypto
 
 /// ROOT/paygate.json, the configuration of the pool, the worker and the admin tool: built as the
 /// `Configuration` value they read, checked by the code that reads it (`validate`, the channel
@@ -43,8 +44,11 @@ enum PaygateConfigurationWriter {
             throw SetupError(.configurationInvalid, "the options make a configuration paygate refuses: \(error)")
         }
         if let channels = configuration.channels {
+            let masterKeys = try SetupFiles.crypto("reading the master keys") { () throws(CryptoError) in
+                try KeyRing(configuration: configuration)
+            }
             do {
-                _ = try ChannelKeyStore.load(configuration: channels, now: .now())
+                _ = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys)
             } catch {
                 throw SetupError(.configurationInvalid, "the channel keys do not load: \(error.message)")
             }
@@ -70,7 +74,7 @@ enum PaygateConfigurationWriter {
             wechatpay: .init(
                 baseURL: sandbox + "/wechatpay", merchantId: LocalChannelAccounts.weChatPayMerchantId,
                 appId: LocalChannelAccounts.weChatPayAppId, privateKeyFile: wechatpay.privateKey(.merchant),
-                certificateFile: wechatpay.publicHalf(.merchant), apiV3KeyFile: wechatpay.apiV3Key,
+                certificateFile: wechatpay.publicHalf(.merchant), apiV3KeyFile: wechatpay.apiV3KeySealed,
                 verificationKeys: try verificationKeys(wechatpay)),
             unionpay: .init(
                 baseURL: sandbox + "/unionpay/gateway/api", merchantId: LocalChannelAccounts.unionPayMerchantId,
