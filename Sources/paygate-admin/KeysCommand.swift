@@ -33,6 +33,8 @@ import Storage
 
 /// Passes over the sealed columns before the rotation gives up (leaving every key in place).
 let rotationPassCountMax = 5
+/// A PEM key is 1 to 3 KB (the key store's own limit).
+let channelKeyFileBytesMax = 64 * 1024
 
 @MainActor private func rotateMasterKey() throws {
     let location = KeyRingLocation(firstKeyFile: configuration.masterKeyFile, directory: configuration.masterKeyDirectory)
@@ -102,7 +104,7 @@ let rotationPassCountMax = 5
         channels.unionpay.privateKeyFile,
     ]
     for path in paths {
-        let contents = try ProtectedFile.read(path: path, access: .ownerOnly, bytesMax: 64 * 1024)
+        let contents = try ProtectedFile.read(path: path, access: .ownerOnly, bytesMax: channelKeyFileBytesMax)
         let wasSealed = SealedKeyFile.isSealed(contents)
         guard SealedKeyFile.keyId(of: contents) != keys.currentKeyId || !wasSealed else { continue }
         let resealed = try SealedKeyFile.seal(try SealedKeyFile.open(contents, keys: keys), keys: keys)
