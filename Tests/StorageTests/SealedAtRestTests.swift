@@ -46,6 +46,13 @@ final class SealedAtRestTests: XCTestCase {
         XCTAssertEqual(merchant.signingSecrets(at: now).map { $0.reveal() }, [Array("sk_new".utf8), Array("sk_old".utf8)])
         XCTAssertEqual(merchant.signingSecrets(at: now.adding(seconds: 60)).map { $0.reveal() }, [Array("sk_new".utf8)])
         XCTAssertEqual(merchant.webhookSecrets(at: now).map { $0.reveal() }, [Array("whsec_new".utf8)])
+        let message = Array("GET\n/v1/payments\n".utf8)
+        let byOld = HMACSHA256.authenticate(key: Secret(utf8: "sk_old"), message: message)
+        XCTAssertTrue(merchant.isSigned(message, signature: byOld, at: now))
+        XCTAssertFalse(merchant.isSigned(message, signature: byOld, at: now.adding(seconds: 60)))
+        XCTAssertTrue(
+            merchant.isSigned(message, signature: HMACSHA256.authenticate(key: Secret(utf8: "sk_new"), message: message), at: now))
+        XCTAssertFalse(merchant.isSigned(message, signature: HMACSHA256.authenticate(key: Secret(utf8: "sk_x"), message: message), at: now))
         merchant.previousWebhookSecret = RetiringSecret(secret: Secret(utf8: "whsec_old"), expiresAt: now.adding(seconds: 1))
         XCTAssertEqual(merchant.webhookSecrets(at: now).map { $0.reveal() }, [Array("whsec_new".utf8), Array("whsec_old".utf8)])
     }

@@ -20,6 +20,13 @@ public struct Merchant: Sendable {
         [secret] + (previousSecret.flatMap { $0.expiresAt > now ? $0.secret : nil }.map { [$0] } ?? [])
     }
 
+    /// Whether `signature` is HMAC-SHA256 of `message` under one of the signing secrets at `now`,
+    /// each compared in constant time.
+    public func isSigned(_ message: [UInt8], signature: [UInt8], at now: Timestamp) -> Bool {
+        signingSecrets(at: now).contains { secret in ConstantTime.equals(signature, HMACSHA256.authenticate(key: secret, message: message))
+        }
+    }
+
     /// The secrets a webhook is signed with at `now`, new first (one `v1=` each).
     public func webhookSecrets(at now: Timestamp) -> [Secret] {
         [webhookSecret] + (previousWebhookSecret.flatMap { $0.expiresAt > now ? $0.secret : nil }.map { [$0] } ?? [])
