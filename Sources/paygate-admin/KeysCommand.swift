@@ -108,7 +108,10 @@ let channelKeyFileBytesMax = 64 * 1024
         let wasSealed = SealedKeyFile.isSealed(contents)
         guard SealedKeyFile.keyId(of: contents) != keys.currentKeyId || !wasSealed else { continue }
         let resealed = try SealedKeyFile.seal(try SealedKeyFile.open(contents, keys: keys), keys: keys)
+        // Whoever runs this (root, say), the file stays its owner's: the service user reads it.
+        let owner = ProtectedFile.owner(of: path)
         try ProtectedFile.write(path: path, contents: resealed, access: .ownerOnly)
+        try ProtectedFile.give(path, to: owner)
         printLine {
             $0.member("file", path)
             $0.member(wasSealed ? "resealed" : "sealed", true)

@@ -90,6 +90,19 @@ final class KeyRingTests: XCTestCase {
         }
     }
 
+    /// A key written by root for a stack run by a service user goes to the directory's owner.
+    func testAddedKeyKeepsTheDirectorysOwner() throws {
+        let directory = try XCTUnwrap(location.directory)
+        let before = try XCTUnwrap(ProtectedFile.owner(of: directory))
+        let someoneElse = ProtectedFile.Owner(user: before.user == 65534 ? 65533 : 65534, group: 65534)
+        try ProtectedFile.give(directory, to: someoneElse)
+        let id = try location.addKey()
+        let expected = geteuid() == 0 ? someoneElse : before
+        XCTAssertEqual(ProtectedFile.owner(of: try XCTUnwrap(location.path(of: id))), expected)
+        try ProtectedFile.give(directory, to: nil)
+        XCTAssertEqual(ProtectedFile.owner(of: directory), expected)
+    }
+
     func testWithoutDirectoryTheKeyCannotRotate() throws {
         let single = KeyRingLocation(firstKeyFile: root + "/master.key", directory: nil)
         XCTAssertEqual(try KeyRing(location: single).keyIds, [0])

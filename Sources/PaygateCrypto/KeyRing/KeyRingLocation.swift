@@ -61,6 +61,8 @@ public struct KeyRingLocation: Sendable, Equatable {
         let key = Secret(try SecureRandom.bytes(SecretBox.keyByteCount))
         do {
             try ProtectedFile.write(path: path, contents: key, access: .ownerOnly)
+            // The processes that read the ring run as the directory's owner (a service user).
+            try ProtectedFile.give(path, to: ProtectedFile.owner(of: directory))
         } catch {
             throw CryptoError(.keyFileUnreadable, "cannot write the new master key: \(error.message)")
         }
