@@ -39,10 +39,10 @@ nginx_render() {
     mkdir -p "$dir"
     for temp in "${NGINX_TEMP_DIRS[@]}"; do mkdir -p "$dir/$temp"; done
     rate_limits=$(nginx_rate_limits_file)
-    # The pool's socket is 0660 and owned by the user running the pool (root here): the nginx
-    # workers must run as that user to connect. Unprivileged, nginx keeps its own user anyway.
-    if ((EUID == 0)); then
-        user_line="user root root;"
+    # As root, the workers run as their own user, the one member of the pool's and the sandbox's
+    # socket group (scripts/stack-users.sh). Unprivileged, nginx keeps its own user anyway.
+    if users_apply; then
+        user_line="user $USER_NGINX $USER_NGINX;"
     else
         user_line="# user: nginx runs unprivileged as $(id -un), like the pool"
     fi
