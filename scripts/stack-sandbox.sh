@@ -101,7 +101,9 @@ sandbox_files_limit_raise() {
 
 sandbox_stop() {
     local pid group
-    pid=$(pid_file_running "$ROOT/sandbox/sandbox.pid" paygate-sandbox) || return 0
+    # ROOT/run/sandbox.pid: where a sandbox started before it had a folder of its own wrote it.
+    pid=$(pid_file_running "$ROOT/sandbox/sandbox.pid" paygate-sandbox) ||
+        pid=$(pid_file_running "$ROOT/run/sandbox.pid" paygate-sandbox) || return 0
     note "stopping the channel sandbox (pid $pid)"
     group=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || group=""
     stop_pid "$pid" paygate-sandbox TERM "paygate-sandbox master" "$SANDBOX_STOP_SECONDS_MAX"
@@ -113,7 +115,7 @@ sandbox_stop() {
             note "killed a sandbox worker left in process group $group"
         fi
     fi
-    rm -f "$ROOT/sandbox/sandbox.sock" "$ROOT/sandbox/sandbox.pid"
+    rm -f "$ROOT/sandbox/sandbox.sock" "$ROOT/sandbox/sandbox.pid" "$ROOT/run/sandbox.sock" "$ROOT/run/sandbox.pid"
 }
 
 sandbox_health_code() {
