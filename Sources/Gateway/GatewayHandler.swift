@@ -74,8 +74,8 @@ public final class GatewayHandler: RequestHandler {
             response = .error(
                 APIError(.serviceUnavailable, "Too many requests at once; nothing was written: retry."), requestId: request.requestId)
         }
-        // docs/API.md section 3: no answer may be stored by a cache on the way (payments, secrets
-        // in error texts, health), whatever proxy sits in front.
+        // docs/API.md section 3: no answer (a payment, a refund, an error, the health) may be kept
+        // by a cache between the client and us, whatever proxy sits in front of nginx.
         response.headers.append(("Cache-Control", "no-store"))
         // One line per request with nginx's request id, so a request can be followed from the
         // access log into ours. Only method, path, status and time: never headers or bodies.
