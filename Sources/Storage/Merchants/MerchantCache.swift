@@ -29,6 +29,9 @@ public final class MerchantCache: Sendable {
     }
 
     public func merchant(id: String) throws -> Merchant? {
+        // Only an id of the exact shape is looked up (and cached): the directory's collation
+        // ignores trailing spaces, so "mch_… " would otherwise find the merchant "mch_…".
+        guard MerchantId(id) != nil else { return nil }
         let now = Timestamp.now().millisecondsSinceEpoch
         if let entry = entries.withLock({ $0.value(for: id) }), now - entry.fetchedAt < ttlMilliseconds { return entry.merchant }
         let merchant = try directory.find(id: id)
