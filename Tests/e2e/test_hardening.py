@@ -185,8 +185,8 @@ def test_local_mode_sends_no_webhook_to_a_private_address(stack, client, slots):
 # configuration files 0600; realistic default rate limits
 
 def test_the_roots_configuration_files_are_owner_only(stack):
-    files = ["paygate.json", "sandbox.json", "nginx/nginx.conf", "nginx/port", "nginx/sandbox-port",
-             "nginx/fastcgi-keep-conn", "nginx/rate-limits.conf"]
+    files = ["paygate.json", "sandbox.json", "demo-merchant.json", "nginx/nginx.conf", "nginx/port",
+             "nginx/sandbox-port", "nginx/fastcgi-keep-conn", "nginx/rate-limits.conf"]
     for name in files:
         mode = stat.S_IMODE(os.stat(os.path.join(stack.root, name)).st_mode)
         assert mode == 0o600, f"{name} is {oct(mode)}"
