@@ -23,9 +23,9 @@ import uuid
 import pytest
 
 from fastcgi_support import send as fastcgi_send
-from paygate_support import assert_error, payment_body
+from paygate_support import assert_error, payment_body, sql_string
 from test_logs import log_text
-from test_webhooks import attempts_of, event_of, pay, wait_until
+from test_webhooks import attempts_of, event_of, pay, shard_of, wait_until
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WINDOW_SECONDS = 300
@@ -169,12 +169,20 @@ def test_an_address_that_keeps_failing_authentication_is_answered_429(stack, cli
 # ---------------------------------------------------------------------------------------------
 # docs/API.md section 8: local mode delivers webhooks to loopback only
 
-def test_local_mode_sends_no_webhook_to_a_private_address(stack, client, slots):
+def test_local_mode_refuses_and_never_sends_to_another_address(stack, client, database, slots):
     assert stack.config.get("mode", "local") == "local"
-    # A private address of no host: before, each attempt tried to connect (and timed out).
-    created = client.create_payment(payment_body(notify_url="http://192.168.255.254:9/notify"))
+    private = "http://192.168.255.254:9/notify"
+    # An address the local stack could never deliver to is refused at create (docs/API.md section 5).
+    assert_error(client.create_payment(payment_body(notify_url=private)), 400, "invalid_field", field="notify_url")
+    assert database.merchant_footprint(client.merchant_id)["payments"] == 0
+    # A payment stored with such a URL (by an earlier version) is never posted there: the
+    # dispatcher checks the address it would connect to. Before, each attempt connected.
+    created = client.create_payment(payment_body())
     assert created.status_code == 201, created.text
     payment = created.json()
+    stack.database.rows_on_shard(
+        shard_of(slots, payment),
+        f"UPDATE {{db}}.payments SET notify_url = {sql_string(private)} WHERE payment_id = {sql_string(payment['payment_id'])}")
     pay(stack, payment)
     event = wait_until(lambda: event_of(stack, slots, payment), "the payment.succeeded event")
     attempts = wait_until(lambda: attempts_of(stack, slots, payment, event["event_id"]), "a delivery attempt")
