@@ -17,7 +17,8 @@ nginx_rate_limits_file() {
         rm -f "$override"
     elif [[ -n ${PAYGATE_RATE_LIMITS:-} ]]; then
         [[ -f $PAYGATE_RATE_LIMITS ]] || die "PAYGATE_RATE_LIMITS names no file: $PAYGATE_RATE_LIMITS"
-        cp "$PAYGATE_RATE_LIMITS" "$override.tmp"
+        # 0600 like every configuration file of a root (only nginx's master, as this user, reads it).
+        install -m 0600 "$PAYGATE_RATE_LIMITS" "$override.tmp"
         mv "$override.tmp" "$override"
     fi
     if [[ -f $override ]]; then
@@ -46,6 +47,18 @@ nginx_render() {
     else
         user_line="# user: nginx runs unprivileged as $(id -un), like the pool"
     fi
+    # The rendered configuration and the ports beside it are 0600: only nginx's master (started
+    # as this user) reads them, and they map the stack's files and sockets for anyone who could.
+    (
+        umask 077
+        nginx_render_files "$port" "$sandbox_port" "$rate_limits" "$user_line" "$keep_conn"
+    ) || die "could not render $dir/nginx.conf"
+    chmod 0600 "$dir/nginx.conf" "$dir/port" "$dir/sandbox-port" "$dir/fastcgi-keep-conn"
+}
+
+# nginx_render_files PORT SANDBOX_PORT RATE_LIMITS USER_LINE KEEP_CONN: the files nginx_render writes.
+nginx_render_files() {
+    local port=$1 sandbox_port=$2 rate_limits=$3 user_line=$4 keep_conn=$5 dir=$ROOT/nginx
     sed -e "s|@ROOT@|$(sed_escape "$ROOT")|g" \
         -e "s|@REPO@|$(sed_escape "$REPO")|g" \
         -e "s|@PORT@|$port|g" \

@@ -16,6 +16,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     public let channels: ChannelRuntime?
     public let shards: ShardConnections
     let merchants: MerchantCache
+    let authFailures: AuthFailureLimiter
     let gate: WorkGate
 
     public init(configuration: Configuration, log: Log) throws {
@@ -29,6 +30,7 @@ public struct GatewayFactory: RequestHandlerFactory {
         gate = WorkGate(permits: configuration.pool.workingThreadsMax)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+        authFailures = AuthFailureLimiter(configuration.authFailures)
     }
 
     public func workerDidStart() {
@@ -37,6 +39,8 @@ public struct GatewayFactory: RequestHandlerFactory {
     }
 
     public func makeHandler() -> any RequestHandler {
-        GatewayHandler(configuration: configuration, shards: shards, merchants: merchants, gate: gate, channels: channels, log: log)
+        GatewayHandler(
+            configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, gate: gate, channels: channels,
+            log: log)
     }
 }

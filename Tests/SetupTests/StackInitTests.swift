@@ -88,6 +88,9 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(configuration.webhooks.scheduleSeconds, WebhooksConfiguration.defaultScheduleSeconds)
         XCTAssertEqual(configuration.pool.workers, 2)
         XCTAssertEqual(configuration.channels?.connectTimeoutMilliseconds, 3000)
+        // The local stack's clients all share loopback: never slowed for failed authentications.
+        XCTAssertEqual(configuration.authFailures.exemptAddresses, ["127.0.0.1", "::1"])
+        XCTAssertEqual(configuration.authFailures.failuresMax, AuthFailuresConfiguration().failuresMax)
         let file = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile)
         XCTAssertNil(file.retrySchedules)
         XCTAssertEqual(try file.sandboxConfiguration().retryScheduleMilliseconds[.alipay], SandboxConfiguration.channelSchedules[.alipay])

@@ -27,10 +27,17 @@ enum PaygateConfigurationWriter {
         // The sandbox's statement of a day exists as soon as the day is over: the worker
         // reconciles yesterday right after it starts (a real channel publishes it the next morning).
         reconciliation.afterHour = 0
-        return Configuration(
+        var configuration = Configuration(
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
             channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
+        // The local stack listens on loopback only, so every client (the tests, the scripts, a
+        // developer) shares 127.0.0.1: counting its failures would throttle them all together.
+        configuration.authFailures.exemptAddresses = localExemptAddresses
+        return configuration
     }
+
+    /// The client addresses the local stack never slows for failed authentications.
+    static let localExemptAddresses = ["127.0.0.1", "::1"]
 
     /// Checks, writes, reads back. The key store loads every key file the section names, so an
     /// account that does not hang together stops init rather than the pool's start.
