@@ -17,6 +17,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     public let channels: ChannelRuntime?
     public let shards: ShardConnections
     let merchants: MerchantCache
+    let authFailures: AuthFailureLimiter
     let gate: WorkGate
 
     public init(configuration: Configuration, log: Log) throws {
@@ -30,6 +31,7 @@ public struct GatewayFactory: RequestHandlerFactory {
         gate = WorkGate(permits: configuration.pool.workingThreadsMax)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, keys: keys), ttlSeconds: configuration.merchantCacheSeconds)
+        authFailures = AuthFailureLimiter(configuration.authFailures)
     }
 
     public func workerDidStart() {
@@ -39,6 +41,7 @@ public struct GatewayFactory: RequestHandlerFactory {
 
     public func makeHandler() -> any RequestHandler {
         GatewayHandler(
-            configuration: configuration, shards: shards, merchants: merchants, keys: keys, gate: gate, channels: channels, log: log)
+            configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, keys: keys, gate: gate,
+            channels: channels, log: log)
     }
 }

@@ -116,7 +116,7 @@ do {
     case let command where command.first == "keys":
         try keysCommand(Array(command.dropFirst()))
     case ["shards"]:
-        let connections = try ShardConnections(configuration: configuration.database)
+        let connections = try ShardConnections(configuration: configuration.database.using(.readOnly))
         let failing = Set(connections.unreachableShards())
         for (index, shard) in configuration.database.shards.enumerated() {
             let slots = (0..<connections.map.slotCount).filter { connections.map.shardIndex(forSlot: $0) == index }.count

@@ -53,7 +53,7 @@ final class ChannelsConfigurationTests: XCTestCase {
         XCTAssertNotNil(channels.alipay.verificationKeys[1].retiredAtTimestamp)
         XCTAssertEqual(channels.wechatpay.merchantId, "1900000001")
         XCTAssertEqual(channels.wechatpay.certificateFile, root + "/channels/wechatpay/merchant.pem")
-        XCTAssertEqual(channels.wechatpay.apiV3KeyFile, root + "/channels/wechatpay/apiv3.sealed")
+        XCTAssertEqual(channels.wechatpay.apiV3KeyFile, root + "/channels/wechatpay/apiv3.key")
         XCTAssertEqual(channels.unionpay.merchantId, "777290058110048")
         XCTAssertEqual(channels.unionpay.verificationKeys.count, 2)
     }

@@ -121,12 +121,13 @@ final class KeyStoreTests: XCTestCase {
             let attributes = try FileManager.default.attributesOfItem(atPath: root + "/channels/" + name)
             modes[name] = (attributes[.posixPermissions] as? Int) ?? -1
         }
-        XCTAssertEqual(modes.count, 3 + 7 + 9 + 7)  // directories + alipay, wechatpay, unionpay files
+        // directories + alipay, wechatpay (with the sandbox's copy of the APIv3 key), unionpay files
+        XCTAssertEqual(modes.count, 3 + 7 + 9 + 7)
         for (name, mode) in modes {
             let isDirectory = !name.contains(".")
             XCTAssertEqual(mode, isDirectory ? 0o700 : 0o600, name)
         }
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/apiv3.key"))).count, 32)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/sandbox-apiv3.key"))).count, 32)
     }
 
     func testSerialsAreTheOnesOpenSSLPrints() throws {
@@ -171,7 +172,7 @@ final class KeyStoreTests: XCTestCase {
 
     func testNoTextualFormShowsKeyMaterial() throws {
         let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now(), masterKeys: try stackMasterKeys())
-        let apiV3Key = String(decoding: try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/apiv3.key"))), as: UTF8.self)
+        let apiV3Key = String(decoding: try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/sandbox-apiv3.key"))), as: UTF8.self)
         for text in [store.description, "\(store)", String(reflecting: store), "\(store.weChatPay)", "\(store.alipay)"] {
             XCTAssertFalse(text.contains(apiV3Key), text)
             XCTAssertFalse(text.contains("PRIVATE KEY"), text)

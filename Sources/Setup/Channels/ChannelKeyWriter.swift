@@ -6,8 +6,8 @@ import PaygateCrypto
 /// when missing, so a restart never replaces a key under running data; a key made anew drops the
 /// public half made for the key before it. Our side's private key and our copy of the APIv3 key
 /// are sealed under the master key ring (`SealedKeyFile`); a plain one left by an older stack is
-/// sealed in place. The channel's side (platform keys, `apiv3.key`) is what the sandbox reads,
-/// as a channel holds its own keys: it stays plain.
+/// sealed in place. The channel's side (platform keys, `sandbox-apiv3.key`) is what the sandbox
+/// reads, as a channel holds its own keys: it stays plain.
 enum ChannelKeyWriter {
     /// A PEM key or certificate is 1 to 3 KB.
     static let keyFileBytesMax = 64 * 1024
@@ -21,8 +21,9 @@ enum ChannelKeyWriter {
             try ensurePair(files, .platform, now: now, masterKeys: nil, notes: &notes)
             try sealInPlace(files.privateKey(.merchant), masterKeys: masterKeys, notes: &notes)
             if channel == .wechatpay {
-                try ensureAPIV3Key(files, notes: &notes)
-                try ensureSealedCopy(of: files.apiV3Key, at: files.apiV3KeySealed, masterKeys: masterKeys, notes: &notes)
+                try ensureAPIV3Key(files, masterKeys: masterKeys, notes: &notes)
+                try ensureSandboxAPIV3Key(files, masterKeys: masterKeys)
+                try sealInPlace(files.apiV3Key, masterKeys: masterKeys, notes: &notes)
             }
             try ownerOnly(files.directory)
         }
@@ -61,13 +62,25 @@ enum ChannelKeyWriter {
     }
 
     /// Letters and digits, as WeChat Pay issues APIv3 keys.
-    private static func ensureAPIV3Key(_ files: ChannelFiles, notes: inout [String]) throws(SetupError) {
+    private static func ensureAPIV3Key(_ files: ChannelFiles, masterKeys: KeyRing, notes: inout [String]) throws(SetupError) {
         guard !SetupFiles.hasContents(files.apiV3Key) else { return }
         notes.append("generating the wechatpay APIv3 key")
         let key = try SetupFiles.crypto("generating the APIv3 key") { () throws(CryptoError) in
             try SecureRandom.alphanumeric(LocalChannelAccounts.apiV3KeyCharacters)
         }
-        try SetupFiles.write(files.apiV3Key, Secret(utf8: key), .ownerOnly)
+        try SetupFiles.write(files.apiV3Key, try sealed(Secret(utf8: key), masterKeys), .ownerOnly)
+    }
+
+    /// The channel's own copy of the APIv3 key, which the sandbox reads: the two sides of the
+    /// account may run as different users (scripts/stack-users.sh), and a key file has one owner.
+    /// Ours is sealed (once `sealInPlace` has run): the channel's copy is the key in the clear.
+    private static func ensureSandboxAPIV3Key(_ files: ChannelFiles, masterKeys: KeyRing) throws(SetupError) {
+        guard let stored = SetupFiles.read(files.apiV3Key) else { return }
+        let key = try SetupFiles.crypto("opening \(files.apiV3Key)") { () throws(CryptoError) in
+            try SealedKeyFile.open(Secret(stored), keys: masterKeys).reveal()
+        }
+        guard SetupFiles.read(files.sandboxAPIV3Key) != key else { return }
+        try SetupFiles.write(files.sandboxAPIV3Key, Secret(key), .ownerOnly)
     }
 
     /// Alipay: the bare public key. WeChat Pay, UnionPay: a self-signed certificate whose serial
@@ -116,13 +129,6 @@ enum ChannelKeyWriter {
         guard !SealedKeyFile.isSealed(contents) else { return }
         notes.append("sealing \(path) under the master key")
         try SetupFiles.write(path, try sealed(contents, masterKeys), .ownerOnly)
-    }
-
-    /// Our sealed copy of a key the channel's side keeps plain (the APIv3 key), made when missing.
-    private static func ensureSealedCopy(of plain: String, at path: String, masterKeys: KeyRing, notes: inout [String]) throws(SetupError) {
-        guard !SetupFiles.hasContents(path) else { return }
-        notes.append("sealing a copy of \(plain) under the master key")
-        try SetupFiles.write(path, try sealed(try SetupFiles.readPrivate(plain, bytesMax: keyFileBytesMax), masterKeys), .ownerOnly)
     }
 
     /// Public halves too: nothing in a channel directory is meant for anyone but the stack's owner.

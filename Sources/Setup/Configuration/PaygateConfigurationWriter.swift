@@ -32,8 +32,14 @@ enum PaygateConfigurationWriter {
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
             channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
         configuration.masterKeyDirectory = layout.masterKeyDirectory
+        // The local stack listens on loopback only, so every client (the tests, the scripts, a
+        // developer) shares 127.0.0.1: counting its failures would throttle them all together.
+        configuration.authFailures.exemptAddresses = localExemptAddresses
         return configuration
     }
+
+    /// The client addresses the local stack never slows for failed authentications.
+    static let localExemptAddresses = ["127.0.0.1", "::1"]
 
     /// Checks, writes, reads back. The key store loads every key file the section names, so an
     /// account that does not hang together stops init rather than the pool's start.
@@ -74,7 +80,7 @@ enum PaygateConfigurationWriter {
             wechatpay: .init(
                 baseURL: sandbox + "/wechatpay", merchantId: LocalChannelAccounts.weChatPayMerchantId,
                 appId: LocalChannelAccounts.weChatPayAppId, privateKeyFile: wechatpay.privateKey(.merchant),
-                certificateFile: wechatpay.publicHalf(.merchant), apiV3KeyFile: wechatpay.apiV3KeySealed,
+                certificateFile: wechatpay.publicHalf(.merchant), apiV3KeyFile: wechatpay.apiV3Key,
                 verificationKeys: try verificationKeys(wechatpay)),
             unionpay: .init(
                 baseURL: sandbox + "/unionpay/gateway/api", merchantId: LocalChannelAccounts.unionPayMerchantId,
