@@ -161,10 +161,13 @@ def test_a_plain_key_file_still_loads_and_keys_seal_files_seals_it(stack, client
     path = stack.config["channels"]["alipay"]["private_key_file"]
     plain = open_sealed_file(stack, path)
     assert plain.startswith("-----BEGIN PRIVATE KEY-----"), plain[:30]
+    owner = os.stat(path)
     temporary = path + ".e2e"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(plain)
+    # Started as root, the stack's pool runs as its own user, the key's owner: it stays so.
+    os.chown(temporary, owner.st_uid, owner.st_gid)
     os.replace(temporary, path)
     # A plain file (a stack from before sealing) is still read: the pool reloads with it.
     stack_command(stack, "reload", stack.root)
@@ -175,6 +178,7 @@ def test_a_plain_key_file_still_loads_and_keys_seal_files_seals_it(stack, client
     with open(path, encoding="ascii") as handle:
         assert handle.read().startswith(SEALED_FILE_PREFIX), path
     assert os.stat(path).st_mode & 0o777 == 0o600
+    assert (os.stat(path).st_uid, os.stat(path).st_gid) == (owner.st_uid, owner.st_gid), "keys seal-files kept the owner"
     assert open_sealed_file(stack, path) == plain
     assert admin(stack, "keys", "seal-files") == [], "a second run has nothing to seal"
     stack_command(stack, "reload", stack.root)
