@@ -6,6 +6,7 @@ and the new secret both authenticate during it, the old one is refused after it)
 secret rotated with an overlap (two v1 signatures, the new first, each verifying with its own
 secret); our channel private keys and the APIv3 key are sealed under the master key on disk
 (not plain PEM or text), a plain one (an older stack) still loads and `keys seal-files` seals it;
+the merchant's two secrets rotated while clients keep creating payments (none fails);
 `paygate-admin keys rotate-master` while clients create payments and
 replay them, with zero failed requests, every sealed value and key file under the new key
 afterwards, the old key retired, and the pool reloading with the re-sealed channel keys.
@@ -211,6 +212,40 @@ def load(client, stop, outcomes):
                                                                               authenticated.text[:200]))
     finally:
         client.close()
+
+
+def test_merchant_and_webhook_secrets_rotated_under_load_fail_no_request(stack):
+    """Clients keep creating with the merchant's old secret while both of its secrets rotate,
+    and go on through the overlap; then clients with the new secret join them: nothing fails."""
+    merchant = stack.create_merchant()
+    old = stack.client(merchant)
+    stop = threading.Event()
+    outcomes = []
+    threads = [threading.Thread(target=load, args=(old, stop, outcomes)) for _ in range(LOAD_THREADS)]
+    for thread in threads:
+        thread.start()
+    renewed = None
+    try:
+        time.sleep(1)
+        [rotated] = admin(stack, "merchant", "rotate-secret", "--id", merchant["merchant_id"], "--overlap-seconds", "600")
+        admin(stack, "merchant", "rotate-webhook-secret", "--id", merchant["merchant_id"], "--overlap-seconds", "600")
+        time.sleep(stack.config.get("merchant_cache_seconds", 5) + 1)
+        renewed = stack.client(dict(merchant, secret=rotated["secret"]))
+        more = [threading.Thread(target=load, args=(renewed, stop, outcomes)) for _ in range(LOAD_THREADS)]
+        for thread in more:
+            thread.start()
+        threads += more
+        time.sleep(3)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        old.close()
+        if renewed:
+            renewed.close()
+    failures = [outcome for outcome in outcomes if outcome != ("ok",)]
+    assert not failures, failures[:5]
+    assert len(outcomes) > 40, "the load ran across both rotations"
 
 
 @pytest.mark.disruptive
