@@ -17,6 +17,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     public let shards: ShardConnections
     let merchants: MerchantCache
     let gate: WorkGate
+    let securityEvents: SecurityEvents
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
@@ -27,6 +28,8 @@ public struct GatewayFactory: RequestHandlerFactory {
         self.channels = try ChannelRuntime.load(configuration, log: log)
         shards = try ShardConnections(configuration: configuration.database)
         gate = WorkGate(permits: configuration.pool.workingThreadsMax)
+        securityEvents = SecurityEvents(
+            store: AuditLogStore(connections: shards), intervalSeconds: configuration.audit.securityFlushSeconds, log: log)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
     }
@@ -37,6 +40,8 @@ public struct GatewayFactory: RequestHandlerFactory {
     }
 
     public func makeHandler() -> any RequestHandler {
-        GatewayHandler(configuration: configuration, shards: shards, merchants: merchants, gate: gate, channels: channels, log: log)
+        GatewayHandler(
+            configuration: configuration, shards: shards, merchants: merchants, gate: gate, channels: channels,
+            securityEvents: securityEvents, log: log)
     }
 }

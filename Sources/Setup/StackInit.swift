@@ -17,6 +17,7 @@ public enum StackInit {
         // The root keeps whatever mode its maker gave it (the end-to-end suite's is 0700).
         try SetupFiles.directory(layout.root, mode: nil)
         try MasterKeyWriter.ensure(layout, notes: &notes)
+        try AuditKeyWriter.ensure(layout, notes: &notes)
         try TLSWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         try ChannelKeyWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         try PaygateConfigurationWriter.write(try PaygateConfigurationWriter.configuration(layout, options), to: layout.configurationFile)

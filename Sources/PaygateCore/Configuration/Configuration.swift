@@ -25,6 +25,8 @@ public struct Configuration: Sendable, Codable {
     public var queries = QueriesConfiguration()
     /// Daily reconciliation against the channels' statements; off without its directory.
     public var reconciliation = ReconciliationConfiguration()
+    /// The audit log's signed checkpoints and the pool's security-event flush.
+    public var audit = AuditConfiguration()
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -35,7 +37,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
-        case channels, webhooks, queries, reconciliation
+        case channels, webhooks, queries, reconciliation, audit
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +55,7 @@ public struct Configuration: Sendable, Codable {
         queries = try c.decodeIfPresent(QueriesConfiguration.self, forKey: .queries) ?? QueriesConfiguration()
         reconciliation =
             try c.decodeIfPresent(ReconciliationConfiguration.self, forKey: .reconciliation) ?? ReconciliationConfiguration()
+        audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -103,6 +106,7 @@ public struct Configuration: Sendable, Codable {
         try webhooks.validate()
         try queries.validate()
         try reconciliation.validate()
+        try audit.validate()
     }
 }
 

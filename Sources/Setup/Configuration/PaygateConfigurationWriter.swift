@@ -27,9 +27,13 @@ enum PaygateConfigurationWriter {
         // The sandbox's statement of a day exists as soon as the day is over: the worker
         // reconciles yesterday right after it starts (a real channel publishes it the next morning).
         reconciliation.afterHour = 0
-        return Configuration(
+        var configuration = Configuration(
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
             channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
+        configuration.audit.checkpointFile = layout.auditCheckpointFile
+        configuration.audit.keyFile = layout.auditKeyFile
+        if let seconds = options.auditSecurityFlushSeconds { configuration.audit.securityFlushSeconds = seconds }
+        return configuration
     }
 
     /// Checks, writes, reads back. The key store loads every key file the section names, so an

@@ -4,6 +4,8 @@
 ///     ROOT/paygate.json           the pool's and the worker's configuration (0600)
 ///     ROOT/sandbox.json           the channel sandbox's configuration (0600)
 ///     ROOT/secrets/master.key     32 random bytes sealing merchant secrets (dir 0700, file 0600)
+///     ROOT/secrets/audit.key      32 random bytes signing the audit log's checkpoints (0600)
+///     ROOT/audit/checkpoints      the audit log's signed checkpoints, one line each (dir 0700, 0600)
 ///     ROOT/tls/ca.pem ca.key      the local CA (EC P-256; dir 0755, certificates 0644, keys 0600)
 ///     ROOT/tls/server.pem .key    nginx's certificate for 127.0.0.1 and localhost, from that CA
 ///     ROOT/channels/CHANNEL/      both sides of each channel account (dirs 0700, files 0600),
@@ -32,6 +34,8 @@ public struct StackLayout: Sendable, Equatable {
 
     public var secretsDirectory: String { root + "/secrets" }
     public var masterKeyFile: String { secretsDirectory + "/master.key" }
+    public var auditKeyFile: String { secretsDirectory + "/audit.key" }
+    public var auditCheckpointFile: String { root + "/audit/checkpoints" }
 
     public var tlsDirectory: String { root + "/tls" }
     public var caCertificateFile: String { tlsDirectory + "/ca.pem" }

@@ -1,0 +1,79 @@
+import Glibc
+import PaygateCore
+import PaygateCrypto
+
+/// The signed checkpoints of the audit log's head, one JSON line each appended to a file outside
+/// the database (README "Audit log"). Signed with HMAC-SHA256 under a 32-byte key in a 0600 file:
+/// the threat the checkpoint answers is someone who can write the database (a stolen database
+/// password, a DBA) but not read the paygate user's files; HMAC is already wrapped here and needs
+/// no new C surface. Its limit: whoever can verify can also sign, so an auditor checks on the host
+/// (an Ed25519 key would let a public key leave the host; see README).
+public struct AuditCheckpoints: Sendable {
+    public static let keyByteCount = 32
+    /// The file is read whole: a line every minute for ten years is well below this.
+    public static let fileBytesMax = 64 * 1024 * 1024
+
+    public let path: String
+    let key: Secret
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public init(path: String, keyFile: String) throws(Failure) {
+        self.path = path
+        do {
+            key = try ProtectedFile.read(path: keyFile, access: .ownerOnly, bytesMax: Self.keyByteCount)
+        } catch {
+            throw Failure(message: "audit checkpoint key: \(error.message)")
+        }
+        guard key.count == Self.keyByteCount else {
+            throw Failure(message: "audit checkpoint key \(keyFile) holds \(key.count) bytes, exactly \(Self.keyByteCount) expected")
+        }
+    }
+
+    func signature(_ checkpoint: AuditCheckpoint) -> String {
+        Hex.encode(HMACSHA256.authenticate(key: key, message: checkpoint.signedBytes))
+    }
+
+    /// Appends one signed line (the file and its directory are made owner-only when missing).
+    /// One `write` of a short line with O_APPEND: lines of concurrent writers do not interleave.
+    public func append(_ checkpoint: AuditCheckpoint) throws(Failure) {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if !directory.isEmpty { _ = mkdir(directory, 0o700) }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let line = Array((checkpoint.line(signature: signature(checkpoint)) + "\n").utf8)
+        let written = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
+        guard written == line.count, fsync(descriptor) == 0 else {
+            throw Failure(message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The checkpoint with the highest sequence among the lines whose signature checks, and
+    /// whether any line's did not (a forged or damaged checkpoint). No file: (nil, false).
+    public func latest() throws(Failure) -> (checkpoint: AuditCheckpoint?, forged: Bool) {
+        guard access(path, F_OK) == 0 else { return (nil, false) }
+        let contents: Secret
+        do {
+            contents = try ProtectedFile.read(path: path, access: .ownerOnly, bytesMax: Self.fileBytesMax)
+        } catch {
+            throw Failure(message: "audit checkpoints: \(error.message)")
+        }
+        var best: AuditCheckpoint?
+        var forged = false
+        for line in String(decoding: contents.reveal(), as: UTF8.self).split(separator: "\n") where !line.isEmpty {
+            guard let (checkpoint, signature) = AuditCheckpoint.parse(line: String(line)),
+                let given = Hex.decode(signature),
+                ConstantTime.equals(given, HMACSHA256.authenticate(key: key, message: checkpoint.signedBytes))
+            else {
+                forged = true
+                continue
+            }
+            if checkpoint.sequence >= (best?.sequence ?? -1) { best = checkpoint }
+        }
+        return (best, forged)
+    }
+}
