@@ -186,7 +186,7 @@ def test_a_record_deleted_in_the_middle_is_named(stack, tamperable):
 
 def test_a_record_inserted_in_the_middle_is_named(stack, tamperable):
     after = tamperable - 3
-    rows = audit_list(stack, "--limit", "100000")
+    rows = audit_list(stack)
     predecessor = next(record for record in rows if record["sequence"] == after)
     forged = {"time": predecessor["time"], "actor": ACTOR, "action": "merchant.enable", "target": "merchant:forged",
               "outcome": "success", "origin": predecessor["origin"], "details": "{}",
