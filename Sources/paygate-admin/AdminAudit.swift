@@ -84,6 +84,11 @@ func auditedAction(_ arguments: [String], merchantId: String?) -> AdminAudit.Act
     case ["merchant", "create"]: return .init(action: "merchant.create", target: "merchant:new")
     case ["merchant", "enable"]: return .init(action: "merchant.enable", target: "merchant:\(merchantId ?? "")")
     case ["merchant", "disable"]: return .init(action: "merchant.disable", target: "merchant:\(merchantId ?? "")")
+    // Secrets and keys rotate (their new values are printed once, never recorded).
+    case ["merchant", "rotate-secret"]: return .init(action: "merchant.rotate_secret", target: "merchant:\(merchantId ?? "")")
+    case ["merchant", "rotate-webhook-secret"]:
+        return .init(action: "merchant.rotate_webhook_secret", target: "merchant:\(merchantId ?? "")")
+    case ["keys", "rotate-master"]: return .init(action: "keys.rotate_master", target: "master_key")
     case ["events", "resend"]: return .init(action: "events.resend", target: "event:\(arguments.count > 2 ? arguments[2] : "")")
     case ["housekeeping", "purge"]: return .init(action: "housekeeping.purge", target: "shards")
     case ["recon", "run"]: return .init(action: "recon.run", target: "channel:\(value("--channel")) day:\(value("--date"))")
