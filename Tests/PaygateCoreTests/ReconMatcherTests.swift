@@ -53,7 +53,11 @@ final class ReconMatcherTests: XCTestCase {
 
     func testRefundLinesCompareStatusThenAmountNeverFees() {
         let refund = { (state: ReconLocalSide.State, amount: Int64) in self.ours(amount, fee: nil, state: state) }
-        XCTAssertEqual(ReconMatcher.classify(.refund, statement: line(500, fee: 3), local: refund(.succeeded, 500)).reconClass, .matched)
+        // The fee the channel gave back on a refund is matched, and posted (negative: fees fall).
+        let returned = ReconMatcher.classify(.refund, statement: line(500, fee: 3), local: refund(.succeeded, 500))
+        XCTAssertEqual(returned.reconClass, .matched)
+        XCTAssertEqual(returned.feeDifference, cny(-3))
+        XCTAssertNil(ReconMatcher.classify(.refund, statement: line(500, fee: 0), local: refund(.succeeded, 500)).feeDifference)
         XCTAssertEqual(ReconMatcher.classify(.refund, statement: line(500), local: refund(.failed, 500)).reconClass, .statusMismatch)
         XCTAssertEqual(
             ReconMatcher.classify(.refund, statement: line(500, status: .processing), local: refund(.succeeded, 500)).reconClass,
@@ -86,7 +90,8 @@ final class ReconMatcherTests: XCTestCase {
 
     func testTheFeeAdjustmentBalancesAndMovesTheDifferenceToTheFeeAccount() throws {
         let entry = try LedgerEntry.feeAdjusted(
-            merchantId: "mch_1", paymentId: PaymentId("pay_0193a2b4c5d6000a0123456789abcdef")!, channel: .wechatpay, difference: cny(-2))
+            merchantId: "mch_1", paymentId: PaymentId("pay_0193a2b4c5d6000a0123456789abcdef")!, refundId: nil, channel: .wechatpay,
+            difference: cny(-2))
         XCTAssertEqual(entry.kind, .feeAdjusted)
         XCTAssertEqual(entry.lines.map(\.account), [.channelFees(.wechatpay), .channelClearing(.wechatpay)])
         XCTAssertEqual(entry.lines.map(\.amount.minorUnits), [-2, 2])

@@ -80,6 +80,8 @@ def test_a_clean_day_reconciles_clean_and_a_rerun_changes_nothing(stack, client,
     assert summary["statement"]["payments"] == summary["local"]["payments"] >= 2, summary
     assert summary["statement"]["paid"] == summary["local"]["paid"], summary
     assert summary["statement"]["refunded"] == summary["local"]["refunded"], summary
+    # Fees: ours posted at success, less what the channel gave back on the refund (posted now).
+    assert summary["statement"]["fees"] == summary["local"]["fees"], summary
     assert summary["matched"] == summary["statement"]["payments"] + summary["statement"]["refunds"], summary
     assert len(summary["file_sha256"]) == 64 and f"/{channel}/{day}." in summary["file"], summary
     before = items(stack, channel, day)

@@ -134,14 +134,15 @@ public struct LedgerEntry: Sendable, Equatable {
             ])
     }
 
-    /// The fee the channel's statement shows for a payment differs from the fee posted when it
-    /// succeeded: the difference (statement minus ours) moves between what the channel owes us
-    /// and its fees, so the fee account ends at what the channel really kept.
+    /// The fee the channel's statement shows differs from what we posted: a payment's fee other
+    /// than the one posted when it succeeded, or the fee the channel gave back on a refund (then
+    /// the entry names the refund). The difference (statement minus ours) moves between what the
+    /// channel owes us and its fees, so the fee account ends at what the channel really kept.
     public static func feeAdjusted(
-        merchantId: String, paymentId: PaymentId, channel: Channel, difference: Money
+        merchantId: String, paymentId: PaymentId, refundId: RefundId?, channel: Channel, difference: Money
     ) throws(LedgerError) -> LedgerEntry {
         try LedgerEntry(
-            kind: .feeAdjusted, merchantId: merchantId, paymentId: paymentId, refundId: nil,
+            kind: .feeAdjusted, merchantId: merchantId, paymentId: paymentId, refundId: refundId,
             lines: [
                 LedgerLine(.channelFees(channel), difference),
                 LedgerLine(.channelClearing(channel), Money(minorUnits: -difference.minorUnits, currency: difference.currency)),

@@ -16,7 +16,9 @@ public enum ReconMatcher {
         public var reconClass: ReconClass
         public var state: ReconItemState
         public var followUp: FollowUp
-        /// The fee difference the statement shows (its fee minus ours): posted to the fee account.
+        /// What the statement's fee changes in the fee account, posted once: on a payment its fee
+        /// minus the one we posted at success; on a refund the fee the channel gave back
+        /// (negative: WeChat Pay returns a refunded payment's fee in proportion, we post none).
         public var feeDifference: Money?
     }
 
@@ -34,6 +36,11 @@ public enum ReconMatcher {
             }
         }
         guard statement.amount == local.amount else { return open(.amountMismatch, .admin) }
+        if kind == .refund, statement.status == .succeeded, statement.fee.minorUnits > 0 {
+            return Outcome(
+                reconClass: .matched, state: .none, followUp: .none,
+                feeDifference: Money(minorUnits: -statement.fee.minorUnits, currency: statement.fee.currency))
+        }
         if let ours = local.fee, ours != statement.fee {
             var outcome = open(.feeMismatch, .admin)
             outcome.feeDifference = statement.fee - ours

@@ -65,6 +65,8 @@ public struct ReconRunSummary: Sendable, Equatable {
         if let local = draft.local, local.state == .succeeded {
             if draft.kind == .payment { localPayments.add(local.amount) } else { localRefunds.add(local.amount) }
             if let fee = local.fee { localFees = localFees + fee }
+            // A refund's returned fee is posted by this run (or was by an earlier one).
+            if draft.kind == .refund, let returned = draft.outcome.feeDifference { localFees = localFees + returned }
         }
     }
 }

@@ -19,7 +19,7 @@ extension InvariantCheck {
                            p.payment_id IS NOT NULL AS payment_ok,
                            COALESCE(p.merchant_id = e.merchant_id AND (p.currency = e.currency OR e.kind IN (\(AuditSQL.latePaymentKinds))), 0) AS owner_ok,
                            e.kind IN (\(AuditSQL.entryKinds)) AS kind_ok,
-                           IF(e.kind IN (\(AuditSQL.paymentOnlyKinds)), e.refund_id = '',
+                           IF(e.kind = '\(LedgerEntryKind.paymentSucceeded.rawValue)' OR (e.kind = '\(LedgerEntryKind.feeAdjusted.rawValue)' AND e.refund_id = ''), e.refund_id = '',
                               f.refund_id IS NOT NULL AND f.payment_id = e.payment_id) AS refund_ok,
                            COALESCE(l.total = 0, 0) AS balanced
                       FROM journal_entries e
@@ -35,7 +35,7 @@ extension InvariantCheck {
                         OR p.payment_id IS NULL
                         OR COALESCE(p.merchant_id = e.merchant_id AND (p.currency = e.currency OR e.kind IN (\(AuditSQL.latePaymentKinds))), 0) = 0
                         OR e.kind NOT IN (\(AuditSQL.entryKinds))
-                        OR NOT IF(e.kind IN (\(AuditSQL.paymentOnlyKinds)), e.refund_id = '',
+                        OR NOT IF(e.kind = '\(LedgerEntryKind.paymentSucceeded.rawValue)' OR (e.kind = '\(LedgerEntryKind.feeAdjusted.rawValue)' AND e.refund_id = ''), e.refund_id = '',
                                   f.refund_id IS NOT NULL AND f.payment_id = e.payment_id)
                     """,
                 explain: { row in
@@ -49,7 +49,7 @@ extension InvariantCheck {
                     findings.add(!row.flag(10), "unknown kind '\(row.text(3))'")
                     findings.add(
                         row.flag(10) && !row.flag(11),
-                        [LedgerEntryKind.paymentSucceeded.rawValue, LedgerEntryKind.feeAdjusted.rawValue].contains(row.text(3))
+                        row.text(3) == LedgerEntryKind.paymentSucceeded.rawValue
                             ? "\(row.text(3)) entry names refund '\(row.text(2))'"
                             : "\(row.text(3)) entry's refund '\(row.text(2))' does not exist for this payment")
                     var ids = [row.text(0), row.text(1)]

@@ -59,8 +59,6 @@ enum AuditSQL {
     static var refundStatuses: String { list(RefundStatus.allCases.map(\.rawValue)) }
     static var eventTypes: String { list(MerchantEventType.allCases.map(\.rawValue)) }
     static var entryKinds: String { list(LedgerEntryKind.allCases.map(\.rawValue)) }
-    /// The entries that concern a payment only (they name no refund).
-    static var paymentOnlyKinds: String { list([LedgerEntryKind.paymentSucceeded.rawValue, LedgerEntryKind.feeAdjusted.rawValue]) }
     static let payable = LedgerAccount.merchantPayable.name
     /// A late payment is in whatever currency the payer paid, not necessarily the order's.
     static var latePaymentKinds: String {

@@ -69,16 +69,17 @@ extension ReconStore {
             """, parameters)
     }
 
-    /// The statement's fee is what the channel kept: the difference is posted once per payment,
-    /// however often its day is reconciled again.
+    /// The statement's fee is what the channel kept: the difference is posted once per payment
+    /// (and once per refund for a returned fee), however often its day is reconciled again.
     private func postFeeDifferenceOnce(
         _ difference: Money, paymentId: PaymentId, merchantId: String, item: ReconItemDraft, now: Timestamp, _ connection: Connection
     ) throws {
         let posted = try connection.query(
-            "SELECT COUNT(*) FROM journal_entries WHERE payment_id = ? AND kind = ? AND refund_id = '' FOR UPDATE",
-            [.text(paymentId.text), .text(LedgerEntryKind.feeAdjusted.rawValue)])
+            "SELECT COUNT(*) FROM journal_entries WHERE payment_id = ? AND kind = ? AND refund_id = ? FOR UPDATE",
+            [.text(paymentId.text), .text(LedgerEntryKind.feeAdjusted.rawValue), .text(item.refundId?.text ?? "")])
         guard posted.first?[0] == "0", difference.minorUnits != 0 else { return }
-        let entry = try LedgerEntry.feeAdjusted(merchantId: merchantId, paymentId: paymentId, channel: item.channel, difference: difference)
+        let entry = try LedgerEntry.feeAdjusted(
+            merchantId: merchantId, paymentId: paymentId, refundId: item.refundId, channel: item.channel, difference: difference)
         try JournalWriter.post(entry, slot: paymentId.slot, now: now, connection)
     }
 
