@@ -214,3 +214,29 @@ def test_removing_the_newest_records_is_named_by_the_checkpoint(stack, tamperabl
 def strip(findings):
     """The findings without their prose."""
     return [{key: value for key, value in finding.items() if key != "detail"} for finding in findings]
+
+
+def test_a_forged_checkpoint_is_named_and_the_file_is_owner_only(stack):
+    admin(stack, "housekeeping", "purge")  # an admin action writes a checkpoint of the head
+    path = os.path.join(stack.root, "audit", "checkpoints")
+    assert os.stat(path).st_mode & 0o777 == 0o600 and os.stat(os.path.dirname(path)).st_mode & 0o777 == 0o700
+    assert os.stat(os.path.join(stack.root, "secrets", "audit.key")).st_mode & 0o777 == 0o600
+    with open(path, encoding="utf-8") as handle:
+        original = handle.read()
+    lines = [json.loads(line) for line in original.splitlines()]
+    assert lines and all(len(line["signature"]) == 64 for line in lines), lines[-3:]
+    # A checkpoint claiming a longer log, signed without the key: not believed, and reported.
+    forged = dict(lines[-1], sequence=lines[-1]["sequence"] + 100, signature="0" * 64)
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(forged, separators=(",", ":")) + "\n")
+        code, findings, summary = verify(stack)
+        assert code == 1 and strip(findings) == [{"finding": "checkpoint_forged"}], findings
+        assert summary["checkpoint"] < forged["sequence"], summary
+    finally:
+        with open(path, "r+", encoding="utf-8") as handle:
+            current = handle.read()
+            handle.seek(0)
+            handle.write(current.replace(json.dumps(forged, separators=(",", ":")) + "\n", ""))
+            handle.truncate()
+    assert verify(stack)[0] == 0
