@@ -15,6 +15,10 @@ public struct AuditCheckpoints: Sendable {
 
     public let path: String
     let key: Secret
+    /// The key file's owner: the service user. The checkpoints belong to it too, so that a
+    /// checkpoint first written by root (an admin command of a stack started as root) does not
+    /// lock the worker, running as that user, out of the file.
+    let owner: (user: uid_t, group: gid_t)
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public let message: String
@@ -31,6 +35,8 @@ public struct AuditCheckpoints: Sendable {
         guard key.count == Self.keyByteCount else {
             throw Failure(message: "audit checkpoint key \(keyFile) holds \(key.count) bytes, exactly \(Self.keyByteCount) expected")
         }
+        var status = stat()
+        owner = stat(keyFile, &status) == 0 ? (status.st_uid, status.st_gid) : (geteuid(), getegid())
     }
 
     func signature(_ checkpoint: AuditCheckpoint) -> String {
@@ -41,10 +47,11 @@ public struct AuditCheckpoints: Sendable {
     /// One `write` of a short line with O_APPEND: lines of concurrent writers do not interleave.
     public func append(_ checkpoint: AuditCheckpoint) throws(Failure) {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        if !directory.isEmpty { _ = mkdir(directory, 0o700) }
+        if !directory.isEmpty, mkdir(directory, 0o700) == 0, geteuid() == 0 { _ = chown(directory, owner.user, owner.group) }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
+        if geteuid() == 0 { _ = fchown(descriptor, owner.user, owner.group) }
         let line = Array((checkpoint.line(signature: signature(checkpoint)) + "\n").utf8)
         let written = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
         guard written == line.count, fsync(descriptor) == 0 else {
