@@ -91,6 +91,9 @@ func auditedAction(_ arguments: [String], merchantId: String?) -> AdminAudit.Act
     case ["keys", "rotate-master"]: return .init(action: "keys.rotate_master", target: "master_key")
     case ["events", "resend"]: return .init(action: "events.resend", target: "event:\(arguments.count > 2 ? arguments[2] : "")")
     case ["housekeeping", "purge"]: return .init(action: "housekeeping.purge", target: "shards")
+    // A statement downloaded from the channel (with --file it only reads a local file).
+    case ["recon", "fetch"] where arguments.contains("--out"):
+        return .init(action: "recon.fetch", target: "channel:\(value("--channel")) day:\(value("--date"))")
     case ["recon", "run"]: return .init(action: "recon.run", target: "channel:\(value("--channel")) day:\(value("--date"))")
     case ["recon", "resolve"]: return .init(action: "recon.resolve", target: "item:\(arguments.count > 2 ? arguments[2] : "")")
     default: return nil
