@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import PaygateCore
 
 /// What the processes of paygate use to write the audit log: the store, the checkpoints file
@@ -18,10 +18,15 @@ public struct AuditTrail: Sendable {
         origin = Self.origin(program: program)
     }
 
-    /// This host, the operating-system user this process runs as, and program[pid].
+    /// This host (its name as the kernel has it: no DNS lookup), the operating-system user this
+    /// process runs as, and program[pid].
     public static func origin(program: String) -> AuditOrigin {
         let user = getpwuid(geteuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(geteuid())"
-        return AuditOrigin(host: ProcessInfo.processInfo.hostName, user: user, process: "\(program)[\(getpid())]")
+        var name = [CChar](repeating: 0, count: Int(HOST_NAME_MAX) + 1)
+        let host =
+            gethostname(&name, name.count - 1) == 0
+            ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
+        return AuditOrigin(host: host, user: user, process: "\(program)[\(getpid())]")
     }
 
     /// Appends one record made here (origin filled in), then writes a checkpoint of the new head:
