@@ -26,6 +26,7 @@ final class StackInitTests: XCTestCase {
                 $0.sandboxCallbackSenders = 32
                 $0.sandboxFastRetries = true
                 $0.auditSecurityFlushSeconds = 2
+                $0.auditCheckpointSeconds = 3
             })
         XCTAssertTrue(result.sandboxConfigurationChanged)
         // master key, audit checkpoint key, CA + server, 3 x 2 key pairs, APIv3
@@ -48,6 +49,7 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(configuration.audit.checkpointFile, layout.root + "/audit/checkpoints")
         XCTAssertEqual(configuration.audit.keyFile, layout.root + "/secrets/audit.key")
         XCTAssertEqual(configuration.audit.securityFlushSeconds, 2)
+        XCTAssertEqual(configuration.audit.checkpointIntervalSeconds, 3)
         XCTAssertEqual(try ProtectedFile.read(path: layout.auditKeyFile, access: .ownerOnly, bytesMax: 64).count, 32)
 
         let channels = try XCTUnwrap(configuration.channels)

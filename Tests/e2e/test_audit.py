@@ -240,3 +240,25 @@ def test_a_forged_checkpoint_is_named_and_the_file_is_owner_only(stack):
             handle.write(current.replace(json.dumps(forged, separators=(",", ":")) + "\n", ""))
             handle.truncate()
     assert verify(stack)[0] == 0
+
+
+def test_the_worker_writes_checkpoints_of_records_no_admin_action_covered(stack):
+    """A pool record (a forged callback) is covered by a checkpoint without any admin action: the
+    worker writes one every audit.checkpoint_interval_seconds (1 s on this stack)."""
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 1))
+    forged = {"orderId": "pay_" + uuid.uuid4().hex, "respCode": "00", "txnType": "01", "txnAmt": "100",
+              "queryId": "forged", "txnTime": "20261127120000", "merId": "777290058110048", "certId": "1",
+              "signature": "Zm9yZ2Vk"}
+    assert stack.session().post(stack.url + "/callbacks/unionpay", data=forged, timeout=10).text == "fail"
+    records = wait_for_records(stack, lambda record: record["target"] == "channel:unionpay ip:127.0.0.1",
+                               "--action", "security.callback_forged", "--since", since)
+    assert records, "no security.callback_forged record for unionpay"
+    path = os.path.join(stack.root, "audit", "checkpoints")
+    deadline = time.monotonic() + FLUSH_WAIT_SECONDS_MAX
+    while True:
+        with open(path, encoding="utf-8") as handle:
+            covered = [json.loads(line) for line in handle if json.loads(line)["sequence"] >= records[-1]["sequence"]]
+        if covered or time.monotonic() > deadline:
+            break
+        time.sleep(POLL_PAUSE_SECONDS)
+    assert covered, f"no checkpoint reached sequence {records[-1]['sequence']} within {FLUSH_WAIT_SECONDS_MAX} s"

@@ -33,6 +33,7 @@ enum PaygateConfigurationWriter {
         configuration.audit.checkpointFile = layout.auditCheckpointFile
         configuration.audit.keyFile = layout.auditKeyFile
         if let seconds = options.auditSecurityFlushSeconds { configuration.audit.securityFlushSeconds = seconds }
+        if let seconds = options.auditCheckpointSeconds { configuration.audit.checkpointIntervalSeconds = seconds }
         return configuration
     }
 

@@ -25,6 +25,9 @@ public struct InitOptions: Sendable, Equatable {
     /// How often each pool process writes the security events it counted (`audit`'s
     /// `security_flush_seconds`); nil keeps `AuditConfiguration`'s. The end-to-end suite asks for 1.
     public var auditSecurityFlushSeconds: Int?
+    /// How often the worker writes a checkpoint of the audit log (`checkpoint_interval_seconds`);
+    /// nil keeps `AuditConfiguration`'s. The end-to-end suite asks for 1.
+    public var auditCheckpointSeconds: Int?
 
     /// The connect includes the TLS handshake: under a burst of 1,024 creates on two shared
     /// cores a new connection's handshake through the local nginx took over a second (make bench
