@@ -51,6 +51,22 @@ final class AuditCheckpointsTests: XCTestCase {
         XCTAssertTrue(latest.forged)
     }
 
+    func testOnlyTheEndOfALongFileIsRead() throws {
+        let checkpoints = try AuditCheckpoints(path: path, keyFile: keyFile)
+        // Older lines beyond the tail, one of them forged: neither is looked at.
+        var text = checkpoint(1_000_000).line(signature: "00") + "\n"
+        for sequence in 1...4_000 {
+            let line = checkpoint(Int64(sequence))
+            text += line.line(signature: checkpoints.signature(line)) + "\n"
+        }
+        XCTAssertGreaterThan(text.utf8.count, AuditCheckpoints.tailBytesMax)
+        try FileManager.default.createDirectory(atPath: directory + "/audit", withIntermediateDirectories: false)
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
+        let latest = try checkpoints.latest()
+        XCTAssertEqual(latest.checkpoint, checkpoint(4_000))
+        XCTAssertFalse(latest.forged)
+    }
+
     func testAKeyOthersCanReadIsRefused() throws {
         XCTAssertNoThrow(try AuditCheckpoints(path: path, keyFile: keyFile))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile)

@@ -10,8 +10,9 @@ import PaygateCrypto
 /// (an Ed25519 key would let a public key leave the host; see README).
 public struct AuditCheckpoints: Sendable {
     public static let keyByteCount = 32
-    /// The file is read whole: a line every minute for ten years is well below this.
-    public static let fileBytesMax = 64 * 1024 * 1024
+    /// Only the end of the file is read: the newest checkpoints decide, and a line a minute
+    /// grows the file by about 50 MB a year. This holds some 2,000 lines.
+    public static let tailBytesMax = 256 * 1024
 
     public let path: String
     let key: Secret
@@ -59,19 +60,27 @@ public struct AuditCheckpoints: Sendable {
         }
     }
 
-    /// The checkpoint with the highest sequence among the lines whose signature checks, and
-    /// whether any line's did not (a forged or damaged checkpoint). No file: (nil, false).
+    /// The checkpoint with the highest sequence among the newest lines (`tailBytesMax`) whose
+    /// signature checks, and whether any of those lines' did not (a forged or damaged
+    /// checkpoint). No file: (nil, false).
     public func latest() throws(Failure) -> (checkpoint: AuditCheckpoint?, forged: Bool) {
-        guard access(path, F_OK) == 0 else { return (nil, false) }
-        let contents: Secret
-        do {
-            contents = try ProtectedFile.read(path: path, access: .ownerOnly, bytesMax: Self.fileBytesMax)
-        } catch {
-            throw Failure(message: "audit checkpoints: \(error.message)")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return (nil, false) }
+            throw Failure(message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 0 else { throw Failure(message: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        let start = max(0, size - off_t(Self.tailBytesMax))
+        var bytes = [UInt8](repeating: 0, count: Int(size - start))
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, start) }
+        guard count == bytes.count else { throw Failure(message: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        // A tail that starts inside a line: that partial first line is not a checkpoint.
+        if start > 0, let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange(...newline) }
         var best: AuditCheckpoint?
         var forged = false
-        for line in String(decoding: contents.reveal(), as: UTF8.self).split(separator: "\n") where !line.isEmpty {
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where !line.isEmpty {
             guard let (checkpoint, signature) = AuditCheckpoint.parse(line: String(line)),
                 let given = Hex.decode(signature),
                 ConstantTime.equals(given, HMACSHA256.authenticate(key: key, message: checkpoint.signedBytes))
