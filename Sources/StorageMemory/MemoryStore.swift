@@ -31,6 +31,9 @@ public final class MemoryStore: @unchecked Sendable {
     var refunds: [RefundId: Refund] = [:]
     var refundCheckAfter: [RefundId: Timestamp] = [:]
     public internal(set) var refundHistory: [RefundStep] = []
+    // Reconciliation: `recon_items` by their key, `recon_runs` by channel and day.
+    var reconItems: [ReconItemKeyText: ReconItem] = [:]
+    var reconRuns: [String: ReconRunSummary] = [:]
 
     public init(slotCount: Int = 1024, shardCount: Int = 4, fees: [Channel: ChannelFee] = [:], clock: any Clock) {
         precondition(slotCount >= shardCount && shardCount >= 1, "a twin needs at least one slot per shard")

@@ -37,7 +37,7 @@ final class MariaDBStoreContractTests: XCTestCase {
         let open = try opened.get()
         return StoresUnderTest(
             payments: PaymentStore(shards: open.shards, channelFees: open.fees), refunds: RefundStore(shards: open.shards),
-            clock: SystemClock())
+            recon: ReconStore(shards: open.shards), clock: SystemClock())
     }
 
     /// A missing configuration fails every test (here, and again when its body asks for the
@@ -93,4 +93,10 @@ final class MariaDBStoreContractTests: XCTestCase {
     func testRefundApplyFiltersByChannel() throws { try contract.refundApplyFiltersByChannel() }
     func testRefundClaimDueAndSchedule() throws { try contract.refundClaimDueAndSchedule() }
     func testRefundClaimLongestWaitingFirst() throws { try contract.refundClaimLongestWaitingFirst() }
+    func testReconRerunKeepsASettlementOrResolutionUntilTheResultChanges() throws {
+        try contract.reconRerunKeepsASettlementOrResolutionUntilTheResultChanges()
+    }
+    func testReconReadsOurRecordsAndWhatNoLineNames() throws { try contract.reconReadsOurRecordsAndWhatNoLineNames() }
+    func testReconAwaitingItemsSeeTheNextDaysLines() throws { try contract.reconAwaitingItemsSeeTheNextDaysLines() }
+    func testReconRunsCountAndRecordHowTheyEnded() throws { try contract.reconRunsCountAndRecordHowTheyEnded() }
 }

@@ -8,7 +8,7 @@ import XCTest
 final class MemoryStoreContractTests: XCTestCase {
     let contract = StoreContract {
         let store = MemoryStore(slotCount: 1024, shardCount: 4, fees: [.alipay: ChannelFee(basisPoints: 60)], clock: SystemClock())
-        return StoresUnderTest(payments: store, refunds: store, clock: SystemClock())
+        return StoresUnderTest(payments: store, refunds: store, recon: store, clock: SystemClock())
     }
 
     func testApplyPrepayAcceptedMovesToProcessing() throws { try contract.applyPrepayAcceptedMovesToProcessing() }
@@ -49,4 +49,10 @@ final class MemoryStoreContractTests: XCTestCase {
     func testRefundApplyFiltersByChannel() throws { try contract.refundApplyFiltersByChannel() }
     func testRefundClaimDueAndSchedule() throws { try contract.refundClaimDueAndSchedule() }
     func testRefundClaimLongestWaitingFirst() throws { try contract.refundClaimLongestWaitingFirst() }
+    func testReconRerunKeepsASettlementOrResolutionUntilTheResultChanges() throws {
+        try contract.reconRerunKeepsASettlementOrResolutionUntilTheResultChanges()
+    }
+    func testReconReadsOurRecordsAndWhatNoLineNames() throws { try contract.reconReadsOurRecordsAndWhatNoLineNames() }
+    func testReconAwaitingItemsSeeTheNextDaysLines() throws { try contract.reconAwaitingItemsSeeTheNextDaysLines() }
+    func testReconRunsCountAndRecordHowTheyEnded() throws { try contract.reconRunsCountAndRecordHowTheyEnded() }
 }

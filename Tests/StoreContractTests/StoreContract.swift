@@ -7,6 +7,7 @@ import XCTest
 struct StoresUnderTest {
     var payments: any PaymentStoring
     var refunds: any RefundStoring
+    var recon: any ReconStoring
     var clock: any Clock
 }
 

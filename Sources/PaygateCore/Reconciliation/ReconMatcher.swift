@@ -20,6 +20,10 @@ public enum ReconMatcher {
         /// minus the one we posted at success; on a refund the fee the channel gave back
         /// (negative: WeChat Pay returns a refunded payment's fee in proportion, we post none).
         public var feeDifference: Money?
+
+        public init(reconClass: ReconClass, state: ReconItemState, followUp: FollowUp, feeDifference: Money?) {
+            self.reconClass = reconClass; self.state = state; self.followUp = followUp; self.feeDifference = feeDifference
+        }
     }
 
     /// A statement line and our record of what it names (nil: we have none).

@@ -70,12 +70,15 @@ extension ReconStore {
     }
 
     /// The statement's fee is what the channel kept: the difference is posted once per payment
-    /// (and once per refund for a returned fee), however often its day is reconciled again.
+    /// (and once per refund for a returned fee), however often its day is reconciled again. No
+    /// lock on the journal (the application account may only read and insert there): two runs of
+    /// one day at the same moment meet the unique key `once`, and the second fails whole and is
+    /// run again.
     private func postFeeDifferenceOnce(
         _ difference: Money, paymentId: PaymentId, merchantId: String, item: ReconItemDraft, now: Timestamp, _ connection: Connection
     ) throws {
         let posted = try connection.query(
-            "SELECT COUNT(*) FROM journal_entries WHERE payment_id = ? AND kind = ? AND refund_id = ? FOR UPDATE",
+            "SELECT COUNT(*) FROM journal_entries WHERE payment_id = ? AND kind = ? AND refund_id = ?",
             [.text(paymentId.text), .text(LedgerEntryKind.feeAdjusted.rawValue), .text(item.refundId?.text ?? "")])
         guard posted.first?[0] == "0", difference.minorUnits != 0 else { return }
         let entry = try LedgerEntry.feeAdjusted(
