@@ -114,8 +114,9 @@ do {
         writer.member("secret", created.secret)
         writer.member("webhook_secret", created.webhookSecret)
         writer.objectClose()
-        adminAudit?.succeeded(target: "merchant:" + created.id, details: merchantDetails(name: name))
+        // Printed first: the secrets are shown only this once, even if the record then fails.
         print(writer.string)
+        adminAudit?.succeeded(target: "merchant:" + created.id, details: merchantDetails(name: name))
     case ["merchant", "disable"], ["merchant", "enable"]:
         guard let merchantId else { fail("merchant \(arguments[1]) needs --id", code: 2) }
         guard try openDirectory().setStatus(id: merchantId, active: arguments[1] == "enable") else { fail("no merchant \(merchantId)") }
