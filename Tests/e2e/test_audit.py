@@ -24,7 +24,7 @@ ACTOR = "e2e-auditor"
 # (process, interval) seeing SecurityTally.repeatedFailuresMin of them.
 AUTH_FAILURES = 12
 REPEATED_FAILURES_MIN = 3
-GENESIS = "0" * 64
+CONCURRENT_WRITERS = 8
 
 
 def admin(stack, *arguments, check=True):
@@ -161,6 +161,25 @@ def test_a_disabled_merchant_and_a_forged_callback_are_recorded(stack, client, m
     assert stack.session().post(stack.url + "/callbacks/alipay", data=forged, timeout=10).text == "failure"
     assert wait_for_records(stack, lambda record: record["target"] == "channel:alipay ip:127.0.0.1",
                             "--action", "security.callback_forged", "--since", since)
+
+
+def test_concurrent_appends_never_fork_the_chain(stack):
+    """Writers racing for the head (admin commands here, the pool's flushes in production) each get
+    their own place: every record is in the chain once, and the chain verifies."""
+    environment = dict(os.environ, PAYGATE_ACTOR=ACTOR)
+    marker = uuid.uuid4().hex
+    writers = [subprocess.Popen([stack.admin, "--config", stack.config_path, "audit", "record", "--action", "e2e.race",
+                                 "--target", f"race:{marker}:{index}"], env=environment,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for index in range(CONCURRENT_WRITERS)]
+    for writer in writers:
+        _, error = writer.communicate(timeout=ADMIN_TIMEOUT_SECONDS)
+        assert writer.returncode == 0, error
+    raced = [record for record in audit_list(stack, "--action", "e2e.race") if marker in record["target"]]
+    assert sorted(record["target"] for record in raced) == sorted(f"race:{marker}:{index}" for index in range(CONCURRENT_WRITERS))
+    assert len({record["sequence"] for record in raced}) == CONCURRENT_WRITERS
+    code, findings, _ = verify(stack)
+    assert code == 0 and findings == [], findings
 
 
 def test_an_untouched_chain_verifies(stack):
