@@ -54,10 +54,13 @@ format-check:
 	scripts/format.sh --check
 
 # The style check first (seconds, no build), module edges as declared (scripts/module-edges.py),
-# unit tests (debug build, where warnings are errors), then the end-to-end suite on its own stack.
+# the systemd units of deploy/ (scripts/deploy-verify.sh: systemd-analyze verify on the release
+# binaries), unit tests (debug build, where warnings are errors), then the end-to-end suite on its
+# own stack.
 # The store contract on MariaDB (MariaDBStoreContractTests) needs that stack's shards: e2e.sh runs it.
 test: format-check deps build
 	scripts/module-edges.py
+	scripts/deploy-verify.sh
 	$(SWIFT_BUILD) --build-tests
 	swift test --scratch-path $(BUILD_DIR) --skip-build --disable-swift-testing --skip MariaDBStoreContractTests
 	scripts/e2e.sh

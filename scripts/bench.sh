@@ -87,7 +87,10 @@ files_limit_raise() {
 }
 files_limit_raise
 
+# The load-test rate limits: the benchmark sends thousands of requests/s for one merchant from
+# one address, far above nginx/rate-limits.conf's realistic defaults, and must measure paygate.
 PAYGATE_SANDBOX_PORT=$SANDBOX_PORT PAYGATE_SANDBOX_CALLBACK_SENDERS=$CALLBACK_SENDERS \
+    PAYGATE_RATE_LIMITS=$REPO/nginx/rate-limits.load-test.conf \
     PAYGATE_QUERY_SCHEDULE=$QUERY_SCHEDULE_SECONDS "$STACK" up "$ROOT" "$PORT" >/dev/null
 URL="https://127.0.0.1:$PORT"
 SANDBOX_URL="https://127.0.0.1:$SANDBOX_PORT"

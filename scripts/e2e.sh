@@ -19,7 +19,9 @@
 # The tests get: PAYGATE_URL, PAYGATE_SANDBOX_URL, PAYGATE_ROOT, PAYGATE_CA, PAYGATE_CONFIG,
 # PAYGATE_ADMIN and PAYGATE_STACK (to stop a MariaDB server, or to reload tighter rate limits with
 # `PAYGATE_RATE_LIMITS=FILE $PAYGATE_STACK reload $PAYGATE_ROOT`, and back with
-# PAYGATE_RATE_LIMITS=default). The stack starts with the repo's default rate limits.
+# PAYGATE_RATE_LIMITS=default), and PAYGATE_E2E_RATE_LIMITS, the file the stack starts with
+# (nginx/rate-limits.load-test.conf: the suite's 300 concurrent creates for one merchant from one
+# address are far above the repo's realistic defaults), to go back to after a tighter one.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,7 +92,8 @@ export PAYGATE_AUDIT_CHECKPOINT_SECONDS=1
 # Merchant webhooks (docs/API.md section 8) retry after 1 s, 1 s and 2 s, then dead-letter: the
 # contract's schedule takes days. test_webhooks.py relies on this being short.
 export PAYGATE_WEBHOOK_SCHEDULE=${PAYGATE_WEBHOOK_SCHEDULE:-1,1,2}
-"$STACK" up "$ROOT" "$PORT"
+export PAYGATE_E2E_RATE_LIMITS=$REPO/nginx/rate-limits.load-test.conf
+PAYGATE_RATE_LIMITS=$PAYGATE_E2E_RATE_LIMITS "$STACK" up "$ROOT" "$PORT"
 
 export PAYGATE_URL="https://127.0.0.1:$PORT"
 export PAYGATE_SANDBOX_URL="https://127.0.0.1:$SANDBOX_PORT"

@@ -19,6 +19,8 @@ DEPS_PACKAGES=(
     make                 # the Makefile is the entry point
     procps               # ps: stack.sh finds stray pool workers by process group
     python3-venv         # the venv of the end-to-end suite's Python tools (cmd_contract_deps below)
+    util-linux           # setpriv: the stack's processes as their own users when started as root
+    systemd              # systemd-analyze verify on deploy/'s units (make test)
 )
 DEPS_NGINX_FLAVOURS=(nginx-light nginx nginx-core nginx-full nginx-extras)
 
@@ -36,6 +38,20 @@ deps_python_is_debian() {
 
 deps_python_modules_present() {
     python3 -c 'import pytest, requests, cryptography' >/dev/null 2>&1
+}
+
+# deps_users (as root): the users the stack's parts run as when it is started as root
+# (scripts/stack-users.sh). System users, no home, no shell, each in a group of its own name.
+# mysql comes with the mariadb-server package.
+deps_users() {
+    local user
+    ((EUID == 0)) || return 0
+    for user in paygate paygate-nginx paygate-sandbox; do
+        id -u "$user" >/dev/null 2>&1 && continue
+        note "creating the system user $user"
+        useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user" ||
+            die "useradd $user failed"
+    done
 }
 
 cmd_deps() {
@@ -79,6 +95,7 @@ cmd_deps() {
         deps_python_modules_present || die "python3 still cannot import pytest, requests and cryptography"
     fi
 
+    deps_users
     command -v swift >/dev/null 2>&1 ||
         die "swift is not on PATH: install the Swift 6 toolchain (https://www.swift.org/install/linux/)"
     note "dependencies present"

@@ -40,6 +40,8 @@ stack_init() {
         die "paygate-admin init failed; knobs given:${given:- none}"
     SANDBOX_CONFIG_CHANGED=0
     [[ $output == *sandbox-configuration-changed* ]] && SANDBOX_CONFIG_CHANGED=1
+    # init writes as whoever runs it: each file to the user that reads it (stack-users.sh).
+    users_own_files
     return 0
 }
 

@@ -37,7 +37,18 @@ db_server_id() {
 }
 
 db_user_args() {
-    if ((EUID == 0)); then printf '%s\n' --user=root; fi
+    if users_apply; then printf '%s\n' "--user=$USER_DATABASE"; fi
+}
+
+# db_install_args: as root, MariaDB's root account admits the OS root user alone (unix_socket):
+# the pool's user reaches the socket too, and must not get in as root. Unprivileged, the socket's
+# folder (0700) already admits the stack's owner alone.
+db_install_args() {
+    if users_apply; then
+        printf '%s\n' --auth-root-authentication-method=socket
+    else
+        printf '%s\n' --auth-root-authentication-method=normal
+    fi
 }
 
 db_answers() {
@@ -49,6 +60,8 @@ db_start() {
     local name=$1 dir pid deadline
     dir=$(db_dir "$name")
     mkdir -p "$dir"
+    # As root, mysql makes and owns everything in it (mariadb-install-db --user=mysql included).
+    users_database_dir "$dir"
     if pid=$(pid_file_running "$dir/mysqld.pid" mariadbd); then
         db_answers "$name" && return 0
         note "MariaDB $name (pid $pid) is running but does not answer yet"
@@ -57,7 +70,7 @@ db_start() {
             note "initialising MariaDB $name in $dir/data"
             # shellcheck disable=SC2046 # db_user_args prints zero or one word
             mariadb-install-db --no-defaults --datadir="$dir/data" $(db_user_args) \
-                --auth-root-authentication-method=normal --skip-test-db \
+                $(db_install_args) --skip-test-db \
                 >"$dir/install.log" 2>&1 || {
                 log_tail "$dir/install.log"
                 die "mariadb-install-db failed for $name"
@@ -71,6 +84,7 @@ db_start() {
         # not live in the shared /tmp, where cleaners remove them mid-query.
         mkdir -p "$dir/tmp" "$dir/binlog"
         chmod 0700 "$dir/tmp" "$dir/binlog"
+        users_database_dir "$dir"
         setsid nohup mariadbd --no-defaults $(db_user_args) \
             --datadir="$dir/data" --socket="$dir/mysqld.sock" --skip-networking --tmpdir="$dir/tmp" \
             --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \

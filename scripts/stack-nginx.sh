@@ -17,7 +17,8 @@ nginx_rate_limits_file() {
         rm -f "$override"
     elif [[ -n ${PAYGATE_RATE_LIMITS:-} ]]; then
         [[ -f $PAYGATE_RATE_LIMITS ]] || die "PAYGATE_RATE_LIMITS names no file: $PAYGATE_RATE_LIMITS"
-        cp "$PAYGATE_RATE_LIMITS" "$override.tmp"
+        # 0600 like every configuration file of a root (only nginx's master, as this user, reads it).
+        install -m 0600 "$PAYGATE_RATE_LIMITS" "$override.tmp"
         mv "$override.tmp" "$override"
     fi
     if [[ -f $override ]]; then
@@ -39,13 +40,25 @@ nginx_render() {
     mkdir -p "$dir"
     for temp in "${NGINX_TEMP_DIRS[@]}"; do mkdir -p "$dir/$temp"; done
     rate_limits=$(nginx_rate_limits_file)
-    # The pool's socket is 0660 and owned by the user running the pool (root here): the nginx
-    # workers must run as that user to connect. Unprivileged, nginx keeps its own user anyway.
-    if ((EUID == 0)); then
-        user_line="user root root;"
+    # As root, the workers run as their own user, the one member of the pool's and the sandbox's
+    # socket group (scripts/stack-users.sh). Unprivileged, nginx keeps its own user anyway.
+    if users_apply; then
+        user_line="user $USER_NGINX $USER_NGINX;"
     else
         user_line="# user: nginx runs unprivileged as $(id -un), like the pool"
     fi
+    # The rendered configuration and the ports beside it are 0600: only nginx's master (started
+    # as this user) reads them, and they map the stack's files and sockets for anyone who could.
+    (
+        umask 077
+        nginx_render_files "$port" "$sandbox_port" "$rate_limits" "$user_line" "$keep_conn"
+    ) || die "could not render $dir/nginx.conf"
+    chmod 0600 "$dir/nginx.conf" "$dir/port" "$dir/sandbox-port" "$dir/fastcgi-keep-conn"
+}
+
+# nginx_render_files PORT SANDBOX_PORT RATE_LIMITS USER_LINE KEEP_CONN: the files nginx_render writes.
+nginx_render_files() {
+    local port=$1 sandbox_port=$2 rate_limits=$3 user_line=$4 keep_conn=$5 dir=$ROOT/nginx
     sed -e "s|@ROOT@|$(sed_escape "$ROOT")|g" \
         -e "s|@REPO@|$(sed_escape "$REPO")|g" \
         -e "s|@PORT@|$port|g" \

@@ -18,18 +18,20 @@ migrate() {
 }
 
 pool_start() {
-    local pid_file=$ROOT/run/paygate.pid socket=$ROOT/run/paygate.sock pid deadline
+    local pid_file=$ROOT/run/paygate.pid socket=$ROOT/run/paygate.sock pid deadline binary prefix=()
     if pid=$(pid_file_running "$pid_file" paygate); then
         note "paygate pool already running (pid $pid)"
         return 0
     fi
     require_binary paygate
+    binary=$(users_binary paygate)
+    mapfile -t prefix < <(run_as_prefix "$USER_POOL")
     # A socket left by a crashed pool would make the wait below succeed too early.
     rm -f "$pid_file" "$socket"
     note "starting the paygate pool"
     # setsid: the pool is its own session and process group (group id = master pid), so a
     # terminal Ctrl-C reaches only our trap, and `down` can reap stray workers by group.
-    setsid nohup "$BIN_DIR/paygate" --config "$ROOT/paygate.json" \
+    setsid nohup "${prefix[@]}" "$binary" --config "$ROOT/paygate.json" \
         </dev/null >>"$ROOT/log/paygate.log" 2>&1 &
     pid=$!
     deadline=$((SECONDS + STACK_START_SECONDS_MAX))

@@ -4,7 +4,7 @@
 # (scripts/stack-init.sh). BIN_DIR holds paygate-sandbox.
 #
 # nginx serves it on its own TLS port (nginx.conf.template, second server block) and passes
-# everything to ROOT/run/sandbox.sock; paygate's channel base URLs (ROOT/paygate.json) point at
+# everything to ROOT/sandbox/sandbox.sock; paygate's channel base URLs (ROOT/paygate.json) point at
 # that port. Its orders, refunds, fault knobs and callback queue live in the memory of its one
 # worker process: `reload` never signals it (it refuses SIGHUP), and a restart starts an empty world.
 #
@@ -38,7 +38,7 @@ sandbox_port_of_root() {
 # sandbox whose ROOT/sandbox.json changed at this `up` (another port, other retry schedules:
 # SANDBOX_CONFIG_CHANGED, set by stack_init) is restarted: its in-memory state would not match.
 sandbox_start() {
-    local pid_file=$ROOT/run/sandbox.pid socket=$ROOT/run/sandbox.sock pid deadline wanted
+    local pid_file=$ROOT/sandbox/sandbox.pid socket=$ROOT/sandbox/sandbox.sock pid deadline wanted binary prefix=()
     if pid=$(pid_file_running "$pid_file" paygate-sandbox); then
         if ((SANDBOX_CONFIG_CHANGED == 0)); then
             note "channel sandbox already running (pid $pid)"
@@ -48,6 +48,8 @@ sandbox_start() {
         sandbox_stop
     fi
     require_binary paygate-sandbox
+    binary=$(users_binary paygate-sandbox)
+    mapfile -t prefix < <(run_as_prefix "$USER_SANDBOX")
     # A socket left by a crashed sandbox would make the wait below succeed too early.
     rm -f "$pid_file" "$socket"
     note "starting the channel sandbox"
@@ -59,7 +61,7 @@ sandbox_start() {
     wanted=$(sandbox_files_wanted)
     (
         sandbox_files_limit_raise "$wanted"
-        exec setsid nohup "$BIN_DIR/paygate-sandbox" --config "$ROOT/sandbox.json" \
+        exec setsid nohup "${prefix[@]}" "$binary" --config "$ROOT/sandbox.json" \
             </dev/null >>"$ROOT/log/sandbox.log" 2>&1
     ) &
     pid=$!
@@ -99,7 +101,9 @@ sandbox_files_limit_raise() {
 
 sandbox_stop() {
     local pid group
-    pid=$(pid_file_running "$ROOT/run/sandbox.pid" paygate-sandbox) || return 0
+    # ROOT/run/sandbox.pid: where a sandbox started before it had a folder of its own wrote it.
+    pid=$(pid_file_running "$ROOT/sandbox/sandbox.pid" paygate-sandbox) ||
+        pid=$(pid_file_running "$ROOT/run/sandbox.pid" paygate-sandbox) || return 0
     note "stopping the channel sandbox (pid $pid)"
     group=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || group=""
     stop_pid "$pid" paygate-sandbox TERM "paygate-sandbox master" "$SANDBOX_STOP_SECONDS_MAX"
@@ -111,7 +115,7 @@ sandbox_stop() {
             note "killed a sandbox worker left in process group $group"
         fi
     fi
-    rm -f "$ROOT/run/sandbox.sock" "$ROOT/run/sandbox.pid"
+    rm -f "$ROOT/sandbox/sandbox.sock" "$ROOT/sandbox/sandbox.pid" "$ROOT/run/sandbox.sock" "$ROOT/run/sandbox.pid"
 }
 
 sandbox_health_code() {

@@ -34,18 +34,20 @@ worker_args() {
 }
 
 worker_start() {
-    local pid_file=$ROOT/run/worker.pid pid args=()
+    local pid_file=$ROOT/run/worker.pid pid args=() binary prefix=()
     if pid=$(pid_file_running "$pid_file" paygate-worker); then
         note "timeout worker already running (pid $pid)"
         return 0
     fi
     require_binary paygate-worker
+    binary=$(users_binary paygate-worker)
+    mapfile -t prefix < <(run_as_prefix "$USER_POOL")
     mapfile -t args < <(worker_args)
     # worker_args ran in a subshell: check again here so a bad knob stops `up`.
     worker_args >/dev/null
     note "starting the timeout worker"
     # Its own session, like the pool: a terminal Ctrl-C reaches only `run`'s trap.
-    setsid nohup "$BIN_DIR/paygate-worker" --config "$ROOT/paygate.json" "${args[@]}" \
+    setsid nohup "${prefix[@]}" "$binary" --config "$ROOT/paygate.json" "${args[@]}" \
         </dev/null >>"$ROOT/log/worker.log" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$pid_file"

@@ -40,6 +40,10 @@ ROOT=""
 source "$REPO/scripts/stack-common.sh"
 # shellcheck source=scripts/stack-deps.sh
 source "$REPO/scripts/stack-deps.sh"
+# shellcheck source=scripts/stack-users.sh
+source "$REPO/scripts/stack-users.sh"
+# shellcheck source=scripts/stack-accounts.sh
+source "$REPO/scripts/stack-accounts.sh"
 # shellcheck source=scripts/stack-mariadb.sh
 source "$REPO/scripts/stack-mariadb.sh"
 # shellcheck source=scripts/stack-pool.sh
@@ -63,6 +67,8 @@ layout_ensure() {
     # The local MariaDB servers let root in without a password over their sockets: only the
     # owner of the stack may reach those sockets. Logs carry payment ids: owner only too.
     chmod 0700 "$ROOT/mariadb" "$ROOT/log"
+    users_require
+    users_run_dirs
 }
 
 healthz_code() {
@@ -92,6 +98,7 @@ cmd_up() {
     # sandbox.json's public URL both name the sandbox port.
     stack_init "$port" "$sandbox_port"
     db_start_all
+    accounts_ensure
     migrate
     pool_start
     worker_start
@@ -172,7 +179,7 @@ cmd_run() {
             "$SELF" down "$ROOT" || true
             exit 1
         fi
-        if ((stop_requested == 0)) && ! pid_file_running "$ROOT/run/sandbox.pid" paygate-sandbox >/dev/null; then
+        if ((stop_requested == 0)) && ! pid_file_running "$ROOT/sandbox/sandbox.pid" paygate-sandbox >/dev/null; then
             log_tail "$ROOT/log/sandbox.log"
             note "the channel sandbox exited: stopping the stack"
             "$SELF" down "$ROOT" || true

@@ -16,6 +16,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     public let channels: ChannelRuntime?
     public let shards: ShardConnections
     let merchants: MerchantCache
+    let authFailures: AuthFailureLimiter
     let gate: WorkGate
     let securityEvents: SecurityEvents
 
@@ -32,6 +33,7 @@ public struct GatewayFactory: RequestHandlerFactory {
             store: AuditLogStore(connections: shards), intervalSeconds: configuration.audit.securityFlushSeconds, log: log)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+        authFailures = AuthFailureLimiter(configuration.authFailures)
     }
 
     public func workerDidStart() {
@@ -41,7 +43,7 @@ public struct GatewayFactory: RequestHandlerFactory {
 
     public func makeHandler() -> any RequestHandler {
         GatewayHandler(
-            configuration: configuration, shards: shards, merchants: merchants, gate: gate, channels: channels,
+            configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, gate: gate, channels: channels,
             securityEvents: securityEvents, log: log)
     }
 }

@@ -1,3 +1,4 @@
+import HTTPClient
 import PaygateCore
 import PaygateCrypto
 import Services
@@ -17,6 +18,8 @@ public final class GatewayHandler: RequestHandler {
     /// Records the nonce of a request answered from a stored Idempotency-Key answer.
     let nonces: PaymentStore
     let merchants: MerchantCache
+    /// Failed authentications per client address, shared by the process's threads.
+    let authFailures: AuthFailureLimiter
     let housekeeping: Housekeeping
     /// The process's permits for CPU work (WorkGate.swift).
     let gate: WorkGate
@@ -32,8 +35,8 @@ public final class GatewayHandler: RequestHandler {
     private var nextHousekeepingShard = 0
 
     init(
-        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, gate: WorkGate, channels: ChannelRuntime?,
-        securityEvents: SecurityEvents, log: Log
+        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, authFailures: AuthFailureLimiter, gate: WorkGate,
+        channels: ChannelRuntime?, securityEvents: SecurityEvents, log: Log
     ) {
         self.configuration = configuration
         self.securityEvents = securityEvents
@@ -51,6 +54,7 @@ public final class GatewayHandler: RequestHandler {
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
         self.merchants = merchants
+        self.authFailures = authFailures
         housekeeping = Housekeeping(shards: shards, authWindowSeconds: configuration.authWindowSeconds)
         // Threads start at different points of the cycle so they do not all purge at once, and at
         // different shards: with every thread starting at the first shard, the first purge of each
@@ -62,15 +66,20 @@ public final class GatewayHandler: RequestHandler {
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = Timestamp.monotonicNanoseconds()
-        guard gate.enter() else {
+        var response: HTTPResponse
+        if gate.enter() {
+            response = answer(request)
+            gate.leave()
+        } else {
             log.warning(
                 "\(request.method) \(request.path): no working thread free after \(WorkGate.enterWaitMillisecondsMax) ms",
                 requestId: request.requestId)
-            return .error(
+            response = .error(
                 APIError(.serviceUnavailable, "Too many requests at once; nothing was written: retry."), requestId: request.requestId)
         }
-        let response = answer(request)
-        gate.leave()
+        // docs/API.md section 3: no answer (a payment, a refund, an error, the health) may be kept
+        // by a cache between the client and us, whatever proxy sits in front of nginx.
+        response.headers.append(("Cache-Control", "no-store"))
         // One line per request with nginx's request id, so a request can be followed from the
         // access log into ours. Only method, path, status and time: never headers or bodies.
         let micros = (Timestamp.monotonicNanoseconds() - started) / 1000
@@ -140,7 +149,7 @@ public final class GatewayHandler: RequestHandler {
             return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8))
         case .health:
             guard request.method == "GET" || request.method == "HEAD" else { throw APIError(.methodNotAllowed, "Use GET on /healthz.") }
-            return health()
+            return health(detailed: IPAddress(request.remoteAddress)?.isLoopback == true)
         case .payments:
             switch request.method {
             case "POST": return try createPayment(request)
@@ -167,12 +176,19 @@ public final class GatewayHandler: RequestHandler {
         }
     }
 
-    private func health() -> HTTPResponse {
+    /// docs/API.md section 10. The names of the failing shards and the breakers' states are for
+    /// the host's own operators (a loopback client, as nginx reports it in `REMOTE_ADDR`); anyone
+    /// else, unauthenticated, learns only the status.
+    private func health(detailed: Bool) -> HTTPResponse {
         var failing = shards.unreachableShards()
         if !shards.directoryAnswers() { failing.append("directory") }
         var writer = JSONWriter()
         writer.objectOpen()
         writer.member("status", failing.isEmpty ? "ok" : "unavailable")
+        guard detailed else {
+            writer.objectClose()
+            return .json(status: failing.isEmpty ? 200 : 503, body: writer.bytes)
+        }
         if !failing.isEmpty {
             writer.key("failing")
             writer.arrayOpen()

@@ -7,11 +7,16 @@ public enum DestinationPolicy: Sendable, Equatable {
     /// Only globally routable unicast addresses: merchant webhooks in production mode, whose URLs
     /// come from merchants and must not reach our own network (docs/API.md section 8).
     case publicOnly
+    /// Only this host's loopback: merchant webhooks in local mode (docs/API.md section 8: "the
+    /// local stack allows http to 127.0.0.1"), so a notify_url can never reach another machine of
+    /// the network the stack runs in, a private address or the cloud's metadata service.
+    case loopbackOnly
 
     public func allows(_ address: IPAddress) -> Bool {
         switch self {
         case .any: return true
         case .publicOnly: return address.isPubliclyRoutable
+        case .loopbackOnly: return address.isLoopback
         }
     }
 }
@@ -50,6 +55,18 @@ public enum IPAddress: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .v4(let value): return IPAddress.isPublicV4(value)
         case .v6(let bytes): return IPAddress.isPublicV6(bytes)
+        }
+    }
+
+    /// 127.0.0.0/8, ::1, and 127.0.0.0/8 written IPv4-mapped (::ffff:127.x.y.z), which reaches
+    /// the same host.
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let value): return value >> 24 == 0x7F
+        case .v6(let bytes):
+            let firstTen = bytes[0..<10].allSatisfy { $0 == 0 }
+            if firstTen && bytes[10] == 0xFF && bytes[11] == 0xFF { return bytes[12] == 0x7F }
+            return bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
         }
     }
 

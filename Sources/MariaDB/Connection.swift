@@ -60,6 +60,7 @@ public final class Connection {
             "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = \(options.lockWaitTimeoutSeconds)"
         )
         mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        if let tls = options.tls { Connection.applyTLS(tls, to: mysql) }
         let host = options.socket != nil ? "localhost" : (options.host ?? "127.0.0.1")
         let connected = mysql_real_connect(
             mysql, host, options.user, options.password, options.database,

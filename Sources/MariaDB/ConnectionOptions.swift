@@ -12,6 +12,8 @@ public struct ConnectionOptions: Sendable {
     /// Server-side wait for a row lock. Must stay below `readTimeoutSeconds`: otherwise the
     /// client gives up (an unknown outcome) while the server goes on and may still commit.
     public var lockWaitTimeoutSeconds: Int
+    /// TLS to the server (`Connection+TLS.swift`); nil: none, as over the local unix socket.
+    public var tls: ConnectionTLS? = nil
 
     public init(
         socket: String?, host: String?, port: Int = 3306, user: String, password: String?, database: String?,

@@ -18,6 +18,7 @@ public enum StackInit {
         try SetupFiles.directory(layout.root, mode: nil)
         try MasterKeyWriter.ensure(layout, notes: &notes)
         try AuditKeyWriter.ensure(layout, notes: &notes)
+        try DatabasePasswordWriter.ensure(layout, notes: &notes)
         try TLSWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         try ChannelKeyWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         try PaygateConfigurationWriter.write(try PaygateConfigurationWriter.configuration(layout, options), to: layout.configurationFile)

@@ -42,8 +42,10 @@ import Storage
 /// 300 000 payments on one shard of this 2-core machine under load) and must not be cut off.
 let auditReadTimeoutSeconds = 1_800
 
+/// The checker and the reports read through the read-only account: they cannot change what
+/// they check (README "Database accounts").
 @MainActor func auditDatabaseConfiguration() -> DatabaseConfiguration {
-    var database = configuration.database
+    var database = configuration.database.using(.readOnly)
     database.readTimeoutSeconds = max(database.readTimeoutSeconds, auditReadTimeoutSeconds)
     return database
 }

@@ -46,7 +46,7 @@ import Storage
         print(ReconJSON.run(run))
     case ["report"]:
         guard let day else { fail("recon report needs --date", code: 2) }
-        let store = ReconStore(shards: try ShardConnections(configuration: configuration.database))
+        let store = ReconStore(shards: try ShardConnections(configuration: configuration.database.using(.readOnly)))
         let runs = try store.runs(day: day, channel: channel)
         let items = try store.items(day: day, channel: channel, all: all, limit: ReconJSON.reportItemsMax)
         print(ReconJSON.report(day: day, runs: runs, items: items))

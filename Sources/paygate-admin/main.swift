@@ -122,7 +122,7 @@ do {
         guard try openDirectory().setStatus(id: merchantId, active: arguments[1] == "enable") else { fail("no merchant \(merchantId)") }
         print("{\"merchant_id\": \"\(merchantId)\", \"status\": \"\(arguments[1] == "enable" ? "active" : "disabled")\"}")
     case ["shards"]:
-        let connections = try ShardConnections(configuration: configuration.database)
+        let connections = try ShardConnections(configuration: configuration.database.using(.readOnly))
         let failing = Set(connections.unreachableShards())
         for (index, shard) in configuration.database.shards.enumerated() {
             let slots = (0..<connections.map.slotCount).filter { connections.map.shardIndex(forSlot: $0) == index }.count

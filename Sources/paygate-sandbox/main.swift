@@ -13,8 +13,8 @@
 // Config file (JSON, absolute paths; ROOT is the stack root; written by `paygate-admin init`, key
 // files laid out as Sources/Setup/Channels/ChannelFiles.swift says):
 // {
-//   "listen_socket": "ROOT/run/sandbox.sock",        FastCGI unix socket nginx connects to
-//   "pid_file": "ROOT/run/sandbox.pid",              optional
+//   "listen_socket": "ROOT/sandbox/sandbox.sock",    FastCGI unix socket nginx connects to
+//   "pid_file": "ROOT/sandbox/sandbox.pid",          optional
 //   "threads": 8,                                     optional, 1...4096, default 8 (one request each;
 //                                                     a thread asleep in a latency fault holds one)
 //   "callback_senders": 8,                            optional, 1...256, default 8: threads posting callbacks

@@ -63,6 +63,34 @@ final class DestinationPolicyTests: XCTestCase {
         }
     }
 
+    func testLoopbackOnlyAllowsLoopbackAlone() throws {
+        let loopback = ["127.0.0.1", "127.255.255.254", "::1", "::ffff:127.0.0.1"]
+        for text in loopback {
+            let address = try XCTUnwrap(IPAddress(text), text)
+            XCTAssertTrue(address.isLoopback, text)
+            XCTAssertTrue(DestinationPolicy.loopbackOnly.allows(address), text)
+        }
+        // Every other internal range the production policy refuses is refused here too, and so is
+        // every public address: local mode delivers to this host only (docs/API.md section 8).
+        let others = Set(DestinationPolicyTests.refused).subtracting(loopback).union(DestinationPolicyTests.allowed)
+        for text in others.sorted() {
+            let address = try XCTUnwrap(IPAddress(text), text)
+            XCTAssertFalse(DestinationPolicy.loopbackOnly.allows(address), text)
+        }
+        XCTAssertFalse(try XCTUnwrap(IPAddress("::2")).isLoopback)
+        XCTAssertFalse(try XCTUnwrap(IPAddress("128.0.0.1")).isLoopback)
+        XCTAssertFalse(try XCTUnwrap(IPAddress("::ffff:10.0.0.1")).isLoopback)
+    }
+
+    func testLoopbackOnlyConnectsToLoopback() throws {
+        let servers = try TestServers.get()
+        let client = servers.client(destinationPolicy: .loopbackOnly)
+        for host in ["127.0.0.1", "localhost"] {
+            let response = client.send(OutboundRequest(method: "GET", url: servers.url("/echo", host: host)))
+            XCTAssertEqual(try response.response().status, 200, host)
+        }
+    }
+
     private func acceptedConnections(_ servers: TestServers, _ client: HTTPClient) throws -> Int {
         let body = try client.send(OutboundRequest(method: "GET", url: servers.url("/accepted"))).response().body
         return try XCTUnwrap(Int(String(decoding: body, as: UTF8.self)))

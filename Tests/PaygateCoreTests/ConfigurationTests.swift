@@ -171,3 +171,43 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try Configuration.load(path: directory.appendingPathComponent("missing.json").path))
     }
 }
+
+/// Which account each kind of process connects with (`DatabaseConfiguration.using`).
+final class DatabaseAccountsTests: XCTestCase {
+    private func database(accounts: String) throws -> DatabaseConfiguration {
+        let json = """
+            {"servers": [{"name": "s0", "socket": "/r/s0.sock", "user": "paygate_app", "password_file": "/r/app.password"},
+                         {"name": "s1", "host": "db1.internal", "port": 3306, "user": "paygate_app", "password_file": "/r/app.password",
+                          "tls": {"ca_file": "/r/db-ca.pem"}}],
+             "directory": {"server": "s0", "database": "d"},
+             "shards": [{"name": "shard0", "server": "s1", "database": "s"}],
+             "slot_map": [{"first": 0, "last": 1023, "shard": "shard0"}]\(accounts)}
+            """
+        return try JSONDecoder().decode(DatabaseConfiguration.self, from: Data(json.utf8))
+    }
+
+    func testEachRoleGetsItsAccountOnEveryServer() throws {
+        let configuration = try database(
+            accounts: """
+                , "accounts": {"migration": {"user": "paygate_migrate", "password_file": "/r/m.password"},
+                               "read_only": {"user": "paygate_read", "password_file": "/r/r.password"}}
+                """)
+        XCTAssertEqual(configuration.using(.application).servers.map(\.user), ["paygate_app", "paygate_app"])
+        XCTAssertEqual(configuration.using(.migration).servers.map(\.user), ["paygate_migrate", "paygate_migrate"])
+        XCTAssertEqual(configuration.using(.migration).servers.map(\.passwordFile), ["/r/m.password", "/r/m.password"])
+        XCTAssertEqual(configuration.using(.readOnly).servers.map(\.user), ["paygate_read", "paygate_read"])
+        XCTAssertEqual(configuration.using(.readOnly).servers.map(\.passwordFile), ["/r/r.password", "/r/r.password"])
+        XCTAssertEqual(configuration.accounts.host, "localhost")
+        // TLS stays with the server whatever the account.
+        XCTAssertEqual(configuration.using(.readOnly).servers[1].tls, DatabaseTLS(caFile: "/r/db-ca.pem"))
+        XCTAssertEqual(configuration.servers[1].tls?.verifyServerCertificate, true)
+    }
+
+    func testWithoutAccountsEveryRoleUsesTheServersUser() throws {
+        let configuration = try database(accounts: "")
+        for role in DatabaseRole.allCases {
+            XCTAssertEqual(configuration.using(role).servers.map(\.user), ["paygate_app", "paygate_app"])
+            XCTAssertEqual(configuration.using(role).servers.map(\.passwordFile), ["/r/app.password", "/r/app.password"])
+        }
+    }
+}

@@ -29,8 +29,8 @@ final class StackInitTests: XCTestCase {
                 $0.auditCheckpointSeconds = 3
             })
         XCTAssertTrue(result.sandboxConfigurationChanged)
-        // master key, audit checkpoint key, CA + server, 3 x 2 key pairs, APIv3
-        XCTAssertEqual(result.notes.count, 1 + 1 + 2 + 3 * 2 + 1, "\(result.notes)")
+        // master key, audit checkpoint key, 3 database passwords, CA + server, 3 x 2 key pairs, APIv3
+        XCTAssertEqual(result.notes.count, 1 + 1 + 3 + 2 + 3 * 2 + 1, "\(result.notes)")
 
         let configuration = try Configuration.load(path: layout.configurationFile)
         XCTAssertEqual(configuration.pool.workers, 3)
@@ -95,6 +95,9 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(configuration.webhooks.scheduleSeconds, WebhooksConfiguration.defaultScheduleSeconds)
         XCTAssertEqual(configuration.pool.workers, 2)
         XCTAssertEqual(configuration.channels?.connectTimeoutMilliseconds, 3000)
+        // The local stack's clients all share loopback: never slowed for failed authentications.
+        XCTAssertEqual(configuration.authFailures.exemptAddresses, ["127.0.0.1", "::1"])
+        XCTAssertEqual(configuration.authFailures.failuresMax, AuthFailuresConfiguration().failuresMax)
         let file = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile)
         XCTAssertNil(file.retrySchedules)
         XCTAssertEqual(try file.sandboxConfiguration().retryScheduleMilliseconds[.alipay], SandboxConfiguration.channelSchedules[.alipay])
@@ -123,8 +126,26 @@ final class StackInitTests: XCTestCase {
                 count += 1
             }
         }
-        XCTAssertEqual(count, 4 + 5 + 4)
+        XCTAssertEqual(count, 4 + 6 + 4)  // WeChat Pay: the APIv3 key and the sandbox's copy of it
         XCTAssertEqual(try contents(layout.channelsDirectory + "/wechatpay/apiv3.key").count, 32)
+        XCTAssertEqual(
+            try contents(layout.channelsDirectory + "/wechatpay/sandbox-apiv3.key"),
+            try contents(layout.channelsDirectory + "/wechatpay/apiv3.key"))
+        // One password per database account, owner-only, 48 hex digits; the configuration names
+        // the files and carries no password itself.
+        XCTAssertEqual(try mode(layout.databasePasswordsDirectory), 0o711)
+        for role in DatabaseRole.allCases {
+            XCTAssertEqual(try mode(layout.databasePasswordFile(role)), 0o600)
+            let password = try contents(layout.databasePasswordFile(role))
+            XCTAssertEqual(password.count, 48)
+            XCTAssertTrue(password.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        }
+        let database = try Configuration.load(path: layout.configurationFile).database
+        XCTAssertEqual(database.servers.map(\.user), ["paygate_app", "paygate_app"])
+        XCTAssertEqual(database.servers.map(\.password), [nil, nil])
+        XCTAssertEqual(database.servers.map(\.passwordFile), Array(repeating: layout.databasePasswordFile(.application), count: 2))
+        XCTAssertEqual(database.accounts.migration?.user, "paygate_migrate")
+        XCTAssertEqual(database.accounts.readOnly?.passwordFile, layout.databasePasswordFile(.readOnly))
         // Nothing is left half made.
         XCTAssertEqual(try snapshot(layout.root).keys.filter { $0.hasSuffix(".tmp") }, [])
     }

@@ -15,11 +15,31 @@ struct AuthenticatedRequest {
 }
 
 extension GatewayHandler {
-    /// docs/API.md section 2. An unknown merchant is answered exactly like a wrong signature.
+    /// docs/API.md section 2, with the client address's failures counted: an address that has
+    /// failed too often lately is answered 429 before anything else is looked at (docs/API.md
+    /// section 10, `AuthFailuresConfiguration`).
     func authenticate(_ request: HTTPRequest) throws -> AuthenticatedRequest {
+        let address = request.remoteAddress
+        let nowSeconds = Timestamp.now().secondsSinceEpoch
+        guard !authFailures.isRefused(address, nowSeconds: nowSeconds) else {
+            throw APIError(.rateLimited, "Too many failed authentications from this address; retry later.")
+        }
+        do {
+            return try verify(request, nowSeconds: nowSeconds)
+        } catch let error as APIError where error.code.httpStatus == 401 {
+            authFailures.recordFailure(address, nowSeconds: nowSeconds)
+            throw error
+        }
+    }
+
+    /// The checks in order of cost: the header's shape, the merchant id's shape and the timestamp
+    /// window (no I/O), then the merchant (cache, else directory), the HMAC in constant time, and
+    /// last the merchant's status. An unknown merchant is answered exactly like a wrong signature.
+    private func verify(_ request: HTTPRequest, nowSeconds: Int64) throws -> AuthenticatedRequest {
         let header = try AuthorizationHeader(request.headers["authorization"])
-        let wrongSignature = APIError(.invalidSignature, "The signature does not match the request.")
-        guard let merchant = try merchants.merchant(id: header.merchantId) else { throw wrongSignature }
+        let merchantId = try header.precheck(nowSeconds: nowSeconds, windowSeconds: configuration.authWindowSeconds)
+        let wrongSignature = APIError(.invalidSignature, AuthorizationHeader.wrongSignatureMessage)
+        guard let merchant = try merchants.merchant(id: merchantId.text) else { throw wrongSignature }
         let expected = merchant.secret.withBytes { secret in
             HMACSHA256.authenticate(
                 key: secret,
@@ -28,10 +48,6 @@ extension GatewayHandler {
                     nonce: header.nonce, body: request.body))
         }
         guard let given = Base64.decode(header.signature), ConstantTime.equals(given, expected) else { throw wrongSignature }
-        let now = Timestamp.now().secondsSinceEpoch
-        guard abs(now - header.timestamp) <= Int64(configuration.authWindowSeconds) else {
-            throw APIError(.timestampOutOfWindow, "The timestamp is more than \(configuration.authWindowSeconds) s from the server clock.")
-        }
         guard merchant.isActive else { throw APIError(.merchantDisabled, "This merchant is disabled.") }
         return AuthenticatedRequest(merchant: merchant, header: header)
     }

@@ -16,7 +16,8 @@ final class WebhookSender {
         mode = configuration.mode
         let webhooks = configuration.webhooks
         // Production: https only (libcurl refuses other schemes too) and only public addresses,
-        // checked on the address actually connected to. The local stack sends to loopback http.
+        // checked on the address actually connected to. Local mode: http allowed, loopback only
+        // (docs/API.md section 8), checked the same way.
         let production = configuration.mode == .production
         client = HTTPClient(
             configuration: HTTPClientConfiguration(
@@ -24,7 +25,7 @@ final class WebhookSender {
                 connectTimeoutMilliseconds: webhooks.connectTimeoutSeconds * 1000,
                 totalTimeoutMilliseconds: webhooks.timeoutSeconds * 1000,
                 responseBodyBytesMax: WebhookSender.responseBodyBytesMax,
-                destinationPolicy: production ? .publicOnly : .any,
+                destinationPolicy: production ? .publicOnly : .loopbackOnly,
                 allowsPlainHTTP: !production))
     }
 

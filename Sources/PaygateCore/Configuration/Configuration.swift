@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Codable {
     public var idempotencyLeaseSeconds: Int = 60
     /// How long a worker trusts its cached copy of a merchant (secret, status).
     public var merchantCacheSeconds: Int = 5
+    /// Slowing a client address that fails authentication again and again.
+    public var authFailures = AuthFailuresConfiguration()
     /// Channel endpoints, timeouts and key files. Nil when the section is absent.
     public var channels: ChannelsConfiguration?
     /// The merchant webhook dispatcher; the contract's defaults when absent.
@@ -37,6 +39,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
+        case authFailures = "auth_failures"
         case channels, webhooks, queries, reconciliation, audit
     }
 
@@ -50,6 +53,7 @@ public struct Configuration: Sendable, Codable {
         idempotencyTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyTTLSeconds) ?? 86_400
         idempotencyLeaseSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyLeaseSeconds) ?? 60
         merchantCacheSeconds = try c.decodeIfPresent(Int.self, forKey: .merchantCacheSeconds) ?? 5
+        authFailures = try c.decodeIfPresent(AuthFailuresConfiguration.self, forKey: .authFailures) ?? AuthFailuresConfiguration()
         channels = try c.decodeIfPresent(ChannelsConfiguration.self, forKey: .channels)
         webhooks = try c.decodeIfPresent(WebhooksConfiguration.self, forKey: .webhooks) ?? WebhooksConfiguration()
         queries = try c.decodeIfPresent(QueriesConfiguration.self, forKey: .queries) ?? QueriesConfiguration()
@@ -104,6 +108,7 @@ public struct Configuration: Sendable, Codable {
         _ = try ShardMap(database)
         try channels?.validate()
         try webhooks.validate()
+        try authFailures.validate()
         try queries.validate()
         try reconciliation.validate()
         try audit.validate()

@@ -20,6 +20,10 @@ public struct DatabaseConfiguration: Sendable, Codable {
     public var lockWaitTimeoutSeconds: Int = 5
     /// Each process's connection pools (README "Sizing").
     public var pool = ConnectionPoolConfiguration()
+    /// The accounts other than the application's (which is each server's `user`): the schema
+    /// owner `paygate-admin migrate` uses and the read-only one of the checker and reports. Left
+    /// out, those commands use the servers' `user` too (README "Database accounts").
+    public var accounts = DatabaseAccounts()
 
     public struct Server: Sendable, Codable {
         public var name: String
@@ -27,10 +31,25 @@ public struct DatabaseConfiguration: Sendable, Codable {
         public var socket: String?
         public var host: String?
         public var port: Int?
+        /// The application account (DML only, INSERT-only on the append-only tables).
         public var user: String
         public var password: String?
-        public init(name: String, socket: String?, host: String? = nil, port: Int? = nil, user: String, password: String? = nil) {
+        /// A file (mode 0600) holding the password, read at connect; preferred to `password`, so
+        /// the configuration itself carries no secret.
+        public var passwordFile: String?
+        /// TLS to a server reached over TCP (docs/API.md says nothing of it: an operator's choice).
+        public var tls: DatabaseTLS?
+        public init(
+            name: String, socket: String?, host: String? = nil, port: Int? = nil, user: String, password: String? = nil,
+            passwordFile: String? = nil, tls: DatabaseTLS? = nil
+        ) {
             self.name = name; self.socket = socket; self.host = host; self.port = port; self.user = user; self.password = password
+            self.passwordFile = passwordFile; self.tls = tls
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, socket, host, port, user, password, tls
+            case passwordFile = "password_file"
         }
     }
 
@@ -62,7 +81,7 @@ public struct DatabaseConfiguration: Sendable, Codable {
         case readTimeoutSeconds = "read_timeout_seconds"
         case writeTimeoutSeconds = "write_timeout_seconds"
         case lockWaitTimeoutSeconds = "lock_wait_timeout_seconds"
-        case pool
+        case pool, accounts
     }
 
     public init(servers: [Server], directory: Location, shards: [Shard], slotCount: Int = 1024, slotMap: [SlotRange]) {
@@ -81,5 +100,6 @@ public struct DatabaseConfiguration: Sendable, Codable {
         writeTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .writeTimeoutSeconds) ?? 10
         lockWaitTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .lockWaitTimeoutSeconds) ?? 5
         pool = try c.decodeIfPresent(ConnectionPoolConfiguration.self, forKey: .pool) ?? ConnectionPoolConfiguration()
+        accounts = try c.decodeIfPresent(DatabaseAccounts.self, forKey: .accounts) ?? DatabaseAccounts()
     }
 }

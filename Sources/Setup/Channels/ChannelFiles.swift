@@ -8,6 +8,7 @@ import PaygateCore
 ///                                       `serial_no` (hex) or `certId` (decimal)
 ///     platform.key  platform.pub|pem    the channel's key (the sandbox signs)
 ///     apiv3.key                         WeChat Pay only: 32 letters and digits, no newline
+///     sandbox-apiv3.key                 the same key, the channel's copy (the sandbox reads it)
 ///     platform-previous.key .pub|pem    after a rotation: the key before, still accepted for
 ///     platform-previous.retired-at      the grace period after this RFC 3339 UTC time
 public struct ChannelFiles: Sendable {
@@ -34,6 +35,7 @@ public struct ChannelFiles: Sendable {
     public func privateKey(_ role: Role) -> String { directory + "/" + role.rawValue + ".key" }
     public func publicHalf(_ role: Role) -> String { directory + "/" + role.rawValue + (hasCertificates ? ".pem" : ".pub") }
     public var apiV3Key: String { directory + "/apiv3.key" }
+    public var sandboxAPIV3Key: String { directory + "/sandbox-apiv3.key" }
     public var previousRetiredAt: String { directory + "/platform-previous.retired-at" }
 
     /// Bytes of a new certificate's serial: WeChat Pay serials are long hex strings; UnionPay

@@ -18,6 +18,7 @@ enum ChannelKeyWriter {
             try ensurePair(files, .platform, now: now, notes: &notes)
             if channel == .wechatpay {
                 try ensureAPIV3Key(files, notes: &notes)
+                try ensureSandboxAPIV3Key(files)
             }
             try ownerOnly(files.directory)
         }
@@ -61,6 +62,13 @@ enum ChannelKeyWriter {
             try SecureRandom.alphanumeric(LocalChannelAccounts.apiV3KeyCharacters)
         }
         try SetupFiles.write(files.apiV3Key, Secret(utf8: key), .ownerOnly)
+    }
+
+    /// The channel's own copy of the APIv3 key, which the sandbox reads: the two sides of the
+    /// account may run as different users (scripts/stack-users.sh), and a key file has one owner.
+    private static func ensureSandboxAPIV3Key(_ files: ChannelFiles) throws(SetupError) {
+        guard let key = SetupFiles.read(files.apiV3Key), SetupFiles.read(files.sandboxAPIV3Key) != key else { return }
+        try SetupFiles.write(files.sandboxAPIV3Key, Secret(key), .ownerOnly)
     }
 
     /// Alipay: the bare public key. WeChat Pay, UnionPay: a self-signed certificate whose serial

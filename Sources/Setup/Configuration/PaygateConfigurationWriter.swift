@@ -34,8 +34,14 @@ enum PaygateConfigurationWriter {
         configuration.audit.keyFile = layout.auditKeyFile
         if let seconds = options.auditSecurityFlushSeconds { configuration.audit.securityFlushSeconds = seconds }
         if let seconds = options.auditCheckpointSeconds { configuration.audit.checkpointIntervalSeconds = seconds }
+        // The local stack listens on loopback only, so every client (the tests, the scripts, a
+        // developer) shares 127.0.0.1: counting its failures would throttle them all together.
+        configuration.authFailures.exemptAddresses = localExemptAddresses
         return configuration
     }
+
+    /// The client addresses the local stack never slows for failed authentications.
+    static let localExemptAddresses = ["127.0.0.1", "::1"]
 
     /// Checks, writes, reads back. The key store loads every key file the section names, so an
     /// account that does not hang together stops init rather than the pool's start.

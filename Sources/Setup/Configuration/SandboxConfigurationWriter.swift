@@ -13,7 +13,7 @@ enum SandboxConfigurationWriter {
             channels[channel.rawValue] = SandboxConfigurationFile.ChannelEntry(
                 merchantAccountId: LocalChannelAccounts.merchantAccountId(channel), platformKeyFile: files.privateKey(.platform),
                 platformCertificateFile: files.hasCertificates ? files.publicHalf(.platform) : nil,
-                merchantKeyFiles: [files.publicHalf(.merchant)], apiv3KeyFile: channel == .wechatpay ? files.apiV3Key : nil)
+                merchantKeyFiles: [files.publicHalf(.merchant)], apiv3KeyFile: channel == .wechatpay ? files.sandboxAPIV3Key : nil)
         }
         let fast = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, InitOptions.fastRetrySchedule) })
         return SandboxConfigurationFile(

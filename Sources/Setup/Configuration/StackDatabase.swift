@@ -4,8 +4,11 @@ import PaygateCore
 /// name in DB_SERVERS, the same two), a directory, and four shards splitting the slots evenly.
 public enum StackDatabase {
     public static let serverNames = ["s0", "s1"]
-    /// The local servers let root in over their sockets, which only the stack's owner reaches.
-    static let user = "root"
+    /// The stack's MariaDB accounts (scripts/stack-accounts.sh creates them; `Grants` in Storage
+    /// says what each may do). No paygate process uses root.
+    public static let applicationUser = "paygate_app"
+    public static let migrationUser = "paygate_migrate"
+    public static let readOnlyUser = "paygate_read"
     static let directory = DatabaseConfiguration.Location(server: "s0", database: "paygate_directory")
     static let shards = [
         DatabaseConfiguration.Shard(name: "shard0", server: "s0", database: "paygate_shard_0"),
@@ -17,13 +20,20 @@ public enum StackDatabase {
     static let slotCount = 1_024
 
     static func configuration(_ layout: StackLayout, pool: ConnectionPoolConfiguration) -> DatabaseConfiguration {
-        let servers = serverNames.map { DatabaseConfiguration.Server(name: $0, socket: layout.databaseSocket(server: $0), user: user) }
+        let servers = serverNames.map {
+            DatabaseConfiguration.Server(
+                name: $0, socket: layout.databaseSocket(server: $0), user: applicationUser,
+                passwordFile: layout.databasePasswordFile(.application))
+        }
         let slotsPerShard = slotCount / shards.count
         let slotMap = shards.enumerated().map { index, shard in
             DatabaseConfiguration.SlotRange(first: index * slotsPerShard, last: (index + 1) * slotsPerShard - 1, shard: shard.name)
         }
         var database = DatabaseConfiguration(servers: servers, directory: directory, shards: shards, slotCount: slotCount, slotMap: slotMap)
         database.pool = pool
+        database.accounts = DatabaseAccounts(
+            migration: .init(user: migrationUser, passwordFile: layout.databasePasswordFile(.migration)),
+            readOnly: .init(user: readOnlyUser, passwordFile: layout.databasePasswordFile(.readOnly)))
         return database
     }
 }

@@ -4,7 +4,10 @@ import PaygateCore
 
 /// Applies the numbered migrations in sql/ to the directory and to every shard database,
 /// identically, recording each in `schema_migrations`. Append-only: an applied file is never
-/// changed, only followed by a new number.
+/// changed, only followed by a new number. It connects with the migration account
+/// (`DatabaseConfiguration.using(.migration)`) and, when that account is configured, then grants
+/// the application and read-only accounts their rights on every table (`Grants`), so a table a
+/// migration adds is covered at once.
 public struct Migrator {
     public let configuration: DatabaseConfiguration
     public let sqlDirectory: String
@@ -25,13 +28,8 @@ public struct Migrator {
     }
 
     private func migrate(server serverName: String, database: String, folder: String) throws {
-        guard let server = configuration.servers.first(where: { $0.name == serverName }) else {
-            throw ConfigurationError("unknown server \(serverName)")
-        }
         let connection = Connection(
-            options: ConnectionOptions(
-                socket: server.socket, host: server.host, port: server.port ?? 3306, user: server.user,
-                password: server.password, database: nil, connectTimeoutSeconds: configuration.connectTimeoutSeconds))
+            options: try ServerConnectionOptions.make(configuration.using(.migration), server: serverName, database: nil))
         defer { connection.close() }
         guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw ConfigurationError("database name \(database) must be letters, digits and _")
@@ -57,6 +55,24 @@ public struct Migrator {
                 [.text(file), .text(Timestamp.now().databaseString)])
             log.info("applied \(folder)/\(file) to \(serverName)/\(database)")
         }
+        try grant(on: database, server: serverName, connection)
+    }
+
+    /// The application and read-only accounts' rights on `database`, granted again after every
+    /// migration run (GRANT is idempotent). Nothing when no migration account is configured: the
+    /// single account then owns everything, as before accounts existed.
+    private func grant(on database: String, server serverName: String, _ connection: Connection) throws {
+        guard configuration.accounts.migration != nil,
+            let application = configuration.servers.first(where: { $0.name == serverName })?.user
+        else { return }
+        let tables = try connection.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+            [.text(database)]
+        ).compactMap { $0[0] }
+        let statements = try Grants.statements(
+            database: database, tables: tables, application: application,
+            readOnly: configuration.accounts.readOnly?.user, host: configuration.accounts.host)
+        for statement in statements { try connection.run(statement) }
     }
 
     /// Splits a migration into statements on the delimiter at line ends (`;`, or what a

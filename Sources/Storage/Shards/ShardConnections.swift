@@ -37,22 +37,16 @@ public final class ShardConnections: @unchecked Sendable {
     public init(configuration: DatabaseConfiguration) throws {
         map = try ShardMap(configuration)
         shardNames = configuration.shards.map(\.name)
-        func options(server name: String, database: String) -> ConnectionOptions {
-            let server = configuration.servers.first(where: { $0.name == name })!
-            return ConnectionOptions(
-                socket: server.socket, host: server.host, port: server.port ?? 3306, user: server.user,
-                password: server.password, database: database,
-                connectTimeoutSeconds: configuration.connectTimeoutSeconds,
-                readTimeoutSeconds: configuration.readTimeoutSeconds,
-                writeTimeoutSeconds: configuration.writeTimeoutSeconds,
-                lockWaitTimeoutSeconds: configuration.lockWaitTimeoutSeconds)
+        // Passwords are read from their files once, here: a process never reads them again.
+        func options(server name: String, database: String) throws -> ConnectionOptions {
+            try ServerConnectionOptions.make(configuration, server: name, database: database)
         }
         let pool = configuration.pool
-        shardOptions = configuration.shards.map { options(server: $0.server, database: $0.database) }
+        shardOptions = try configuration.shards.map { try options(server: $0.server, database: $0.database) }
         shardPools = configuration.shards.map { _ in
             ResourcePool(capacity: pool.connectionsPerShard, waitMillisecondsMax: pool.connectionWaitMilliseconds)
         }
-        directoryOptions = options(server: configuration.directory.server, database: configuration.directory.database)
+        directoryOptions = try options(server: configuration.directory.server, database: configuration.directory.database)
         directoryPool = ResourcePool(capacity: pool.directoryConnections, waitMillisecondsMax: pool.connectionWaitMilliseconds)
         failedAt = Mutex(Array(repeating: 0, count: configuration.shards.count + 1))
         Connection.initializeLibraryOnce()
