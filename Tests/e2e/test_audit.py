@@ -8,6 +8,8 @@ so a forged record is hashed the way an attacker who read the documentation woul
 import hashlib
 import json
 import os
+import pwd
+import stat
 import subprocess
 import time
 import uuid
@@ -15,6 +17,7 @@ import uuid
 import pytest
 
 from paygate_support import assert_error, sql_string
+from test_privilege import as_account
 
 ADMIN_TIMEOUT_SECONDS = 60
 FLUSH_WAIT_SECONDS_MAX = 30
@@ -281,3 +284,17 @@ def test_the_worker_writes_checkpoints_of_records_no_admin_action_covered(stack)
             break
         time.sleep(POLL_PAUSE_SECONDS)
     assert covered, f"no checkpoint reached sequence {records[-1]['sequence']} within {FLUSH_WAIT_SECONDS_MAX} s"
+
+
+def test_the_application_account_may_only_append_and_read(stack):
+    """The pool and the worker append as the application account: it takes the head's lock and
+    reads, and MariaDB refuses it any UPDATE or DELETE of a record (README "Database accounts")."""
+    directory = stack.config["database"]["directory"]["database"]
+    for sql in ("UPDATE audit_log SET outcome = outcome", "DELETE FROM audit_log WHERE sequence = 1"):
+        result = as_account(stack, "application", sql, directory)
+        assert result.returncode != 0 and "ERROR 1142" in result.stderr, f"{sql}: {result.stderr}"
+    lock = "START TRANSACTION; SELECT sequence FROM audit_log ORDER BY sequence DESC LIMIT 1 FOR UPDATE; ROLLBACK"
+    assert as_account(stack, "application", lock, directory).returncode == 0
+    owner = pwd.getpwnam("paygate").pw_uid if os.geteuid() == 0 else os.geteuid()
+    status = os.stat(stack.config["audit"]["key_file"])
+    assert status.st_uid == owner and stat.S_IMODE(status.st_mode) == 0o600
