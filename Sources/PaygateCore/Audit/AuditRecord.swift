@@ -18,7 +18,7 @@ public struct AuditOrigin: Sendable, Equatable {
 /// (a JSON object's text, never a secret). Fields are clipped to their column's size here, so
 /// what is hashed is exactly what the database keeps.
 public struct AuditEntry: Sendable, Equatable {
-    /// Column sizes of sql/directory/0003_audit_log.sql, in characters.
+    /// Column sizes of sql/directory/0004_audit_log.sql, in characters.
     public static let actorBytesMax = 128
     public static let actionBytesMax = 64
     public static let targetBytesMax = 255

@@ -2,7 +2,7 @@ import MariaDB
 import PaygateCore
 import PaygateCrypto
 
-/// The audit log in the directory database (sql/directory/0003): appends and reads, nothing else.
+/// The audit log in the directory database (sql/directory/0004): appends and reads, nothing else.
 /// It never updates or deletes a row (the application account may only INSERT there); the chain
 /// rules are `AuditChain`'s.
 public struct AuditLogStore: Sendable {

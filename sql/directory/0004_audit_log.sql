@@ -5,7 +5,7 @@
 -- changed, removed or inserted breaks the chain (`paygate-admin audit verify`). Appends take the
 -- head with SELECT ... FOR UPDATE and the next sequence; the primary key refuses a second row at
 -- one place, so the chain never forks. The application account may only INSERT and SELECT here.
-CREATE TABLE audit_log (
+CREATE TABLE IF NOT EXISTS audit_log (
     sequence        BIGINT UNSIGNED NOT NULL PRIMARY KEY,   -- 1, 2, 3 ...: the row's place
     recorded_at     DATETIME(3)     NOT NULL,               -- UTC
     actor           VARCHAR(128)    NOT NULL,               -- who: an operator, or "paygate"
