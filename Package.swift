@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "StorageMemory", "PaygateCore", "Channels"], swiftSettings: strict),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PaygateCore"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PaygateCore", "MariaDB"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "MariaDB"], swiftSettings: strict),
         // One set of store tests (the ports' promises) run on the in-memory twin and on MariaDB's
         // stores; the MariaDB class needs a running stack (scripts/e2e.sh runs it).
         .testTarget(

@@ -60,9 +60,18 @@ users_binary() {
 users_own_files() {
     local dir file
     users_apply || return 0
-    chown "$USER_POOL:$USER_POOL" "$ROOT/paygate.json" "$ROOT/secrets" "$ROOT/secrets/master.key" \
-        "$ROOT/secrets/database/application.password" "$ROOT/secrets/audit.key"
+    chown "$USER_POOL:$USER_POOL" "$ROOT/paygate.json" "$ROOT/secrets" "$ROOT/secrets/database/application.password" \
+        "$ROOT/secrets/audit.key"
+    # The first master key, unless `paygate-admin keys rotate-master` has retired it.
+    if [[ -e $ROOT/secrets/master.key ]]; then
+        chown "$USER_POOL:$USER_POOL" "$ROOT/secrets/master.key"
+    fi
     chown "$USER_SANDBOX:$USER_SANDBOX" "$ROOT/sandbox.json"
+    # The master key ring's later keys (paygate-admin keys rotate-master gives each new key to
+    # this folder's owner): the pool and the worker re-read them while they run.
+    if [[ -d $ROOT/secrets/master-keys ]]; then
+        chown -R "$USER_POOL:$USER_POOL" "$ROOT/secrets/master-keys"
+    fi
     # Channel folders: traversable by both sides; public halves readable by both; each private
     # key owned by the side that signs with it.
     chmod 0711 "$ROOT/channels"

@@ -10,7 +10,8 @@ import Storage
 /// empty: each forked worker gets its own copy and opens its own connections on first use.
 public struct GatewayFactory: RequestHandlerFactory {
     public let configuration: Configuration
-    public let secretBox: SecretBox
+    /// The master keys (merchant secrets, payer data, stored answers); re-read as they rotate.
+    public let keys: KeyRing
     public let log: Log
     /// nil when the configuration has no `channels` section: payments then stay `created`.
     public let channels: ChannelRuntime?
@@ -22,7 +23,7 @@ public struct GatewayFactory: RequestHandlerFactory {
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
-        self.secretBox = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
+        self.keys = try KeyRing(configuration: configuration)
         self.log = log
         // Keys are read here, in the master, so a bad key refuses to start (or, on SIGHUP,
         // refuses the reload) instead of failing in every worker.
@@ -32,7 +33,7 @@ public struct GatewayFactory: RequestHandlerFactory {
         securityEvents = SecurityEvents(
             store: AuditLogStore(connections: shards), intervalSeconds: configuration.audit.securityFlushSeconds, log: log)
         merchants = MerchantCache(
-            directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+            directory: MerchantDirectory(connections: shards, keys: keys), ttlSeconds: configuration.merchantCacheSeconds)
         authFailures = AuthFailureLimiter(configuration.authFailures)
     }
 
@@ -43,7 +44,7 @@ public struct GatewayFactory: RequestHandlerFactory {
 
     public func makeHandler() -> any RequestHandler {
         GatewayHandler(
-            configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, gate: gate, channels: channels,
-            securityEvents: securityEvents, log: log)
+            configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, keys: keys, gate: gate,
+            channels: channels, securityEvents: securityEvents, log: log)
     }
 }

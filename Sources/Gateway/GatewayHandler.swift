@@ -35,8 +35,8 @@ public final class GatewayHandler: RequestHandler {
     private var nextHousekeepingShard = 0
 
     init(
-        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, authFailures: AuthFailureLimiter, gate: WorkGate,
-        channels: ChannelRuntime?, securityEvents: SecurityEvents, log: Log
+        configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, authFailures: AuthFailureLimiter, keys: KeyRing,
+        gate: WorkGate, channels: ChannelRuntime?, securityEvents: SecurityEvents, log: Log
     ) {
         self.configuration = configuration
         self.securityEvents = securityEvents
@@ -44,7 +44,7 @@ public final class GatewayHandler: RequestHandler {
         self.gate = gate
         self.channels = channels
         self.shards = shards
-        let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees)
+        let payments = PaymentStore(shards: shards, channelFees: configuration.channelFees, keys: keys)
         nonces = payments
         services = Services(
             ServiceContext(
@@ -52,7 +52,8 @@ public final class GatewayHandler: RequestHandler {
                 channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
                 schedule: configuration.queries.schedule, log: log, securityEvents: securityEvents))
         idempotency = IdempotencyStore(
-            shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds)
+            shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds, keys: keys
+        )
         self.merchants = merchants
         self.authFailures = authFailures
         housekeeping = Housekeeping(shards: shards, authWindowSeconds: configuration.authWindowSeconds)

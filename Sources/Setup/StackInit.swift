@@ -1,4 +1,5 @@
 import PaygateCore
+import PaygateCrypto
 
 /// `paygate-admin init ROOT`: every file a stack root needs before its processes start, made with
 /// the types and the crypto code that read them. Keys, secrets and certificates are made only
@@ -20,7 +21,10 @@ public enum StackInit {
         try AuditKeyWriter.ensure(layout, notes: &notes)
         try DatabasePasswordWriter.ensure(layout, notes: &notes)
         try TLSWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
-        try ChannelKeyWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
+        let masterKeys = try SetupFiles.crypto("reading the master keys") { () throws(CryptoError) in
+            try KeyRing(location: KeyRingLocation(firstKeyFile: layout.masterKeyFile, directory: layout.masterKeyDirectory))
+        }
+        try ChannelKeyWriter.ensure(layout, now: now.secondsSinceEpoch, masterKeys: masterKeys, notes: &notes)
         try PaygateConfigurationWriter.write(try PaygateConfigurationWriter.configuration(layout, options), to: layout.configurationFile)
         let changed = try SandboxConfigurationWriter.write(
             SandboxConfigurationWriter.file(layout, options), to: layout.sandboxConfigurationFile)

@@ -89,6 +89,7 @@ func auditedAction(_ arguments: [String], merchantId: String?) -> AdminAudit.Act
     case ["merchant", "rotate-webhook-secret"]:
         return .init(action: "merchant.rotate_webhook_secret", target: "merchant:\(merchantId ?? "")")
     case ["keys", "rotate-master"]: return .init(action: "keys.rotate_master", target: "master_key")
+    case ["keys", "seal-files"]: return .init(action: "keys.seal_files", target: "channel_key_files")
     case ["events", "resend"]: return .init(action: "events.resend", target: "event:\(arguments.count > 2 ? arguments[2] : "")")
     case ["housekeeping", "purge"]: return .init(action: "housekeeping.purge", target: "shards")
     // A statement downloaded from the channel (with --file it only reads a local file).

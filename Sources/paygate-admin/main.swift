@@ -13,6 +13,8 @@ import Storage
 //   paygate-admin [--config FILE] migrate [--sql-dir DIR]
 //   paygate-admin [--config FILE] merchant create --name NAME
 //   paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
+//   paygate-admin [--config FILE] merchant rotate-secret|rotate-webhook-secret --id M [--overlap-seconds N]
+//   paygate-admin [--config FILE] keys rotate-master|status   (KeysCommand.swift)
 //   paygate-admin [--config FILE] shards          (where every slot lives, and whether it answers)
 //   paygate-admin [--config FILE] events list|show|resend ...   (EventsCommand.swift)
 //   paygate-admin [--config FILE] ledger balance --merchant M  (LedgerCommand.swift)
@@ -31,6 +33,8 @@ let usage = """
            paygate-admin [--config FILE] migrate [--sql-dir DIR]
            paygate-admin [--config FILE] merchant create --name NAME
            paygate-admin [--config FILE] merchant disable|enable --id MERCHANT_ID
+           paygate-admin [--config FILE] merchant rotate-secret|rotate-webhook-secret --id MERCHANT_ID [--overlap-seconds N]
+           paygate-admin [--config FILE] keys rotate-master|status
            paygate-admin [--config FILE] shards
            paygate-admin [--config FILE] events list [--state S] [--payment ID] [--limit N]
            paygate-admin [--config FILE] events show EVENT_ID
@@ -72,6 +76,7 @@ let configPath = option("--config") ?? ProcessInfo.processInfo.environment["PAYG
 let sqlDirectory = option("--sql-dir") ?? "sql"
 let name = option("--name")
 let merchantId = option("--id")
+let overlapText = option("--overlap-seconds")
 let log = Log(component: "admin")
 
 let configuration: Configuration
@@ -80,8 +85,8 @@ do { configuration = try Configuration.load(path: configPath) } catch {
 }
 
 @MainActor func openDirectory() throws -> MerchantDirectory {
-    let box = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
-    return MerchantDirectory(connections: try ShardConnections(configuration: configuration.database), box: box)
+    MerchantDirectory(
+        connections: try ShardConnections(configuration: configuration.database), keys: try KeyRing(configuration: configuration))
 }
 
 /// The audit log, opened for the commands that write or read it (AdminAudit.swift).
@@ -121,6 +126,22 @@ do {
         guard let merchantId else { fail("merchant \(arguments[1]) needs --id", code: 2) }
         guard try openDirectory().setStatus(id: merchantId, active: arguments[1] == "enable") else { fail("no merchant \(merchantId)") }
         print("{\"merchant_id\": \"\(merchantId)\", \"status\": \"\(arguments[1] == "enable" ? "active" : "disabled")\"}")
+    case ["merchant", "rotate-secret"], ["merchant", "rotate-webhook-secret"]:
+        guard let merchantId else { fail("merchant \(arguments[1]) needs --id", code: 2) }
+        let overlap = overlapText.map { Int($0) ?? -1 } ?? configuration.secretOverlapSeconds
+        guard overlap >= 0 else { fail("--overlap-seconds must be a whole number of seconds >= 0", code: 2) }
+        let kind: MerchantSecretKind = arguments[1] == "rotate-secret" ? .api : .webhook
+        guard let rotated = try openDirectory().rotate(kind, id: merchantId, overlapSeconds: overlap) else {
+            fail("no merchant \(merchantId)")
+        }
+        // The new secret is printed once, never again; the replaced one is not printed.
+        printLine {
+            $0.member("merchant_id", merchantId)
+            $0.member(kind == .api ? "secret" : "webhook_secret", rotated.secret)
+            $0.member("previous_valid_until", rotated.previousValidUntil.rfc3339)
+        }
+    case let command where command.first == "keys":
+        try keysCommand(Array(command.dropFirst()))
     case ["shards"]:
         let connections = try ShardConnections(configuration: configuration.database.using(.readOnly))
         let failing = Set(connections.unreachableShards())

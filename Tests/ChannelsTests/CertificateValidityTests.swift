@@ -110,8 +110,9 @@ final class CertificateValidityTests: XCTestCase {
     }
 
     private func loadError(_ configuration: ChannelsConfiguration) -> KeyStoreError? {
+        guard let masterKeys = try? stackMasterKeys() else { return KeyStoreError(.keyUnreadable, "no master keys") }
         do {
-            _ = try ChannelKeyStore.load(configuration: configuration, now: .now())
+            _ = try ChannelKeyStore.load(configuration: configuration, now: .now(), masterKeys: masterKeys)
             return nil
         } catch {
             return error
@@ -141,7 +142,7 @@ final class CertificateValidityTests: XCTestCase {
     }
 
     func testLoadedKeysCarryTheirCertificatesValidity() throws {
-        let store = try ChannelKeyStore.load(configuration: try configuration { _ in }, now: .now())
+        let store = try ChannelKeyStore.load(configuration: try configuration { _ in }, now: .now(), masterKeys: try stackMasterKeys())
         for key in store.weChatPay.platformKeys.keys + store.unionPay.verificationKeys.keys {
             XCTAssertNotNil(key.validity, key.description)
         }

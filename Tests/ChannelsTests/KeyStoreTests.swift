@@ -8,6 +8,12 @@ import XCTest
 
 /// The key store against the files `paygate-admin init` writes (the Setup module) and the
 /// `channels` section it writes into paygate.json, so the writer and the loader are checked together.
+/// The master keys of the shared stack: they open our sealed private keys and APIv3 key.
+func stackMasterKeys() throws -> KeyRing {
+    let root = try KeyStoreTests.stack.get().root
+    return try KeyRing(location: KeyRingLocation(firstKeyFile: root + "/secrets/master.key", directory: root + "/secrets/master-keys"))
+}
+
 final class KeyStoreTests: XCTestCase {
     /// One generated root shared by every test (key generation is the slow part); tests that
     /// change files work on copies.
@@ -87,8 +93,9 @@ final class KeyStoreTests: XCTestCase {
     }
 
     private func loadError(_ configuration: ChannelsConfiguration, now: Timestamp = .now()) -> KeyStoreError? {
+        guard let masterKeys = try? stackMasterKeys() else { return KeyStoreError(.keyUnreadable, "no master keys") }
         do {
-            _ = try ChannelKeyStore.load(configuration: configuration, now: now)
+            _ = try ChannelKeyStore.load(configuration: configuration, now: now, masterKeys: masterKeys)
             return nil
         } catch {
             return error
@@ -100,7 +107,8 @@ final class KeyStoreTests: XCTestCase {
     }
 
     private func privateKey(_ relative: String) throws -> RSAPrivateKey {
-        try RSAPrivateKey(pem: Array(Data(contentsOf: URL(fileURLWithPath: try path(relative)))))
+        let contents = Secret(Array(try Data(contentsOf: URL(fileURLWithPath: try path(relative)))))
+        return try RSAPrivateKey(pem: SealedKeyFile.open(contents, keys: stackMasterKeys()))
     }
 
     // MARK: the generated files
@@ -119,11 +127,11 @@ final class KeyStoreTests: XCTestCase {
             let isDirectory = !name.contains(".")
             XCTAssertEqual(mode, isDirectory ? 0o700 : 0o600, name)
         }
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/apiv3.key"))).count, 32)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/sandbox-apiv3.key"))).count, 32)
     }
 
     func testSerialsAreTheOnesOpenSSLPrints() throws {
-        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now())
+        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now(), masterKeys: try stackMasterKeys())
         let wechatSerial = try Self.run("/usr/bin/openssl", ["x509", "-noout", "-serial", "-in", try path("wechatpay/merchant.pem")])
         XCTAssertEqual("serial=" + store.weChatPay.merchantCertificateSerial, wechatSerial.trimmingCharacters(in: .whitespacesAndNewlines))
         let unionSerial = try Self.run("/usr/bin/openssl", ["x509", "-noout", "-serial", "-in", try path("unionpay/merchant.pem")])
@@ -138,7 +146,7 @@ final class KeyStoreTests: XCTestCase {
     // MARK: loading
 
     func testLoadsTheThreeAccounts() throws {
-        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now())
+        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now(), masterKeys: try stackMasterKeys())
         XCTAssertEqual(store.alipay.appId, "2021000000000001")
         XCTAssertEqual(store.alipay.gatewayURL, "https://127.0.0.1:9443/alipay/gateway.do")
         XCTAssertEqual(store.weChatPay.merchantId, "1900000001")
@@ -163,8 +171,8 @@ final class KeyStoreTests: XCTestCase {
     }
 
     func testNoTextualFormShowsKeyMaterial() throws {
-        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now())
-        let apiV3Key = String(decoding: try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/apiv3.key"))), as: UTF8.self)
+        let store = try ChannelKeyStore.load(configuration: try configuration(), now: .now(), masterKeys: try stackMasterKeys())
+        let apiV3Key = String(decoding: try Data(contentsOf: URL(fileURLWithPath: try path("wechatpay/sandbox-apiv3.key"))), as: UTF8.self)
         for text in [store.description, "\(store)", String(reflecting: store), "\(store.weChatPay)", "\(store.alipay)"] {
             XCTAssertFalse(text.contains(apiV3Key), text)
             XCTAssertFalse(text.contains("PRIVATE KEY"), text)
@@ -175,7 +183,7 @@ final class KeyStoreTests: XCTestCase {
 
     func testPreviousKeyIsAcceptedDuringTheGraceOnly() throws {
         let configuration = try configuration { $0.verificationKeyGraceSeconds = 600 }
-        let store = try ChannelKeyStore.load(configuration: configuration, now: .now())
+        let store = try ChannelKeyStore.load(configuration: configuration, now: .now(), masterKeys: try stackMasterKeys())
         let message = Array("timestamp\nnonce\nbody\n".utf8)
         let cases: [(String, ChannelsConfiguration.VerificationKeyFile, VerificationKeySet, String?)] = [
             ("alipay", configuration.alipay.verificationKeys[1], store.alipay.alipayKeys, nil),
@@ -204,7 +212,7 @@ final class KeyStoreTests: XCTestCase {
 
     func testZeroGraceEndsThePreviousKeyAtItsRetirement() throws {
         let configuration = try configuration { $0.verificationKeyGraceSeconds = 0 }
-        let store = try ChannelKeyStore.load(configuration: configuration, now: .now())
+        let store = try ChannelKeyStore.load(configuration: configuration, now: .now(), masterKeys: try stackMasterKeys())
         let retiredAt = try XCTUnwrap(configuration.alipay.verificationKeys[1].retiredAtTimestamp)
         XCTAssertEqual(store.alipay.alipayKeys.keys[1].acceptedUntil, retiredAt)
     }

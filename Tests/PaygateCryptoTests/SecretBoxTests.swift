@@ -35,12 +35,49 @@ final class SecretBoxTests: XCTestCase {
         XCTAssertEqual(try box.open(XCTUnwrap(Hex.decode(pythonSealedEmpty))), [])
     }
 
+    /// Version 2, sealed by Python `cryptography` under key id 7: AESGCM(bytes(range(32))).encrypt(
+    /// bytes.fromhex("000102030405060708090a0b"), b"merchant secret: sk_live_example",
+    /// bytes([2, 0, 0, 0, 7]) + b"merchant:m_123"), with the five header bytes and the nonce in front.
+    let pythonSealedKeyId7 =
+        "0200000007000102030405060708090a0b2a67a478ad84ac6fad32f2e8c38c0c57a3a5ec6b9c12291967029de470196cd7bf2c56d14bac11f48dcb005284ec1da7"
+
     func testSealsFixedVectorLikePython() throws {
-        let box = try SecretBox(key: key)
+        let box = try SecretBox(key: key, keyId: 7)
         let nonce = (0..<12).map { UInt8($0) }
         let sealed = try box.seal(
             Array("merchant secret: sk_live_example".utf8), associatedData: Array("merchant:m_123".utf8), nonce: nonce)
-        XCTAssertEqual(Hex.encode(sealed), pythonSealed)
+        XCTAssertEqual(Hex.encode(sealed), pythonSealedKeyId7)
+        XCTAssertEqual(SecretBox.keyId(of: sealed), 7)
+        XCTAssertEqual(try box.open(sealed, associatedData: Array("merchant:m_123".utf8)), Array("merchant secret: sk_live_example".utf8))
+    }
+
+    func testVersionOneIsKeyIdZero() throws {
+        let sealed = try XCTUnwrap(Hex.decode(pythonSealed))
+        XCTAssertEqual(SecretBox.keyId(of: sealed), 0)
+        XCTAssertEqual(openError(try SecretBox(key: key, keyId: 1), sealed, Array("merchant:m_123".utf8)), .keyIdUnknown)
+        XCTAssertNil(SecretBox.keyId(of: Array(sealed.prefix(10))))
+        XCTAssertNil(SecretBox.keyId(of: [0x03] + sealed.dropFirst()))
+    }
+
+    func testTamperingWithAnyByteOfVersionTwoFails() throws {
+        let box = try SecretBox(key: key, keyId: 7)
+        let aad = Array("merchant:m_123".utf8)
+        let sealed = try XCTUnwrap(Hex.decode(pythonSealedKeyId7))
+        for index in sealed.indices {
+            var altered = sealed
+            altered[index] ^= 0x01
+            let expected: CryptoError.Code =
+                switch index {
+                case 0: .versionUnsupported
+                case 1...4: .keyIdUnknown
+                default: .authenticationFailed
+                }
+            XCTAssertEqual(openError(box, altered, aad), expected, "byte \(index)")
+        }
+        // The header is authenticated: the same key under another id does not open it.
+        var relabelled = sealed
+        relabelled[4] = 8
+        XCTAssertEqual(openError(try SecretBox(key: key, keyId: 8), relabelled, aad), .authenticationFailed)
     }
 
     func testTamperingWithAnyByteFails() throws {
@@ -76,10 +113,16 @@ final class SecretBoxTests: XCTestCase {
         let sealed = try XCTUnwrap(Hex.decode(pythonSealed))
         let aad = Array("merchant:m_123".utf8)
         for length in 0..<sealed.count {
-            let expected: CryptoError.Code = length < SecretBox.overheadByteCount ? .sealedDataTooShort : .authenticationFailed
+            let expected: CryptoError.Code = length < SecretBox.legacyOverheadByteCount ? .sealedDataTooShort : .authenticationFailed
             XCTAssertEqual(openError(box, Array(sealed.prefix(length)), aad), expected, "length \(length)")
         }
         XCTAssertEqual(openError(box, sealed + [0], aad), .authenticationFailed)
+        let boxSeven = try SecretBox(key: key, keyId: 7)
+        let sealedSeven = try XCTUnwrap(Hex.decode(pythonSealedKeyId7))
+        for length in 1..<sealedSeven.count {
+            let expected: CryptoError.Code = length < SecretBox.overheadByteCount ? .sealedDataTooShort : .authenticationFailed
+            XCTAssertEqual(openError(boxSeven, Array(sealedSeven.prefix(length)), aad), expected, "length \(length)")
+        }
     }
 
     func testKeyMustBe32Bytes() {

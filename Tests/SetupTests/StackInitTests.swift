@@ -56,7 +56,7 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(channels.callbackBaseURL, "https://127.0.0.1:18443/callbacks")
         XCTAssertEqual(channels.alipay.baseURL, "https://127.0.0.1:19443/alipay/gateway.do")
         XCTAssertEqual(channels.verificationKeyGraceSeconds, 600)
-        let store = try ChannelKeyStore.load(configuration: channels, now: .now())
+        let store = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys(layout))
         XCTAssertEqual(store.weChatPay.merchantId, LocalChannelAccounts.weChatPayMerchantId)
         XCTAssertEqual(store.weChatPay.merchantCertificateSerial.count, 32)  // 16 bytes in hex
         XCTAssertLessThanOrEqual(try XCTUnwrap(UInt64(store.unionPay.signingCertificateId)), UInt64(Int64.max))
@@ -127,10 +127,10 @@ final class StackInitTests: XCTestCase {
             }
         }
         XCTAssertEqual(count, 4 + 6 + 4)  // WeChat Pay: the APIv3 key and the sandbox's copy of it
-        XCTAssertEqual(try contents(layout.channelsDirectory + "/wechatpay/apiv3.key").count, 32)
-        XCTAssertEqual(
-            try contents(layout.channelsDirectory + "/wechatpay/sandbox-apiv3.key"),
-            try contents(layout.channelsDirectory + "/wechatpay/apiv3.key"))
+        // Ours is sealed under the master key (testOurChannelKeysAreSealedUnderTheMasterKey); the
+        // sandbox's is the key itself.
+        XCTAssertEqual(try contents(layout.channelsDirectory + "/wechatpay/sandbox-apiv3.key").count, 32)
+        XCTAssertTrue(try contents(layout.channelsDirectory + "/wechatpay/apiv3.key").starts(with: SealedKeyFile.prefix))
         // One password per database account, owner-only, 48 hex digits; the configuration names
         // the files and carries no password itself.
         XCTAssertEqual(try mode(layout.databasePasswordsDirectory), 0o711)
@@ -196,7 +196,9 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(result.notes, ["generating the unionpay merchant key"])
         XCTAssertNotEqual(try contents(directory + "/merchant.pem"), oldCertificate)
         // The key store refuses a key that does not match its certificate: it loads.
-        _ = try ChannelKeyStore.load(configuration: XCTUnwrap(Configuration.load(path: layout.configurationFile).channels), now: .now())
+        _ = try ChannelKeyStore.load(
+            configuration: XCTUnwrap(Configuration.load(path: layout.configurationFile).channels), now: .now(),
+            masterKeys: masterKeys(layout))
     }
 
     /// The key store refuses a certificate outside its validity, so init renews an expired local
@@ -222,7 +224,7 @@ final class StackInitTests: XCTestCase {
         XCTAssertTrue(renewed.publicKey == key.publicKey)
         let channels = try XCTUnwrap(Configuration.load(path: layout.configurationFile).channels)
         XCTAssertEqual(channels.unionpay.verificationKeys.map(\.file), [directory + "/platform.pem"])
-        _ = try ChannelKeyStore.load(configuration: channels, now: .now())
+        _ = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys(layout))
     }
 
     func testAConfigurationItsReaderRefusesIsNotWritten() throws {
@@ -258,7 +260,7 @@ final class StackInitTests: XCTestCase {
         let channels = try XCTUnwrap(Configuration.load(path: layout.configurationFile).channels)
         XCTAssertEqual(channels.wechatpay.verificationKeys.map(\.retiredAtTimestamp), [nil, now])
         XCTAssertEqual(channels.alipay.verificationKeys.count, 1)
-        let store = try ChannelKeyStore.load(configuration: channels, now: .now())
+        let store = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys(layout))
         XCTAssertEqual(store.weChatPay.platformKeys.keys.count, 2)
         // The sandbox signs with the new key: paygate knows it.
         let sandbox = try SandboxConfigurationFile.load(path: layout.sandboxConfigurationFile).sandboxConfiguration()
@@ -270,5 +272,37 @@ final class StackInitTests: XCTestCase {
         XCTAssertThrowsError(try ChannelKeyRotation.rotate(layout, channel: .alipay, now: .now())) { error in
             XCTAssertEqual((error as? SetupError)?.code, .rootIncomplete)
         }
+    }
+
+    /// Our private keys and our copy of the APIv3 key are sealed under the master key on disk; the
+    /// channel's side (what the sandbox reads) stays plain; a plain key of an older stack is sealed.
+    func testOurChannelKeysAreSealedUnderTheMasterKey() throws {
+        let layout = try temporaryRoot(self)
+        _ = try StackInit.run(layout, options())
+        for channel in Channel.allCases {
+            let files = ChannelFiles(layout: layout, channel: channel)
+            let ours = try contents(files.privateKey(.merchant))
+            XCTAssertTrue(ours.starts(with: Array("paygate-sealed:02".utf8)), channel.rawValue)
+            XCTAssertNil(String(decoding: ours, as: UTF8.self).range(of: "PRIVATE KEY"))
+            XCTAssertTrue(try contents(files.privateKey(.platform)).starts(with: Array("-----BEGIN".utf8)))
+        }
+        let wechatpay = ChannelFiles(layout: layout, channel: .wechatpay)
+        let ourAPIV3Key = Secret(Array(try contents(wechatpay.apiV3Key)))
+        XCTAssertTrue(SealedKeyFile.isSealed(ourAPIV3Key))
+        let channelsCopy = Array(try contents(wechatpay.sandboxAPIV3Key))
+        XCTAssertEqual(channelsCopy.count, 32)
+        XCTAssertEqual(try SealedKeyFile.open(ourAPIV3Key, keys: masterKeys(layout)).reveal(), channelsCopy)
+        // A plain APIv3 key of an older stack is sealed in place; the channel's copy stays the key.
+        try ProtectedFile.write(path: wechatpay.apiV3Key, contents: Secret(channelsCopy), access: .ownerOnly)
+        XCTAssertEqual(try StackInit.run(layout, options()).notes, ["sealing \(wechatpay.apiV3Key) under the master key"])
+        XCTAssertTrue(try contents(wechatpay.apiV3Key).starts(with: SealedKeyFile.prefix))
+        XCTAssertEqual(Array(try contents(wechatpay.sandboxAPIV3Key)), channelsCopy)
+
+        let alipay = ChannelFiles(layout: layout, channel: .alipay)
+        let plain = try SealedKeyFile.open(Secret(Array(try contents(alipay.privateKey(.merchant)))), keys: masterKeys(layout))
+        try ProtectedFile.write(path: alipay.privateKey(.merchant), contents: plain, access: .ownerOnly)
+        let result = try StackInit.run(layout, options())
+        XCTAssertEqual(result.notes, ["sealing \(alipay.privateKey(.merchant)) under the master key"])
+        XCTAssertTrue(try contents(alipay.privateKey(.merchant)).starts(with: SealedKeyFile.prefix))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PaygateCrypto
 import XCTest
 
 @testable import Setup
@@ -19,6 +20,11 @@ func options(port: Int = 18443, sandboxPort: Int = 19443, _ edit: (inout InitOpt
 
 func mode(_ path: String) throws -> Int {
     try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, path)
+}
+
+/// The master keys `paygate-admin init` made for `layout` (they open our sealed channel keys).
+func masterKeys(_ layout: StackLayout) throws -> KeyRing {
+    try KeyRing(location: KeyRingLocation(firstKeyFile: layout.masterKeyFile, directory: layout.masterKeyDirectory))
 }
 
 func contents(_ path: String) throws -> Data {

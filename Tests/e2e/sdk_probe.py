@@ -33,9 +33,29 @@ TIMEOUT_SECONDS = 30
 OFFICIAL_SDK_PARAMETERS = {"format": "json", "alipay_sdk": "alipay-sdk-java-dynamicVersionNo"}
 
 
+SEALED_FILE_PREFIX = "paygate-sealed:"
+SEALED_FILE_ASSOCIATED_DATA = b"paygate channel key file"
+# Where the stack's master keys are (paygate.json's master_key_file and master_key_directory).
+MASTER_KEYS = {}
+
+
 def read(path):
+    """A key file's text; paygate's own private keys and APIv3 key are sealed under the master
+    key on disk (Sources/PaygateCrypto/KeyRing/SealedKeyFile.swift): the SDK, playing the
+    merchant, needs them plain, so they are opened here as paygate opens them."""
     with open(path, encoding="utf-8") as handle:
-        return handle.read()
+        text = handle.read()
+    if not text.startswith(SEALED_FILE_PREFIX):
+        return text
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    sealed = bytes.fromhex(text[len(SEALED_FILE_PREFIX):].strip())
+    assert sealed[0] == 2, "sealed key file of an unknown version"
+    key_id = int.from_bytes(sealed[1:5], "big")
+    key_path = (MASTER_KEYS["first_key_file"] if key_id == 0 else
+                os.path.join(MASTER_KEYS["directory"], f"master-{key_id}.key"))
+    with open(key_path, "rb") as handle:
+        key = handle.read()
+    return AESGCM(key).decrypt(sealed[5:17], sealed[17:], sealed[:5] + SEALED_FILE_ASSOCIATED_DATA).decode()
 
 
 def alipay_client(accounts):
@@ -129,6 +149,7 @@ def wechat_op(op, accounts, args):
 def main():
     request = json.load(sys.stdin)
     op, accounts, args = request["op"], request["accounts"], request.get("args", {})
+    MASTER_KEYS.update(accounts.get("master_keys", {}))
     try:
         result = alipay_op(op, accounts, args) if op.startswith("alipay.") else wechat_op(op, accounts, args)
     except Exception as error:  # noqa: BLE001 (the SDKs raise bare Exception for a bad signature)

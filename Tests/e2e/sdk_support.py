@@ -36,6 +36,9 @@ def accounts(stack):
     alipay, wechatpay = channels["alipay"], channels["wechatpay"]
     return {
         "sandbox_url": stack.sandbox_url,
+        # Our private keys and APIv3 key are sealed under these (sdk_probe.py opens them).
+        "master_keys": {"first_key_file": stack.config["master_key_file"],
+                        "directory": stack.config.get("master_key_directory", "")},
         "alipay": {"app_id": alipay["app_id"], "private_key_file": alipay["private_key_file"],
                    "public_key_file": alipay["verification_keys"][0]["file"]},
         "wechatpay": {"mchid": wechatpay["merchant_id"], "appid": wechatpay["app_id"],

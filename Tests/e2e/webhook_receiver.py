@@ -74,14 +74,34 @@ class Delivery:
         return f"Delivery({self.event_id} {self.event_type} -> {self.status} at {self.received_at:.3f})"
 
 
-def verify_signature(webhook_secret, delivery):
-    """True when the delivery's Paygate-Signature is valid for `webhook_secret`."""
+def signature_parts(delivery):
+    """(t, [v1, ...]) of the delivery's Paygate-Signature; (None, []) when it is not of that form.
+    Two v1 while a webhook secret's rotation overlap lasts (docs/API.md section 8), else one."""
     header = delivery.headers.get("paygate-signature", "")
-    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-    if set(parts) != {"t", "v1"} or not parts["t"].isdigit():
-        return False
-    expected = hmac.new(webhook_secret.encode(), parts["t"].encode() + b"." + delivery.body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"])
+    items = [part.split("=", 1) for part in header.split(",")]
+    if any(len(item) != 2 for item in items) or [name for name, _ in items[:1]] != ["t"]:
+        return None, []
+    if any(name != "v1" for name, _ in items[1:]) or not items[0][1].isdigit():
+        return None, []
+    return items[0][1], [value for _, value in items[1:]]
+
+
+def verify_signature(webhook_secret, delivery):
+    """True when the delivery's Paygate-Signature carries a v1 valid for `webhook_secret`, and
+    only one v1 (see `verify_rotation_signature` for the overlap of a rotation)."""
+    timestamp, signatures = signature_parts(delivery)
+    return len(signatures) == 1 and _signed_with(webhook_secret, delivery, timestamp, signatures[0])
+
+
+def _signed_with(webhook_secret, delivery, timestamp, signature):
+    expected = hmac.new(webhook_secret.encode(), timestamp.encode() + b"." + delivery.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+
+
+def signatures_valid_for(webhook_secret, delivery):
+    """For each v1 of the delivery, in order, whether it verifies with `webhook_secret`."""
+    timestamp, signatures = signature_parts(delivery)
+    return [_signed_with(webhook_secret, delivery, timestamp, signature) for signature in signatures]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

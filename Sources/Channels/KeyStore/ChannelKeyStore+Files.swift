@@ -4,8 +4,8 @@ import PaygateCrypto
 /// Reading the key store's files into keys. Errors keep the CryptoError's code but not its
 /// message: the message cannot show key text, and leaving it out makes sure of it.
 extension ChannelKeyStore {
-    static func readPrivateKey(_ path: String, field: String) throws(KeyStoreError) -> RSAPrivateKey {
-        let pem = try KeyFile.read(path, .ownerOnly, field: field)
+    static func readPrivateKey(_ path: String, field: String, masterKeys: KeyRing?) throws(KeyStoreError) -> RSAPrivateKey {
+        let pem = try KeyFile.readSealable(path, field: field, masterKeys: masterKeys)
         do {
             return try RSAPrivateKey(pem: pem)
         } catch {
@@ -49,8 +49,8 @@ extension ChannelKeyStore {
 
     /// Exactly `WeChatPayAccount.apiV3KeyByteCount` printable ASCII characters, as WeChat Pay
     /// issues it. One trailing newline is forgiven: `echo KEY > file` is how people write it.
-    static func readAPIV3Key(_ path: String, field: String) throws(KeyStoreError) -> Secret {
-        let contents = try KeyFile.read(path, .ownerOnly, field: field)
+    static func readAPIV3Key(_ path: String, field: String, masterKeys: KeyRing?) throws(KeyStoreError) -> Secret {
+        let contents = try KeyFile.readSealable(path, field: field, masterKeys: masterKeys)
         let bytes = contents.withBytes { bytes in bytes.last == UInt8(ascii: "\n") ? Array(bytes.dropLast()) : bytes }
         let printable = bytes.allSatisfy { (0x21...0x7E).contains($0) }
         guard bytes.count == WeChatPayAccount.apiV3KeyByteCount && printable else {

@@ -22,22 +22,28 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
     /// Reads every file, checks that each account hangs together, and refuses every certificate
     /// (ours, the channel's current and retired ones) that is not valid at `now`. A certificate
     /// that expires after the load stops verifying at its notAfter (`VerificationKey.validity`).
-    public static func load(configuration: ChannelsConfiguration, now: Timestamp) throws(KeyStoreError) -> ChannelKeyStore {
+    /// Our private keys and the APIv3 key may be sealed under the master key (`SealedKeyFile`):
+    /// `masterKeys` opens them; plain files are read as they are.
+    public static func load(
+        configuration: ChannelsConfiguration, now: Timestamp, masterKeys: KeyRing? = nil
+    ) throws(KeyStoreError) -> ChannelKeyStore {
         let grace = configuration.verificationKeyGraceSeconds
         guard grace >= 0 else {
             throw KeyStoreError(.accountInvalid, "channels.verification_key_grace_seconds is negative")
         }
         return ChannelKeyStore(
-            alipay: try loadAlipay(configuration.alipay, graceSeconds: grace),
-            weChatPay: try loadWeChatPay(configuration.wechatpay, graceSeconds: grace, now: now),
-            unionPay: try loadUnionPay(configuration.unionpay, graceSeconds: grace, now: now))
+            alipay: try loadAlipay(configuration.alipay, graceSeconds: grace, masterKeys: masterKeys),
+            weChatPay: try loadWeChatPay(configuration.wechatpay, graceSeconds: grace, now: now, masterKeys: masterKeys),
+            unionPay: try loadUnionPay(configuration.unionpay, graceSeconds: grace, now: now, masterKeys: masterKeys))
     }
 
     public var description: String {
         "ChannelKeyStore(\(alipay), \(weChatPay), \(unionPay))"
     }
 
-    private static func loadAlipay(_ account: ChannelsConfiguration.Alipay, graceSeconds: Int64) throws(KeyStoreError) -> AlipayAccount {
+    private static func loadAlipay(
+        _ account: ChannelsConfiguration.Alipay, graceSeconds: Int64, masterKeys: KeyRing?
+    ) throws(KeyStoreError) -> AlipayAccount {
         let field = "channels.alipay"
         let keys = try verificationKeys(account.verificationKeys, style: .exact, graceSeconds: graceSeconds, field: field) {
             (path, field) throws(KeyStoreError) in
@@ -46,19 +52,21 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
         }
         return AlipayAccount(
             appId: account.appId, gatewayURL: account.baseURL,
-            privateKey: try readPrivateKey(account.privateKeyFile, field: "\(field).private_key_file"), alipayKeys: keys)
+            privateKey: try readPrivateKey(account.privateKeyFile, field: "\(field).private_key_file", masterKeys: masterKeys),
+            alipayKeys: keys)
     }
 
     private static func loadWeChatPay(
-        _ account: ChannelsConfiguration.WeChatPay, graceSeconds: Int64, now: Timestamp
+        _ account: ChannelsConfiguration.WeChatPay, graceSeconds: Int64, now: Timestamp, masterKeys: KeyRing?
     ) throws(KeyStoreError) -> WeChatPayAccount {
         let field = "channels.wechatpay"
-        let (privateKey, certificate) = try readSigningPair(account.privateKeyFile, account.certificateFile, field: field, now: now)
+        let (privateKey, certificate) = try readSigningPair(
+            account.privateKeyFile, account.certificateFile, field: field, now: now, masterKeys: masterKeys)
         let keys = try verificationKeys(account.verificationKeys, style: .hexSerial, graceSeconds: graceSeconds, field: field) {
             (path, field) throws(KeyStoreError) in
             VerificationKey.weChatPayPlatform(try readCertificate(path, field: field, now: now))
         }
-        let apiV3Key = try readAPIV3Key(account.apiV3KeyFile, field: "\(field).api_v3_key_file")
+        let apiV3Key = try readAPIV3Key(account.apiV3KeyFile, field: "\(field).api_v3_key_file", masterKeys: masterKeys)
         do {
             return try WeChatPayAccount(
                 merchantId: account.merchantId, appId: account.appId, merchantCertificateSerial: certificate.serialNumberHex,
@@ -69,10 +77,11 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
     }
 
     private static func loadUnionPay(
-        _ account: ChannelsConfiguration.UnionPay, graceSeconds: Int64, now: Timestamp
+        _ account: ChannelsConfiguration.UnionPay, graceSeconds: Int64, now: Timestamp, masterKeys: KeyRing?
     ) throws(KeyStoreError) -> UnionPayAccount {
         let field = "channels.unionpay"
-        let (privateKey, certificate) = try readSigningPair(account.privateKeyFile, account.certificateFile, field: field, now: now)
+        let (privateKey, certificate) = try readSigningPair(
+            account.privateKeyFile, account.certificateFile, field: field, now: now, masterKeys: masterKeys)
         let keys = try verificationKeys(account.verificationKeys, style: .exact, graceSeconds: graceSeconds, field: field) {
             (path, field) throws(KeyStoreError) in
             VerificationKey.unionPaySigning(try readCertificate(path, field: field, now: now))
@@ -93,9 +102,9 @@ public struct ChannelKeyStore: Sendable, CustomStringConvertible {
     static let alipayKeyIdHexDigits = 16
 
     private static func readSigningPair(
-        _ keyPath: String, _ certificatePath: String, field: String, now: Timestamp
+        _ keyPath: String, _ certificatePath: String, field: String, now: Timestamp, masterKeys: KeyRing?
     ) throws(KeyStoreError) -> (RSAPrivateKey, X509Certificate) {
-        let privateKey = try readPrivateKey(keyPath, field: "\(field).private_key_file")
+        let privateKey = try readPrivateKey(keyPath, field: "\(field).private_key_file", masterKeys: masterKeys)
         let certificate = try readCertificate(certificatePath, field: "\(field).certificate_file", now: now)
         // A mismatched pair would make the channel refuse every request, far from the cause.
         guard privateKey.publicKey == certificate.publicKey else {

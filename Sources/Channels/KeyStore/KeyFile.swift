@@ -13,6 +13,16 @@ enum KeyFile {
         case anyone
     }
 
+    /// A private file that may be sealed under the master key (`SealedKeyFile`): its plain bytes.
+    static func readSealable(_ path: String, field: String, masterKeys: KeyRing?) throws(KeyStoreError) -> Secret {
+        let contents = try read(path, .ownerOnly, field: field)
+        do {
+            return try SealedKeyFile.open(contents, keys: masterKeys)
+        } catch {
+            throw KeyStoreError(.keyUnreadable, "\(field): \(path) is sealed and does not open under the master keys (\(error.code))")
+        }
+    }
+
     /// The file's bytes as a `Secret`, so no textual form of them can reach a log.
     static func read(_ path: String, _ access: Access, field: String) throws(KeyStoreError) -> Secret {
         do {

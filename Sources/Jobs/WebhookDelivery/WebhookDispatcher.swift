@@ -29,7 +29,7 @@ final class WebhookDispatcher {
     private var shardDown: [Bool]
     private var eventsSent = 0
 
-    init(configuration: Configuration, secretBox: SecretBox, index: Int, log: Log) throws {
+    init(configuration: Configuration, keys: KeyRing, index: Int, log: Log) throws {
         let webhooks = configuration.webhooks
         name = "webhooks-\(index)"
         self.log = log
@@ -40,7 +40,7 @@ final class WebhookDispatcher {
         shards = try ShardConnections(configuration: configuration.database)
         events = EventStore(shards: shards)
         merchants = MerchantCache(
-            directory: MerchantDirectory(connections: shards, box: secretBox), ttlSeconds: configuration.merchantCacheSeconds)
+            directory: MerchantDirectory(connections: shards, keys: keys), ttlSeconds: configuration.merchantCacheSeconds)
         sender = WebhookSender(configuration: configuration)
         firstShard = index % max(1, shards.shardCount)
         shardDown = Array(repeating: false, count: shards.shardCount)
@@ -149,7 +149,7 @@ final class WebhookDispatcher {
                 number: event.nextAttemptNumber, attemptedAt: .now(), httpStatus: nil, latencyMilliseconds: 0,
                 error: "the event's merchant was not found", isPermanentFailure: true)
         }
-        return sender.send(event, to: notifyURL, secret: merchant.webhookSecret)
+        return sender.send(event, to: notifyURL, secrets: merchant.webhookSecrets(at: .now()))
     }
 
     static func summary(_ attempt: WebhookAttempt, _ update: WebhookEventUpdate) -> String {

@@ -29,8 +29,9 @@ final class WebhookSender {
                 allowsPlainHTTP: !production))
     }
 
-    /// One attempt of `event` to `notifyURL`, signed with the merchant's webhook secret.
-    func send(_ event: WebhookEvent, to notifyURL: String, secret: Secret) -> WebhookAttempt {
+    /// One attempt of `event` to `notifyURL`, signed with each of the merchant's webhook secrets
+    /// (two while a rotation's overlap lasts, new first).
+    func send(_ event: WebhookEvent, to notifyURL: String, secrets: [Secret]) -> WebhookAttempt {
         let number = event.nextAttemptNumber
         let attemptedAt = Timestamp.now()
         if let refusal = WebhookDestination.refusal(for: notifyURL, mode: mode) {
@@ -40,13 +41,14 @@ final class WebhookSender {
         }
         let body = event.body
         let timestamp = attemptedAt.secondsSinceEpoch
-        let mac = HMACSHA256.authenticate(key: secret, message: WebhookSignature.signedPayload(timestamp: timestamp, body: body))
+        let payload = WebhookSignature.signedPayload(timestamp: timestamp, body: body)
+        let macs = secrets.map { secret in Hex.encode(HMACSHA256.authenticate(key: secret, message: payload)) }
         let request = OutboundRequest(
             method: "POST", url: notifyURL,
             headers: [
                 ("Content-Type", "application/json"),
                 ("Paygate-Event-Id", event.id),
-                (WebhookSignature.headerName, WebhookSignature.headerValue(timestamp: timestamp, macHex: Hex.encode(mac))),
+                (WebhookSignature.headerName, WebhookSignature.headerValue(timestamp: timestamp, macHexes: macs)),
                 ("User-Agent", "paygate-webhooks/1"),
             ], body: body)
         let started = Timestamp.monotonicNanoseconds()

@@ -16,7 +16,7 @@ public final class WebhookThreads: @unchecked Sendable {
     /// Reads the master key and starts the threads. Call after the process-wide library set-up
     /// (it is done here too, before any thread starts, as libcurl requires).
     public static func start(configuration: Configuration, stop: WorkerStop, log: Log) throws -> WebhookThreads {
-        let secretBox = try SecretBox(key: SecretBox.loadKey(path: configuration.masterKeyFile))
+        let keys = try KeyRing(configuration: configuration)
         Connection.initializeLibraryOnce()
         HTTPClient.initializeOnce()
         let threads = WebhookThreads()
@@ -26,7 +26,7 @@ public final class WebhookThreads: @unchecked Sendable {
             let thread = Thread { [threads] in
                 defer { threads.threadFinished() }
                 do {
-                    let dispatcher = try WebhookDispatcher(configuration: configuration, secretBox: secretBox, index: index, log: log)
+                    let dispatcher = try WebhookDispatcher(configuration: configuration, keys: keys, index: index, log: log)
                     dispatcher.run(until: stop)
                 } catch {
                     // Only configuration can fail here, and it was validated: say so and stop

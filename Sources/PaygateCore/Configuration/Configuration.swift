@@ -7,8 +7,17 @@ public struct Configuration: Sendable, Codable {
     public var mode: Mode = .local
     public var pool: PoolConfiguration
     public var database: DatabaseConfiguration
-    /// File holding the 32-byte key that encrypts merchant secrets at rest (mode 0600).
+    /// File holding the first 32-byte master key (key id 0), which seals merchant secrets, payer
+    /// data and stored Idempotency-Key answers at rest (mode 0600). May live outside the data root.
     public var masterKeyFile: String
+    /// Directory of the master keys made by `paygate-admin keys rotate-master`
+    /// (`master-<id>.key`, the highest id seals). Nil (the default): the first key alone, which
+    /// cannot rotate. May live outside the data root.
+    public var masterKeyDirectory: String?
+    /// How long a rotated merchant API or webhook secret keeps working beside the new one
+    /// (`paygate-admin merchant rotate-secret`, `--overlap-seconds` overrides it). A day, so a
+    /// merchant can roll the new secret out to every server in working hours.
+    public var secretOverlapSeconds: Int = 86_400
     /// Allowed distance between a request's timestamp and our clock (docs/API.md section 2).
     public var authWindowSeconds: Int = 300
     /// How long an Idempotency-Key is kept (docs/API.md section 7: at least 24 h).
@@ -35,6 +44,8 @@ public struct Configuration: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case mode, pool, database
         case masterKeyFile = "master_key_file"
+        case masterKeyDirectory = "master_key_directory"
+        case secretOverlapSeconds = "secret_overlap_seconds"
         case authWindowSeconds = "auth_window_seconds"
         case idempotencyTTLSeconds = "idempotency_ttl_seconds"
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
@@ -49,6 +60,8 @@ public struct Configuration: Sendable, Codable {
         pool = try c.decode(PoolConfiguration.self, forKey: .pool)
         database = try c.decode(DatabaseConfiguration.self, forKey: .database)
         masterKeyFile = try c.decode(String.self, forKey: .masterKeyFile)
+        masterKeyDirectory = try c.decodeIfPresent(String.self, forKey: .masterKeyDirectory)
+        secretOverlapSeconds = try c.decodeIfPresent(Int.self, forKey: .secretOverlapSeconds) ?? 86_400
         authWindowSeconds = try c.decodeIfPresent(Int.self, forKey: .authWindowSeconds) ?? 300
         idempotencyTTLSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyTTLSeconds) ?? 86_400
         idempotencyLeaseSeconds = try c.decodeIfPresent(Int.self, forKey: .idempotencyLeaseSeconds) ?? 60
@@ -104,6 +117,7 @@ public struct Configuration: Sendable, Codable {
                 "idempotency_lease_seconds must exceed \(DatabaseConfiguration.transactionAttemptsMax) x read_timeout_seconds; merchant_cache_seconds >= 0"
             )
         }
+        guard secretOverlapSeconds >= 0 else { throw ConfigurationError("secret_overlap_seconds must be >= 0") }
         try db.pool.validate(readTimeoutSeconds: db.readTimeoutSeconds)
         _ = try ShardMap(database)
         try channels?.validate()

@@ -44,6 +44,12 @@ public enum WebhookSignature {
     }
 
     public static func headerValue(timestamp: Int64, macHex: String) -> String {
-        "t=\(timestamp),v1=\(macHex)"
+        headerValue(timestamp: timestamp, macHexes: [macHex])
+    }
+
+    /// One `v1=` per webhook secret, new first: while a rotated secret's overlap lasts, the
+    /// receiver accepts the webhook when any of them verifies with the secret it holds.
+    public static func headerValue(timestamp: Int64, macHexes: [String]) -> String {
+        "t=\(timestamp)" + macHexes.map { ",v1=" + $0 }.joined()
     }
 }

@@ -46,6 +46,12 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         case ciphertextTooShort = 19
         /// Writing a key or certificate out as PEM or DER failed.
         case exportFailed = 20
+        /// The sealed value names a key id the key box or ring does not hold (a retired key, or
+        /// a newer key this process has not read yet).
+        case keyIdUnknown = 21
+        /// A key ring's directory or files are not as `KeyRing` expects (no key at all, a name
+        /// that is not a key id, too many keys).
+        case keyRingInvalid = 22
     }
 
     public let code: Code

@@ -2,6 +2,7 @@ import Channels
 import Foundation
 import HTTPClient
 import PaygateCore
+import PaygateCrypto
 import Synchronization
 
 /// What the gateway needs to call payment channels, built once per process from the
@@ -24,7 +25,8 @@ public struct ChannelRuntime: Sendable {
 
     public static func load(_ configuration: Configuration, log: Log) throws -> ChannelRuntime? {
         guard let channels = configuration.channels else { return nil }
-        let keys = try ChannelKeyStore.load(configuration: channels, now: .now())
+        // Our private keys and the APIv3 key are sealed under the master keys on disk.
+        let keys = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: KeyRing(configuration: configuration))
         let connectors: [Channel: any ChannelConnector] = [
             .alipay: AlipayConnector(account: keys.alipay),
             .wechatpay: WeChatPayConnector(account: keys.weChatPay),

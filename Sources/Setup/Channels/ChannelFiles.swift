@@ -3,11 +3,12 @@ import PaygateCore
 /// The files of one channel account in ROOT/channels/CHANNEL: both sides, because the local
 /// sandbox plays the channel. RSA 2048, PKCS#8 PEM; certificates self-signed.
 ///
-///     merchant.key  merchant.pub|pem    our key (paygate signs); Alipay: a bare public key,
+///     merchant.key  merchant.pub|pem    our key (paygate signs; sealed); Alipay: a bare public key,
 ///                                       WeChat Pay and UnionPay: a certificate whose serial is
 ///                                       `serial_no` (hex) or `certId` (decimal)
 ///     platform.key  platform.pub|pem    the channel's key (the sandbox signs)
-///     apiv3.key                         WeChat Pay only: 32 letters and digits, no newline
+///     apiv3.key                         WeChat Pay only: 32 letters and digits, no newline; our
+///                                       copy, sealed under the master key (`SealedKeyFile`)
 ///     sandbox-apiv3.key                 the same key, the channel's copy (the sandbox reads it)
 ///     platform-previous.key .pub|pem    after a rotation: the key before, still accepted for
 ///     platform-previous.retired-at      the grace period after this RFC 3339 UTC time

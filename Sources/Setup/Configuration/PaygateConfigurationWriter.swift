@@ -1,6 +1,7 @@
 import Channels
 import Foundation
 import PaygateCore
+import PaygateCrypto
 
 /// ROOT/paygate.json, the configuration of the pool, the worker and the admin tool: built as the
 /// `Configuration` value they read, checked by the code that reads it (`validate`, the channel
@@ -34,6 +35,7 @@ enum PaygateConfigurationWriter {
         configuration.audit.keyFile = layout.auditKeyFile
         if let seconds = options.auditSecurityFlushSeconds { configuration.audit.securityFlushSeconds = seconds }
         if let seconds = options.auditCheckpointSeconds { configuration.audit.checkpointIntervalSeconds = seconds }
+        configuration.masterKeyDirectory = layout.masterKeyDirectory
         // The local stack listens on loopback only, so every client (the tests, the scripts, a
         // developer) shares 127.0.0.1: counting its failures would throttle them all together.
         configuration.authFailures.exemptAddresses = localExemptAddresses
@@ -52,8 +54,11 @@ enum PaygateConfigurationWriter {
             throw SetupError(.configurationInvalid, "the options make a configuration paygate refuses: \(error)")
         }
         if let channels = configuration.channels {
+            let masterKeys = try SetupFiles.crypto("reading the master keys") { () throws(CryptoError) in
+                try KeyRing(configuration: configuration)
+            }
             do {
-                _ = try ChannelKeyStore.load(configuration: channels, now: .now())
+                _ = try ChannelKeyStore.load(configuration: channels, now: .now(), masterKeys: masterKeys)
             } catch {
                 throw SetupError(.configurationInvalid, "the channel keys do not load: \(error.message)")
             }

@@ -41,6 +41,8 @@ public struct StackLayout: Sendable, Equatable {
     public var masterKeyFile: String { secretsDirectory + "/master.key" }
     public var auditKeyFile: String { secretsDirectory + "/audit.key" }
     public var auditCheckpointFile: String { root + "/audit/checkpoints" }
+    /// The master keys made by `paygate-admin keys rotate-master` (`KeyRingLocation`).
+    public var masterKeyDirectory: String { secretsDirectory + "/master-keys" }
     public var databasePasswordsDirectory: String { secretsDirectory + "/database" }
     /// The password file of one account (scripts/stack-accounts.sh gives it to MariaDB).
     public func databasePasswordFile(_ role: DatabaseRole) -> String {

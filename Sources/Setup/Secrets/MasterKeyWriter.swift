@@ -1,12 +1,17 @@
 import PaygateCrypto
 
-/// ROOT/secrets/master.key: `SecretBox.keyByteCount` random bytes that seal every merchant
-/// secret in the directory database. Made only when missing: replacing it under existing data
-/// would make every sealed secret unreadable.
+/// ROOT/secrets/master.key: `SecretBox.keyByteCount` random bytes, the first key (id 0) of the
+/// master key ring that seals merchant secrets, payer data and stored answers; and the ring's
+/// directory ROOT/secrets/master-keys (0700) for the keys `paygate-admin keys rotate-master`
+/// makes. Made only when no key exists: replacing it under existing data would make every sealed
+/// value unreadable, and once the first key is retired the ring's newer keys carry on alone.
 enum MasterKeyWriter {
     static func ensure(_ layout: StackLayout, notes: inout [String]) throws(SetupError) {
         try SetupFiles.directory(layout.secretsDirectory, mode: SetupFiles.privateDirectoryMode)
-        guard !SetupFiles.hasContents(layout.masterKeyFile) else { return }
+        try SetupFiles.directory(layout.masterKeyDirectory, mode: SetupFiles.privateDirectoryMode)
+        let location = KeyRingLocation(firstKeyFile: layout.masterKeyFile, directory: layout.masterKeyDirectory)
+        let rotated = ((try? location.presentKeyIds()) ?? []).contains { $0 > 0 }
+        guard !SetupFiles.hasContents(layout.masterKeyFile), !rotated else { return }
         notes.append("generating \(layout.masterKeyFile)")
         let key = try SetupFiles.crypto("generating the master key") { () throws(CryptoError) in
             try SecureRandom.bytes(SecretBox.keyByteCount)

@@ -11,11 +11,14 @@ public struct IdempotencyStore {
     public let shards: ShardConnections
     public let ttlSeconds: Int
     public let leaseSeconds: Int
+    /// Seals the stored answers: they carry payment objects (`IdempotencyAnswerSeal`).
+    public let keys: KeyRing
 
-    public init(shards: ShardConnections, ttlSeconds: Int, leaseSeconds: Int) {
+    public init(shards: ShardConnections, ttlSeconds: Int, leaseSeconds: Int, keys: KeyRing) {
         self.shards = shards
         self.ttlSeconds = ttlSeconds
         self.leaseSeconds = leaseSeconds
+        self.keys = keys
     }
 
     public enum BeginOutcome: Sendable, Equatable {
@@ -70,7 +73,10 @@ public struct IdempotencyStore {
                     return .started(leaseToken: token)
                 }
                 guard try row.required(0) == requestHash else { return .mismatch }
-                guard state == "done", let status = row[2].flatMap({ Int($0) }), let body = row[3] else { return .inProgress }
+                guard state == "done", let status = row[2].flatMap({ Int($0) }), let stored = row[3] else { return .inProgress }
+                let body = try SealedText.open(
+                    stored, associatedData: IdempotencyAnswerSeal.associatedData(merchantId: merchantId, key: key), keys: keys,
+                    shard: shards.shardNames[index])
                 return .replay(status: status, body: body)
             }
         }
@@ -80,10 +86,12 @@ public struct IdempotencyStore {
     /// key to a successor, whose answer is the one kept).
     public func complete(merchantId: String, key: String, leaseToken: String, status: Int, body: String) throws {
         let (index, _) = shard(merchantId: merchantId, key: key)
+        let sealed = try SealedText.seal(
+            body, associatedData: IdempotencyAnswerSeal.associatedData(merchantId: merchantId, key: key), keys: keys)
         _ = try shards.transaction(shard: index) { connection in
             try connection.execute(
                 "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ? WHERE merchant_id = ? AND idempotency_key = ? AND lease_token = ? AND state = 'in_progress'",
-                [.init(status), .text(body), .text(merchantId), .text(key), .text(leaseToken)])
+                [.init(status), .text(sealed), .text(merchantId), .text(key), .text(leaseToken)])
         }
     }
 

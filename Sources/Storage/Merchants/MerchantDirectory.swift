@@ -2,50 +2,53 @@ import MariaDB
 import PaygateCore
 import PaygateCrypto
 
-/// A merchant as the gateway needs it: its secrets opened from their sealed form.
-public struct Merchant: Sendable {
-    public var id: String
-    public var name: String
-    public var isActive: Bool
-    public var secret: Secret
-    public var webhookSecret: Secret
-}
-
 /// The global directory of merchants. Secrets are sealed with AES-256-GCM under the master key
-/// (kept in a 0600 file outside the database) with the merchant id as associated data, so a
-/// sealed secret copied onto another merchant's row does not open.
+/// ring (keys kept in 0600 files outside the database, `KeyRing`) with the merchant id as
+/// associated data, so a sealed secret copied onto another merchant's row does not open.
 public struct MerchantDirectory: Sendable {
     public static let merchantIdPrefix = MerchantIdKind.prefix
     public static let secretBytes = 32
 
     let connections: ShardConnections
-    let box: SecretBox
+    let keys: KeyRing
 
-    public init(connections: ShardConnections, box: SecretBox) {
+    public init(connections: ShardConnections, keys: KeyRing) {
         self.connections = connections
-        self.box = box
+        self.keys = keys
     }
 
     public func find(id: String) throws -> Merchant? {
         let rows = try connections.withDirectory { connection in
             try connection.query(
-                "SELECT merchant_id, name, status, secret_sealed, webhook_secret_sealed FROM merchants WHERE merchant_id = ?", [.text(id)])
+                """
+                SELECT merchant_id, name, status, secret_sealed, webhook_secret_sealed, previous_secret_sealed,
+                previous_secret_expires_at, previous_webhook_secret_sealed, previous_webhook_secret_expires_at
+                FROM merchants WHERE merchant_id = ?
+                """, [.text(id)])
         }
         guard let row = rows.first else { return nil }
-        let secret = try box.open(Array(try row.required(3).utf8).hexDecoded(), associatedData: Array(id.utf8))
-        let webhookSecret = try box.open(Array(try row.required(4).utf8).hexDecoded(), associatedData: Array(id.utf8))
+        let merchantId = try row.required(0)
+        let now = Timestamp.now()
+        // A replaced secret past its overlap is not even opened.
+        func retiring(_ sealedColumn: Int) throws -> RetiringSecret? {
+            guard let sealed = row[sealedColumn], let expiresText = row[sealedColumn + 1],
+                let expiresAt = Timestamp(parsing: expiresText), expiresAt > now
+            else { return nil }
+            return RetiringSecret(secret: try open(sealed, merchantId: merchantId), expiresAt: expiresAt)
+        }
         return Merchant(
-            id: try row.required(0), name: try row.required(1), isActive: try row.required(2) == "active",
-            secret: Secret(secret), webhookSecret: Secret(webhookSecret))
+            id: merchantId, name: try row.required(1), isActive: try row.required(2) == "active",
+            secret: try open(row.required(3), merchantId: merchantId), webhookSecret: try open(row.required(4), merchantId: merchantId),
+            previousSecret: try retiring(5), previousWebhookSecret: try retiring(7))
     }
 
     /// Creates a merchant with fresh random secrets and returns them in the clear, once.
     public func create(name: String) throws -> (id: String, secret: String, webhookSecret: String) {
         let id = MerchantId(randomBytes: try SecureRandom.bytes(MerchantIdKind.hexDigits / 2)).text
-        let secret = "sk_" + Hex.encode(try SecureRandom.bytes(MerchantDirectory.secretBytes))
-        let webhookSecret = "whsec_" + Hex.encode(try SecureRandom.bytes(MerchantDirectory.secretBytes))
-        let sealedSecret = Hex.encode(try box.seal(Array(secret.utf8), associatedData: Array(id.utf8)))
-        let sealedWebhook = Hex.encode(try box.seal(Array(webhookSecret.utf8), associatedData: Array(id.utf8)))
+        let secret = try Self.newSecret(.api)
+        let webhookSecret = try Self.newSecret(.webhook)
+        let sealedSecret = try seal(secret, merchantId: id)
+        let sealedWebhook = try seal(webhookSecret, merchantId: id)
         let now = Timestamp.now().databaseString
         _ = try connections.withDirectory { connection in
             try connection.execute(
@@ -63,6 +66,29 @@ public struct MerchantDirectory: Sendable {
         }
         return changed == 1
     }
+
+    static func newSecret(_ kind: MerchantSecretKind) throws -> String {
+        kind.prefix + Hex.encode(try SecureRandom.bytes(MerchantDirectory.secretBytes))
+    }
+
+    /// Hex of the sealed secret, as the sealed columns hold it.
+    func seal(_ secret: String, merchantId: String) throws -> String {
+        Hex.encode(try keys.seal(Array(secret.utf8), associatedData: Array(merchantId.utf8)))
+    }
+
+    func open(_ sealedHex: String, merchantId: String) throws -> Secret {
+        Secret(try keys.open(Array(sealedHex.utf8).hexDecoded(), associatedData: Array(merchantId.utf8)))
+    }
+}
+
+/// The two secrets a merchant has, each rotated on its own.
+public enum MerchantSecretKind: String, Sendable, CaseIterable {
+    /// Signs the merchant's API requests (docs/API.md section 2).
+    case api
+    /// Signs the webhooks paygate sends the merchant (docs/API.md section 8).
+    case webhook
+
+    var prefix: String { self == .api ? "sk_" : "whsec_" }
 }
 
 extension Array where Element == UInt8 {

@@ -12,6 +12,8 @@ enum PaymentRow {
         created_at, paid_at, expires_at
         """
 
+    /// `payer` (column 11) is sealed at rest and never answered (docs/API.md section 5): a
+    /// payment read back leaves it out; `PayerSeal.open` reads it for an admin who must.
     static func decode(_ row: DatabaseRow, shard: String) throws(StorageError) -> Payment {
         func text(_ index: Int) throws(StorageError) -> String {
             guard let value = row[index] else { throw StorageError.corrupt(shard: shard, detail: "NULL in column \(index)") }
@@ -38,7 +40,7 @@ enum PaymentRow {
         return Payment(
             id: id, merchantId: try text(1), merchantOrderNo: try text(2), amount: amount, channel: channel,
             status: status, refundedAmount: refunded, subject: try text(8), notifyURL: try text(9),
-            metadataJSON: try text(10), payerJSON: row[11], channelPayloadJSON: try text(12),
+            metadataJSON: try text(10), payerJSON: nil, channelPayloadJSON: try text(12),
             channelTransactionId: row[13], failureCode: row[14], version: version,
             createdAt: try time(16), paidAt: paidAt, expiresAt: try time(18))
     }

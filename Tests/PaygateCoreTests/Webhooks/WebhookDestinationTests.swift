@@ -36,5 +36,8 @@ final class WebhookDestinationTests: XCTestCase {
             String(decoding: WebhookSignature.signedPayload(timestamp: 1_795_000_000, body: body), as: UTF8.self),
             #"1795000000.{"id":"evt_1"}"#)
         XCTAssertEqual(WebhookSignature.headerValue(timestamp: 1_795_000_000, macHex: "00ff"), "t=1795000000,v1=00ff")
+        // During a webhook secret's rotation: one v1 per secret, the new one first.
+        XCTAssertEqual(
+            WebhookSignature.headerValue(timestamp: 1_795_000_000, macHexes: ["aa01", "bb02"]), "t=1795000000,v1=aa01,v1=bb02")
     }
 }
