@@ -298,3 +298,12 @@ def test_the_application_account_may_only_append_and_read(stack):
     owner = pwd.getpwnam("paygate").pw_uid if os.geteuid() == 0 else os.geteuid()
     status = os.stat(stack.config["audit"]["key_file"])
     assert status.st_uid == owner and stat.S_IMODE(status.st_mode) == 0o600
+
+
+def test_a_secret_rotation_is_recorded_without_the_secret(stack, merchant):
+    result = admin(stack, "merchant", "rotate-webhook-secret", "--id", merchant["merchant_id"])
+    new_secret = json.loads(result.stdout)["webhook_secret"]
+    records = [record for record in audit_list(stack, "--action", "merchant.rotate_webhook_secret", "--actor", ACTOR)
+               if record["target"] == "merchant:" + merchant["merchant_id"]]
+    assert len(records) == 1 and records[0]["outcome"] == "success", records
+    assert new_secret not in json.dumps(records) and merchant["webhook_secret"] not in json.dumps(records)
