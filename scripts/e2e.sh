@@ -85,6 +85,10 @@ export PAYGATE_QUERY_SCHEDULE=20,20,20,20,20,20
 export PAYGATE_DB_CONNECTIONS=4
 export PAYGATE_DB_WAIT_MS=1000
 export PAYGATE_WORKING_THREADS=32
+# The pool writes the security events it counted, and the worker a checkpoint of the audit log,
+# every second (test_audit.py waits for both).
+export PAYGATE_AUDIT_FLUSH_SECONDS=1
+export PAYGATE_AUDIT_CHECKPOINT_SECONDS=1
 # Merchant webhooks (docs/API.md section 8) retry after 1 s, 1 s and 2 s, then dead-letter: the
 # contract's schedule takes days. test_webhooks.py relies on this being short.
 export PAYGATE_WEBHOOK_SCHEDULE=${PAYGATE_WEBHOOK_SCHEDULE:-1,1,2}

@@ -13,6 +13,8 @@ INIT_KNOBS=(
     PAYGATE_DB_WAIT_MS:--db-wait-ms
     PAYGATE_QUERY_SCHEDULE:--query-schedule
     PAYGATE_WEBHOOK_SCHEDULE:--webhook-schedule
+    PAYGATE_AUDIT_FLUSH_SECONDS:--audit-flush-seconds
+    PAYGATE_AUDIT_CHECKPOINT_SECONDS:--audit-checkpoint-seconds
     PAYGATE_CHANNEL_CONNECT_TIMEOUT_MS:--channel-connect-timeout-ms
     PAYGATE_CHANNEL_TOTAL_TIMEOUT_MS:--channel-total-timeout-ms
     PAYGATE_CHANNEL_KEY_GRACE_SECONDS:--channel-key-grace-seconds

@@ -2,7 +2,8 @@
 # user, made by scripts/stack-deps.sh (deps_users). Sourced by scripts/stack.sh. Started by an
 # ordinary user, everything runs as that user, as before, and nothing here changes anything.
 #
-#   paygate          the pool and the worker: alone able to read paygate.json, the master key,
+#   paygate          the pool and the worker: alone able to read paygate.json, the master key, the
+#                    audit checkpoint key (and write the checkpoints),
 #                    the application account's password and our side of the channel keys
 #   paygate-nginx    nginx's workers (the master stays root to bind the port and read the TLS key);
 #                    the only member of the FastCGI socket's group
@@ -59,7 +60,8 @@ users_binary() {
 users_own_files() {
     local dir file
     users_apply || return 0
-    chown "$USER_POOL:$USER_POOL" "$ROOT/paygate.json" "$ROOT/secrets" "$ROOT/secrets/database/application.password"
+    chown "$USER_POOL:$USER_POOL" "$ROOT/paygate.json" "$ROOT/secrets" "$ROOT/secrets/database/application.password" \
+        "$ROOT/secrets/audit.key"
     # The first master key, unless `paygate-admin keys rotate-master` has retired it.
     if [[ -e $ROOT/secrets/master.key ]]; then
         chown "$USER_POOL:$USER_POOL" "$ROOT/secrets/master.key"
@@ -83,9 +85,11 @@ users_own_files() {
             esac
         done
     done
-    # Downloaded statements are the worker's to write.
-    mkdir -p "$ROOT/recon"
-    chown -R "$USER_POOL:$USER_POOL" "$ROOT/recon"
+    # Downloaded statements and the audit log's checkpoints are the worker's to write (an admin
+    # command run as root appends checkpoints as that same owner: AuditCheckpoints).
+    mkdir -p "$ROOT/recon" "$ROOT/audit"
+    chmod 0700 "$ROOT/audit"
+    chown -R "$USER_POOL:$USER_POOL" "$ROOT/recon" "$ROOT/audit"
 }
 
 # users_run_dirs: ROOT/run belongs to the pool and admits nginx's group only (setgid: the pool's

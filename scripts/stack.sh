@@ -211,10 +211,24 @@ cmd_sandbox_restart() {
     sandbox_restart
 }
 
+# Every reload is an admin action of the audit log (README "Audit log"), a refused edit too: the
+# EXIT trap records how it ended, with the SHA-256 of the rate limits it tried to apply.
 cmd_reload() {
+    RELOAD_OUTCOME=failure
+    trap 'reload_audit_record "$RELOAD_OUTCOME"' EXIT
     nginx_reload
     pool_hangup
     worker_restart
+    RELOAD_OUTCOME=success
+}
+
+reload_audit_record() {
+    local outcome=$1 limits=$ROOT/nginx/rate-limits.conf digest
+    [[ -f $limits ]] || limits=$REPO/nginx/rate-limits.conf
+    digest=$(sha256sum "$limits" | cut -d' ' -f1)
+    "$BIN_DIR/paygate-admin" --config "$ROOT/paygate.json" audit record --action ratelimits.reload \
+        --target "file:$limits" --outcome "$outcome" --details "{\"sha256\":\"$digest\"}" >/dev/null ||
+        note "reload: could not record it in the audit log"
 }
 
 main() {

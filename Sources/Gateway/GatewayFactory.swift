@@ -19,6 +19,7 @@ public struct GatewayFactory: RequestHandlerFactory {
     let merchants: MerchantCache
     let authFailures: AuthFailureLimiter
     let gate: WorkGate
+    let securityEvents: SecurityEvents
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
@@ -29,6 +30,8 @@ public struct GatewayFactory: RequestHandlerFactory {
         self.channels = try ChannelRuntime.load(configuration, log: log)
         shards = try ShardConnections(configuration: configuration.database)
         gate = WorkGate(permits: configuration.pool.workingThreadsMax)
+        securityEvents = SecurityEvents(
+            store: AuditLogStore(connections: shards), intervalSeconds: configuration.audit.securityFlushSeconds, log: log)
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, keys: keys), ttlSeconds: configuration.merchantCacheSeconds)
         authFailures = AuthFailureLimiter(configuration.authFailures)
@@ -42,6 +45,6 @@ public struct GatewayFactory: RequestHandlerFactory {
     public func makeHandler() -> any RequestHandler {
         GatewayHandler(
             configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, keys: keys, gate: gate,
-            channels: channels, log: log)
+            channels: channels, securityEvents: securityEvents, log: log)
     }
 }

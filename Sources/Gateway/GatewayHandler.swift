@@ -25,6 +25,8 @@ public final class GatewayHandler: RequestHandler {
     let gate: WorkGate
     /// nil without a `channels` configuration (for /healthz's breaker states).
     let channels: ChannelRuntime?
+    /// The process's counter of security events for the audit log (SecurityEvents.swift).
+    let securityEvents: SecurityEvents
     /// Every this many requests a thread purges one shard's expired nonces and idempotency
     /// records, round robin: the work is spread over all threads and processes, needs no extra
     /// process, and stops when the pool stops.
@@ -34,10 +36,10 @@ public final class GatewayHandler: RequestHandler {
 
     init(
         configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, authFailures: AuthFailureLimiter, keys: KeyRing,
-        gate: WorkGate,
-        channels: ChannelRuntime?, log: Log
+        gate: WorkGate, channels: ChannelRuntime?, securityEvents: SecurityEvents, log: Log
     ) {
         self.configuration = configuration
+        self.securityEvents = securityEvents
         self.log = log
         self.gate = gate
         self.channels = channels
@@ -48,7 +50,7 @@ public final class GatewayHandler: RequestHandler {
             ServiceContext(
                 payments: payments, refunds: RefundStore(shards: shards),
                 channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
-                schedule: configuration.queries.schedule, log: log))
+                schedule: configuration.queries.schedule, log: log, securityEvents: securityEvents))
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds, keys: keys
         )
@@ -90,6 +92,7 @@ public final class GatewayHandler: RequestHandler {
         do {
             return try route(request)
         } catch let error as APIError {
+            securityEvents.noteRefusal(error.code, request: request)
             var response = HTTPResponse.error(error, requestId: request.requestId)
             // RFC 9110 section 15.5.6: a 405 lists the methods the resource does allow.
             if error.code == .methodNotAllowed {
@@ -99,6 +102,7 @@ public final class GatewayHandler: RequestHandler {
         } catch let error as StorageError {
             return storageFailure(error, request: request)
         } catch is NonceReused {
+            securityEvents.noteRefusal(.nonceReused, request: request)
             return .error(APIError(.nonceReused, "This request was already accepted (nonce reused)."), requestId: request.requestId)
         } catch {
             log.error("unexpected error: \(error)", requestId: request.requestId)

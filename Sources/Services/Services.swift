@@ -12,10 +12,12 @@ public struct ServiceContext {
     /// When the worker looks at an open payment (`queries` in the configuration).
     public let schedule: QuerySchedule
     public let log: Log
+    /// Security events for the audit log (the pool's counter); nil where nobody counts them.
+    public let securityEvents: (any SecurityEventRecording)?
 
     public init(
         payments: any PaymentStoring, refunds: any RefundStoring, channels: (any PaymentChannels)?, clock: any Clock,
-        schedule: QuerySchedule, log: Log
+        schedule: QuerySchedule, log: Log, securityEvents: (any SecurityEventRecording)? = nil
     ) {
         self.payments = payments
         self.refunds = refunds
@@ -23,6 +25,7 @@ public struct ServiceContext {
         self.clock = clock
         self.schedule = schedule
         self.log = log
+        self.securityEvents = securityEvents
     }
 }
 

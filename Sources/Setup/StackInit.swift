@@ -18,6 +18,7 @@ public enum StackInit {
         // The root keeps whatever mode its maker gave it (the end-to-end suite's is 0700).
         try SetupFiles.directory(layout.root, mode: nil)
         try MasterKeyWriter.ensure(layout, notes: &notes)
+        try AuditKeyWriter.ensure(layout, notes: &notes)
         try DatabasePasswordWriter.ensure(layout, notes: &notes)
         try TLSWriter.ensure(layout, now: now.secondsSinceEpoch, notes: &notes)
         let masterKeys = try SetupFiles.crypto("reading the master keys") { () throws(CryptoError) in

@@ -22,6 +22,10 @@ import Storage
 //   paygate-admin [--config FILE] housekeeping purge   (HousekeepingCommand.swift)
 //   paygate-admin [--config FILE] recon run|report|resolve ...   (ReconCommand.swift)
 //   paygate-admin [--config FILE] recon fetch ...                (ReconFetchCommand.swift)
+//   paygate-admin [--config FILE] audit verify|list|record ...   (AuditCommand.swift)
+//
+// Every admin action (not the reads) is appended to the audit log when it ends, failed ones too
+// (AdminAudit.swift); the actor is PAYGATE_ACTOR, else SUDO_USER, else the user running this.
 
 let usage = """
     usage: \(InitOptions.usage)
@@ -42,9 +46,13 @@ let usage = """
            paygate-admin [--config FILE] recon report --date yyyy-MM-dd [--channel C] [--all]
            paygate-admin [--config FILE] recon resolve ITEM_ID --note TEXT [--actor NAME]
            paygate-admin [--config FILE] recon fetch --channel C --date yyyy-MM-dd --out FILE|--file FILE [--records]
+           paygate-admin [--config FILE] audit verify
+           paygate-admin [--config FILE] audit list [--actor A] [--action X] [--since T] [--until T] [--limit N]
+           paygate-admin [--config FILE] audit record --action X --target T [--outcome success|failure] [--details JSON]
     """
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
+    AdminAudit.current.withLock { $0 }?.failed(message)
     FileHandle.standardError.write(Data(("paygate-admin: " + message + "\n").utf8))
     exit(code)
 }
@@ -81,6 +89,23 @@ do { configuration = try Configuration.load(path: configPath) } catch {
         connections: try ShardConnections(configuration: configuration.database), keys: try KeyRing(configuration: configuration))
 }
 
+/// The audit log, opened for the commands that write or read it (AdminAudit.swift).
+@MainActor func openAudit() -> AdminAudit {
+    do {
+        let trail = try AuditTrail(
+            connections: try ShardConnections(configuration: configuration.database), configuration: configuration.audit,
+            program: "paygate-admin")
+        let audit = AdminAudit(trail: trail, environment: ProcessInfo.processInfo.environment)
+        AdminAudit.current.withLock { $0 = audit }
+        return audit
+    } catch {
+        fail("audit log: \(error)")
+    }
+}
+let pendingAudit = auditedAction(arguments, merchantId: merchantId)
+let adminAudit = pendingAudit != nil || arguments.first == "audit" ? openAudit() : nil
+if let pendingAudit { adminAudit?.begin(pendingAudit) }
+
 do {
     switch arguments {
     case ["migrate"]:
@@ -94,7 +119,9 @@ do {
         writer.member("secret", created.secret)
         writer.member("webhook_secret", created.webhookSecret)
         writer.objectClose()
+        // Printed first: the secrets are shown only this once, even if the record then fails.
         print(writer.string)
+        adminAudit?.succeeded(target: "merchant:" + created.id, details: merchantDetails(name: name))
     case ["merchant", "disable"], ["merchant", "enable"]:
         guard let merchantId else { fail("merchant \(arguments[1]) needs --id", code: 2) }
         guard try openDirectory().setStatus(id: merchantId, active: arguments[1] == "enable") else { fail("no merchant \(merchantId)") }
@@ -136,9 +163,13 @@ do {
         try reconFetchCommand(Array(command.dropFirst(2)))
     case let command where command.first == "recon":
         try reconCommand(Array(command.dropFirst()))
+    case let command where command.first == "audit":
+        guard let adminAudit else { fail(usage, code: 2) }
+        try auditCommand(Array(command.dropFirst()), trail: adminAudit.trail, audit: adminAudit)
     default:
         fail(usage, code: 2)
     }
+    adminAudit?.succeeded()
 } catch {
     fail("\(error)")
 }

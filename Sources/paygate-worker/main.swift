@@ -9,6 +9,8 @@
 // (configuration file, `webhooks` section) deliver the outbox's events to merchants (docs/API.md
 // section 8). Several workers may run against the same shards, on any host: each payment and each
 // event is claimed by one of them (SELECT ... FOR UPDATE SKIP LOCKED, sql/shard/0004 and 0005).
+// It also writes a signed checkpoint of the audit log's head every
+// `audit.checkpoint_interval_seconds` (README "Audit log").
 //
 //   paygate-worker --config FILE [--batch-size N] [--lease-seconds N]
 //                  [--query-delay-seconds N] [--poll-interval-ms N]
@@ -80,6 +82,11 @@ do {
     reconciliation = try ReconciliationThread.start(configuration: configuration, stop: stop, log: Log(component: "recon"))
 } catch {
     fail("reconciliation: \(error)")
+}
+do {
+    try AuditCheckpointThread.start(configuration: configuration, stop: stop, log: Log(component: "audit"))
+} catch {
+    fail("audit checkpoints: \(error)")
 }
 withExtendedLifetime(signalSources) {
     worker.run(until: stop)

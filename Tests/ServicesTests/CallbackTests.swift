@@ -78,8 +78,12 @@ final class CallbackTests: XCTestCase {
         let harness = Harness()
         let payment = try harness.processingPayment()
         harness.channels.callbacks = [.rejected(reason: "bad signature")]
-        let forged = try harness.services.callback.receive(HTTPRequest(method: "POST", requestURI: "/callbacks/alipay"), from: .alipay)
+        let forged = try harness.services.callback.receive(
+            HTTPRequest(method: "POST", requestURI: "/callbacks/alipay", remoteAddress: "10.1.2.3"), from: .alipay)
         XCTAssertEqual(String(decoding: forged.body, as: UTF8.self), "NACK")
+        // Counted for the audit log (README "Audit log"); a verified callback for an unknown
+        // order below is refused too, but it is not forged.
+        XCTAssertEqual(harness.security.all, ["security.callback_forged channel:alipay ip:10.1.2.3"])
 
         let unknown = PaymentId(millisecondsSinceEpoch: 1, slot: 3, random: 42)
         harness.channels.callbacks = [
@@ -101,6 +105,7 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(String(decoding: otherChannel.body, as: UTF8.self), "NACK")
         XCTAssertEqual(harness.store.payment(payment.id)?.status, .processing)
         XCTAssertTrue(harness.store.journal.isEmpty)
+        XCTAssertEqual(harness.security.all.count, 1)
     }
 }
 

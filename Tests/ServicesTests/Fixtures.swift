@@ -3,6 +3,7 @@ import Foundation
 import PaygateCore
 import Services
 import StorageMemory
+import Synchronization
 import XCTest
 
 /// A clock the test moves by hand.
@@ -64,6 +65,7 @@ struct Harness {
     let clock = ManualClock()
     let store: MemoryStore
     let channels = ScriptedChannels()
+    let security = NotedSecurityEvents()
     let services: Services
     static let merchant = "m_test"
     static let fee = ChannelFee(basisPoints: 60)
@@ -73,7 +75,8 @@ struct Harness {
         services = Services(
             ServiceContext(
                 payments: store, refunds: store, channels: withChannels ? channels : nil, clock: clock,
-                schedule: QuerySchedule(stepsSeconds: [30, 60]), log: Log(component: "test", minimum: .error)))
+                schedule: QuerySchedule(stepsSeconds: [30, 60]), log: Log(component: "test", minimum: .error),
+                securityEvents: security))
     }
 
     static func cny(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: .cny) }
@@ -128,4 +131,15 @@ struct Harness {
     func eventsOf(_ id: PaymentId) -> [MerchantEventType] {
         store.events.filter { $0.paymentId == id }.map(\.type)
     }
+}
+
+/// The security events the flows report, in order (the pool's counter stands behind the port).
+final class NotedSecurityEvents: SecurityEventRecording {
+    private let noted = Mutex<[String]>([])
+
+    func note(_ kind: SecurityTally.Kind, targets: [String]) {
+        noted.withLock { $0 += targets.map { kind.rawValue + " " + $0 } }
+    }
+
+    var all: [String] { noted.withLock { $0 } }
 }

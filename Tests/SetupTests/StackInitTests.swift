@@ -25,10 +25,12 @@ final class StackInitTests: XCTestCase {
                 $0.sandboxThreads = 16
                 $0.sandboxCallbackSenders = 32
                 $0.sandboxFastRetries = true
+                $0.auditSecurityFlushSeconds = 2
+                $0.auditCheckpointSeconds = 3
             })
         XCTAssertTrue(result.sandboxConfigurationChanged)
-        // master key, 3 database passwords, CA + server, 3 x 2 key pairs, APIv3
-        XCTAssertEqual(result.notes.count, 1 + 3 + 2 + 3 * 2 + 1, "\(result.notes)")
+        // master key, audit checkpoint key, 3 database passwords, CA + server, 3 x 2 key pairs, APIv3
+        XCTAssertEqual(result.notes.count, 1 + 1 + 3 + 2 + 3 * 2 + 1, "\(result.notes)")
 
         let configuration = try Configuration.load(path: layout.configurationFile)
         XCTAssertEqual(configuration.pool.workers, 3)
@@ -44,6 +46,11 @@ final class StackInitTests: XCTestCase {
         XCTAssertEqual(configuration.queries.scheduleSeconds, [20, 20, 20])
         XCTAssertEqual(configuration.webhooks.scheduleSeconds, [1, 1, 2])
         XCTAssertEqual(try SecretBox.loadKey(path: configuration.masterKeyFile).count, SecretBox.keyByteCount)
+        XCTAssertEqual(configuration.audit.checkpointFile, layout.root + "/audit/checkpoints")
+        XCTAssertEqual(configuration.audit.keyFile, layout.root + "/secrets/audit.key")
+        XCTAssertEqual(configuration.audit.securityFlushSeconds, 2)
+        XCTAssertEqual(configuration.audit.checkpointIntervalSeconds, 3)
+        XCTAssertEqual(try ProtectedFile.read(path: layout.auditKeyFile, access: .ownerOnly, bytesMax: 64).count, 32)
 
         let channels = try XCTUnwrap(configuration.channels)
         XCTAssertEqual(channels.callbackBaseURL, "https://127.0.0.1:18443/callbacks")

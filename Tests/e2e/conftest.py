@@ -162,3 +162,23 @@ def pytest_sessionfinish(session, exitstatus):
     else:
         write("")
         write("session-end invariant check: " + (output.strip().splitlines() or ["clean"])[-1])
+    _session_end_audit_verify(session, write)
+
+
+def _session_end_audit_verify(session, write):
+    """The audit log is whole after the suite (test_audit.py tampers and puts it back): every
+    record the suite's admin actions and security events appended chains, and the latest
+    checkpoint is in the chain (README "Audit log")."""
+    command = [os.environ["PAYGATE_ADMIN"], "--config", os.environ["PAYGATE_CONFIG"], "audit", "verify"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=SESSION_CHECK_TIMEOUT_SECONDS)
+        output, failed = result.stdout + result.stderr, result.returncode != 0
+    except (OSError, subprocess.TimeoutExpired) as error:
+        output, failed = str(error), True
+    if failed:
+        write("session-end audit verify failed: the suite must leave the audit log whole")
+        for line in output.splitlines():
+            write("  " + line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        write("session-end audit verify: " + (output.strip().splitlines() or ["clean"])[-1])

@@ -36,6 +36,8 @@ public struct Configuration: Sendable, Codable {
     public var queries = QueriesConfiguration()
     /// Daily reconciliation against the channels' statements; off without its directory.
     public var reconciliation = ReconciliationConfiguration()
+    /// The audit log's signed checkpoints and the pool's security-event flush.
+    public var audit = AuditConfiguration()
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -49,7 +51,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
         case authFailures = "auth_failures"
-        case channels, webhooks, queries, reconciliation
+        case channels, webhooks, queries, reconciliation, audit
     }
 
     public init(from decoder: any Decoder) throws {
@@ -70,6 +72,7 @@ public struct Configuration: Sendable, Codable {
         queries = try c.decodeIfPresent(QueriesConfiguration.self, forKey: .queries) ?? QueriesConfiguration()
         reconciliation =
             try c.decodeIfPresent(ReconciliationConfiguration.self, forKey: .reconciliation) ?? ReconciliationConfiguration()
+        audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -122,6 +125,7 @@ public struct Configuration: Sendable, Codable {
         try authFailures.validate()
         try queries.validate()
         try reconciliation.validate()
+        try audit.validate()
     }
 }
 

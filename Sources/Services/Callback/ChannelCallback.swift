@@ -27,6 +27,7 @@ public struct ChannelCallback {
         switch verification {
         case .rejected(let reason):
             context.log.warning("callback \(channel.rawValue) refused: \(reason)", requestId: request.requestId)
+            context.securityEvents?.note(.callbackForged, targets: ["channel:\(channel.rawValue) ip:\(request.remoteAddress)"])
             return refuse
         case .verified(let verified): notification = verified
         }

@@ -31,6 +31,10 @@ enum PaygateConfigurationWriter {
         var configuration = Configuration(
             mode: .local, pool: pool, database: StackDatabase.configuration(layout, pool: connections), masterKeyFile: layout.masterKeyFile,
             channels: try channels(layout, options), webhooks: webhooks, queries: queries, reconciliation: reconciliation)
+        configuration.audit.checkpointFile = layout.auditCheckpointFile
+        configuration.audit.keyFile = layout.auditKeyFile
+        if let seconds = options.auditSecurityFlushSeconds { configuration.audit.securityFlushSeconds = seconds }
+        if let seconds = options.auditCheckpointSeconds { configuration.audit.checkpointIntervalSeconds = seconds }
         configuration.masterKeyDirectory = layout.masterKeyDirectory
         // The local stack listens on loopback only, so every client (the tests, the scripts, a
         // developer) shares 127.0.0.1: counting its failures would throttle them all together.

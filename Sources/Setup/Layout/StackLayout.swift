@@ -6,6 +6,8 @@ import PaygateCore
 ///     ROOT/paygate.json           the pool's and the worker's configuration (0600)
 ///     ROOT/sandbox.json           the channel sandbox's configuration (0600)
 ///     ROOT/secrets/master.key     32 random bytes sealing merchant secrets (dir 0700, file 0600)
+///     ROOT/secrets/audit.key      32 random bytes signing the audit log's checkpoints (0600)
+///     ROOT/audit/checkpoints      the audit log's signed checkpoints, one line each (dir 0700, 0600)
 ///     ROOT/secrets/database/      one password file per MariaDB account (0600): application,
 ///                                 migration, read-only (`DatabasePasswordWriter`)
 ///     ROOT/tls/ca.pem ca.key      the local CA (EC P-256; dir 0755, certificates 0644, keys 0600)
@@ -37,6 +39,8 @@ public struct StackLayout: Sendable, Equatable {
 
     public var secretsDirectory: String { root + "/secrets" }
     public var masterKeyFile: String { secretsDirectory + "/master.key" }
+    public var auditKeyFile: String { secretsDirectory + "/audit.key" }
+    public var auditCheckpointFile: String { root + "/audit/checkpoints" }
     /// The master keys made by `paygate-admin keys rotate-master` (`KeyRingLocation`).
     public var masterKeyDirectory: String { secretsDirectory + "/master-keys" }
     public var databasePasswordsDirectory: String { secretsDirectory + "/database" }

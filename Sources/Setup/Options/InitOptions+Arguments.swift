@@ -8,7 +8,7 @@ extension InitOptions {
     public static let usage = """
         paygate-admin init ROOT --port PORT --sandbox-port PORT
               [--workers N] [--threads N] [--working-threads N] [--db-connections N] [--db-wait-ms N]
-              [--query-schedule S,S,...] [--webhook-schedule S,S,...]
+              [--query-schedule S,S,...] [--webhook-schedule S,S,...] [--audit-flush-seconds N] [--audit-checkpoint-seconds N]
               [--channel-connect-timeout-ms N] [--channel-total-timeout-ms N] [--channel-key-grace-seconds N]
               [--sandbox-threads N] [--sandbox-callback-senders N] [--sandbox-fast-retries 0|1]
         """
@@ -32,6 +32,8 @@ extension InitOptions {
         try parser.positive("--db-wait-ms", &options.databaseConnectionWaitMilliseconds)
         options.queryScheduleSeconds = try parser.schedule("--query-schedule").map { $0.map(Int64.init) }
         options.webhookScheduleSeconds = try parser.schedule("--webhook-schedule")
+        options.auditSecurityFlushSeconds = try parser.number("--audit-flush-seconds", minimum: 1)
+        options.auditCheckpointSeconds = try parser.number("--audit-checkpoint-seconds", minimum: 1)
         try parser.positive("--channel-connect-timeout-ms", &options.channelConnectTimeoutMilliseconds)
         try parser.positive("--channel-total-timeout-ms", &options.channelTotalTimeoutMilliseconds)
         if let grace = try parser.number("--channel-key-grace-seconds", minimum: 0) { options.channelKeyGraceSeconds = Int64(grace) }

@@ -22,6 +22,13 @@ public struct InitOptions: Sendable, Equatable {
     /// Waits before merchant webhook retries; nil keeps the contract's (docs/API.md section 8).
     public var webhookScheduleSeconds: [Int]?
 
+    /// How often each pool process writes the security events it counted (`audit`'s
+    /// `security_flush_seconds`); nil keeps `AuditConfiguration`'s. The end-to-end suite asks for 1.
+    public var auditSecurityFlushSeconds: Int?
+    /// How often the worker writes a checkpoint of the audit log (`checkpoint_interval_seconds`);
+    /// nil keeps `AuditConfiguration`'s. The end-to-end suite asks for 1.
+    public var auditCheckpointSeconds: Int?
+
     /// The connect includes the TLS handshake: under a burst of 1,024 creates on two shared
     /// cores a new connection's handshake through the local nginx took over a second (make bench
     /// (g)); 3 s is what the client defaults to for real channels too.

@@ -34,8 +34,12 @@ func channelRotateCommand(_ arguments: [String]) -> Never {
     do {
         try ChannelKeyRotation.rotate(try StackLayout(root: arguments[0]), channel: channel, now: .now())
         FileHandle.standardError.write(Data("paygate-admin channel-rotate: rotated the \(channel.rawValue) platform key\n".utf8))
+        recordChannelRotation(root: arguments[0], channel: channel.rawValue, error: nil)
         exit(0)
     } catch {
+        if error.code != .argumentInvalid {
+            recordChannelRotation(root: arguments[0], channel: channel.rawValue, error: error.message)
+        }
         fail(error.message, code: error.code == .argumentInvalid ? 2 : 1)
     }
 }
