@@ -17,13 +17,8 @@ import Storage
 //       appends an admin action done outside this tool (`make reload` records its rate limits).
 
 @MainActor func auditCommand(_ arguments: [String], trail: AuditTrail, audit: AdminAudit) throws {
-    var rest = arguments
-    func take(_ flag: String) -> String? {
-        guard let index = rest.firstIndex(of: flag) else { return nil }
-        guard index + 1 < rest.count else { fail("\(flag) needs a value", code: 2) }
-        defer { rest.removeSubrange(index...(index + 1)) }
-        return rest[index + 1]
-    }
+    var arguments = CommandArguments(arguments)
+    let take = { (flag: String) in arguments.take(flag) }
     func time(_ flag: String) -> Timestamp? {
         take(flag).map { text in
             guard let time = Timestamp(parsing: text) else { fail("\(flag) takes RFC 3339 or yyyy-MM-dd HH:mm:ss (UTC)", code: 2) }
@@ -38,7 +33,7 @@ import Storage
     let since = time("--since")
     let until = time("--until")
     let limitText = take("--limit")
-    switch rest {
+    switch arguments.rest {
     case ["verify"]:
         try auditVerify(trail)
     case ["list"]:

@@ -12,13 +12,8 @@ import Storage
 ///   recon resolve ITEM_ID --note TEXT [--actor NAME]   close a difference an admin dealt with
 /// Exit 1 when a run fails (its error is on its row and printed), 2 on bad arguments.
 @MainActor func reconCommand(_ arguments: [String]) throws {
-    var rest = arguments
-    func take(_ flag: String) -> String? {
-        guard let index = rest.firstIndex(of: flag) else { return nil }
-        guard index + 1 < rest.count else { fail("\(flag) needs a value", code: 2) }
-        defer { rest.removeSubrange(index...(index + 1)) }
-        return rest[index + 1]
-    }
+    var arguments = CommandArguments(arguments)
+    let take = { (flag: String) in arguments.take(flag) }
     let channel = take("--channel").map { text -> Channel in
         guard let channel = Channel(rawValue: text) else { fail("unknown channel \(text)", code: 2) }
         return channel
@@ -30,9 +25,8 @@ import Storage
     let note = take("--note")
     let file = take("--file")
     let actor = take("--actor") ?? "admin"
-    let all = rest.contains("--all")
-    rest.removeAll { $0 == "--all" }
-    switch rest {
+    let all = arguments.has("--all")
+    switch arguments.rest {
     case ["run"]:
         guard let channel, let day else { fail("recon run needs --channel and --date", code: 2) }
         let reconciler = try Reconciler(configuration: configuration, log: log)

@@ -81,19 +81,14 @@ enum ReconFetch {
 }
 
 @MainActor func reconFetchCommand(_ arguments: [String]) throws {
-    var rest = arguments
-    func take(_ flag: String) -> String? {
-        guard let index = rest.firstIndex(of: flag), index + 1 < rest.count else { return nil }
-        defer { rest.removeSubrange(index...(index + 1)) }
-        return rest[index + 1]
-    }
+    var arguments = CommandArguments(arguments)
+    let take = { (flag: String) in arguments.take(flag) }
     let channelName = take("--channel")
     let day = take("--date")
     let out = take("--out")
     let existing = take("--file")
-    let keepRecords = rest.contains("--records")
-    rest.removeAll { $0 == "--records" }
-    guard rest.isEmpty, let channelName, let channel = Channel(rawValue: channelName), let day, StatementDay(day) != nil,
+    let keepRecords = arguments.has("--records")
+    guard arguments.rest.isEmpty, let channelName, let channel = Channel(rawValue: channelName), let day, StatementDay(day) != nil,
         (out == nil) != (existing == nil)
     else {
         fail(
