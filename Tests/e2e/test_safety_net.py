@@ -257,7 +257,8 @@ def wechatpay_refund_notice(stack, refund_id, amount_fen):
     under the APIv3 key (a 12-character nonce, associated data "refund"), and the headers' RSA-SHA256
     signature over "timestamp\nnonce\nbody\n" with the platform key named by its serial."""
     key, certificate = platform_keys(stack, "wechatpay")
-    with open(os.path.join(stack.root, "channels", "wechatpay", "apiv3.key"), "rb") as handle:
+    # The channel's copy of the APIv3 key (ours is sealed under the master key on disk).
+    with open(os.path.join(stack.root, "channels", "wechatpay", "sandbox-apiv3.key"), "rb") as handle:
         apiv3_key = handle.read()
     now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).replace(microsecond=0).isoformat()
     refund = {"mchid": WECHATPAY_MERCHANT_ID, "out_trade_no": "", "transaction_id": "", "out_refund_no": refund_id,
