@@ -38,6 +38,8 @@ public struct Configuration: Sendable, Codable {
     public var reconciliation = ReconciliationConfiguration()
     /// The audit log's signed checkpoints and the pool's security-event flush.
     public var audit = AuditConfiguration()
+    /// Risk evaluation of every create; off when absent.
+    public var risk = RiskConfiguration()
 
     public enum Mode: String, Sendable, Codable { case local, production }
 
@@ -51,7 +53,7 @@ public struct Configuration: Sendable, Codable {
         case idempotencyLeaseSeconds = "idempotency_lease_seconds"
         case merchantCacheSeconds = "merchant_cache_seconds"
         case authFailures = "auth_failures"
-        case channels, webhooks, queries, reconciliation, audit
+        case channels, webhooks, queries, reconciliation, audit, risk
     }
 
     public init(from decoder: any Decoder) throws {
@@ -73,6 +75,7 @@ public struct Configuration: Sendable, Codable {
         reconciliation =
             try c.decodeIfPresent(ReconciliationConfiguration.self, forKey: .reconciliation) ?? ReconciliationConfiguration()
         audit = try c.decodeIfPresent(AuditConfiguration.self, forKey: .audit) ?? AuditConfiguration()
+        risk = try c.decodeIfPresent(RiskConfiguration.self, forKey: .risk) ?? RiskConfiguration()
     }
 
     /// Reads and checks the file; a broken configuration stops start-up with a readable message.
@@ -126,6 +129,7 @@ public struct Configuration: Sendable, Codable {
         try queries.validate()
         try reconciliation.validate()
         try audit.validate()
+        try risk.validate()
     }
 }
 
