@@ -96,6 +96,34 @@ final class RedisRiskSignalsContractTests: XCTestCase {
         XCTAssertEqual(try signals.observe(attempt, reading: [key]).counters, [key: 1])
     }
 
+    /// A server that stops answering (SIGSTOP: its socket still accepts, nothing replies): the
+    /// call ends with `RiskSignalsUnavailable` once its command timeout passes, instead of
+    /// waiting for the server; once it answers again, the next try succeeds.
+    func testAStalledServerFailsTheCallAtItsTimeout() throws {
+        let socket = try XCTUnwrap(Self.socket, "\(Self.socketVariable) is not set")
+        let root = try XCTUnwrap(ProcessInfo.processInfo.environment["PAYGATE_ROOT"], "PAYGATE_ROOT is not set")
+        let pidText = try String(contentsOfFile: root + "/run/redis.pid", encoding: .utf8)
+        let pid = try XCTUnwrap(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)), "no pid in run/redis.pid")
+        let clock = HandClock()
+        var configuration = Self.configuration(socket: socket)
+        configuration.timeoutMilliseconds = 100
+        let signals = RedisRiskSignals(configuration: configuration, monotonicNanoseconds: { clock.now })
+        let attempt = Self.attempt()
+        let key = RiskSignalsContract.key(.merchant, .count, 60)
+        XCTAssertEqual(try signals.observe(attempt, reading: [key]).counters, [key: 1])
+
+        XCTAssertEqual(kill(pid, SIGSTOP), 0, "could not stop redis-server \(pid)")
+        do {
+            defer { kill(pid, SIGCONT) }
+            XCTAssertThrowsError(try signals.observe(attempt, reading: [key])) { XCTAssertTrue($0 is RiskSignalsUnavailable, "\($0)") }
+        }
+        clock.advance(milliseconds: 10)
+        // Another merchant's first create: 1. The stalled call's late reply (which would say 2)
+        // must not answer it: the timed-out connection was dropped. Whether the stalled create
+        // itself was counted is unknown, as for any timed-out call.
+        XCTAssertEqual(try signals.observe(Self.attempt(), reading: [key]).counters, [key: 1])
+    }
+
     static func attempt() -> RiskAttempt {
         let subjects = RiskSubjects(payerIP: nil, payerDevice: nil, payerUser: nil, merchant: RiskSignalsContract.fresh("mch"))
         return RiskAttempt(subjects: subjects, amountMinorUnits: 1, at: RiskSignalsContract.at(0))
