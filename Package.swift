@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(
             name: "paygate-bench",
-            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB", "Sandbox", "Channels"],
+            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB", "Sandbox", "Channels", "Services"],
             swiftSettings: strict
         ),
 
