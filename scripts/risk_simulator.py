@@ -78,7 +78,8 @@ def features(amount_minor, minor_digits, hour, counters, device_new_to_user):
     def get(key):
         return counters.get(key)
 
-    major = amount_minor / (10 ** minor_digits)
+    # Amounts are positive on a create (docs/API.md section 5); the clamps keep logs finite anyway.
+    major = max(amount_minor, 0) / (10 ** minor_digits)
     row = {"amount_log": math.log1p(major), "night": 1.0 if hour < 6 else 0.0}
     device = get(DEVICE_COUNT_10M)
     row["device_unknown"] = 0.0 if device is not None else 1.0
@@ -94,7 +95,7 @@ def features(amount_minor, minor_digits, hour, counters, device_new_to_user):
     row["user_count_24h_log"] = math.log(max(day, 1)) if user_known else 0.0
     row["user_count_7d_log"] = math.log(max(week, 1)) if user_known else 0.0
     # The amount against the user's 7-day mean (this create included): log 1 = 0 for a first create.
-    ratio = float(amount_minor) * float(max(week, 1)) / float(week_sum) if user_known else 1.0
+    ratio = float(max(amount_minor, 1)) * float(max(week, 1)) / float(week_sum) if user_known else 1.0
     row["user_amount_ratio_log"] = math.log(ratio) if user_known else 0.0
     row["device_new"] = 1.0 if device_new_to_user is True else 0.0
     row["device_seen"] = 1.0 if device_new_to_user is False else 0.0
