@@ -56,7 +56,7 @@ struct RiskRuleLexer {
             }
             return RiskRuleToken(kind: .list(name), column: column)
         default:
-            guard let symbol = symbol() else { throw error(column, "unexpected character '\(scalar)'") }
+            guard let symbol = symbol() else { throw error(column, "unexpected character '\(scalar.escaped(asASCII: true))'") }
             return RiskRuleToken(kind: .symbol(symbol), column: column)
         }
     }

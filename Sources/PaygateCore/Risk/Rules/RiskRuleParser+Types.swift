@@ -11,7 +11,9 @@ extension RiskRuleParser {
         _ right: RiskOperand, _ rightToken: RiskRuleToken
     ) throws(RiskRuleError) -> RiskCondition {
         let family = Self.family(of: left)
-        guard family == Self.family(of: right) else {
+        // A count beside money is a mistake whoever wrote it; only literals take their type from the other side.
+        let countBesideMoney = (Self.isCount(left) && Self.isMoney(right)) || (Self.isMoney(left) && Self.isCount(right))
+        guard family == Self.family(of: right), !countBesideMoney else {
             throw error(rightToken, "cannot compare \(left.typeName) with \(right.typeName) (\(rightToken.quoted))")
         }
         if family != .numeric, !comparison.isEquality {
@@ -50,8 +52,8 @@ extension RiskRuleParser {
             let token = current
             let element = try operand()
             guard Self.isLiteral(element) else { throw error(token, "a set holds literals only, found \(token.quoted)") }
-            guard Self.family(of: element) == Self.family(of: value) else {
-                throw error(token, "\(token.quoted) is \(element.typeName), not \(value.typeName) like \(valueToken.quoted)")
+            guard Self.family(of: element) == Self.family(of: value), !(Self.isCount(value) && Self.isMoney(element)) else {
+                throw error(token, "cannot compare \(value.typeName) with \(element.typeName) (\(token.quoted))")
             }
             elements.append((element, token))
             separator = advance()
@@ -157,6 +159,11 @@ extension RiskRuleParser {
         case .money, .decimal: true
         default: false
         }
+    }
+
+    private static func isCount(_ operand: RiskOperand) -> Bool {
+        guard case .number = operand else { return false }
+        return true
     }
 
     private static func isLiteral(_ operand: RiskOperand) -> Bool {

@@ -40,9 +40,10 @@ public struct RiskRuleSet: Sendable {
         var rules: [RiskRule] = []
         var counterKeys: Set<RiskCounterKey> = []
         var listNames: Set<String> = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: both line ends are separators (files edited on Windows).
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (offset, content) in lines.enumerated() {
             let line = offset + 1
-            let content = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
             let (tokens, codeEnd) = try RiskRuleLexer.tokens(content, line: line)
             guard let first = tokens.first, first.kind != .end else { continue }
             guard rules.count < ruleCountMax else {
