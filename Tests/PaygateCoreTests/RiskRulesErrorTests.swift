@@ -118,5 +118,9 @@ final class RiskRulesErrorTests: XCTestCase {
     func testDescriptionNamesLineAndColumn() {
         let error = RiskRuleError(line: 4, column: 18, "unknown attribute 'amout'")
         XCTAssertEqual(error.description, "line 4, column 18: unknown attribute 'amout'")
+        // The example of docs/risk-rules.md, "Errors".
+        XCTAssertThrowsError(try RiskRuleSet.parse("# one\n\nallow if hour = 1\nreview if amout > 5000.00")) { error in
+            XCTAssertEqual(String(describing: error), "line 4, column 11: unknown attribute 'amout'")
+        }
     }
 }
