@@ -20,7 +20,7 @@ final class RiskRulesErrorTests: XCTestCase {
     func testStatementErrors() {
         assertError("deny if amount > 5", column: 1, "unknown action 'deny'")
         assertError("Block if hour = 1", column: 1, "unknown action 'Block'")
-        assertError("'x' if hour = 1", column: 1, "unknown action")
+        assertError("'x' if hour = 1", column: 1, "unknown action 'x'")
         assertError("block amount > 5", column: 7, "missing 'if'")
         assertError("allow", column: 6, "missing 'if'")
         assertError("allow   # comment", column: 9, "missing 'if'")
@@ -76,7 +76,7 @@ final class RiskRulesErrorTests: XCTestCase {
     }
 
     func testTypeErrors() {
-        assertError("block if amount > 'x'", column: 19, "cannot compare money with text")
+        assertError("block if amount > 'x'", column: 19, "cannot compare money with text ('x')")
         assertError("block if velocity(payer.ip, 1m) > 5.00", column: 35, "cannot compare a number with money")
         assertError("block if amount > hour", column: 19, "cannot compare money with a number")
         assertError("block if hour = payer.device_new", column: 17, "cannot compare a number with a boolean")
@@ -86,8 +86,8 @@ final class RiskRulesErrorTests: XCTestCase {
         assertError("block if channel in ('alipay', 'paypal')", column: 32, "unknown channel")
         assertError("block if merchant > 'a'", column: 19, "has no order")
         assertError("block if payer.device_new < true", column: 27, "has no order")
-        assertError("block if amount > 1.005", column: 19, "3 decimals")
-        assertError("block if amount in (1.5, 2.125)", column: 26, "3 decimals")
+        assertError("block if amount > 1.005", column: 19, "'1.005' has 3 decimals")
+        assertError("block if amount in (1.5, 2.025)", column: 26, "'2.025' has 3 decimals")
         assertError("block if amount in @vip", column: 10, "only text can be in a list")
         assertError("block if payer.device_new in (true)", column: 10, "a boolean is compared with = or !=")
         assertError("block if hour in ('a')", column: 19, "cannot compare a number with text")

@@ -35,13 +35,20 @@ struct RiskRuleToken: Equatable, Sendable {
         switch kind {
         case .word(let word): "'\(word)'"
         case .integer(let value): "'\(value)'"
-        case .decimal: "a decimal number"
+        case .decimal(let digits, let fractionDigits): "'\(Self.decimalText(digits, fractionDigits))'"
         case .window(let value, let unit): "'\(value)\(unit)'"
-        case .text: "a quoted string"
+        case .text(let text): RiskTextOperand.quote(text)
         case .list(let name): "'@\(name)'"
         case .symbol(let symbol): "'\(symbol.rawValue)'"
         case .end: "the end of the rule"
         }
+    }
+
+    /// digits 1005 with 3 fraction digits → "1.005", as written (leading zeros of the fraction kept).
+    private static func decimalText(_ digits: Int64, _ fractionDigits: Int) -> String {
+        let divisor = RiskMoney.power(fractionDigits)
+        let fraction = String(digits % divisor)
+        return "\(digits / divisor)." + String(repeating: "0", count: fractionDigits - fraction.count) + fraction
     }
 
     func isWord(_ word: String) -> Bool { kind == .word(word) }
