@@ -6,7 +6,7 @@ extension RiskRuleParser {
         case numeric, text, flag
     }
 
-    mutating func compare(
+    func compare(
         _ left: RiskOperand, _ leftToken: RiskRuleToken, _ comparison: RiskComparison, _ comparisonToken: RiskRuleToken,
         _ right: RiskOperand, _ rightToken: RiskRuleToken
     ) throws(RiskRuleError) -> RiskCondition {
@@ -62,7 +62,7 @@ extension RiskRuleParser {
         return try set(value, valueToken, elements, negated: negated)
     }
 
-    private mutating func set(
+    private func set(
         _ value: RiskOperand, _ valueToken: RiskRuleToken, _ elements: [(RiskOperand, RiskRuleToken)], negated: Bool
     ) throws(RiskRuleError) -> RiskCondition {
         switch Self.family(of: value) {
