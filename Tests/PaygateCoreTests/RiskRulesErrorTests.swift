@@ -95,6 +95,10 @@ final class RiskRulesErrorTests: XCTestCase {
         assertError("block if hour in (amount)", column: 19, "literals only")
         assertError("block if hour in ()", column: 19, "expected a value")
         assertError("block if hour in (1 2)", column: 21, "expected ',' or ')'")
+        assertError("block if hour >= 24", column: 18, "hour is 0-23")
+        assertError("block if 24 = hour", column: 10, "hour is 0-23")
+        assertError("block if hour in (23, 24)", column: 23, "hour is 0-23")
+        assertError("block if score > 850", column: 18, "score is 0-100")
     }
 
     func testLimits() {
@@ -110,7 +114,7 @@ final class RiskRulesErrorTests: XCTestCase {
     }
 
     func testTheFirstErrorInTheFileIsReported() {
-        let file = "allow if hour = 1\n\nreview if hour = 25 or foo\nblock if bar\n"
+        let file = "allow if hour = 1\n\nreview if hour = 23 or foo\nblock if bar\n"
         assertError(file, line: 3, column: 24, "unknown attribute 'foo'")
         assertError("allow if hour = 1\r\nblock if x\r\n", line: 2, column: 10, "unknown attribute 'x'")
     }

@@ -26,6 +26,11 @@ final class RiskRulesFileTests: XCTestCase {
         XCTAssertEqual(rules.listNames, ["trusted_merchants", "blocked_devices", "blocked_ips", "blocked_users"])
         XCTAssertTrue(rules.counterKeys.allSatisfy { $0.subject != .merchant }, "\(rules.counterKeys)")
         XCTAssertTrue(rules.rules.allSatisfy { $0.text.count <= RiskRuleSet.ruleTextLengthMax })
+        // Every rule printed back in canonical form parses to the same tree.
+        for rule in rules.rules {
+            let printed = "\(rule.action.rawValue) if \(rule.condition)"
+            XCTAssertEqual(try RiskRuleSet.parse(printed).rules.first?.condition, rule.condition, printed)
+        }
     }
 
     /// A load test: one merchant, no payer object, merchant counters far above anything a payer

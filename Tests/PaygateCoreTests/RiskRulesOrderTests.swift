@@ -62,7 +62,7 @@ final class RiskRulesOrderTests: XCTestCase {
 
     /// An unknown condition never matches: without a payer, payer rules stay silent, negated or not.
     func testUnknownConditionsDoNotMatch() {
-        let rules = "block if payer.ip not in @vip\nblock if not payer.device_new\nreview if velocity(payer.ip, 1m) > 0 or hour = 99"
+        let rules = "block if payer.ip not in @vip\nblock if not payer.device_new\nreview if velocity(payer.ip, 1m) > 0 or hour = 23"
         XCTAssertEqual(decide(rules, riskFacts()), nil)
         XCTAssertEqual(decide(rules, riskFacts(ip: "1.2.3.4")), RiskRuleMatch(decision: .block, rule: "block if payer.ip not in @vip"))
     }

@@ -23,7 +23,10 @@ extension RiskRuleParser {
         case .numeric where Self.isMoney(left) || Self.isMoney(right):
             return .money(try money(left, leftToken), comparison, try money(right, rightToken))
         case .numeric:
-            return .numbers(try number(left, leftToken), comparison, try number(right, rightToken))
+            let (first, second) = (try number(left, leftToken), try number(right, rightToken))
+            try checkRange(first, against: second, rightToken)
+            try checkRange(second, against: first, leftToken)
+            return .numbers(first, comparison, second)
         case .text:
             return .texts(
                 try text(left, leftToken, domain: Self.domain(of: right)), comparison,
@@ -79,7 +82,9 @@ extension RiskRuleParser {
                 guard case .literal(let number) = try number(element, token) else { preconditionFailure("a literal stays literal") }
                 numbers.append(number)
             }
-            return .inNumbers(try number(value, valueToken), numbers, negated: negated)
+            let operand = try number(value, valueToken)
+            for (number, (_, token)) in zip(numbers, elements) { try checkRange(operand, against: .literal(number), token) }
+            return .inNumbers(operand, numbers, negated: negated)
         case .text:
             var texts: [String] = []
             for (element, token) in elements {
@@ -91,6 +96,23 @@ extension RiskRuleParser {
             return .inTexts(try text(value, valueToken, domain: .free), texts, negated: negated)
         case .flag:
             throw error(valueToken, "a boolean is compared with = or !=, not with 'in'")
+        }
+    }
+
+    /// `hour` is 0–23 and `score` 0–100: a literal beyond compares with nothing the create can
+    /// have, which is a typo (`hour >= 24`, `score > 850`), refused at the literal.
+    private func checkRange(
+        _ operand: RiskNumberOperand, against other: RiskNumberOperand, _ otherToken: RiskRuleToken
+    ) throws(RiskRuleError) {
+        guard case .literal(let value) = other else { return }
+        switch operand {
+        case .hour where !(0...23).contains(value):
+            throw error(otherToken, "hour is 0-23 (China time), not \(value)")
+        case .score where !RiskConfiguration.scoreRange.contains(Int(value)):
+            throw error(
+                otherToken, "score is \(RiskConfiguration.scoreRange.lowerBound)-\(RiskConfiguration.scoreRange.upperBound), not \(value)")
+        default:
+            return
         }
     }
 
