@@ -56,11 +56,17 @@ final class RiskRulesFileTests: XCTestCase {
     /// A realistic day of creates through the shipped rules, each with its expected decision.
     func testAFixedTableOfCreates() throws {
         let rules = try shippedRules()
+        for row in Self.creates() {
+            XCTAssertEqual(rules.evaluate(row.facts, lists: lists, reviewThreshold: 65, blockThreshold: 85), row.expected, row.name)
+        }
+    }
+
+    private static func creates() -> [(name: String, facts: RiskFacts, expected: RiskRuleMatch?)] {
         let device = Self.key(.payerDevice, .count, 600)
         let usersOnIP = Self.key(.payerIP, .distinctUsers, 3_600)
         let userDeclines = Self.key(.payerUser, .declines, 86_400)
         let payer: (String?, String?, String?) = ("198.51.100.7", "dev_1", "u_1")
-        let table: [(name: String, facts: RiskFacts, expected: RiskRuleMatch?)] = [
+        return [
             (
                 "ordinary payer",
                 riskFacts(
@@ -110,8 +116,5 @@ final class RiskRulesFileTests: XCTestCase {
                 RiskRuleMatch(decision: .block, rule: "block if payer.ip in @blocked_ips")
             ),
         ]
-        for row in table {
-            XCTAssertEqual(rules.evaluate(row.facts, lists: lists, reviewThreshold: 65, blockThreshold: 85), row.expected, row.name)
-        }
     }
 }
