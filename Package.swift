@@ -80,7 +80,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory", "PaygateCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory", "PaygateCrypto"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats"], swiftSettings: strict),

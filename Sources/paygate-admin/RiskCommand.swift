@@ -15,7 +15,9 @@ import Storage
     switch arguments.first {
     case "list": try riskListCommand(Array(arguments.dropFirst()))
     case "approve", "decline":
-        guard arguments.count == 2, let id = PaymentId(arguments[1]) else { fail("risk \(arguments[0]) needs a payment id (pay_…)", code: 2) }
+        guard arguments.count == 2, let id = PaymentId(arguments[1]) else {
+            fail("risk \(arguments[0]) needs a payment id (pay_…)", code: 2)
+        }
         let payment = try riskReviewDecision(approve: arguments[0] == "approve", id: id)
         print(String(decoding: payment.json, as: UTF8.self))
     case "check-rules":
@@ -37,7 +39,7 @@ import Storage
     let store = RiskListStore(connections: try ShardConnections(configuration: configuration.database))
     switch arguments.first {
     case "add", "remove":
-        guard arguments.count == 3, RiskListStore.isListName(arguments[1]),
+        guard arguments.count == 3, RiskLists.nameIsValid(arguments[1]),
             (1...RiskListStore.valueLengthMax).contains(arguments[2].unicodeScalars.count)
         else {
             fail("risk list \(arguments.first ?? "") LIST VALUE (LIST: [a-z][a-z0-9_]*, VALUE: 1-128 characters)", code: 2)
@@ -52,7 +54,7 @@ import Storage
             $0.member(arguments[0] == "add" ? "added" : "removed", changed)
         }
     case "show":
-        guard arguments.count == 2, RiskListStore.isListName(arguments[1]) else { fail("risk list show LIST", code: 2) }
+        guard arguments.count == 2, RiskLists.nameIsValid(arguments[1]) else { fail("risk list show LIST", code: 2) }
         for entry in try store.show(arguments[1]) { print("\(entry.value)\t\(entry.addedBy)\t\(entry.addedAt)") }
     default:
         fail(usage, code: 2)

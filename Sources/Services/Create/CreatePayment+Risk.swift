@@ -15,7 +15,8 @@ extension CreatePayment {
         if let existing = try context.payments.find(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo) {
             guard PaymentTerms(existing) == PaymentTerms(candidate) else {
                 throw APIError(
-                    .orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.",
+                    .orderConflict,
+                    "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.",
                     field: "merchant_order_no")
             }
             if let nonce, !(try context.payments.recordNonce(nonce, slot: slot)) { throw NonceReused() }
@@ -28,7 +29,8 @@ extension CreatePayment {
             assessment: risk, requestId: requestId, at: now)
         try context.payments.recordRiskBlock(block)
         context.risk?.recordDecline(RiskEngine.subjects(of: body, merchantId: merchantId), at: now, requestId: requestId)
-        context.log.info("risk blocked \(block.id.text) (\(risk.rule ?? "score"), score \(risk.score.map(String.init) ?? "none"))", requestId: requestId)
+        context.log.info(
+            "risk blocked \(block.id.text) (\(risk.rule ?? "score"), score \(risk.score.map(String.init) ?? "none"))", requestId: requestId)
         throw APIError(.riskDeclined, "Risk declined this payment (record \(block.id.text)); nothing was sent to the channel.")
     }
 }

@@ -5,19 +5,12 @@ import PaygateCore
 /// `@list`. Every change bumps `risk_lists_version` in the same transaction, so a process's copy
 /// (`RiskListCache`) reads the lists again only when one changed.
 public struct RiskListStore: Sendable {
-    /// `[a-z][a-z0-9_]{0,62}`: the rules language's list names.
-    public static let nameLengthMax = 63
     /// The payer values' own limit (docs/API.md section 5).
     public static let valueLengthMax = 128
 
     let connections: ShardConnections
 
     public init(connections: ShardConnections) { self.connections = connections }
-
-    public static func isListName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), name.utf8.count <= nameLengthMax else { return false }
-        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
-    }
 
     /// False when the value was already on the list.
     public func add(_ value: String, to list: String, actor: String) throws -> Bool {
