@@ -54,6 +54,20 @@ final class RiskPolicyTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(assessment.score), 65)
     }
 
+    /// A merchant that never sends payer data is judged by the rules alone: the model would read
+    /// card testing into its small night-time payments (it scores such facts above 90).
+    func testACreateWithoutAPayerIsNotScored() throws {
+        let policy = try policy()
+        for amount: Int64 in [1, 1_00, 1_000_00, 99_999_999_99] {
+            var facts = facts(amount: amount, device: nil)
+            facts.subjects = RiskSubjects(payerIP: nil, payerDevice: nil, payerUser: nil, merchant: "mch_1")
+            facts.hourChina = 3
+            XCTAssertEqual(
+                policy.decide(facts, lists: RiskLists([:]), countersAvailable: true),
+                RiskAssessment(score: nil, decision: .allow, rule: nil))
+        }
+    }
+
     func testWithoutCountersOnlyRulesOnTheRequestApplyThenTheAmountDecides() throws {
         let lists = RiskLists(["blocked_devices": ["d-bad"]])
         for above in [RiskDecision.review, .block] {

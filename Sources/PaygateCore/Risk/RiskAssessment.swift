@@ -16,8 +16,8 @@ public enum RiskDecision: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// The decision, the model's score (0–100; nil when the counters it reads were unreachable) and
-/// the rule that decided: the rule's text as written in the rules file, a threshold
+/// The decision, the model's score (0–100; nil without a payer, or when the counters it reads were
+/// unreachable) and the rule that decided: the rule's text as written in the rules file, a threshold
 /// (`score >= 85`), `degraded` when the counters were unreachable and no rule decided, or nil when
 /// nothing matched and the payment was allowed.
 public struct RiskAssessment: Sendable, Equatable {

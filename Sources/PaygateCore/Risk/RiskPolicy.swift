@@ -2,6 +2,11 @@
 /// rules decide in the order allow → block → `score >= block` → review → `score >= review`; the
 /// first match wins and no match allows. Pure: the counters and lists were gathered before.
 ///
+/// The model judges payers: it was trained on traffic that names its payer, and a create with no
+/// `payer` at all gives it nothing but an amount and an hour, from which it would read card testing
+/// into every small payment of a merchant that never sends payer data. Such a create is decided by
+/// the rules alone (its score is nil).
+///
 /// While the counters are unreachable the model cannot score (its features are counters) and
 /// every rule that reads a counter is unknown, so only rules on what the request itself says
 /// (lists, amounts, channels) can match; when none does, the configured degraded mode decides by
@@ -34,7 +39,7 @@ public struct RiskPolicy: Sendable {
     /// `facts.counters` as read; `countersAvailable` false when they could not be read at all.
     public func decide(_ facts: RiskFacts, lists: RiskLists, countersAvailable: Bool) -> RiskAssessment {
         var facts = facts
-        facts.score = countersAvailable ? model.score(facts) : nil
+        facts.score = countersAvailable && facts.subjects.namesPayer ? model.score(facts) : nil
         if let match = rules.evaluate(facts, lists: lists, reviewThreshold: reviewThreshold, blockThreshold: blockThreshold) {
             return RiskAssessment(score: facts.score, decision: match.decision, rule: match.rule)
         }
