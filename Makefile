@@ -25,7 +25,7 @@ export PAYGATE_SCRATCH_PATH := $(abspath $(BUILD_DIR))
 
 SWIFT_BUILD := swift build --scratch-path $(BUILD_DIR)
 
-.PHONY: deps build run up down reload format format-check test bench clean
+.PHONY: deps build run up down reload format format-check test bench clean train-risk-model
 
 deps:
 	$(STACK) deps
@@ -69,6 +69,11 @@ test: format-check deps build
 
 bench: deps build
 	scripts/bench.sh
+
+# Retrain the risk model on the simulator and rewrite nginx/risk-model.json and its test vectors
+# (docs/risk-model.md); its own venv in .build/risk-venv.
+train-risk-model:
+	scripts/train-risk-model
 
 clean:
 	rm -rf $(BUILD_DIR)

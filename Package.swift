@@ -81,11 +81,13 @@ let package = Package(
         .executableTarget(name: "paygate-sandbox", dependencies: ["Sandbox", "Pool", "PaygateCore", "HTTPClient"], swiftSettings: strict),
         .executableTarget(
             name: "paygate-bench",
-            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB", "Sandbox", "Channels"],
+            dependencies: ["Storage", "PaygateCore", "PaygateCrypto", "HTTPClient", "MariaDB", "Sandbox", "Channels", "Services"],
             swiftSettings: strict
         ),
 
-        .testTarget(name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory", "PaygateCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "PaygateCoreTests", dependencies: ["PaygateCore", "StorageMemory", "PaygateCrypto"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(name: "PaygateCryptoTests", dependencies: ["PaygateCrypto", "PaygateCore"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: strict),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats"], swiftSettings: strict),

@@ -233,10 +233,19 @@ cmd_redis_start() {
 cmd_reload() {
     RELOAD_OUTCOME=failure
     trap 'reload_audit_record "$RELOAD_OUTCOME"' EXIT
+    risk_rules_check
     nginx_reload
     pool_hangup
     worker_restart
     RELOAD_OUTCOME=success
+}
+
+# A broken rules file stops the reload before anything is reloaded, naming FILE:LINE:COLUMN; the
+# pool would refuse it too (its new workers would not start) and keep the running rules.
+risk_rules_check() {
+    [[ -s $ROOT/paygate.json ]] || return 0
+    "$BIN_DIR/paygate-admin" --config "$ROOT/paygate.json" risk check-rules ||
+        die "reload refused: the risk rules do not parse; the running rules stay"
 }
 
 reload_audit_record() {
