@@ -219,10 +219,7 @@ cmd_sandbox_restart() {
 }
 
 # For the tests of a Redis outage (Tests/StoreContractTests/RedisRiskSignalsContractTests).
-cmd_redis_stop() {
-    redis_stop
-}
-
+cmd_redis_stop() { redis_stop; }
 cmd_redis_start() {
     layout_ensure
     redis_start
