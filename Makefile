@@ -25,7 +25,7 @@ export PAYGATE_SCRATCH_PATH := $(abspath $(BUILD_DIR))
 
 SWIFT_BUILD := swift build --scratch-path $(BUILD_DIR)
 
-.PHONY: deps build run up down reload format format-check test bench clean
+.PHONY: deps build run up down reload format format-check test bench clean train-risk-model
 
 deps:
 	$(STACK) deps
@@ -57,16 +57,23 @@ format-check:
 # the systemd units of deploy/ (scripts/deploy-verify.sh: systemd-analyze verify on the release
 # binaries), unit tests (debug build, where warnings are errors), then the end-to-end suite on its
 # own stack.
-# The store contract on MariaDB (MariaDBStoreContractTests) needs that stack's shards: e2e.sh runs it.
+# The store contract on MariaDB (MariaDBStoreContractTests) needs that stack's shards, and the risk
+# counters' contract on Redis (RedisRiskSignalsContractTests) its Redis: e2e.sh runs both.
 test: format-check deps build
 	scripts/module-edges.py
 	scripts/deploy-verify.sh
 	$(SWIFT_BUILD) --build-tests
-	swift test --scratch-path $(BUILD_DIR) --skip-build --disable-swift-testing --skip MariaDBStoreContractTests
+	swift test --scratch-path $(BUILD_DIR) --skip-build --disable-swift-testing --skip MariaDBStoreContractTests \
+		--skip RedisRiskSignalsContractTests
 	scripts/e2e.sh
 
 bench: deps build
 	scripts/bench.sh
+
+# Retrain the risk model on the simulator and rewrite nginx/risk-model.json and its test vectors
+# (docs/risk-model.md); its own venv in .build/risk-venv.
+train-risk-model:
+	scripts/train-risk-model
 
 clean:
 	rm -rf $(BUILD_DIR)

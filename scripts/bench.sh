@@ -17,6 +17,8 @@
 #   (h) reconciling a day of 1,000,000 WeChat Pay statement lines against as many payments on
 #       the shards, against reading the file alone; peak RSS at 100,000 and 1,000,000 lines
 #                                                   paygate-bench reconload, paygate-admin recon
+#   (i) (d) with a payer in every create, risk off and then on (the pool reloaded between), and
+#       the risk evaluation's own p50/p99 in µs                    paygate-bench sign --payer, riskeval
 # and prints requests/s, p50/p99 and errors for each, with the ratios and targets.
 # Machines here are shared and noisy: read the ratios, not the absolutes.
 #
@@ -122,7 +124,7 @@ run_wrk() {
 # sign_requests FILE COUNT: COUNT pre-signed creates of the bench merchant, each a new order and
 # nonce, signed now (the auth window is 300 s: sign just before the run that sends them).
 sign_requests() {
-    "$BIN_DIR/paygate-bench" sign --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --count "$2" --out "$1"
+    "$BIN_DIR/paygate-bench" sign --merchant-id "$MERCHANT_ID" --secret-file "$ROOT/bench-secret" --count "$2" --out "$1" "${@:3}"
 }
 
 # run_creates FILE [wrk options]: wrk replaying FILE's pre-signed creates (d), (d2), (g).
@@ -175,6 +177,34 @@ D=$(run_creates "$ROOT/bench-requests")
 "$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-after.json"
 D_CPU=$("$REPO/scripts/bench-cpu.py" report "$ROOT/cpu-before.json" "$ROOT/cpu-after.json" "$(awk '{print $5}' <<<"$D")")
 rm -f "$ROOT/bench-requests"
+
+# (i): risk off against risk on, the same creates (each with a payer, as risk sees real traffic),
+# back to back; the pool re-reads paygate.json on the reload between them.
+risk_enabled() {
+    python3 - "$ROOT/paygate.json" "$1" <<'PY'
+import json, sys
+path, enabled = sys.argv[1], sys.argv[2] == "on"
+with open(path, encoding="utf-8") as handle:
+    configuration = json.load(handle)
+configuration["risk"]["enabled"] = enabled
+with open(path, "w", encoding="utf-8") as handle:  # keeps the file's owner and mode
+    json.dump(configuration, handle, indent=2)
+PY
+    "$STACK" reload "$ROOT" >/dev/null 2>&1
+    sleep 3
+}
+risk_run() {
+    sign_requests "$ROOT/bench-requests-risk" "$COUNT" --payer
+    run_creates "$ROOT/bench-requests-risk"
+    rm -f "$ROOT/bench-requests-risk"
+}
+echo "bench: (i) (d) with payers, risk off, then risk on" >&2
+risk_enabled off
+I_OFF=$(risk_run)
+risk_enabled on
+I_ON=$(risk_run)
+echo "bench: (i) the risk evaluation alone" >&2
+I_EVAL=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" riskeval --count 20000)
 
 echo "bench: (f0) the webhook receiver alone" >&2
 # The merchant's endpoint: the dispatcher's ceiling is how fast this receiver can take webhooks at
@@ -257,6 +287,9 @@ row "    backlog of $(awk '{print $5}' <<<"$FD") events drained by the dispatche
 awk '{ printf "%-52s %10s %9.2f %9.2f %7d\n", "    callback applied -> merchant got payment.succeeded", "-", $2, $3, $4 }' <<<"$FL"
 printf "%-52s %10s %9s %9s %7s\n" "(g) signed creates, channel calls ${G_LATENCY_MS} ms late" "creates/s" "p50 ms" "p99 ms" "errors"
 for clients in "${G_CONCURRENCIES[@]}"; do row "    $clients clients (wrk -c$clients)" "${G[$clients]}"; done
+printf "%-52s %10s %9s %9s %7s\n" "(i) signed creates with a payer" "req/s" "p50 ms" "p99 ms" "errors"
+row "    risk off" "$I_OFF"
+row "    risk on (rules, model, Redis counters)" "$I_ON"
 printf "%-52s %10s %9s %9s %7s\n" "(d2) after loading $(awk '{print $1}' <<<"$LOAD") payments" "req/s" "p50 ms" "p99 ms" "errors"
 row "    signed HTTPS POST /v1/payments" "$D2"
 echo
@@ -300,4 +333,9 @@ awk -v small="$H_SMALL" -v large="$H_LARGE" -v lines="$RECON_LINES" 'BEGIN {
     printf "    peak RSS %.0f MiB at %d lines, %.0f MiB at %d lines: ratio %.2f   target ~1 (streaming: flat in the file size)\n",
         l[4] / 1024, lines, s[4] / 1024, lines / 10, (s[4] > 0 ? l[4] / s[4] : 0)
     printf "    at %d lines: %.0f lines/s, reading alone %.0f lines/s\n", lines / 10, lines / 10 / s[3], lines / 10 / s[1] }'
+awk -v on="${I_ON%% *}" -v off="${I_OFF%% *}" -v eval="$I_EVAL" 'BEGIN {
+    split(eval, e, " ")
+    printf "(i) risk on/off = %.2f   target >= 0.9\n", (off > 0 ? on / off : 0)
+    printf "    evaluation p50 %.0f us, p99 %.0f us with the Redis round trip; rules and model alone p50 %.1f us, p99 %.1f us\n", e[1], e[2], e[3], e[4]
+    printf "    (%s allow/review/block of the evaluation'"'"'s creates)\n", e[5] }'
 echo "(f) latency: from the callback's succeeded row to the receiver's log line, $(awk '{print $1}' <<<"$FL") webhooks"

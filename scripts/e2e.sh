@@ -7,7 +7,9 @@
 #
 # After pytest, the store contract runs on MariaDB's stores over the stack's shards
 # (Tests/StoreContractTests, class MariaDBStoreContractTests), from the debug test build that
-# `make test` made before (in PAYGATE_SCRATCH_PATH, default .build): a missing build fails.
+# `make test` made before (in PAYGATE_SCRATCH_PATH, default .build): a missing build fails. Then
+# the risk counters' contract on the stack's Redis (Tests/StoreContractTests, class
+# RedisRiskSignalsContractTests), from the same build.
 #
 # Environment: PAYGATE_E2E_PORT (default 18443), PAYGATE_E2E_SANDBOX_PORT (the channel sandbox's,
 # default 19443: apart from a `make up` on 9443), PAYGATE_E2E_KEEP=1 keeps the root for a look,
@@ -121,4 +123,8 @@ python3 -m pytest -q -p no:cacheprovider Tests/e2e "$@" || status=$?
 "$STACK" worker-stop "$ROOT"
 PAYGATE_STORE_TEST_CONFIG="$PAYGATE_CONFIG" swift test --scratch-path "$SCRATCH_PATH" --skip-build --disable-swift-testing \
     --filter MariaDBStoreContractTests || status=1
+# The risk counters' contract on the stack's Redis, last: one of its tests stops and starts that
+# server (PAYGATE_STACK redis-stop / redis-start).
+PAYGATE_REDIS_TEST_SOCKET="$ROOT/run/redis.sock" swift test --scratch-path "$SCRATCH_PATH" --skip-build --disable-swift-testing \
+    --filter RedisRiskSignalsContractTests || status=1
 exit "$status"

@@ -11,6 +11,8 @@ DEPS_PACKAGES=(
     libssl-dev           # OpenSSL 3 (COpenSSL)
     libcurl4-openssl-dev # curl library (FoundationNetworking, outbound HTTP)
     zlib1g-dev           # zlib: the channels' statement archives (CZlib behind FileFormats)
+    redis-server         # the risk counters' server (scripts/stack-redis.sh); starts no service here
+    libhiredis-dev       # hiredis 0.14, the Redis client library (CHiredis behind Redis)
     pkg-config           # SwiftPM finds the three C libraries' flags through it
     openssl              # the CLI that makes the local CA and certificates
     wrk                  # the load generator of `make bench`

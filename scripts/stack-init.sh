@@ -21,7 +21,16 @@ INIT_KNOBS=(
     PAYGATE_SANDBOX_THREADS:--sandbox-threads
     PAYGATE_SANDBOX_CALLBACK_SENDERS:--sandbox-callback-senders
     PAYGATE_SANDBOX_FAST_RETRIES:--sandbox-fast-retries
+    PAYGATE_RISK:--risk
 )
+
+# Risk's files (README "Risk"): the rules admins edit beside the rate limits and the trained
+# model, both from the repository unless PAYGATE_RISK_RULES / PAYGATE_RISK_MODEL name others
+# (the end-to-end suite edits a copy of its own rules).
+risk_init_args() {
+    printf '%s\n' --risk-rules "$(realpath -m "${PAYGATE_RISK_RULES:-$REPO/nginx/risk-rules.conf}")" \
+        --risk-model "$(realpath -m "${PAYGATE_RISK_MODEL:-$REPO/nginx/risk-model.json}")"
+}
 
 # Set by stack_init: 1 when ROOT/sandbox.json changed, so a running sandbox must be restarted.
 SANDBOX_CONFIG_CHANGED=0
@@ -36,6 +45,7 @@ stack_init() {
         args+=("${entry#*:}" "${!knob}")
         given+=" $knob=${!knob} (${entry#*:})"
     done
+    mapfile -t -O "${#args[@]}" args < <(risk_init_args)
     output=$("$BIN_DIR/paygate-admin" init "$ROOT" --port "$port" --sandbox-port "$sandbox_port" "${args[@]}") ||
         die "paygate-admin init failed; knobs given:${given:- none}"
     SANDBOX_CONFIG_CHANGED=0

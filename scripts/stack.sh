@@ -18,6 +18,8 @@
 #   scripts/stack.sh channel-rotate ROOT CHANNEL  new platform key for one channel (stack-init.sh)
 #   scripts/stack.sh sandbox-restart ROOT  a fresh channel sandbox (after a rotation; state is lost)
 #   scripts/stack.sh worker-stop ROOT      stop the worker alone (`up` or `reload` starts it again)
+#   scripts/stack.sh redis-stop ROOT       stop the risk counters' Redis (an outage; its counters are lost)
+#   scripts/stack.sh redis-start ROOT      start it again, empty
 #
 # Environment: the knobs of ROOT/paygate.json and ROOT/sandbox.json, which `paygate-admin init`
 # writes at every `up` (PAYGATE_WORKERS, PAYGATE_THREADS, PAYGATE_WORKING_THREADS, PAYGATE_DB_*,
@@ -46,6 +48,8 @@ source "$REPO/scripts/stack-users.sh"
 source "$REPO/scripts/stack-accounts.sh"
 # shellcheck source=scripts/stack-mariadb.sh
 source "$REPO/scripts/stack-mariadb.sh"
+# shellcheck source=scripts/stack-redis.sh
+source "$REPO/scripts/stack-redis.sh"
 # shellcheck source=scripts/stack-pool.sh
 source "$REPO/scripts/stack-pool.sh"
 # shellcheck source=scripts/stack-worker.sh
@@ -58,7 +62,7 @@ source "$REPO/scripts/stack-sandbox.sh"
 source "$REPO/scripts/stack-nginx.sh"
 
 usage() {
-    sed -n '2,30p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,33p' "$SELF" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -100,6 +104,8 @@ cmd_up() {
     db_start_all
     accounts_ensure
     migrate
+    # Before the pool: its creates read the risk counters.
+    redis_start
     pool_start
     worker_start
     sandbox_start
@@ -122,6 +128,7 @@ cmd_down() {
     nginx_stop
     sandbox_stop
     pool_stop
+    redis_stop
     db_stop_all
     note "down: $ROOT"
 }
@@ -211,15 +218,31 @@ cmd_sandbox_restart() {
     sandbox_restart
 }
 
+# For the tests of a Redis outage (Tests/StoreContractTests/RedisRiskSignalsContractTests).
+cmd_redis_stop() { redis_stop; }
+cmd_redis_start() {
+    layout_ensure
+    redis_start
+}
+
 # Every reload is an admin action of the audit log (README "Audit log"), a refused edit too: the
 # EXIT trap records how it ended, with the SHA-256 of the rate limits it tried to apply.
 cmd_reload() {
     RELOAD_OUTCOME=failure
     trap 'reload_audit_record "$RELOAD_OUTCOME"' EXIT
+    risk_rules_check
     nginx_reload
     pool_hangup
     worker_restart
     RELOAD_OUTCOME=success
+}
+
+# A broken rules file stops the reload before anything is reloaded, naming FILE:LINE:COLUMN; the
+# pool would refuse it too (its new workers would not start) and keep the running rules.
+risk_rules_check() {
+    [[ -s $ROOT/paygate.json ]] || return 0
+    "$BIN_DIR/paygate-admin" --config "$ROOT/paygate.json" risk check-rules ||
+        die "reload refused: the risk rules do not parse; the running rules stay"
 }
 
 reload_audit_record() {
@@ -248,7 +271,7 @@ main() {
             ROOT=$(realpath -m "$1")
             "cmd_$command" "$2"
             ;;
-        down | reload | sandbox-restart | worker-stop)
+        down | reload | sandbox-restart | worker-stop | redis-stop | redis-start)
             [[ $# -eq 1 ]] || usage
             require_root_dir "$1"
             ROOT=$(realpath -m "$1")

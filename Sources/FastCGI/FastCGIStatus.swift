@@ -8,6 +8,7 @@ enum FastCGIStatus {
         case 204: "No Content"
         case 400: "Bad Request"
         case 401: "Unauthorized"
+        case 402: "Payment Required"
         case 403: "Forbidden"
         case 404: "Not Found"
         case 405: "Method Not Allowed"

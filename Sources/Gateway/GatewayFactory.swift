@@ -20,6 +20,9 @@ public struct GatewayFactory: RequestHandlerFactory {
     let authFailures: AuthFailureLimiter
     let gate: WorkGate
     let securityEvents: SecurityEvents
+    /// nil with risk off. Loaded here, in the master: a broken rules file or model refuses the
+    /// start, or the reload, and the running policy stays.
+    let risk: RiskEngine?
 
     public init(configuration: Configuration, log: Log) throws {
         self.configuration = configuration
@@ -35,6 +38,18 @@ public struct GatewayFactory: RequestHandlerFactory {
         merchants = MerchantCache(
             directory: MerchantDirectory(connections: shards, keys: keys), ttlSeconds: configuration.merchantCacheSeconds)
         authFailures = AuthFailureLimiter(configuration.authFailures)
+        risk = try Self.loadRisk(configuration, shards: shards, log: log)
+    }
+
+    static func loadRisk(_ configuration: Configuration, shards: ShardConnections, log: Log) throws -> RiskEngine? {
+        guard configuration.risk.enabled else { return nil }
+        let policy = try RiskPolicyFiles.load(configuration.risk)
+        log.info("risk: \(policy.rules.rules.count) rules, model \(policy.model.version), \(policy.counterKeys.count) counters per create")
+        return RiskEngine(
+            policy: policy, signals: RedisRiskSignals(configuration: configuration.risk.redis),
+            lists: RiskListCache(
+                store: RiskListStore(connections: shards), refreshSeconds: configuration.risk.listsRefreshSeconds, log: log),
+            log: log)
     }
 
     public func workerDidStart() {
@@ -45,6 +60,6 @@ public struct GatewayFactory: RequestHandlerFactory {
     public func makeHandler() -> any RequestHandler {
         GatewayHandler(
             configuration: configuration, shards: shards, merchants: merchants, authFailures: authFailures, keys: keys, gate: gate,
-            channels: channels, securityEvents: securityEvents, log: log)
+            channels: channels, securityEvents: securityEvents, risk: risk, log: log)
     }
 }

@@ -27,6 +27,8 @@ public final class GatewayHandler: RequestHandler {
     let channels: ChannelRuntime?
     /// The process's counter of security events for the audit log (SecurityEvents.swift).
     let securityEvents: SecurityEvents
+    /// nil with risk off (for /healthz's count of creates decided without the counters).
+    let risk: RiskEngine?
     /// Every this many requests a thread purges one shard's expired nonces and idempotency
     /// records, round robin: the work is spread over all threads and processes, needs no extra
     /// process, and stops when the pool stops.
@@ -36,10 +38,11 @@ public final class GatewayHandler: RequestHandler {
 
     init(
         configuration: Configuration, shards: ShardConnections, merchants: MerchantCache, authFailures: AuthFailureLimiter, keys: KeyRing,
-        gate: WorkGate, channels: ChannelRuntime?, securityEvents: SecurityEvents, log: Log
+        gate: WorkGate, channels: ChannelRuntime?, securityEvents: SecurityEvents, risk: RiskEngine?, log: Log
     ) {
         self.configuration = configuration
         self.securityEvents = securityEvents
+        self.risk = risk
         self.log = log
         self.gate = gate
         self.channels = channels
@@ -50,7 +53,7 @@ public final class GatewayHandler: RequestHandler {
             ServiceContext(
                 payments: payments, refunds: RefundStore(shards: shards),
                 channels: channels.map { LiveChannels(runtime: $0, gate: gate, log: log) }, clock: SystemClock(),
-                schedule: configuration.queries.schedule, log: log, securityEvents: securityEvents))
+                schedule: configuration.queries.schedule, log: log, securityEvents: securityEvents, risk: risk))
         idempotency = IdempotencyStore(
             shards: shards, ttlSeconds: configuration.idempotencyTTLSeconds, leaseSeconds: configuration.idempotencyLeaseSeconds, keys: keys
         )
@@ -202,6 +205,13 @@ public final class GatewayHandler: RequestHandler {
             writer.key("channels")
             writer.objectOpen()
             for (channel, state) in channels.breakers.states() { writer.member(channel.rawValue, state) }
+            writer.objectClose()
+        }
+        // Creates this worker process decided in risk's degraded mode (Redis unreachable).
+        if let risk {
+            writer.key("risk")
+            writer.objectOpen()
+            writer.member("degraded_creates", risk.degradedCount.load(ordering: .relaxed))
             writer.objectClose()
         }
         writer.objectClose()

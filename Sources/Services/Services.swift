@@ -14,10 +14,12 @@ public struct ServiceContext {
     public let log: Log
     /// Security events for the audit log (the pool's counter); nil where nobody counts them.
     public let securityEvents: (any SecurityEventRecording)?
+    /// Risk evaluation of creates (README "Risk"); nil with risk off.
+    public let risk: RiskEngine?
 
     public init(
         payments: any PaymentStoring, refunds: any RefundStoring, channels: (any PaymentChannels)?, clock: any Clock,
-        schedule: QuerySchedule, log: Log, securityEvents: (any SecurityEventRecording)? = nil
+        schedule: QuerySchedule, log: Log, securityEvents: (any SecurityEventRecording)? = nil, risk: RiskEngine? = nil
     ) {
         self.payments = payments
         self.refunds = refunds
@@ -26,6 +28,7 @@ public struct ServiceContext {
         self.schedule = schedule
         self.log = log
         self.securityEvents = securityEvents
+        self.risk = risk
     }
 }
 
@@ -39,6 +42,7 @@ public struct Services {
     public let expiry: ExpirePayment
     public let refunds: Refunds
     public let lookup: Lookup
+    public let riskReview: RiskReview
 
     public init(_ context: ServiceContext) {
         let query = QueryPayment(context)
@@ -50,5 +54,6 @@ public struct Services {
         callback = ChannelCallback(context, query: query, refunds: refunds)
         expiry = ExpirePayment(context, close: close, query: query)
         lookup = Lookup(context)
+        riskReview = RiskReview(context, create: create)
     }
 }

@@ -34,6 +34,8 @@ public final class MemoryStore: @unchecked Sendable {
     // Reconciliation: `recon_items` by their key, `recon_runs` by channel and day.
     var reconItems: [ReconItemKeyText: ReconItem] = [:]
     var reconRuns: [String: ReconRunSummary] = [:]
+    // Risk: the records of blocked creates, in order.
+    public internal(set) var riskBlocks: [RiskBlock] = []
 
     public init(slotCount: Int = 1024, shardCount: Int = 4, fees: [Channel: ChannelFee] = [:], clock: any Clock) {
         precondition(slotCount >= shardCount && shardCount >= 1, "a twin needs at least one slot per shard")

@@ -97,6 +97,12 @@ func auditedAction(_ arguments: [String], merchantId: String?) -> AdminAudit.Act
         return .init(action: "recon.fetch", target: "channel:\(value("--channel")) day:\(value("--date"))")
     case ["recon", "run"]: return .init(action: "recon.run", target: "channel:\(value("--channel")) day:\(value("--date"))")
     case ["recon", "resolve"]: return .init(action: "recon.resolve", target: "item:\(arguments.count > 2 ? arguments[2] : "")")
+    case ["risk", "list"] where arguments.count > 2 && ["add", "remove"].contains(arguments[2]):
+        return .init(
+            action: "risk.list_\(arguments[2])",
+            target: "list:\(arguments.count > 3 ? arguments[3] : "") value:\(arguments.count > 4 ? arguments[4] : "")")
+    case ["risk", "approve"], ["risk", "decline"]:
+        return .init(action: "risk.\(arguments[1])", target: "payment:\(arguments.count > 2 ? arguments[2] : "")")
     default: return nil
     }
 }

@@ -23,6 +23,7 @@ import Storage
 //   paygate-admin [--config FILE] recon run|report|resolve ...   (ReconCommand.swift)
 //   paygate-admin [--config FILE] recon fetch ...                (ReconFetchCommand.swift)
 //   paygate-admin [--config FILE] audit verify|list|record ...   (AuditCommand.swift)
+//   paygate-admin [--config FILE] risk list|approve|decline|check-rules ...   (RiskCommand.swift)
 //
 // Every admin action (not the reads) is appended to the audit log when it ends, failed ones too
 // (AdminAudit.swift); the actor is PAYGATE_ACTOR, else SUDO_USER, else the user running this.
@@ -49,6 +50,10 @@ let usage = """
            paygate-admin [--config FILE] audit verify
            paygate-admin [--config FILE] audit list [--actor A] [--action X] [--since T] [--until T] [--limit N]
            paygate-admin [--config FILE] audit record --action X --target T [--outcome success|failure] [--details JSON]
+           paygate-admin [--config FILE] risk list add|remove LIST VALUE
+           paygate-admin [--config FILE] risk list show LIST
+           paygate-admin [--config FILE] risk approve|decline PAYMENT_ID
+           paygate-admin [--config FILE] risk check-rules [FILE]
     """
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
@@ -163,6 +168,8 @@ do {
         try reconFetchCommand(Array(command.dropFirst(2)))
     case let command where command.first == "recon":
         try reconCommand(Array(command.dropFirst()))
+    case let command where command.first == "risk":
+        try riskCommand(Array(command.dropFirst()))
     case let command where command.first == "audit":
         guard let adminAudit else { fail(usage, code: 2) }
         try auditCommand(Array(command.dropFirst()), trail: adminAudit.trail, audit: adminAudit)

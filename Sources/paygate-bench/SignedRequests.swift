@@ -5,9 +5,16 @@ import PaygateCrypto
 /// Writes pre-signed `POST /v1/payments` requests for wrk (one per line: the Authorization
 /// header, a tab, the JSON body). Every request has its own merchant_order_no and nonce, so each
 /// is a real create that is accepted once; they are signed just before the run, well inside the
-/// 300 s window.
+/// 300 s window. With `payer`, each carries a payer as real traffic does, for risk's counters
+/// ((i): risk on against risk off): an address of its own per request, a device and a user per
+/// three requests, so the default rules' velocity limits are never reached by the load itself.
 enum SignedRequests {
-    static func write(merchantId: String, secret: String, count: Int, to path: String) throws {
+    static func payer(_ index: Int) -> String {
+        let address = "10.\(index >> 16 & 255).\(index >> 8 & 255).\(index & 255)"
+        return #"{"ip":"\#(address)","device_id":"bench-device-\#(index / 3)","user_id":"bench-user-\#(index / 3)"}"#
+    }
+
+    static func write(merchantId: String, secret: String, count: Int, to path: String, payer: Bool = false) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
@@ -18,8 +25,9 @@ enum SignedRequests {
         let runId = Hex.encode(try SecureRandom.bytes(4))
         var chunk = ""
         for index in 0..<count {
+            let payerMember = payer ? #","payer":"# + Self.payer(index) : ""
             let body =
-                #"{"merchant_order_no":"bench-\#(runId)-\#(index)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify"}"#
+                #"{"merchant_order_no":"bench-\#(runId)-\#(index)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify"\#(payerMember)}"#
             let nonce = try SecureRandom.alphanumeric(32)
             let signature = Base64.encode(
                 HMACSHA256.authenticate(

@@ -16,6 +16,10 @@ import PaygateCore
 //   paygate-bench --config FILE bulkload --count N
 //       (d2) N payments written straight into the shards (BulkLoad.swift); prints
 //       "payments history_rows seconds".
+//   paygate-bench sign ... --payer
+//       the same with a payer in each request ((i), risk on against risk off).
+//   paygate-bench --config FILE riskeval --count N
+//       (i) the risk evaluation's own p50/p99 in µs, with and without the Redis round trip (RiskEval.swift).
 //   paygate-bench --config FILE reconload --count N --day yyyy-MM-dd --out FILE
 //       (h) N WeChat Pay payments paid that day written into the shards, and that day's statement
 //       listing them written to FILE (ReconLoad.swift); prints "payments seconds".
@@ -118,7 +122,16 @@ if arguments.contains("ceiling") {
     guard let secret = try? String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
         complain("cannot read \(secretFile)")
     }
-    do { try SignedRequests.write(merchantId: merchantId, secret: secret, count: count, to: out) } catch { complain("\(error)") }
+    do {
+        try SignedRequests.write(merchantId: merchantId, secret: secret, count: count, to: out, payer: arguments.contains("--payer"))
+    } catch { complain("\(error)") }
+} else if arguments.contains("riskeval") {
+    guard let path = option("--config"), let count = option("--count").flatMap(Int.init), count > 0 else {
+        complain("riskeval needs --config and --count N (N > 0)")
+    }
+    let configuration: Configuration
+    do { configuration = try Configuration.load(path: path) } catch { complain("\(error)") }
+    do { print(try RiskEval.run(configuration: configuration, count: count)) } catch { complain("\(error)") }
 } else {
     complain(
         "usage: paygate-bench --config FILE ceiling|paypath|callbacks|webhooks|bulkload ... | sign ... (see the top of Sources/paygate-bench/main.swift)"

@@ -70,13 +70,13 @@ struct Harness {
     static let merchant = "m_test"
     static let fee = ChannelFee(basisPoints: 60)
 
-    init(withChannels: Bool = true) {
+    init(withChannels: Bool = true, risk: RiskEngine? = nil) {
         store = MemoryStore(fees: [.alipay: Harness.fee, .wechatpay: Harness.fee, .unionpay: Harness.fee], clock: clock)
         services = Services(
             ServiceContext(
                 payments: store, refunds: store, channels: withChannels ? channels : nil, clock: clock,
                 schedule: QuerySchedule(stepsSeconds: [30, 60]), log: Log(component: "test", minimum: .error),
-                securityEvents: security))
+                securityEvents: security, risk: risk))
     }
 
     static func cny(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: .cny) }
@@ -87,13 +87,15 @@ struct Harness {
     }
 
     static func body(
-        order: String = "order-1", amount: String = "100.00", channel: String = "alipay", expireSeconds: Int = 900
+        order: String = "order-1", amount: String = "100.00", channel: String = "alipay", expireSeconds: Int = 900,
+        payerDevice: String? = nil
     ) throws
         -> CreatePaymentRequest
     {
+        let payer = payerDevice.map { #","payer":{"device_id":"\#($0)","user_id":"u-1","ip":"203.0.113.1"}"# } ?? ""
         let json = """
             {"merchant_order_no":"\(order)","amount":"\(amount)","currency":"CNY","channel":"\(channel)","subject":"Tea",
-             "notify_url":"https://merchant.test/hook","expire_seconds":\(expireSeconds)}
+             "notify_url":"https://merchant.test/hook","expire_seconds":\(expireSeconds)\(payer)}
             """
         return try CreatePaymentRequest(body: Array(json.utf8))
     }

@@ -31,7 +31,7 @@ RFC3339_UTC_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9
 PAYMENT_FIELDS = {
     "payment_id", "merchant_id", "merchant_order_no", "amount", "currency", "channel", "status",
     "refunded_amount", "subject", "notify_url", "metadata", "channel_payload", "channel_txn_id",
-    "failure_code", "created_at", "paid_at", "expires_at",
+    "failure_code", "created_at", "paid_at", "expires_at", "risk",
 }
 NOTIFY_URL = "http://127.0.0.1:9/paygate-e2e/notify"
 

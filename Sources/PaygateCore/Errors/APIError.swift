@@ -21,6 +21,8 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
     case refundExceedsRefundable = "refund_exceeds_refundable"
     case rateLimited = "rate_limited"
     case channelError = "channel_error"
+    /// Risk blocked the create before the channel was asked (README "Risk").
+    case riskDeclined = "risk_declined"
     case serviceUnavailable = "service_unavailable"
     case channelUnavailable = "channel_unavailable"
     case internalError = "internal_error"
@@ -29,6 +31,7 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
         switch self {
         case .invalidJSON, .missingField, .invalidField, .unsupportedCurrency, .unsupportedChannel: 400
         case .unauthenticated, .invalidSignature, .timestampOutOfWindow, .nonceReused: 401
+        case .riskDeclined: 402
         case .merchantDisabled: 403
         case .notFound: 404
         case .methodNotAllowed: 405

@@ -62,6 +62,8 @@ public enum PaymentIdKind: SlottedIdKind { public static let prefix = "pay_" }
 public enum RefundIdKind: SlottedIdKind { public static let prefix = "ref_" }
 /// A reconciliation item (one statement line or one unlisted record), on its payment's shard.
 public enum ReconItemIdKind: SlottedIdKind { public static let prefix = "rci_" }
+/// The record of a create risk blocked (README "Risk"), on the shard its payment would have had.
+public enum RiskBlockIdKind: SlottedIdKind { public static let prefix = "rbk_" }
 /// A merchant notification's id: stable across every retry and resend (the merchant's
 /// deduplication key, docs/API.md section 8).
 public enum EventIdKind: IdKind { public static let prefix = "evt_" }
@@ -76,6 +78,7 @@ public typealias PaymentId = PrefixedId<PaymentIdKind>
 /// A refund lives on its payment's shard (same slot): one local transaction for both.
 public typealias RefundId = PrefixedId<RefundIdKind>
 public typealias ReconItemId = PrefixedId<ReconItemIdKind>
+public typealias RiskBlockId = PrefixedId<RiskBlockIdKind>
 public typealias EventId = PrefixedId<EventIdKind>
 public typealias MerchantId = PrefixedId<MerchantIdKind>
 public typealias JournalEntryId = PrefixedId<JournalEntryIdKind>

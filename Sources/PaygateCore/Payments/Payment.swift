@@ -21,12 +21,16 @@ public struct Payment: Sendable, Equatable {
     public var createdAt: Timestamp
     public var paidAt: Timestamp?
     public var expiresAt: Timestamp
+    /// The risk decision taken before the channel was asked; nil with risk off (and on payments
+    /// made before it).
+    public var risk: RiskAssessment?
 
     public init(
         id: PaymentId, merchantId: String, merchantOrderNo: String, amount: Money, channel: Channel,
         status: PaymentStatus, refundedAmount: Money, subject: String, notifyURL: String,
         metadataJSON: String, payerJSON: String?, channelPayloadJSON: String, channelTransactionId: String?,
-        failureCode: String?, version: Int, createdAt: Timestamp, paidAt: Timestamp?, expiresAt: Timestamp
+        failureCode: String?, version: Int, createdAt: Timestamp, paidAt: Timestamp?, expiresAt: Timestamp,
+        risk: RiskAssessment? = nil
     ) {
         self.id = id; self.merchantId = merchantId; self.merchantOrderNo = merchantOrderNo
         self.amount = amount; self.channel = channel; self.status = status; self.refundedAmount = refundedAmount
@@ -34,6 +38,7 @@ public struct Payment: Sendable, Equatable {
         self.channelPayloadJSON = channelPayloadJSON; self.channelTransactionId = channelTransactionId
         self.failureCode = failureCode; self.version = version; self.createdAt = createdAt; self.paidAt = paidAt
         self.expiresAt = expiresAt
+        self.risk = risk
     }
 
     /// The payment object of docs/API.md section 5.
@@ -56,6 +61,8 @@ public struct Payment: Sendable, Equatable {
         writer.member("created_at", createdAt.rfc3339)
         writer.member("paid_at", paidAt?.rfc3339)
         writer.member("expires_at", expiresAt.rfc3339)
+        writer.key("risk")
+        if let risk { risk.writeJSON(into: &writer) } else { writer.null() }
         writer.objectClose()
     }
 

@@ -3,7 +3,7 @@
 /// one shared set of tests holds both to it. Every method is one transaction; a store decides
 /// nothing itself: it asks the core (`PaymentLifecycle`, `PaymentStateMachine`, `LedgerRules`)
 /// under the row's lock and writes what they return.
-public protocol PaymentStoring {
+public protocol PaymentStoring: RiskDecisionStoring {
     /// Virtual slots (ids carry theirs; a slot at or past this count names no payment).
     var slotCount: Int { get }
     var shardCount: Int { get }

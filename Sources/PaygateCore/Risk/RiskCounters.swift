@@ -53,6 +53,9 @@ public struct RiskSubjects: Sendable, Equatable {
         self.merchant = merchant
     }
 
+    /// Whether the create named its payer at all (any of the three keys).
+    public var namesPayer: Bool { payerIP != nil || payerDevice != nil || payerUser != nil }
+
     public func value(of subject: RiskSubject) -> String? {
         switch subject {
         case .payerIP: payerIP

@@ -28,6 +28,10 @@ public struct CreatePaymentRequest: Sendable, Equatable {
     public var expireSeconds: Int
     /// Normalised JSON of the `payer` object, or nil.
     public var payerJSON: String?
+    /// The payer's members, for risk's counters (an empty string counts as absent).
+    public var payerIP: String?
+    public var payerDeviceId: String?
+    public var payerUserId: String?
     /// Normalised JSON of the `metadata` object ("{}" when absent).
     public var metadataJSON: String
 
@@ -66,6 +70,9 @@ public struct CreatePaymentRequest: Sendable, Equatable {
             try fields.optionalInteger("expire_seconds", in: CreatePaymentRequest.expireSecondsRange)
             ?? CreatePaymentRequest.expireSecondsDefault
         payerJSON = try fields.optionalPayer()
+        payerIP = fields.payerMember("ip")
+        payerDeviceId = fields.payerMember("device_id")
+        payerUserId = fields.payerMember("user_id")
         metadataJSON = try fields.optionalMetadata()
     }
 }
@@ -128,6 +135,15 @@ struct FieldReader {
             }
         }
         return value.serialized
+    }
+
+    /// A member of an accepted `payer` (checked by `optionalPayer` first); nil when absent or empty.
+    func payerMember(_ name: String) -> String? {
+        guard case .object(let members)? = document["payer"] else { return nil }
+        for member in members where member.key == name {
+            if case .string(let text) = member.value, !text.isEmpty { return text }
+        }
+        return nil
     }
 
     func optionalMetadata() throws(APIError) -> String {

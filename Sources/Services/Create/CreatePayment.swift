@@ -48,18 +48,29 @@ public struct CreatePayment {
     public func create(_ body: CreatePaymentRequest, merchantId: String, nonce: RequestNonce?, requestId: String) throws -> Outcome {
         try validate(body)
         let slot = slot(merchantId: merchantId, body: body)
+        // Risk decides before anything is sent to the channel (README "Risk").
+        let risk = context.risk?.assess(body, merchantId: merchantId, at: context.clock.now(), requestId: requestId)
+        if let risk, risk.decision == .block {
+            return try refuse(body, merchantId: merchantId, slot: slot, risk: risk, nonce: nonce, requestId: requestId)
+        }
         var attempt = 0
         while true {
             attempt += 1
-            let created = try newPayment(slot: slot, merchantId: merchantId, body: body)
+            var created = try newPayment(slot: slot, merchantId: merchantId, body: body)
+            created.risk = risk
             do {
-                guard context.channels != nil else {
+                // A payment held for review is stored `created`, without a prepay, until an admin
+                // decides (`RiskReview`); unattended, it closes at its expiry like any other.
+                guard context.channels != nil, risk?.decision.holdsPrepay != true else {
                     let stored = try context.payments.create(
                         created, checkAfter: context.schedule.firstCheck(expiresAt: created.expiresAt), nonce: nonce, stepReason: nil,
                         requestId: requestId)
                     return try answer(stored, body: body, requestId: requestId)
                 }
                 let event = try askChannelToPrepay(created, requestId: requestId)
+                if case .prepayRejected = event, let engine = context.risk {
+                    engine.recordDecline(RiskEngine.subjects(of: body, merchantId: merchantId), at: created.createdAt, requestId: requestId)
+                }
                 return try store(created, after: event, body: body, nonce: nonce, requestId: requestId)
             } catch is PaymentIdCollision where attempt < CreatePayment.idCollisionRetryCountMax {
                 continue

@@ -6,7 +6,7 @@ extension CreatePayment {
     /// an earlier version's flow): prepay it now. Accepted → processing with pay_url; a definite no
     /// → failed with failure_code; anything else → 503 channel_unavailable and it stays `created`.
     func prepay(_ payment: Payment, requestId: String) throws -> Payment {
-        guard context.channels != nil, payment.status == .created else { return payment }
+        guard context.channels != nil, payment.status == .created, payment.risk?.decision.holdsPrepay != true else { return payment }
         let event = try askChannelToPrepay(payment, requestId: requestId)
         let checkAfter = context.schedule.afterPrepay(createdAt: payment.createdAt, expiresAt: payment.expiresAt)
         guard

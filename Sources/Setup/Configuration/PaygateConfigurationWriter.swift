@@ -39,6 +39,12 @@ enum PaygateConfigurationWriter {
         // The local stack listens on loopback only, so every client (the tests, the scripts, a
         // developer) shares 127.0.0.1: counting its failures would throttle them all together.
         configuration.authFailures.exemptAddresses = localExemptAddresses
+        if let rules = options.riskRulesFile, let model = options.riskModelFile {
+            configuration.risk.enabled = options.riskEnabled
+            configuration.risk.rulesFile = rules
+            configuration.risk.modelFile = model
+            configuration.risk.redis.socket = layout.redisSocket
+        }
         return configuration
     }
 

@@ -68,6 +68,8 @@ public struct StackLayout: Sendable, Equatable {
     public var reconDirectory: String { root + "/recon" }
     public var poolSocket: String { runDirectory + "/paygate.sock" }
     public var poolPidFile: String { runDirectory + "/paygate.pid" }
+    /// The stack's Redis (risk's shared counters), started by scripts/stack-redis.sh.
+    public var redisSocket: String { runDirectory + "/redis.sock" }
     /// The sandbox's own folder: as root it runs as its own user (scripts/stack-users.sh).
     public var sandboxDirectory: String { root + "/sandbox" }
     public var sandboxSocket: String { sandboxDirectory + "/sandbox.sock" }

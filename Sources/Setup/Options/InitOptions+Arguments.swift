@@ -11,6 +11,7 @@ extension InitOptions {
               [--query-schedule S,S,...] [--webhook-schedule S,S,...] [--audit-flush-seconds N] [--audit-checkpoint-seconds N]
               [--channel-connect-timeout-ms N] [--channel-total-timeout-ms N] [--channel-key-grace-seconds N]
               [--sandbox-threads N] [--sandbox-callback-senders N] [--sandbox-fast-retries 0|1]
+              [--risk-rules FILE --risk-model FILE] [--risk on|off]
         """
 
     /// The root and the options; every flag takes one value and may be given once.
@@ -43,6 +44,15 @@ extension InitOptions {
             guard fast <= 1 else { throw SetupError(.argumentInvalid, "--sandbox-fast-retries must be 0 or 1, got \(fast)") }
             options.sandboxFastRetries = fast == 1
         }
+        options.riskRulesFile = try parser.absolutePath("--risk-rules")
+        options.riskModelFile = try parser.absolutePath("--risk-model")
+        guard (options.riskRulesFile == nil) == (options.riskModelFile == nil) else {
+            throw SetupError(.argumentInvalid, "--risk-rules and --risk-model go together")
+        }
+        if let risk = parser.values.removeValue(forKey: "--risk") {
+            guard risk == "on" || risk == "off" else { throw SetupError(.argumentInvalid, "--risk must be on or off, got '\(risk)'") }
+            options.riskEnabled = risk == "on"
+        }
         guard parser.values.isEmpty else {
             throw SetupError(.argumentInvalid, "unknown option \(parser.values.keys.sorted().joined(separator: ", "))")
         }
@@ -62,6 +72,12 @@ extension InitOptions {
                     .argumentInvalid, "\(flag) must be a whole number from \(minimum) to \(InitOptions.numberMax), got '\(text)'")
             }
             return value
+        }
+
+        mutating func absolutePath(_ flag: String) throws(SetupError) -> String? {
+            guard let path = values.removeValue(forKey: flag) else { return nil }
+            guard path.hasPrefix("/") else { throw SetupError(.argumentInvalid, "\(flag) must be an absolute path, got '\(path)'") }
+            return path
         }
 
         mutating func positive(_ flag: String, _ target: inout Int) throws(SetupError) {

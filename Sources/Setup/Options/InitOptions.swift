@@ -29,6 +29,13 @@ public struct InitOptions: Sendable, Equatable {
     /// nil keeps `AuditConfiguration`'s. The end-to-end suite asks for 1.
     public var auditCheckpointSeconds: Int?
 
+    /// Risk (README "Risk"): the rules file and the model, both absolute paths; with both given
+    /// and `riskEnabled`, every create is evaluated against the stack's own Redis
+    /// (`StackLayout.redisSocket`).
+    public var riskRulesFile: String?
+    public var riskModelFile: String?
+    public var riskEnabled = true
+
     /// The connect includes the TLS handshake: under a burst of 1,024 creates on two shared
     /// cores a new connection's handshake through the local nginx took over a second (make bench
     /// (g)); 3 s is what the client defaults to for real channels too.

@@ -15,7 +15,7 @@ public enum Grants {
     /// at the next `paygate-admin migrate`. Names not present in a database are skipped.
     public static let appendOnlyTables: Set<String> = [
         "payment_status_history", "refund_status_history", "journal_entries", "journal_lines", "webhook_attempts",
-        "audit_log",
+        "audit_log", "risk_blocks",
     ]
     /// The migrator's own bookkeeping: no other account touches it.
     static let migrationsTable = "schema_migrations"

@@ -9,7 +9,7 @@ enum PaymentRow {
     static let columns = """
         payment_id, merchant_id, merchant_order_no, amount, currency, channel, status, refunded_amount, \
         subject, notify_url, metadata, payer, channel_payload, channel_txn_id, failure_code, version, \
-        created_at, paid_at, expires_at
+        created_at, paid_at, expires_at, risk_score, risk_decision, risk_rule
         """
 
     /// `payer` (column 11) is sealed at rest and never answered (docs/API.md section 5): a
@@ -42,6 +42,15 @@ enum PaymentRow {
             status: status, refundedAmount: refunded, subject: try text(8), notifyURL: try text(9),
             metadataJSON: try text(10), payerJSON: nil, channelPayloadJSON: try text(12),
             channelTransactionId: row[13], failureCode: row[14], version: version,
-            createdAt: try time(16), paidAt: paidAt, expiresAt: try time(18))
+            createdAt: try time(16), paidAt: paidAt, expiresAt: try time(18), risk: try risk(row, shard: shard))
+    }
+
+    /// Columns 19–21; all NULL on a payment made with risk off.
+    static func risk(_ row: DatabaseRow, shard: String) throws(StorageError) -> RiskAssessment? {
+        guard let decisionText = row[20] else { return nil }
+        guard let decision = RiskDecision(rawValue: decisionText) else {
+            throw StorageError.corrupt(shard: shard, detail: "payment \(row[0] ?? "?"): risk \(decisionText)")
+        }
+        return RiskAssessment(score: row[19].flatMap { Int($0) }, decision: decision, rule: row[21])
     }
 }

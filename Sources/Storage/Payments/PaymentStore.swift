@@ -75,7 +75,7 @@ public struct PaymentStore {
         }
         return try shards.withDeadlockRetry(shard: shard) { connection in
             try connection.query(
-                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
                     .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),
@@ -83,6 +83,7 @@ public struct PaymentStore {
                     .init(payer), .text(payment.channelPayloadJSON), .text(payment.createdAt.databaseString),
                     .text(payment.expiresAt.databaseString), .text(checkAfter.databaseString), .init(nonce?.nonce), .init(nonce?.signature),
                     .init(requestId.isEmpty ? nil : requestId), .init(stepReason),
+                    .init(payment.risk?.score.map { String($0) }), .init(payment.risk?.decision.rawValue), .init(payment.risk?.rule),
                 ])
         }
     }

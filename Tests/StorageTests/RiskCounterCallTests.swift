@@ -1,0 +1,92 @@
+import PaygateCore
+import Redis
+import XCTest
+
+@testable import Storage
+
+/// The arguments of the risk script and the reading of its answer, on fixed vectors.
+final class RiskCounterCallTests: XCTestCase {
+    static let at = Timestamp(millisecondsSinceEpoch: 1_000_030_000)
+    static let ipPrefix = "pg:risk:v1:ip:f5047344122f0dee9974ba6761e61c6b"
+    static let merchantPrefix = "pg:risk:v1:mch:7f712e80ec2a22252f4f877c1b11b9eb"
+    static let userPrefix = "pg:risk:v1:usr:a24a7f55f278dd49fb1f99c5507800cb"
+    static let devicePrefix = "pg:risk:v1:dev:0388fb626ca89a127847443989334b8c"
+    static let userDigest = "a24a7f55f278dd49fb1f99c5507800cb"
+    static let deviceDigest = "0388fb626ca89a127847443989334b8c"
+
+    /// Width, bucket and TTL of every sub-bucket width at `at`.
+    static let widthArguments = [
+        "7",
+        "100", "10000300", "10199",
+        "1000", "1000030", "101999",
+        "10000", "100003", "619999",
+        "60000", "16667", "6109999",
+        "600000", "1666", "36769999",
+        "3600000", "277", "220369999",
+        "21600000", "46", "641570000",
+    ]
+
+    func testACreateWithoutPayerIsCountedUnderItsAddressAndMerchantOnly() {
+        let subjects = RiskSubjects(payerIP: "10.0.0.1", payerDevice: nil, payerUser: nil, merchant: "mch_1")
+        let attempt = RiskAttempt(subjects: subjects, amountMinorUnits: 1_230, at: Self.at)
+        let reading: Set<RiskCounterKey> = [
+            RiskCounterKey(subject: .payerIP, measure: .count, windowSeconds: 600),
+            RiskCounterKey(subject: .merchant, measure: .sum, windowSeconds: 10),
+            RiskCounterKey(subject: .payerUser, measure: .count, windowSeconds: 60),
+        ]
+        let call = RiskCounterCall.observe(attempt, reading: reading)
+        XCTAssertEqual(
+            call.arguments,
+            ["observe", "1230"] + Self.widthArguments + ["2", Self.ipPrefix, "", Self.merchantPrefix, ""] + ["", "", "0", "0"]
+                + ["2", "1", "c", "60000", "16657", "16667", "2", "s", "1000", "1000020", "1000030"]
+        )
+        // The user's counter is not asked for: the create has no user, so it stays unknown.
+        XCTAssertEqual(
+            call.reads,
+            [
+                RiskCounterKey(subject: .payerIP, measure: .count, windowSeconds: 600),
+                RiskCounterKey(subject: .merchant, measure: .sum, windowSeconds: 10),
+            ])
+        XCTAssertEqual(call.known, [:])
+    }
+
+    func testACreateWithUserAndDeviceAddsTheUserEverywhereAndAsksAboutTheDevice() throws {
+        let subjects = RiskSubjects(payerIP: nil, payerDevice: "dev-1", payerUser: "u-1", merchant: "mch_1")
+        let attempt = RiskAttempt(subjects: subjects, amountMinorUnits: 5, at: Self.at)
+        let usersOfUser = RiskCounterKey(subject: .payerUser, measure: .distinctUsers, windowSeconds: 3_600)
+        let usersOfDevice = RiskCounterKey(subject: .payerDevice, measure: .distinctUsers, windowSeconds: 86_400)
+        let call = RiskCounterCall.observe(attempt, reading: [usersOfUser, usersOfDevice])
+        XCTAssertEqual(
+            call.arguments,
+            ["observe", "5"] + Self.widthArguments
+                + ["3", Self.devicePrefix, Self.userDigest, Self.userPrefix, "", Self.merchantPrefix, Self.userDigest]
+                + ["pg:risk:v1:devices:a24a7f55f278dd49fb1f99c5507800cb", Self.deviceDigest, "7776000000", "1000"]
+                + ["1", "1", "u", "3600000", "253", "277"]
+        )
+        XCTAssertEqual(call.reads, [usersOfDevice])
+        XCTAssertEqual(call.known, [usersOfUser: 1])
+
+        let observation = try? call.observation(from: .array([.integer(1), .integer(4)]))
+        XCTAssertEqual(observation, RiskObservation(counters: [usersOfUser: 1, usersOfDevice: 4], deviceNewToUser: true))
+        XCTAssertEqual(try call.observation(from: .array([.integer(0), .integer(4)])).deviceNewToUser, false)
+        XCTAssertNil(try call.observation(from: .array([.integer(-1), .integer(4)])).deviceNewToUser)
+    }
+
+    func testAnAnswerOfTheWrongShapeIsAProtocolError() {
+        let subjects = RiskSubjects(payerIP: nil, payerDevice: nil, payerUser: nil, merchant: "mch_1")
+        let key = RiskCounterKey(subject: .merchant, measure: .count, windowSeconds: 60)
+        let call = RiskCounterCall.observe(RiskAttempt(subjects: subjects, amountMinorUnits: 1, at: Self.at), reading: [key])
+        for reply: RedisReply in [.integer(0), .array([.integer(-1)]), .array([.integer(2), .integer(1)]), .array([.integer(0), .null])] {
+            XCTAssertThrowsError(try call.observation(from: reply), "\(reply)") { error in
+                XCTAssertEqual((error as? RedisError)?.kind, .protocolViolation)
+            }
+        }
+    }
+
+    func testADeclineIsCountedUnderEverySubjectPresent() {
+        let subjects = RiskSubjects(payerIP: "10.0.0.1", payerDevice: nil, payerUser: "u-1", merchant: "mch_1")
+        let call = RiskCounterCall.decline(subjects, at: Self.at)
+        XCTAssertEqual(call.arguments, ["decline"] + Self.widthArguments + ["3", Self.ipPrefix, Self.userPrefix, Self.merchantPrefix])
+        XCTAssertEqual(call.reads, [])
+    }
+}

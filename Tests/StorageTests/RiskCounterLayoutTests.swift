@@ -1,0 +1,74 @@
+import PaygateCore
+import XCTest
+
+@testable import Storage
+
+/// The Redis counters' arithmetic (RiskCounterLayout) on fixed vectors.
+final class RiskCounterLayoutTests: XCTestCase {
+    func testEachWindowTakesTheWidestSubBucketThatCutsItIntoTenPieces() {
+        let vectors: [(windowSeconds: Int, width: Int64)] = [
+            (1, 100), (9, 100), (10, 1_000), (99, 1_000), (100, 10_000), (599, 10_000), (600, 60_000), (5_999, 60_000),
+            (6_000, 600_000), (35_999, 600_000), (36_000, 3_600_000), (215_999, 3_600_000), (216_000, 21_600_000),
+            (604_800, 21_600_000),
+        ]
+        for (window, width) in vectors {
+            XCTAssertEqual(RiskCounterLayout.bucketWidth(windowSeconds: window), width, "window \(window) s")
+        }
+    }
+
+    func testEveryWindowReadsBetweenTenAndAHundredAndOneSubBuckets() {
+        // The error bound (at most one sub-bucket, a tenth of the window, counted too many) and
+        // the cost bound (keys read per counter) for every window the rules may name.
+        for window in RiskCounterKey.windowSecondsRange {
+            let range = RiskCounterLayout.buckets(windowSeconds: window, at: 1_800_000_123_457)
+            let pieces = Int64(window) * 1000 / range.width
+            XCTAssertGreaterThanOrEqual(pieces, RiskCounterLayout.subBucketsMin, "window \(window) s")
+            XCTAssertLessThanOrEqual(range.last - range.first + 1, 101, "window \(window) s")
+        }
+    }
+
+    func testBucketsAreFloorDivisionsOfTime() {
+        XCTAssertEqual(RiskCounterLayout.bucket(at: 0, width: 100), 0)
+        XCTAssertEqual(RiskCounterLayout.bucket(at: 99, width: 100), 0)
+        XCTAssertEqual(RiskCounterLayout.bucket(at: 100, width: 100), 1)
+        XCTAssertEqual(RiskCounterLayout.bucket(at: -1, width: 100), -1)
+        XCTAssertEqual(RiskCounterLayout.bucket(at: -100, width: 100), -1)
+        XCTAssertEqual(RiskCounterLayout.bucket(at: -101, width: 100), -2)
+    }
+
+    func testAWindowReadsEveryBucketThatOverlapsIt() {
+        // 10 minutes ending at 1,000,030,000 ms: one-minute buckets 16657 (partly before the
+        // window: counted whole, erring towards catching fraud) to 16667 (the current one).
+        let range = RiskCounterLayout.buckets(windowSeconds: 600, at: 1_000_030_000)
+        XCTAssertEqual(range.width, 60_000)
+        XCTAssertEqual(range.first, 16_657)
+        XCTAssertEqual(range.last, 16_667)
+    }
+
+    func testABucketLivesUntilTheWidestWindowOfItsWidthNoLongerReachesIt() {
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 100), 9_999)
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 60_000), 5_999_999)
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 21_600_000), 604_800_000)
+        // Bucket 16667 ends at 1,000,080,000; plus 5,999,999 plus one bucket of margin.
+        XCTAssertEqual(RiskCounterLayout.ttlMilliseconds(width: 60_000, at: 1_000_030_000), 6_109_999)
+        // Whatever the width and the instant, the key outlives the last read that needs it: the
+        // widest window of its width, read at the last instant whose first bucket is this one.
+        for width in RiskCounterLayout.bucketWidthsMilliseconds {
+            for at: Int64 in [1_800_000_000_000, 1_800_000_000_001, 1_800_000_123_457, -5] {
+                let end = (RiskCounterLayout.bucket(at: at, width: width) + 1) * width
+                let lastRead = end - 1 + RiskCounterLayout.windowMillisecondsMax(width: width)
+                XCTAssertGreaterThan(at + RiskCounterLayout.ttlMilliseconds(width: width, at: at), lastRead, "width \(width) at \(at)")
+            }
+        }
+    }
+
+    func testKeysAreNamespacedAndSubjectValuesDigested() {
+        // SHA-256("10.0.0.1"), first 32 hex digits (python3 hashlib).
+        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.payerIP, "10.0.0.1"), "pg:risk:v1:ip:f5047344122f0dee9974ba6761e61c6b")
+        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.merchant, "mch_1"), "pg:risk:v1:mch:7f712e80ec2a22252f4f877c1b11b9eb")
+        XCTAssertEqual(RiskCounterLayout.devicesKey(user: "u-1"), "pg:risk:v1:devices:a24a7f55f278dd49fb1f99c5507800cb")
+        // The same value under two subjects is two counters; any value makes a key of one length.
+        XCTAssertNotEqual(RiskCounterLayout.subjectPrefix(.payerUser, "x"), RiskCounterLayout.subjectPrefix(.payerDevice, "x"))
+        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.payerDevice, String(repeating: "d", count: 10_000)).count, 47)
+    }
+}
