@@ -55,8 +55,8 @@ def test_each_threshold_decides_when_no_rule_did(stack, client, slots):
     [record] = blocks_of(stack, slots, client.merchant_id, body["merchant_order_no"])
     assert (record["risk_rule"], record["risk_score"]) == (threshold_rule(stack, "block"), str(SCORE_BLOCK)), record
 
-    # Without a payer, or with one that leaves out what the model reads: scored, and allowed.
-    allowed(client.create_payment(payment_body()), score=SCORE_LOW)
+    # The model judges payers: a create without one is decided by the rules alone (no score).
+    allowed(client.create_payment(payment_body()), score=None)
     allowed(client.create_payment(payment_body(payer={"ip": unique_ip()})), score=SCORE_LOW)
 
 
