@@ -23,7 +23,8 @@
 # `PAYGATE_RATE_LIMITS=FILE $PAYGATE_STACK reload $PAYGATE_ROOT`, and back with
 # PAYGATE_RATE_LIMITS=default), and PAYGATE_E2E_RATE_LIMITS, the file the stack starts with
 # (nginx/rate-limits.load-test.conf: the suite's 300 concurrent creates for one merchant from one
-# address are far above the repo's realistic defaults), to go back to after a tighter one.
+# address are far above the repo's realistic defaults), to go back to after a tighter one, and
+# PAYGATE_RISK_RULES, the root's copy of the suite's risk rules (edit it, then reload).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -95,6 +96,12 @@ export PAYGATE_AUDIT_CHECKPOINT_SECONDS=1
 # contract's schedule takes days. test_webhooks.py relies on this being short.
 export PAYGATE_WEBHOOK_SCHEDULE=${PAYGATE_WEBHOOK_SCHEDULE:-1,1,2}
 export PAYGATE_E2E_RATE_LIMITS=$REPO/nginx/rate-limits.load-test.conf
+# Risk runs on the suite's own rules and model (Tests/e2e/risk-rules.e2e.conf, risk-model.e2e.json:
+# deterministic scores that no other test's payments reach), copied into the root so that a test
+# may break the rules and reload (test_risk_operations.py). scripts/stack-init.sh reads both.
+install -m 0644 "$REPO/Tests/e2e/risk-rules.e2e.conf" "$ROOT/risk-rules.conf"
+install -m 0644 "$REPO/Tests/e2e/risk-model.e2e.json" "$ROOT/risk-model.json"
+export PAYGATE_RISK_RULES=$ROOT/risk-rules.conf PAYGATE_RISK_MODEL=$ROOT/risk-model.json
 PAYGATE_RATE_LIMITS=$PAYGATE_E2E_RATE_LIMITS "$STACK" up "$ROOT" "$PORT"
 
 export PAYGATE_URL="https://127.0.0.1:$PORT"
