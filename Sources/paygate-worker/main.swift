@@ -13,19 +13,21 @@
 // `audit.checkpoint_interval_seconds` (README "Audit log").
 //
 //   paygate-worker --config FILE [--batch-size N] [--lease-seconds N]
-//                  [--query-delay-seconds N] [--poll-interval-ms N]
+//                  [--query-delay-seconds N] [--poll-interval-ms N] [--threads N]
 //
 // Defaults (WorkerLimits): batch 32 payments per shard and claim, lease 120 s (at least twice the
 // longest payment: two channel calls plus three lock waits), refund query delay 60 s (a refund
 // the channel has not settled is asked about again after it), poll 1000 ms after a round that
-// found nothing. It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT finishes the
+// found nothing, 4 timeout-worker threads (each with its own claims, sharing the query rate).
+// It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT finishes the
 // payment and the webhooks in hand (at most one webhook timeout), gives back the rest of its
 // claims and exits 0. Exit 2: bad arguments or configuration.
 import Foundation
 import Jobs
 import PaygateCore
 
-let usage = "usage: paygate-worker --config FILE [--batch-size N] [--lease-seconds N] [--query-delay-seconds N] [--poll-interval-ms N]"
+let usage =
+    "usage: paygate-worker --config FILE [--batch-size N] [--lease-seconds N] [--query-delay-seconds N] [--poll-interval-ms N] [--threads N]"
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("paygate-worker: " + message + "\n").utf8))
@@ -49,6 +51,7 @@ func parse(_ arguments: [String]) -> (config: String, limits: WorkerLimits) {
         case "--lease-seconds": limits.leaseSeconds = number(flag)
         case "--query-delay-seconds": limits.queryDelaySeconds = number(flag)
         case "--poll-interval-ms": limits.pollIntervalMilliseconds = number(flag)
+        case "--threads": limits.threads = Int(number(flag))
         case "-h", "--help": print(usage); exit(0)
         default: fail("unknown argument \(flag)\n\(usage)")
         }
@@ -59,11 +62,10 @@ func parse(_ arguments: [String]) -> (config: String, limits: WorkerLimits) {
 
 let (configPath, limits) = parse(Array(CommandLine.arguments.dropFirst()))
 let log = Log(component: "worker")
-let worker: TimeoutWorker
 let configuration: Configuration
 do {
     configuration = try Configuration.load(path: configPath)
-    worker = try TimeoutWorker(configuration: configuration, limits: limits, log: log)
+    try limits.validate(against: configuration)
 } catch {
     fail("\(error)")
 }
@@ -88,8 +90,14 @@ do {
 } catch {
     fail("audit checkpoints: \(error)")
 }
+let timeoutWorkers: TimeoutWorkerThreads
+do {
+    timeoutWorkers = try TimeoutWorkerThreads.start(configuration: configuration, limits: limits, stop: stop, log: log)
+} catch {
+    fail("\(error)")
+}
 withExtendedLifetime(signalSources) {
-    worker.run(until: stop)
+    timeoutWorkers.join()
     webhookThreads.join()
     reconciliation?.join()
 }

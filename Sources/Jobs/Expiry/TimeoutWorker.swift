@@ -28,7 +28,8 @@ public final class TimeoutWorker {
     private var queryRates: [Channel: QueryRateLimit]
     private var paymentsHandled = 0
 
-    public init(configuration: Configuration, limits: WorkerLimits, log: Log) throws {
+    /// `threadIndex` of `limits.threads`: this worker's share of each channel's query rate.
+    public init(configuration: Configuration, limits: WorkerLimits, log: Log, threadIndex: Int = 0) throws {
         try limits.validate(against: configuration)
         let channels = try ChannelRuntime.load(configuration, log: log)
         let shards = try ShardConnections(configuration: configuration.database)
@@ -46,11 +47,17 @@ public final class TimeoutWorker {
         self.log = log
         claimRequest = PaymentClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
         schedule = configuration.queries.schedule
-        let rate = configuration.queries.channelRatePerSecond
+        let rate = Self.queryRateShare(configuration.queries.channelRatePerSecond, threads: limits.threads, index: threadIndex)
         queryRates = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, QueryRateLimit(ratePerSecond: rate, burst: rate)) })
         paymentSecondsMax = WorkerLimits.paymentSecondsMax(
             channelTotalTimeoutMilliseconds: configuration.channels?.totalTimeoutMilliseconds ?? 0,
             lockWaitTimeoutSeconds: configuration.database.lockWaitTimeoutSeconds)
+    }
+
+    /// The rate one of `threads` workers may query each channel at: the configured rate shared
+    /// out whole (the first workers take the remainder), at least 1 per second each.
+    public static func queryRateShare(_ rate: Int, threads: Int, index: Int) -> Int {
+        max(1, rate / threads + (index < rate % threads ? 1 : 0))
     }
 
     /// Runs until `stop` is raised; the payment being handled then completes first.

@@ -15,6 +15,11 @@ public struct WorkerLimits: Sendable, Equatable {
     public var queryDelaySeconds: Int64 = 60
     /// The pause after a round that found nothing to do on any shard.
     public var pollIntervalMilliseconds: Int64 = 1_000
+    /// Timeout workers in the process, each its own thread with its own claims: a payment whose
+    /// channel call waits out its timeout holds up one of them, not every due payment behind it.
+    /// The channels' query rate is shared out among them.
+    public var threads = 4
+    public static let threadsMax = 64
 
     public init() {}
 
@@ -33,6 +38,7 @@ public struct WorkerLimits: Sendable, Equatable {
     public func validate(against configuration: Configuration) throws(WorkerLimitsError) {
         guard batchSizeMax >= 1, batchSizeMax <= 1_000 else { throw WorkerLimitsError("--batch-size must be 1...1000") }
         guard queryDelaySeconds >= 1 else { throw WorkerLimitsError("--query-delay-seconds must be >= 1") }
+        guard (1...Self.threadsMax).contains(threads) else { throw WorkerLimitsError("--threads must be 1...\(Self.threadsMax)") }
         guard pollIntervalMilliseconds >= 10, pollIntervalMilliseconds <= 60_000 else {
             throw WorkerLimitsError("--poll-interval-ms must be 10...60000")
         }
