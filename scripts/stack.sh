@@ -218,12 +218,10 @@ cmd_sandbox_restart() {
     sandbox_restart
 }
 
-# For the tests of a Redis outage (Tests/StoreContractTests/RedisRiskSignalsContractTests).
+# For the tests of a Redis outage (RedisRiskSignalsContractTests, test_risk_operations.py), on a
+# running stack; not layout_ensure, which closes ROOT/mariadb to the pool's later processes.
 cmd_redis_stop() { redis_stop; }
-cmd_redis_start() {
-    layout_ensure
-    redis_start
-}
+cmd_redis_start() { redis_start; }
 
 # Every reload is an admin action of the audit log (README "Audit log"), a refused edit too: the
 # EXIT trap records how it ended, with the SHA-256 of the rate limits it tried to apply.
