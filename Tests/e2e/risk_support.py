@@ -120,18 +120,19 @@ def assert_risk(payment, decision, rule, score):
     assert payment["risk"] == {"score": score, "decision": decision, "rule": rule}, payment
 
 
-def created(response, status, decision, rule, score):
-    """The payment of a 201 whose risk is exactly (decision, rule, score)."""
-    assert response.status_code == 201, f"expected 201 {decision}, got {response.status_code}: {response.text[:500]}"
+def created(response, status, decision, rule, score, http_status=201):
+    """The payment of a 201 (or the 200 of a repeat) whose risk is exactly (decision, rule, score)."""
+    assert response.status_code == http_status, \
+        f"expected {http_status} {decision}, got {response.status_code}: {response.text[:500]}"
     payment = response.json()
     assert payment["status"] == status, payment
     assert_risk(payment, decision, rule, score)
     return payment
 
 
-def held(response, rule, score):
+def held(response, rule, score, http_status=201):
     """A payment held for review: `created`, nothing from the channel (docs/API.md section 5)."""
-    payment = created(response, "created", "review", rule, score)
+    payment = created(response, "created", "review", rule, score, http_status)
     assert payment["channel_payload"] == {}, payment
     return payment
 

@@ -49,6 +49,14 @@ def block_device(stack, client):
     return device
 
 
+def rules_path(stack):
+    return stack.config["risk"]["rules_file"]
+
+
+def reload(stack):
+    return stack_script(stack, "reload", stack.root)
+
+
 @pytest.mark.disruptive
 def test_redis_stopped_mid_run_degrades_and_recovers(stack, client, slots):
     allow_below = stack.config.get("risk", {}).get("degraded", {}).get("allow_below", DEGRADED_ALLOW_BELOW_DEFAULT)
@@ -73,14 +81,12 @@ def test_redis_stopped_mid_run_degrades_and_recovers(stack, client, slots):
     _, response = create_until(client, lambda: risk_body(unique_payer()), is_decided("allow", None),
                                "creates to be scored again", seconds=LIST_APPLIED_SECONDS_MAX)
     allowed(response, score=SCORE_LOW)
-
-
-def rules_path(stack):
-    return stack.config["risk"]["rules_file"]
-
-
-def reload(stack):
-    return stack_script(stack, "reload", stack.root)
+    # Processes started after Redis came back (a reload's workers) reach the databases and Redis.
+    reloaded = reload(stack)
+    assert reloaded.returncode == 0, reloaded.stderr[-2000:]
+    _, response = create_until(client, lambda: risk_body(unique_payer()), lambda r: r.status_code != 503,
+                               "the reloaded pool to answer")
+    allowed(response, score=SCORE_LOW)
 
 
 @pytest.mark.disruptive

@@ -37,11 +37,8 @@ def test_review_then_approve_places_the_order_and_the_payer_pays(stack, client, 
     assert_payment(payment, body, client.merchant_id, status="created")
     rule = payment["risk"]["rule"]
     # The same create again: the order as it is, still held, nothing asked of the channel.
-    repeat = client.create_payment(body)
-    assert repeat.status_code == 200, repeat.text
-    assert repeat.json() == client.get(f"/v1/payments/{payment['payment_id']}").json()
-    assert repeat.json()["payment_id"] == payment["payment_id"]
-    held(repeat, rule, SCORE_REVIEW)
+    repeat = held(client.create_payment(body), rule, SCORE_REVIEW, http_status=200)
+    assert repeat == client.get(f"/v1/payments/{payment['payment_id']}").json() == payment, (repeat, payment)
     assert statuses_in_history(stack, slots, payment) == ["created"]
 
     approved = decide_review(stack, "approve", payment["payment_id"])
