@@ -46,7 +46,7 @@ public struct GatewayFactory: RequestHandlerFactory {
         let policy = try RiskPolicyFiles.load(configuration.risk)
         log.info("risk: \(policy.rules.rules.count) rules, model \(policy.model.version), \(policy.counterKeys.count) counters per create")
         return RiskEngine(
-            policy: policy, signals: RedisRiskSignals(configuration: configuration.risk.redis),
+            policy: policy, signals: try RedisRiskSignals.load(configuration: configuration.risk.redis),
             lists: RiskListCache(
                 store: RiskListStore(connections: shards), refreshSeconds: configuration.risk.listsRefreshSeconds, log: log),
             log: log)

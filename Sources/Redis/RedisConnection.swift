@@ -1,7 +1,21 @@
 import CHiredis
 import Glibc
 
-/// One connection to one Redis server over its unix socket, used by one thread at a time (a
+/// Where a Redis server listens: its unix socket (a server on this host, the local stack's), or a
+/// host and port (one server shared by the pool hosts, on their private network).
+public enum RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
+    case unixSocket(String)
+    case tcp(host: String, port: Int)
+
+    public var description: String {
+        switch self {
+        case .unixSocket(let path): path
+        case .tcp(let host, let port): "\(host):\(port)"
+        }
+    }
+}
+
+/// One connection to one Redis server (unix socket or TCP), used by one thread at a time (a
 /// hiredis context is not thread-safe). Connecting and every command are bounded by
 /// `timeoutMilliseconds` (connect timeout, then `SO_RCVTIMEO`/`SO_SNDTIMEO` via `redisSetTimeout`).
 ///
@@ -13,16 +27,19 @@ public final class RedisConnection {
     /// Arguments of one command: the risk script takes a few hundred; this only stops a mistake.
     public static let argumentCountMax = 65_536
 
-    public let socketPath: String
+    public let endpoint: RedisEndpoint
+    /// Sent with AUTH right after connecting, when the server asks for one (`requirepass`).
+    let password: String?
     public let timeoutMilliseconds: Int
     private var context: UnsafeMutablePointer<redisContext>?
     /// The process that opened `context`: a forked child must not share the parent's socket.
     private var contextProcess: pid_t = 0
 
     /// Connects at the first command, not here, so a connection can be made before the server is up.
-    public init(socketPath: String, timeoutMilliseconds: Int) {
+    public init(endpoint: RedisEndpoint, password: String? = nil, timeoutMilliseconds: Int) {
         precondition(timeoutMilliseconds > 0, "a Redis timeout must be positive")
-        self.socketPath = socketPath
+        self.endpoint = endpoint
+        self.password = password
         self.timeoutMilliseconds = timeoutMilliseconds
         RedisConnection.ignoreBrokenPipesOnce()
     }
@@ -55,21 +72,31 @@ public final class RedisConnection {
             close()
         }
         let timeout = Self.timeval(milliseconds: timeoutMilliseconds)
-        guard let opened = redisConnectUnixWithTimeout(socketPath, timeout) else {
-            throw RedisError(.outOfMemory, "redisConnectUnixWithTimeout could not allocate a context")
-        }
+        let connected: UnsafeMutablePointer<redisContext>? =
+            switch endpoint {
+            case .unixSocket(let path): redisConnectUnixWithTimeout(path, timeout)
+            case .tcp(let host, let port): redisConnectWithTimeout(host, Int32(port), timeout)
+            }
+        guard let opened = connected else { throw RedisError(.outOfMemory, "hiredis could not allocate a context") }
         if opened.pointee.err != 0 {
             let message = String(cString: paygate_redis_error_text(opened))
             redisFree(opened)
-            throw RedisError(.connect, "\(socketPath): \(message)")
+            throw RedisError(.connect, "\(endpoint): \(message)")
         }
         guard redisSetTimeout(opened, timeout) == REDIS_OK else {
             let message = String(cString: paygate_redis_error_text(opened))
             redisFree(opened)
-            throw RedisError(.connect, "\(socketPath): setting the command timeout failed: \(message)")
+            throw RedisError(.connect, "\(endpoint): setting the command timeout failed: \(message)")
         }
         context = opened
         contextProcess = getpid()
+        if let password {
+            // A failed command closes the context itself; a refusal is closed here.
+            if case .error(let message) = try command(["AUTH", password].map { Array($0.utf8) }) {
+                close()
+                throw RedisError(.connect, "\(endpoint): AUTH refused: \(message)")
+            }
+        }
     }
 
     /// Sends one command (its arguments as bytes, binary-safe) and reads its reply. An error

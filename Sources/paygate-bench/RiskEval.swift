@@ -16,7 +16,7 @@ enum RiskEval {
     static func run(configuration: Configuration, count: Int) throws -> String {
         let policy = try RiskPolicyFiles.load(configuration.risk)
         let engine = RiskEngine(
-            policy: policy, signals: RedisRiskSignals(configuration: configuration.risk.redis), lists: NoLists(),
+            policy: policy, signals: try RedisRiskSignals.load(configuration: configuration.risk.redis), lists: NoLists(),
             log: Log(component: "bench"))
         let bodies = try (0..<count).map { try CreatePaymentRequest(body: Array(body($0).utf8)) }
         let merchant = "mch_" + String(repeating: "0", count: 24)

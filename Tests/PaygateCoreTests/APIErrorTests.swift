@@ -7,6 +7,7 @@ final class APIErrorTests: XCTestCase {
     private let statusOfCode: [String: Int] = [
         "invalid_json": 400, "missing_field": 400, "invalid_field": 400, "unsupported_currency": 400, "unsupported_channel": 400,
         "unauthenticated": 401, "invalid_signature": 401, "timestamp_out_of_window": 401, "nonce_reused": 401,
+        "risk_declined": 402,
         "merchant_disabled": 403,
         "not_found": 404,
         "method_not_allowed": 405, "body_too_large": 413, "unsupported_media_type": 415,

@@ -197,7 +197,7 @@ final class JSONWriterTests: XCTestCase {
                 + "\"status\":\"created\",\"refunded_amount\":\"0.00\",\"subject\":\"Caf\u{e9} \\\"1\\\"\","
                 + "\"notify_url\":\"https://m.example/n\",\"metadata\":{\"k\":\"v\"},\"channel_payload\":{\"pay_url\":\"https://sandbox/p\"},"
                 + "\"channel_txn_id\":null,\"failure_code\":null,\"created_at\":\"2000-02-29T00:00:00Z\",\"paid_at\":null,"
-                + "\"expires_at\":\"2000-02-29T00:15:00Z\"}")
+                + "\"expires_at\":\"2000-02-29T00:15:00Z\",\"risk\":null}")
         XCTAssertNotNil(try JSONParser.parse(payment.json))
     }
 }

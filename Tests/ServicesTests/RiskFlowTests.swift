@@ -122,6 +122,18 @@ final class RiskFlowTests: XCTestCase {
         XCTAssertEqual(harness.channels.calls, [])
     }
 
+    func testAMerchantClosesAHeldPaymentWithoutAskingTheChannel() throws {
+        let harness = try harness()
+        let held = try create(harness, device: "d-review").payment
+        let closed = try harness.services.close.close(held.id, merchantId: Harness.merchant, nonce: Harness.nonce(), requestId: "c")
+        XCTAssertEqual(closed.status, .closed)
+        XCTAssertEqual(harness.eventsOf(held.id), [.paymentClosed])
+        XCTAssertEqual(harness.channels.calls, [], "the channel never knew the order")
+        XCTAssertThrowsError(try harness.services.riskReview.approve(held.id, requestId: "a")) { error in
+            XCTAssertEqual((error as? APIError)?.code, .invalidState)
+        }
+    }
+
     func testAnAllowedPaymentCannotBeReviewed() throws {
         let harness = try harness()
         harness.channels.prepayAnswers.append(.answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/1"))))

@@ -99,4 +99,7 @@ final class MariaDBStoreContractTests: XCTestCase {
     func testReconReadsOurRecordsAndWhatNoLineNames() throws { try contract.reconReadsOurRecordsAndWhatNoLineNames() }
     func testReconAwaitingItemsSeeTheNextDaysLines() throws { try contract.reconAwaitingItemsSeeTheNextDaysLines() }
     func testReconRunsCountAndRecordHowTheyEnded() throws { try contract.reconRunsCountAndRecordHowTheyEnded() }
+    func testRiskDecisionIsStoredWithThePayment() throws { try contract.riskDecisionIsStoredWithThePayment() }
+    func testRiskDecisionChangesOnlyFromTheOneExpected() throws { try contract.riskDecisionChangesOnlyFromTheOneExpected() }
+    func testRiskBlocksAreAppended() throws { try contract.riskBlocksAreAppended() }
 }

@@ -136,7 +136,13 @@ final class RedisRiskSignalsContractTests: XCTestCase {
         let environment = ProcessInfo.processInfo.environment
         let script = try XCTUnwrap(environment["PAYGATE_STACK"], "PAYGATE_STACK is not set")
         let root = try XCTUnwrap(environment["PAYGATE_ROOT"], "PAYGATE_ROOT is not set")
-        let words: [String] = [script, command, root]
+        try run([script, command, root])
+    }
+
+    /// Runs `words` (the program's path first) to its end; fails the test unless it exits 0.
+    static func run(_ words: [String]) throws {
+        let command = words[0]
+        let script = words[0]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
         var pid: pid_t = 0

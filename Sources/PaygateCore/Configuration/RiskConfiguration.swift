@@ -52,18 +52,23 @@ public struct RiskConfiguration: Sendable, Codable, Equatable {
         for path in [rulesFile, modelFile].compactMap({ $0 }) where !path.hasPrefix("/") {
             throw ConfigurationError("risk: \(path) must be an absolute path")
         }
-        if enabled, rulesFile == nil || modelFile == nil || redis.socket == nil {
-            throw ConfigurationError("risk: enabled needs rules_file, model_file and redis.socket")
+        if enabled, rulesFile == nil || modelFile == nil || redis.endpoint == nil {
+            throw ConfigurationError("risk: enabled needs rules_file, model_file and redis (socket, or host and port)")
         }
         try redis.validate()
         try degraded.validate()
     }
 }
 
-/// The Redis server of the counters: one unix socket (the local stack's) or, across hosts,
-/// `host`/`port` of a shared server.
+/// The Redis server of the counters: its unix socket (a server on the pool's host, the local
+/// stack's), or `host` and `port` of one server every pool host shares (on their private
+/// network, with `password_file` when the server has `requirepass`).
 public struct RiskRedisConfiguration: Sendable, Codable, Equatable {
     public var socket: String?
+    public var host: String?
+    public var port: Int?
+    /// A 0600 file holding the server's password (sent with AUTH on every new connection).
+    public var passwordFile: String?
     /// Connect and each command: a create waits at most about this long for its counters.
     public var timeoutMilliseconds = 50
     /// After a failure, calls fail at once for this long before one tries again, so an
@@ -76,7 +81,8 @@ public struct RiskRedisConfiguration: Sendable, Codable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case socket
+        case socket, host, port
+        case passwordFile = "password_file"
         case timeoutMilliseconds = "timeout_milliseconds"
         case retryAfterMilliseconds = "retry_after_milliseconds"
     }
@@ -84,6 +90,9 @@ public struct RiskRedisConfiguration: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         socket = try c.decodeIfPresent(String.self, forKey: .socket)
+        host = try c.decodeIfPresent(String.self, forKey: .host)
+        port = try c.decodeIfPresent(Int.self, forKey: .port)
+        passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
         timeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? 50
         retryAfterMilliseconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterMilliseconds) ?? 1_000
     }
@@ -93,6 +102,19 @@ public struct RiskRedisConfiguration: Sendable, Codable, Equatable {
         else {
             throw ConfigurationError("risk.redis: timeout_milliseconds 1-2000, retry_after_milliseconds 10-60000")
         }
+        guard socket == nil || host == nil, (host == nil) == (port == nil), port.map({ (1...65_535).contains($0) }) ?? true else {
+            throw ConfigurationError("risk.redis: either socket, or host with port (1-65535)")
+        }
+        for path in [socket, passwordFile].compactMap({ $0 }) where !path.hasPrefix("/") {
+            throw ConfigurationError("risk.redis: \(path) must be an absolute path")
+        }
+    }
+
+    /// The server named, if any.
+    public var endpoint: RedisServer? {
+        if let socket { return .unixSocket(socket) }
+        if let host, let port { return .tcp(host: host, port: port) }
+        return nil
     }
 }
 
@@ -123,4 +145,10 @@ public struct RiskDegradedConfiguration: Sendable, Codable, Equatable {
         }
         guard above == .review || above == .block else { throw ConfigurationError("risk.degraded.above must be review or block") }
     }
+}
+
+/// Where the counters' Redis listens (the Redis module connects to it as `RedisEndpoint`).
+public enum RedisServer: Sendable, Equatable {
+    case unixSocket(String)
+    case tcp(host: String, port: Int)
 }

@@ -47,6 +47,10 @@ public struct ClosePayment {
     /// such (and queried for its details).
     private func closeAtChannel(_ payment: Payment, nonce: RequestNonce, requestId: String) throws -> Payment {
         let event: LifecycleEvent
+        if payment.status == .created, payment.risk?.decision.holdsPrepay == true {
+            // Held for review (README "Risk"): the channel was never asked, nothing to close there.
+            return try apply(.channelCannotClose, to: payment, nonce: nonce, requestId: requestId)
+        }
         switch askChannelToClose(payment, requestId: requestId) {
         case .unavailable(let reason):
             throw APIError(
@@ -57,6 +61,10 @@ public struct ClosePayment {
             event = .channelCannotClose
         case .answered(let answer): event = answer
         }
+        return try apply(event, to: payment, nonce: nonce, requestId: requestId)
+    }
+
+    private func apply(_ event: LifecycleEvent, to payment: Payment, nonce: RequestNonce, requestId: String) throws -> Payment {
         guard
             let applied = try context.payments.apply(
                 event, to: payment.id, merchantId: payment.merchantId, channel: nil, nonce: nonce, checkAfter: nil,

@@ -1,3 +1,4 @@
+import Foundation
 import PaygateCore
 import Redis
 import Synchronization
@@ -22,23 +23,40 @@ public final class RedisRiskSignals: RiskSignals {
     /// extra ones are closed when given back.
     public static let idleConnectionsMax = 16
 
-    public let socketPath: String
+    public let endpoint: RedisEndpoint
+    let password: String?
     public let timeoutMilliseconds: Int
     private let script = RedisScript(source: RiskCounterScript.source)
     private let idle = Mutex<[RedisConnectionBox]>([])
     private let breaker: Mutex<RiskBreaker>
     private let monotonicNanoseconds: @Sendable () -> UInt64
 
-    /// `configuration.socket` must be set (`RiskConfiguration.validate` requires it when risk is on).
+    /// `configuration` must name a server (`RiskRedisConfiguration.validate`); `password` is
+    /// what its `password_file` holds (`load` reads it).
     public init(
-        configuration: RiskRedisConfiguration,
+        configuration: RiskRedisConfiguration, password: String? = nil,
         monotonicNanoseconds: @escaping @Sendable () -> UInt64 = { Timestamp.monotonicNanoseconds() }
     ) {
-        guard let socket = configuration.socket else { preconditionFailure("risk.redis.socket is not configured") }
-        socketPath = socket
+        switch configuration.endpoint {
+        case .unixSocket(let path): endpoint = .unixSocket(path)
+        case .tcp(let host, let port): endpoint = .tcp(host: host, port: port)
+        case nil: preconditionFailure("risk.redis names no server")
+        }
+        self.password = password
         timeoutMilliseconds = configuration.timeoutMilliseconds
         breaker = Mutex(RiskBreaker(retryAfterMilliseconds: configuration.retryAfterMilliseconds))
         self.monotonicNanoseconds = monotonicNanoseconds
+    }
+
+    /// As the pool makes it: the password read from `password_file` (mode 0600) when one is named.
+    public static func load(configuration: RiskRedisConfiguration) throws -> RedisRiskSignals {
+        guard let path = configuration.passwordFile else { return RedisRiskSignals(configuration: configuration) }
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
+        else {
+            throw ConfigurationError("risk.redis.password_file \(path) cannot be read or is empty")
+        }
+        return RedisRiskSignals(configuration: configuration, password: text)
     }
 
     public func observe(_ attempt: RiskAttempt, reading: Set<RiskCounterKey>) throws(RiskSignalsUnavailable) -> RiskObservation {
@@ -58,11 +76,11 @@ public final class RedisRiskSignals: RiskSignals {
         _ call: RiskCounterCall, reading: (RedisReply) throws(RedisError) -> Result
     ) throws(RiskSignalsUnavailable) -> Result {
         guard breaker.withLock({ $0.admit(nowNanoseconds: monotonicNanoseconds()) }) else {
-            throw RiskSignalsUnavailable("Redis at \(socketPath) failed recently; resting before the next try")
+            throw RiskSignalsUnavailable("Redis at \(endpoint) failed recently; resting before the next try")
         }
         let box =
             idle.withLock { $0.popLast() }
-            ?? RedisConnectionBox(RedisConnection(socketPath: socketPath, timeoutMilliseconds: timeoutMilliseconds))
+            ?? RedisConnectionBox(RedisConnection(endpoint: endpoint, password: password, timeoutMilliseconds: timeoutMilliseconds))
         defer { giveBack(box) }
         do {
             let reply = try box.connection.evaluate(script, arguments: call.arguments.map { Array($0.utf8) })
