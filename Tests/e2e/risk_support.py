@@ -22,6 +22,8 @@ STACK_TIMEOUT_SECONDS = 180
 # The pool reads the lists again every `risk.lists_refresh_seconds` (2 s): a bound, not a speed.
 LIST_APPLIED_SECONDS_MAX = 30
 POLL_PAUSE_SECONDS = 0.3
+LISTS_REFRESH_SECONDS_DEFAULT = 2
+CLOCK_MARGIN_SECONDS = 0.5
 ACTOR = "e2e-risk"
 
 SCORE_LOW = 2
@@ -170,6 +172,17 @@ def create_until(client, make_body, accept, what, seconds=LIST_APPLIED_SECONDS_M
         seen.append((response.status_code, response.text[:200]))
         assert time.monotonic() < deadline, f"waited {seconds} s for {what}; got {seen[-3:]}"
         time.sleep(POLL_PAUSE_SECONDS)
+
+
+def wait_until_every_process_read_the_lists(stack, changed_at):
+    """A pool process reads the lists again at its first request once its copy is older than
+    `risk.lists_refresh_seconds` (RiskListCache), so from that long after a change returned, every
+    process has it. One create that saw it proves only its own process: a test that needs them all
+    waits out the rest of that interval (a bound of the design, not a speed)."""
+    refresh_seconds = stack.config.get("risk", {}).get("lists_refresh_seconds", LISTS_REFRESH_SECONDS_DEFAULT)
+    remaining = changed_at + refresh_seconds + CLOCK_MARGIN_SECONDS - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def is_decided(decision, rule):
