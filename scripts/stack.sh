@@ -68,9 +68,10 @@ usage() {
 
 layout_ensure() {
     mkdir -p "$ROOT" "$ROOT/run" "$ROOT/log" "$ROOT/nginx" "$ROOT/mariadb"
-    # The local MariaDB servers let root in without a password over their sockets: only the
-    # owner of the stack may reach those sockets. Logs carry payment ids: owner only too.
-    chmod 0700 "$ROOT/mariadb" "$ROOT/log"
+    # Logs carry payment ids: owner only. MariaDB lets root in over its sockets: owner only too,
+    # but as root its servers run as mysql and traverse it, even mid-run (users_database_dir).
+    chmod 0700 "$ROOT/log"
+    if users_apply; then chmod 0711 "$ROOT/mariadb"; else chmod 0700 "$ROOT/mariadb"; fi
     users_require
     users_run_dirs
 }
@@ -218,10 +219,9 @@ cmd_sandbox_restart() {
     sandbox_restart
 }
 
-# For the tests of a Redis outage (RedisRiskSignalsContractTests, test_risk_operations.py), on a
-# running stack; not layout_ensure, which closes ROOT/mariadb to the pool's later processes.
+# For the tests of a Redis outage (test_risk_operations.py, RedisRiskSignalsContractTests).
 cmd_redis_stop() { redis_stop; }
-cmd_redis_start() { redis_start; }
+cmd_redis_start() { layout_ensure && redis_start; }
 
 # Every reload is an admin action of the audit log (README "Audit log"), a refused edit too: the
 # EXIT trap records how it ended, with the SHA-256 of the rate limits it tried to apply.

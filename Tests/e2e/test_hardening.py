@@ -119,10 +119,12 @@ def test_healthz_names_breakers_to_loopback_clients_only(stack):
     through_nginx = stack.session().get(stack.url + "/healthz", timeout=10)
     assert through_nginx.status_code == 200, through_nginx.text
     # The suite's clients are 127.0.0.1 as nginx sees them ($remote_addr), so they get the detail.
-    assert set(through_nginx.json()) == {"status", "channels"}, through_nginx.json()
+    # With risk on (the suite's stack), the count of creates decided without Redis comes too.
+    assert set(through_nginx.json()) == {"status", "channels", "risk"}, through_nginx.json()
+    assert isinstance(through_nginx.json()["risk"]["degraded_creates"], int), through_nginx.json()
     for address in ("::1", "127.0.0.2"):
         status, _, body = fastcgi_send(pool_socket(stack), "GET", "/healthz", remote_address=address)
-        assert status == 200 and "channels" in json.loads(body), (address, body)
+        assert status == 200 and {"channels", "risk"} <= set(json.loads(body)), (address, body)
     for address in ("203.0.113.9", "2001:db8::9", "10.0.0.7", "::ffff:10.0.0.7", ""):
         status, headers, body = fastcgi_send(pool_socket(stack), "GET", "/healthz", remote_address=address)
         assert (status, json.loads(body)) == (200, {"status": "ok"}), (address, body)
