@@ -15,7 +15,7 @@ import pytest
 from paygate_support import assert_error
 from risk_support import (DEGRADED_RULE, LIST_APPLIED_SECONDS_MAX, SCORE_LOW, allowed,
                           blocks_of, create_until, held, is_decided, is_risk_declined, list_change, risk_body,
-                          rule_text, stack_script, unique_payer)
+                          rule_text, stack_script, unique_payer, wait_until_every_process_read_the_lists)
 
 # Only to fail on a hang: a create waits for its counters at most risk.redis.timeout_milliseconds.
 HANG_SECONDS = 10
@@ -41,12 +41,22 @@ def smaller_amount(amount):
 
 
 def block_device(stack, client):
-    """A device on @blocked_devices, once the pool blocks it."""
+    """A device on @blocked_devices, once every pool process blocks it."""
     device = f"dev-{uuid.uuid4().hex}"
     list_change(stack, "add", "blocked_devices", device)
+    listed_at = time.monotonic()
     create_until(client, lambda: risk_body(unique_payer(device_id=device)), is_risk_declined,
                  "the listed device to be blocked")
+    wait_until_every_process_read_the_lists(stack, listed_at)
     return device
+
+
+def rules_path(stack):
+    return stack.config["risk"]["rules_file"]
+
+
+def reload(stack):
+    return stack_script(stack, "reload", stack.root)
 
 
 @pytest.mark.disruptive
@@ -73,14 +83,12 @@ def test_redis_stopped_mid_run_degrades_and_recovers(stack, client, slots):
     _, response = create_until(client, lambda: risk_body(unique_payer()), is_decided("allow", None),
                                "creates to be scored again", seconds=LIST_APPLIED_SECONDS_MAX)
     allowed(response, score=SCORE_LOW)
-
-
-def rules_path(stack):
-    return stack.config["risk"]["rules_file"]
-
-
-def reload(stack):
-    return stack_script(stack, "reload", stack.root)
+    # Processes started after Redis came back (a reload's workers) reach the databases and Redis.
+    reloaded = reload(stack)
+    assert reloaded.returncode == 0, reloaded.stderr[-2000:]
+    _, response = create_until(client, lambda: risk_body(unique_payer()), lambda r: r.status_code != 503,
+                               "the reloaded pool to answer")
+    allowed(response, score=SCORE_LOW)
 
 
 @pytest.mark.disruptive

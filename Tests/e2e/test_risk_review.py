@@ -1,15 +1,15 @@
 """End to end: a create held for review (docs/API.md section 5, README "Risk") is stored `created`
 with nothing from the channel, and answered as it is when repeated; `paygate-admin risk approve`
 places it at the channel (and the payer pays as usual), `risk decline` fails it with its
-`payment.failed` webhook, and one nobody decides closes at its expiry. A settled review cannot be
-decided again.
+`payment.failed` webhook, one nobody decides closes at its expiry, and the merchant may close one
+without the channel. A settled review cannot be decided again.
 """
 import uuid
 
 from paygate_support import assert_payment
 from risk_support import (SCORE_REVIEW, SCORE_REVIEW_AMOUNT, ACTOR, admin, assert_risk, audit_records, create_until,
                           decide_review, held, is_decided, list_change, risk_body, rule_text, unique_payer)
-from test_channels import events_of, pay, wait_for
+from test_channels import events_of, faults, pay, wait_for  # noqa: F401 (faults: a fixture)
 from test_worker import age, history_of, wait_for_status
 from webhook_receiver import verify_signature, webhook_receiver  # noqa: F401 (a fixture)
 
@@ -36,12 +36,9 @@ def test_review_then_approve_places_the_order_and_the_payer_pays(stack, client, 
     body, payment = held_payment(stack, client)
     assert_payment(payment, body, client.merchant_id, status="created")
     rule = payment["risk"]["rule"]
-    # The same create again: the order as it is, still held, nothing asked of the channel.
-    repeat = client.create_payment(body)
-    assert repeat.status_code == 200, repeat.text
-    assert repeat.json() == client.get(f"/v1/payments/{payment['payment_id']}").json()
-    assert repeat.json()["payment_id"] == payment["payment_id"]
-    held(repeat, rule, SCORE_REVIEW)
+    # The same create again: 200 with the order as it is, still held.
+    repeat = held(client.create_payment(body), rule, SCORE_REVIEW, http_status=200)
+    assert repeat == client.get(f"/v1/payments/{payment['payment_id']}").json() == payment, (repeat, payment)
     assert statuses_in_history(stack, slots, payment) == ["created"]
 
     approved = decide_review(stack, "approve", payment["payment_id"])
@@ -99,6 +96,23 @@ def test_an_undecided_review_closes_at_its_expiry(stack, client, slots):
     refused = admin(stack, "risk", "approve", payment["payment_id"])
     assert refused.returncode != 0, refused.stdout
     assert client.get(f"/v1/payments/{payment['payment_id']}").json()["status"] == "closed"
+
+
+def test_the_merchant_closes_a_held_payment_without_the_channel(stack, client, slots, faults):  # noqa: F811
+    _, payment = held_payment(stack, client, channel="wechatpay")
+    rule = payment["risk"]["rule"]
+    # The channel never had the order: asked now, it would fail the close (503).
+    faults({"channel": "wechatpay", "status_5xx": 503})
+    response = client.post(f"/v1/payments/{payment['payment_id']}/close")
+    assert response.status_code == 200, response.text
+    closed = response.json()
+    assert closed["status"] == "closed" and closed["channel_payload"] == {}, closed
+    assert_risk(closed, "review", rule, SCORE_REVIEW)
+    assert events_of(stack, slots, payment) == [["payment.closed"]]
+    assert statuses_in_history(stack, slots, payment) == ["created", "closed"]
+    refused = admin(stack, "risk", "approve", payment["payment_id"])
+    assert refused.returncode != 0, refused.stdout
+    assert client.get(f"/v1/payments/{payment['payment_id']}").json() == closed
 
 
 def test_deciding_a_payment_that_was_never_held_is_refused(stack, client):
