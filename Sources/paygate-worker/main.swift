@@ -73,7 +73,7 @@ do {
 let stop = WorkerStop()
 signal(SIGPIPE, SIG_IGN)
 let signalSources = stop.raiseOnTerminationSignals(log: log)
-let webhookThreads: WebhookThreads
+let webhookThreads: ThreadGroup
 do {
     webhookThreads = try WebhookThreads.start(configuration: configuration, stop: stop, log: Log(component: "webhooks"))
 } catch {
@@ -90,7 +90,7 @@ do {
 } catch {
     fail("audit checkpoints: \(error)")
 }
-let timeoutWorkers: TimeoutWorkerThreads
+let timeoutWorkers: ThreadGroup
 do {
     timeoutWorkers = try TimeoutWorkerThreads.start(configuration: configuration, limits: limits, stop: stop, log: log)
 } catch {

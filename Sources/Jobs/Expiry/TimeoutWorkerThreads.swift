@@ -6,29 +6,17 @@ import PaygateCore
 /// exactly as between workers on several hosts, so nothing is handled twice; what threads buy is
 /// that a payment whose channel call waits out its timeout (5 s) no longer holds up every other
 /// due payment of the process behind it.
-public final class TimeoutWorkerThreads: @unchecked Sendable {
-    private let finished = NSCondition()
-    private var running = 0
-
-    private init() {}
-
+public enum TimeoutWorkerThreads {
     /// Builds every worker first (a configuration that does not load fails here, before any
     /// thread starts), then runs them.
-    public static func start(configuration: Configuration, limits: WorkerLimits, stop: WorkerStop, log: Log) throws -> TimeoutWorkerThreads
-    {
+    public static func start(configuration: Configuration, limits: WorkerLimits, stop: WorkerStop, log: Log) throws -> ThreadGroup {
         let workers = try (0..<limits.threads).map { index in
             try TimeoutWorker(configuration: configuration, limits: limits, log: log, threadIndex: index)
         }
-        let threads = TimeoutWorkerThreads()
-        threads.running = workers.count
+        let threads = ThreadGroup()
         for (index, worker) in workers.enumerated() {
             let handOver = HandOver(worker)
-            let thread = Thread { [threads] in
-                defer { threads.threadFinished() }
-                handOver.worker.run(until: stop)
-            }
-            thread.name = "timeouts-\(index)"
-            thread.start()
+            threads.start(name: "timeouts-\(index)") { handOver.worker.run(until: stop) }
         }
         return threads
     }
@@ -37,19 +25,5 @@ public final class TimeoutWorkerThreads: @unchecked Sendable {
     private final class HandOver: @unchecked Sendable {
         let worker: TimeoutWorker
         init(_ worker: TimeoutWorker) { self.worker = worker }
-    }
-
-    private func threadFinished() {
-        finished.lock()
-        running -= 1
-        finished.broadcast()
-        finished.unlock()
-    }
-
-    /// Waits until every worker has returned (after the stop was raised).
-    public func join() {
-        finished.lock()
-        while running > 0 { finished.wait() }
-        finished.unlock()
     }
 }

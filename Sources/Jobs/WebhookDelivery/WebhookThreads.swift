@@ -6,25 +6,18 @@ import PaygateCrypto
 
 /// The dispatcher's delivery threads in `paygate-worker`: `webhooks.threads` of them beside the
 /// timeout worker, each with its own `WebhookDispatcher`. They stop with the worker's `WorkerStop`
-/// and `join` waits until every one has recorded its last attempt.
-public final class WebhookThreads: @unchecked Sendable {
-    private let finished = NSCondition()
-    private var running = 0
-
-    private init() {}
-
+/// and the group's `join` waits until every one has recorded its last attempt.
+public enum WebhookThreads {
     /// Reads the master key and starts the threads. Call after the process-wide library set-up
     /// (it is done here too, before any thread starts, as libcurl requires).
-    public static func start(configuration: Configuration, stop: WorkerStop, log: Log) throws -> WebhookThreads {
+    public static func start(configuration: Configuration, stop: WorkerStop, log: Log) throws -> ThreadGroup {
         let keys = try KeyRing(configuration: configuration)
         Connection.initializeLibraryOnce()
         HTTPClient.initializeOnce()
-        let threads = WebhookThreads()
+        let threads = ThreadGroup()
         let count = configuration.webhooks.threads
-        threads.running = count
         for index in 0..<count {
-            let thread = Thread { [threads] in
-                defer { threads.threadFinished() }
+            threads.start(name: "webhooks-\(index)") {
                 do {
                     let dispatcher = try WebhookDispatcher(configuration: configuration, keys: keys, index: index, log: log)
                     dispatcher.run(until: stop)
@@ -34,26 +27,10 @@ public final class WebhookThreads: @unchecked Sendable {
                     log.error("webhooks-\(index) could not start: \(error)")
                 }
             }
-            thread.name = "webhooks-\(index)"
-            thread.start()
         }
         log.info(
             "webhook dispatcher: \(count) threads, schedule \(configuration.webhooks.scheduleSeconds.map(String.init).joined(separator: ","))s, timeout \(configuration.webhooks.timeoutSeconds)s, mode \(configuration.mode.rawValue)"
         )
         return threads
-    }
-
-    private func threadFinished() {
-        finished.lock()
-        running -= 1
-        finished.broadcast()
-        finished.unlock()
-    }
-
-    /// Waits until every delivery thread has returned (after the stop was raised).
-    public func join() {
-        finished.lock()
-        while running > 0 { finished.wait() }
-        finished.unlock()
     }
 }
