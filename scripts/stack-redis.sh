@@ -12,8 +12,10 @@
 
 REDIS_SERVER_BINARY=redis-server
 # Memory the counters may take: a sub-bucket key is tens of bytes (a HyperLogLog up to 12 KiB,
-# usually far less). Past it, the keys nearest to expiring are dropped first: a counter may read
-# lower, which is better than every create taking the degraded path on an out-of-memory error.
+# usually far less). Past it, the least recently used keys go first (volatile-lru: every key has a
+# TTL): the counters of payers not seen lately, not the short buckets of the velocity rules that
+# the payers being evaluated are filling (volatile-ttl would drop those first). A counter may then
+# read lower, which is better than every create taking the degraded path on out-of-memory errors.
 REDIS_MEMORY_MAX=256mb
 
 redis_socket() { printf '%s\n' "$ROOT/run/redis.sock"; }
@@ -38,7 +40,7 @@ redis_start() {
     # here, by us, so the server needs no access to ROOT/log.
     setsid nohup "${prefix[@]}" "$REDIS_SERVER_BINARY" --port 0 --unixsocket "$socket" --unixsocketperm 700 \
         --save "" --appendonly no --dir "$ROOT/redis" --logfile "" --daemonize no \
-        --maxmemory "$REDIS_MEMORY_MAX" --maxmemory-policy volatile-ttl \
+        --maxmemory "$REDIS_MEMORY_MAX" --maxmemory-policy volatile-lru \
         </dev/null >>"$ROOT/log/redis.log" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$pid_file"

@@ -7,7 +7,8 @@ final class TimeoutWorkerThreadsTests: XCTestCase {
         XCTAssertEqual((0..<4).map { TimeoutWorker.queryRateShare(10, threads: 4, index: $0) }, [3, 3, 2, 2])
         XCTAssertEqual((0..<4).map { TimeoutWorker.queryRateShare(8, threads: 4, index: $0) }, [2, 2, 2, 2])
         XCTAssertEqual(TimeoutWorker.queryRateShare(50, threads: 1, index: 0), 50)
-        // Fewer tokens than threads: each still queries (at least one a second).
-        XCTAssertEqual((0..<4).map { TimeoutWorker.queryRateShare(2, threads: 4, index: $0) }, [1, 1, 1, 1])
+        for (rate, threads) in [(50, 4), (7, 3), (5, 5), (64, 64)] {
+            XCTAssertEqual((0..<threads).map { TimeoutWorker.queryRateShare(rate, threads: threads, index: $0) }.reduce(0, +), rate)
+        }
     }
 }

@@ -134,6 +134,18 @@ final class RiskFlowTests: XCTestCase {
         }
     }
 
+    func testApprovingAnExpiredPaymentWritesNothing() throws {
+        let harness = try harness()
+        let held = try create(harness, device: "d-review").payment
+        harness.clock.advance(seconds: 901)
+        XCTAssertThrowsError(try harness.services.riskReview.approve(held.id, requestId: "a")) { error in
+            XCTAssertEqual((error as? APIError)?.code, .invalidState)
+        }
+        XCTAssertEqual(try harness.store.findAny(id: held.id)?.risk?.decision, .review, "a refused approve writes nothing")
+        XCTAssertEqual(harness.channels.calls, [])
+        XCTAssertEqual(try harness.services.riskReview.decline(held.id, requestId: "d").status, .failed)
+    }
+
     func testAnAllowedPaymentCannotBeReviewed() throws {
         let harness = try harness()
         harness.channels.prepayAnswers.append(.answered(.accepted(ChannelPayload(payURL: "https://channel.test/pay/1"))))

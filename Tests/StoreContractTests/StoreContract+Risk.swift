@@ -37,6 +37,17 @@ extension StoreContract {
         let stored = try XCTUnwrap(try scene.payments.findAny(id: held.id))
         XCTAssertEqual(stored.risk, RiskAssessment(score: 70, decision: .approved, rule: "score >= 65"))
         XCTAssertEqual(stored.version, held.version, "a risk decision is not a status change")
+        // A held payment that moved on (closed at its expiry) keeps its decision.
+        var expired = try scene.newPayment(
+            order: "risk-expired", createdAt: scene.now.adding(seconds: -2_000), expiresAt: scene.now.adding(seconds: -1_000))
+        expired.risk = RiskAssessment(score: 70, decision: .review, rule: "score >= 65")
+        _ = try scene.insert(expired)
+        _ = try scene.payments.apply(
+            .closeRequested(by: .expiry), to: expired.id, merchantId: scene.merchantId, channel: nil, nonce: nil, checkAfter: nil,
+            reason: "expiry", requestId: "r-expiry")
+        XCTAssertEqual(try scene.payments.findAny(id: expired.id)?.status, .closed)
+        XCTAssertFalse(try scene.payments.changeRiskDecision(of: expired.id, from: .review, to: .declined))
+        XCTAssertEqual(try scene.payments.findAny(id: expired.id)?.risk?.decision, .review)
         let plain = try scene.insert(try scene.newPayment(order: "risk-none"))
         XCTAssertFalse(try scene.payments.changeRiskDecision(of: plain.id, from: .review, to: .approved))
         let missing = PaymentId(millisecondsSinceEpoch: scene.now.millisecondsSinceEpoch, slot: held.id.slot, random: 7)

@@ -24,11 +24,13 @@ CREATE TABLE risk_blocks (
     KEY by_merchant (merchant_id, created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
--- The create's procedure (as 0009) now writes the risk columns and answers them on a duplicate.
-DROP PROCEDURE IF EXISTS create_payment;
+-- The create's procedure (as 0009), writing the risk columns and answering them on a duplicate,
+-- under a new name: `create_payment` stays for binaries of the previous version, which keep
+-- creating payments (without risk) while a rolling upgrade replaces them.
+DROP PROCEDURE IF EXISTS create_payment_risk;
 
 DELIMITER //
-CREATE PROCEDURE create_payment(
+CREATE PROCEDURE create_payment_risk(
     IN p_payment_id CHAR(36), IN p_slot SMALLINT UNSIGNED, IN p_merchant_id VARCHAR(40),
     IN p_merchant_order_no VARCHAR(64), IN p_amount DECIMAL(20,2), IN p_currency CHAR(3),
     IN p_channel VARCHAR(16), IN p_status VARCHAR(24), IN p_subject VARCHAR(512),

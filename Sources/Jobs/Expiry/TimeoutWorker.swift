@@ -24,6 +24,8 @@ public final class TimeoutWorker {
     let claimRequest: PaymentClaimRequest
     let paymentSecondsMax: Int64
     let schedule: QuerySchedule
+    /// Which of the process's timeout workers this is (in its request ids).
+    let threadIndex: Int
     /// One bucket per channel: queries go out no faster than the channel accepts them.
     private var queryRates: [Channel: QueryRateLimit]
     private var paymentsHandled = 0
@@ -47,6 +49,7 @@ public final class TimeoutWorker {
         self.log = log
         claimRequest = PaymentClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
         schedule = configuration.queries.schedule
+        self.threadIndex = threadIndex
         let rate = Self.queryRateShare(configuration.queries.channelRatePerSecond, threads: limits.threads, index: threadIndex)
         queryRates = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, QueryRateLimit(ratePerSecond: rate, burst: rate)) })
         paymentSecondsMax = WorkerLimits.paymentSecondsMax(
@@ -55,7 +58,8 @@ public final class TimeoutWorker {
     }
 
     /// The rate one of `threads` workers may query each channel at: the configured rate shared
-    /// out whole (the first workers take the remainder), at least 1 per second each.
+    /// out whole (the first workers take the remainder). `TimeoutWorkerThreads` runs no more
+    /// workers than the rate, so each has at least 1 per second and the sum is the rate.
     public static func queryRateShare(_ rate: Int, threads: Int, index: Int) -> Int {
         max(1, rate / threads + (index < rate % threads ? 1 : 0))
     }
@@ -125,7 +129,7 @@ public final class TimeoutWorker {
     /// False when the payment was only put off (its channel's query rate is spent).
     private func handle(_ payment: Payment) -> Bool {
         paymentsHandled += 1
-        let requestId = "worker-\(getpid())-\(paymentsHandled)"
+        let requestId = "worker-\(getpid())-\(threadIndex)-\(paymentsHandled)"
         let plan = WorkerPlan.decide(status: payment.status, expiresAt: payment.expiresAt, now: .now())
         do {
             switch plan {

@@ -105,9 +105,22 @@ public struct RiskRedisConfiguration: Sendable, Codable, Equatable {
         guard socket == nil || host == nil, (host == nil) == (port == nil), port.map({ (1...65_535).contains($0) }) ?? true else {
             throw ConfigurationError("risk.redis: either socket, or host with port (1-65535)")
         }
+        // An address, not a name: hiredis resolves a name with getaddrinfo, which its connect
+        // timeout does not bound, and a slow resolver would then stall creates.
+        if let host, !Self.isAddressLiteral(host) {
+            throw ConfigurationError("risk.redis.host must be an IPv4 or IPv6 address, not a name: \(host)")
+        }
         for path in [socket, passwordFile].compactMap({ $0 }) where !path.hasPrefix("/") {
             throw ConfigurationError("risk.redis: \(path) must be an absolute path")
         }
+    }
+
+    static func isAddressLiteral(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }) {
+            return true
+        }
+        return host.contains(":") && host.count <= 45 && host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
     }
 
     /// The server named, if any.

@@ -4,8 +4,9 @@
 public protocol RiskDecisionStoring {
     /// Appends the record of a create answered 402 `risk_declined` (nothing else is written).
     func recordRiskBlock(_ block: RiskBlock) throws
-    /// Compare-and-set of a stored payment's risk decision: true when it was `expected` and is now
-    /// `decision`; false when the payment is missing or its decision was something else.
+    /// Compare-and-set of a stored payment's risk decision, while the payment is still `created`
+    /// (held): true when it was `expected` and is now `decision`; false when the payment is
+    /// missing, has moved on (closed at its expiry meanwhile), or its decision was something else.
     func changeRiskDecision(of id: PaymentId, from expected: RiskDecision, to decision: RiskDecision) throws -> Bool
 }
 

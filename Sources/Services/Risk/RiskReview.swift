@@ -18,9 +18,11 @@ public struct RiskReview {
     }
 
     public func approve(_ id: PaymentId, requestId: String) throws -> Payment {
-        let payment = try held(id, deciding: .approved)
-        guard context.clock.now() < payment.expiresAt else {
-            throw APIError(.invalidState, "Payment \(id.text) expired before it was approved; it closes without a prepay.")
+        let payment = try held(id, deciding: .approved) { payment throws(APIError) in
+            // Checked before the decision is written: a refused approve writes nothing.
+            guard context.clock.now() < payment.expiresAt else {
+                throw APIError(.invalidState, "Payment \(id.text) expired before it was approved; it closes without a prepay.")
+            }
         }
         return try create.prepay(payment, requestId: requestId)
     }
@@ -38,7 +40,9 @@ public struct RiskReview {
     }
 
     /// The payment with `decision` taken: from `review`, or already taken by an earlier call.
-    private func held(_ id: PaymentId, deciding decision: RiskDecision) throws -> Payment {
+    private func held(
+        _ id: PaymentId, deciding decision: RiskDecision, check: (Payment) throws(APIError) -> Void = { _ throws(APIError) in }
+    ) throws -> Payment {
         guard var payment = try context.payments.findAny(id: id) else { throw APIError(.notFound, "No payment \(id.text).") }
         guard let risk = payment.risk, risk.decision == .review || risk.decision == decision else {
             throw APIError(
@@ -47,6 +51,7 @@ public struct RiskReview {
         guard payment.status == .created else {
             throw APIError(.invalidState, "Payment \(id.text) is \(payment.status.rawValue): the review was already settled.")
         }
+        try check(payment)
         if risk.decision == .review {
             guard try context.payments.changeRiskDecision(of: id, from: .review, to: decision) else {
                 throw APIError(.invalidState, "Payment \(id.text) was decided by someone else meanwhile; look it up again.")

@@ -2,8 +2,8 @@ import MariaDB
 import PaygateCore
 
 /// The column list every payment SELECT uses, and its decoding. Kept in one place so the order
-/// cannot drift between the query and the decoder. The `create_payment` procedure
-/// (sql/shard/0002) returns the same columns in the same order after its outcome column: change
+/// cannot drift between the query and the decoder. The `create_payment_risk` procedure
+/// (sql/shard/0011) returns the same columns in the same order after its outcome column: change
 /// both together (the end-to-end tests compare a repeated create with the original object).
 enum PaymentRow {
     static let columns = """

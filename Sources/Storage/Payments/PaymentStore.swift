@@ -21,7 +21,7 @@ public struct PaymentStore {
     public typealias CreateOutcome = PaymentCreateOutcome
 
     /// Inserts a new payment together with its history and the request's nonce, in one
-    /// transaction run by the `create_payment` procedure (sql/shard/0009): one round trip instead
+    /// transaction run by the `create_payment_risk` procedure (sql/shard/0011): one round trip instead
     /// of five; a repeat of an existing order takes a second (its nonce). The payment is
     /// `created`, or already `processing` when its prepay was accepted before the insert
     /// (`stepReason` names that step: two history rows, created then processing). Concurrent
@@ -49,7 +49,7 @@ public struct PaymentStore {
             throw StorageError.unavailable(shard: name, underlying: underlying)
         }
         guard let row = rows.first, let outcome = row[0] else {
-            throw StorageError.corrupt(shard: shardName, detail: "create_payment answered no outcome")
+            throw StorageError.corrupt(shard: shardName, detail: "create_payment_risk answered no outcome")
         }
         switch outcome {
         case "created": return .created(payment)
@@ -62,7 +62,7 @@ public struct PaymentStore {
             return .existing(existing)
         case "nonce_reused": return .nonceReused
         case "id_collision": throw PaymentIdCollision()
-        default: throw StorageError.corrupt(shard: shardName, detail: "create_payment answered \(outcome)")
+        default: throw StorageError.corrupt(shard: shardName, detail: "create_payment_risk answered \(outcome)")
         }
     }
 
@@ -75,7 +75,7 @@ public struct PaymentStore {
         }
         return try shards.withDeadlockRetry(shard: shard) { connection in
             try connection.query(
-                "CALL create_payment(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "CALL create_payment_risk(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(payment.id.text), .init(payment.id.slot), .text(payment.merchantId), .text(payment.merchantOrderNo),
                     .text(payment.amount.databaseText), .text(payment.amount.currency.rawValue), .text(payment.channel.rawValue),

@@ -26,7 +26,7 @@ extension PaymentStore: RiskDecisionStoring {
         let shard = shards.shardIndex(forSlot: id.slot)
         let changed = try shards.withDeadlockRetry(shard: shard) { connection in
             try connection.execute(
-                "UPDATE payments SET risk_decision = ? WHERE payment_id = ? AND risk_decision = ?",
+                "UPDATE payments SET risk_decision = ? WHERE payment_id = ? AND risk_decision = ? AND status = 'created'",
                 [.text(decision.rawValue), .text(id.text), .text(expected.rawValue)])
         }
         return changed == 1
