@@ -26,8 +26,10 @@ public final class MemoryRiskSignals: RiskSignals {
         var unavailable = false
         var creates: [SubjectKey: [Event]] = [:]
         var declines: [SubjectKey: [Int64]] = [:]
-        /// A user's devices and when each was last seen.
+        /// A user's devices and when each was last remembered.
         var devices: [String: [String: Int64]] = [:]
+        /// Orders counted, and when.
+        var orders: [String: Int64] = [:]
     }
 
     private let state = Mutex(State())
@@ -45,11 +47,13 @@ public final class MemoryRiskSignals: RiskSignals {
         let result: RiskObservation? = state.withLock { state in
             guard !state.unavailable else { return nil }
             let event = Event(at: now, amount: attempt.amountMinorUnits, user: attempt.subjects.payerUser)
-            for key in Self.subjectKeys(attempt.subjects) {
-                state.creates[key, default: []].removeAll { $0.at < now - Self.keptMilliseconds }
-                state.creates[key, default: []].append(event)
+            if Self.counts(&state, order: attempt.order, now: now) {
+                for key in Self.subjectKeys(attempt.subjects) {
+                    state.creates[key, default: []].removeAll { $0.at < now - Self.keptMilliseconds }
+                    state.creates[key, default: []].append(event)
+                }
             }
-            let deviceNew = Self.rememberDevice(&state, attempt.subjects, now: now)
+            let deviceNew = Self.deviceIsNew(state, attempt.subjects, now: now)
             var counters: [RiskCounterKey: Int64] = [:]
             for key in reading {
                 guard let value = attempt.subjects.value(of: key.subject) else { continue }
@@ -59,6 +63,17 @@ public final class MemoryRiskSignals: RiskSignals {
         }
         guard let result else { throw RiskSignalsUnavailable("memory risk signals switched off") }
         return result
+    }
+
+    public func rememberDevice(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {
+        let remembered = state.withLock { state in
+            guard !state.unavailable else { return false }
+            if let user = subjects.payerUser, let device = subjects.payerDevice {
+                state.devices[user, default: [:]][device] = time.millisecondsSinceEpoch
+            }
+            return true
+        }
+        guard remembered else { throw RiskSignalsUnavailable("memory risk signals switched off") }
     }
 
     public func recordDecline(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {
@@ -74,12 +89,18 @@ public final class MemoryRiskSignals: RiskSignals {
         RiskSubject.allCases.compactMap { subject in subjects.value(of: subject).map { SubjectKey(subject: subject, value: $0) } }
     }
 
-    /// Whether the device is new to the user, decided before this create's device is remembered.
-    private static func rememberDevice(_ state: inout State, _ subjects: RiskSubjects, now: Int64) -> Bool? {
+    /// Whether the create counts: its order was not counted within the order memory.
+    private static func counts(_ state: inout State, order: String?, now: Int64) -> Bool {
+        guard let order else { return true }
+        if let counted = state.orders[order], now - counted < RiskAttempt.orderMemorySeconds * 1000 { return false }
+        state.orders[order] = now
+        return true
+    }
+
+    /// Whether the device is new to the user (not remembered within the device memory).
+    private static func deviceIsNew(_ state: State, _ subjects: RiskSubjects, now: Int64) -> Bool? {
         guard let user = subjects.payerUser, let device = subjects.payerDevice else { return nil }
-        let lastSeen = state.devices[user]?[device]
-        state.devices[user, default: [:]][device] = now
-        guard let lastSeen else { return true }
+        guard let lastSeen = state.devices[user]?[device] else { return true }
         return now - lastSeen > deviceMemoryMilliseconds
     }
 

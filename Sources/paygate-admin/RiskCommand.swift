@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import PaygateCore
+import PaygateCrypto
 import Services
 import Storage
 
@@ -72,5 +73,21 @@ import Storage
             channels: runtime.map { LiveChannels(runtime: $0, gate: nil, log: log) }, clock: SystemClock(),
             schedule: configuration.queries.schedule, log: log))
     let requestId = "admin-risk-" + id.text
-    return approve ? try services.riskReview.approve(id, requestId: requestId) : try services.riskReview.decline(id, requestId: requestId)
+    if approve { return try services.riskReview.approve(id, requestId: requestId) }
+    let declined = try services.riskReview.decline(id, requestId: requestId)
+    countDecline(declined, shards: shards)
+    return declined
+}
+
+/// A declined review counts as a decline of its payer's keys (the rules' `declines(...)`), as a
+/// block does. The decline itself stands whatever happens here; a failure is said on stderr.
+@MainActor func countDecline(_ payment: Payment, shards: ShardConnections) {
+    guard configuration.risk.enabled else { return }
+    do {
+        let store = PaymentStore(shards: shards)
+        guard let subjects = try store.payerSubjects(of: payment, keys: try KeyRing(configuration: configuration)) else { return }
+        try RedisRiskSignals.load(configuration: configuration.risk.redis).recordDecline(subjects, at: .now())
+    } catch {
+        FileHandle.standardError.write(Data("paygate-admin: the decline was not counted in risk's counters: \(error)\n".utf8))
+    }
 }

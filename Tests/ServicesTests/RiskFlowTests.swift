@@ -16,6 +16,8 @@ final class ScriptedSignals: RiskSignals, Sendable {
         return RiskObservation(counters: Dictionary(uniqueKeysWithValues: reading.map { ($0, Int64(1)) }), deviceNewToUser: false)
     }
 
+    func rememberDevice(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {}
+
     func recordDecline(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {
         declines.withLock { $0 += 1 }
     }
@@ -59,6 +61,19 @@ final class RiskFlowTests: XCTestCase {
         XCTAssertNil(try harness.store.find(merchantId: Harness.merchant, merchantOrderNo: "order-1"))
         XCTAssertEqual(harness.store.riskBlocks.map(\.assessment.rule), ["block if payer.device_id in @blocked_devices"])
         XCTAssertEqual(harness.store.riskBlocks.first?.merchantOrderNo, "order-1")
+        XCTAssertEqual(signals.declines.withLock { $0 }, 1)
+    }
+
+    func testABlockedRequestReplayedIsANonceReuseNotASecondBlock() throws {
+        let harness = try harness()
+        let nonce = Harness.nonce()
+        let body = try Harness.body(order: "order-1", payerDevice: "d-bad")
+        XCTAssertThrowsError(try harness.services.create.create(body, merchantId: Harness.merchant, nonce: nonce, requestId: "r1"))
+        XCTAssertThrowsError(try harness.services.create.create(body, merchantId: Harness.merchant, nonce: nonce, requestId: "r2")) {
+            error in
+            XCTAssertTrue(error is NonceReused, "\(error)")
+        }
+        XCTAssertEqual(harness.store.riskBlocks.count, 1)
         XCTAssertEqual(signals.declines.withLock { $0 }, 1)
     }
 

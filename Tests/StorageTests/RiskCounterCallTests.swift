@@ -26,6 +26,18 @@ final class RiskCounterCallTests: XCTestCase {
         "21600000", "46", "641570000",
     ]
 
+    /// `widthArguments` for the given widths only (an observe writes the widths something reads).
+    static func widthArguments(_ widths: [String]) -> [String] {
+        var arguments = [String(widths.count)]
+        for index in stride(from: 1, to: widthArguments.count, by: 3) where widths.contains(widthArguments[index]) {
+            arguments += widthArguments[index..<index + 3]
+        }
+        return arguments
+    }
+
+    /// No order: every call counts.
+    static let noOrder = ["", "86400000"]
+
     func testACreateWithoutPayerIsCountedUnderItsAddressAndMerchantOnly() {
         let subjects = RiskSubjects(payerIP: "10.0.0.1", payerDevice: nil, payerUser: nil, merchant: "mch_1")
         let attempt = RiskAttempt(subjects: subjects, amountMinorUnits: 1_230, at: Self.at)
@@ -37,7 +49,8 @@ final class RiskCounterCallTests: XCTestCase {
         let call = RiskCounterCall.observe(attempt, reading: reading)
         XCTAssertEqual(
             call.arguments,
-            ["observe", "1230"] + Self.widthArguments + ["2", Self.ipPrefix, "", Self.merchantPrefix, ""] + ["", "", "0", "0"]
+            ["observe", "1230"] + Self.noOrder + Self.widthArguments(["1000", "60000"]) + ["2", Self.ipPrefix, "", Self.merchantPrefix, ""]
+                + ["", "", "0", "0"]
                 + ["2", "1", "c", "60000", "16657", "16667", "2", "s", "1000", "1000020", "1000030"]
         )
         // The user's counter is not asked for: the create has no user, so it stays unknown.
@@ -58,7 +71,7 @@ final class RiskCounterCallTests: XCTestCase {
         let call = RiskCounterCall.observe(attempt, reading: [usersOfUser, usersOfDevice])
         XCTAssertEqual(
             call.arguments,
-            ["observe", "5"] + Self.widthArguments
+            ["observe", "5"] + Self.noOrder + Self.widthArguments(["60000", "3600000"])
                 + ["3", Self.devicePrefix, Self.userDigest, Self.userPrefix, "", Self.merchantPrefix, Self.userDigest]
                 + ["pg:risk:v1:devices:a24a7f55f278dd49fb1f99c5507800cb", Self.deviceDigest, "7776000000", "1000"]
                 + ["1", "1", "u", "3600000", "253", "277"]
@@ -81,6 +94,17 @@ final class RiskCounterCallTests: XCTestCase {
                 XCTAssertEqual((error as? RedisError)?.kind, .protocolViolation)
             }
         }
+    }
+
+    func testAnOrderIsNamedByItsDigestAndADeviceIsRememberedApart() throws {
+        let subjects = RiskSubjects(payerIP: nil, payerDevice: "dev-1", payerUser: "u-1", merchant: "mch_1")
+        let call = RiskCounterCall.observe(
+            RiskAttempt(subjects: subjects, amountMinorUnits: 5, at: Self.at, order: "mch_1 o-1"), reading: [])
+        XCTAssertEqual(
+            Array(call.arguments.prefix(5)), ["observe", "5", "pg:risk:v1:order:" + RiskCounterLayout.digest("mch_1 o-1"), "86400000", "0"])
+        let device = try XCTUnwrap(RiskCounterCall.device(subjects))
+        XCTAssertEqual(device.arguments, ["device", "pg:risk:v1:devices:" + Self.userDigest, Self.deviceDigest, "7776000000", "1000"])
+        XCTAssertNil(RiskCounterCall.device(RiskSubjects(payerIP: nil, payerDevice: "dev-1", payerUser: nil, merchant: "mch_1")))
     }
 
     func testADeclineIsCountedUnderEverySubjectPresent() {

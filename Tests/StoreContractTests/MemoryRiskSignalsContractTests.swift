@@ -15,6 +15,7 @@ final class MemoryRiskSignalsContractTests: XCTestCase {
         try contract.deviceNewToUserIsDecidedBeforeTheDeviceIsRemembered()
     }
     func testAbsentSubjectsAreLeftUnknown() throws { try contract.absentSubjectsAreLeftUnknown() }
+    func testAnOrderIsCountedOnce() throws { try contract.anOrderIsCountedOnce() }
 
     /// The twin's switch: unavailable, every call throws as an unreachable Redis does; back, it works.
     func testTheSwitchMakesEveryCallUnavailable() throws {

@@ -53,6 +53,7 @@ final class RedisRiskSignalsContractTests: XCTestCase {
         try contract.deviceNewToUserIsDecidedBeforeTheDeviceIsRemembered()
     }
     func testAbsentSubjectsAreLeftUnknown() throws { try contract.absentSubjectsAreLeftUnknown() }
+    func testAnOrderIsCountedOnce() throws { try contract.anOrderIsCountedOnce() }
 
     /// No server at the path: the call throws `RiskSignalsUnavailable`. The server appears there
     /// (a link to the stack's socket): calls are still refused at once by the breaker, which

@@ -85,22 +85,47 @@ struct RiskSignalsContract {
         XCTAssertEqual(observed.counters, [Self.key(.payerIP, .distinctUsers, 3_600): 3])
     }
 
+    /// A device stays new to its user, however often it tries, until it is remembered (after an
+    /// allowed create): a held or blocked attempt does not make it familiar.
     func deviceNewToUserIsDecidedBeforeTheDeviceIsRemembered() throws {
         let signals = try make()
         let (user, other, first, second) = (Self.fresh("u"), Self.fresh("u"), Self.fresh("dev"), Self.fresh("dev"))
         let merchant = Self.fresh("mch")
+        func subjects(_ user: String?, _ device: String?) -> RiskSubjects {
+            RiskSubjects(payerIP: nil, payerDevice: device, payerUser: user, merchant: merchant)
+        }
         func newness(_ user: String?, _ device: String?, _ seconds: Int64) throws -> Bool? {
-            let subjects = RiskSubjects(payerIP: nil, payerDevice: device, payerUser: user, merchant: merchant)
-            return try signals.observe(RiskAttempt(subjects: subjects, amountMinorUnits: 1, at: Self.at(seconds)), reading: [])
+            try signals.observe(RiskAttempt(subjects: subjects(user, device), amountMinorUnits: 1, at: Self.at(seconds)), reading: [])
                 .deviceNewToUser
         }
         XCTAssertEqual(try newness(user, first, 0), true)
-        XCTAssertEqual(try newness(user, first, 1), false)
+        XCTAssertEqual(try newness(user, first, 1), true, "observing does not remember")
+        try signals.rememberDevice(subjects(user, first), at: Self.at(1))
+        XCTAssertEqual(try newness(user, first, 2), false)
         XCTAssertEqual(try newness(user, second, 2), true)
         XCTAssertEqual(try newness(user, first, 3), false)
         XCTAssertEqual(try newness(other, first, 4), true)
         XCTAssertNil(try newness(nil, first, 5))
         XCTAssertNil(try newness(user, nil, 6))
+    }
+
+    /// An order is counted once: its repeats (a merchant's retry, a replayed request) read the
+    /// counters without adding to them; another order counts.
+    func anOrderIsCountedOnce() throws {
+        let signals = try make()
+        let subjects = RiskSubjects(payerIP: Self.fresh("ip"), payerDevice: nil, payerUser: nil, merchant: Self.fresh("mch"))
+        let count = Self.key(.payerIP, .count, 600)
+        let sum = Self.key(.payerIP, .sum, 600)
+        let order = Self.fresh("order")
+        func observe(_ order: String, _ seconds: Int64) throws -> [RiskCounterKey: Int64] {
+            try signals.observe(
+                RiskAttempt(subjects: subjects, amountMinorUnits: 500, at: Self.at(seconds), order: order), reading: [count, sum]
+            ).counters
+        }
+        XCTAssertEqual(try observe(order, 0), [count: 1, sum: 500])
+        XCTAssertEqual(try observe(order, 1), [count: 1, sum: 500], "the repeat reads, it does not count")
+        XCTAssertEqual(try observe(order, 2), [count: 1, sum: 500])
+        XCTAssertEqual(try observe(Self.fresh("order"), 3), [count: 2, sum: 1_000])
     }
 
     func absentSubjectsAreLeftUnknown() throws {

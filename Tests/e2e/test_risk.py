@@ -8,6 +8,7 @@ decide a later create; a velocity burst and many users behind one address are he
 the count the rule names; a list changed by `paygate-admin risk list` applies within the pool's
 refresh, is shown, audited, and undone.
 """
+import json
 import uuid
 
 from paygate_support import assert_error, payment_body
@@ -26,15 +27,20 @@ def test_a_block_is_402_and_writes_nothing_but_its_record(stack, client, slots, 
     faults({"channel": "alipay", "status_5xx": 503})
     # The big spender's rule and the block threshold (score 95) both match: the rule decides.
     body = risk_body(unique_payer(user_id="e2e-big-spender"), channel="alipay", amount=SCORE_BLOCK_AMOUNT)
-    response = client.create_payment(body, idempotency_key=f"risk-{uuid.uuid4().hex}")
+    body_bytes = json.dumps(body, separators=(",", ":")).encode("utf-8")
+    headers = client.signed_headers("POST", "/v1/payments", body_bytes)
+    headers.update({"Content-Type": "application/json", "Idempotency-Key": f"risk-{uuid.uuid4().hex}"})
+    response = client.send("POST", "/v1/payments", body_bytes, headers)
     assert_error(response, 402, "risk_declined")
     assert "field" not in response.json()["error"], response.text
 
     lookup = client.get(f"/v1/payments?merchant_order_no={body['merchant_order_no']}")
     assert_error(lookup, 404, "not_found")
-    # An answered error wrote nothing (docs/API.md section 3): no payment, nonce or key.
-    assert stack.database.merchant_footprint(client.merchant_id) == {"payments": 0, "request_nonces": 0,
+    # No payment and no stored answer; the request's nonce is spent (docs/API.md section 5), so
+    # the very same request replayed is 401 and records no second block.
+    assert stack.database.merchant_footprint(client.merchant_id) == {"payments": 0, "request_nonces": 1,
                                                                       "idempotency_keys": 0}
+    assert_error(client.send("POST", "/v1/payments", body_bytes, headers), 401, "nonce_reused")
     [record] = blocks_of(stack, slots, client.merchant_id, body["merchant_order_no"])
     assert record["risk_rule"] == rule_text("e2e-big-spender"), record
     assert record["risk_score"] == str(SCORE_BLOCK), record

@@ -7,8 +7,8 @@ without the channel. A settled review cannot be decided again.
 import uuid
 
 from paygate_support import assert_payment
-from risk_support import (SCORE_REVIEW, SCORE_REVIEW_AMOUNT, ACTOR, admin, assert_risk, audit_records, create_until,
-                          decide_review, held, is_decided, list_change, risk_body, rule_text, unique_payer)
+from risk_support import (SCORE_REVIEW, SCORE_REVIEW_AMOUNT, ACTOR, admin, assert_risk, audit_records, blocks_of,
+                          create_until, decide_review, held, is_decided, list_change, risk_body, rule_text, unique_payer)
 from test_channels import events_of, faults, pay, wait_for  # noqa: F401 (faults: a fixture)
 from test_worker import age, history_of, wait_for_status
 from webhook_receiver import verify_signature, webhook_receiver  # noqa: F401 (a fixture)
@@ -80,6 +80,24 @@ def test_review_then_decline_fails_it_with_a_webhook_and_no_approval_after(stack
     assert refused.returncode != 0, refused.stdout
     assert client.get(f"/v1/payments/{payment['payment_id']}").json() == declined
     assert statuses_in_history(stack, slots, payment) == ["created", "failed"]
+
+
+def test_declines_an_operator_made_count_against_the_payer(stack, client, slots):
+    """Three reviews of one user declined by an operator are three declines of that user: the
+    suite's `block if declines(payer.user_id, 1h) >= 3` blocks the user's next create."""
+    payer = unique_payer()
+    list_change(stack, "add", "review_users", payer["user_id"])
+    rule = rule_text("@review_users")
+    for _ in range(3):
+        _, response = create_until(client, lambda: risk_body(payer, amount=SCORE_REVIEW_AMOUNT),
+                                   is_decided("review", rule), "the listed user's create to be held for review")
+        declined = decide_review(stack, "decline", response.json()["payment_id"])
+        assert declined["status"] == "failed", declined
+    body = risk_body(payer, amount=SCORE_REVIEW_AMOUNT)
+    blocked = client.create_payment(body)
+    assert blocked.status_code == 402, blocked.text
+    [record] = blocks_of(stack, slots, client.merchant_id, body["merchant_order_no"])
+    assert record["risk_rule"] == rule_text("declines(payer.user_id"), record
 
 
 def test_an_undecided_review_closes_at_its_expiry(stack, client, slots):

@@ -22,6 +22,9 @@ extension CreatePayment {
             if let nonce, !(try context.payments.recordNonce(nonce, slot: slot)) { throw NonceReused() }
             return Outcome(payment: existing, isNew: false)
         }
+        // The request is answered, so its nonce is spent: a replay of it is 401 `nonce_reused`,
+        // not a second block record and a second decline against the payer.
+        if let nonce, !(try context.payments.recordNonce(nonce, slot: slot)) { throw NonceReused() }
         let now = context.clock.now()
         let block = RiskBlock(
             id: RiskBlockId(millisecondsSinceEpoch: now.millisecondsSinceEpoch, slot: slot, random: try SecureRandom.uint64()),

@@ -30,8 +30,9 @@ public final class RiskEngine: Sendable {
             deviceNewToUser: nil)
         var available = true
         do {
-            let observed = try signals.observe(
-                RiskAttempt(subjects: subjects, amountMinorUnits: body.amount.minorUnits, at: time), reading: policy.counterKeys)
+            let attempt = RiskAttempt(
+                subjects: subjects, amountMinorUnits: body.amount.minorUnits, at: time, order: merchantId + " " + body.merchantOrderNo)
+            let observed = try signals.observe(attempt, reading: policy.counterKeys)
             facts.counters = observed.counters
             facts.deviceNewToUser = observed.deviceNewToUser
         } catch {
@@ -39,7 +40,14 @@ public final class RiskEngine: Sendable {
             degradedCount.add(1, ordering: .relaxed)
             log.error("risk: counters unavailable (\(error.reason)); degraded mode decides", requestId: requestId)
         }
-        return policy.decide(facts, lists: lists.current(), countersAvailable: available)
+        let assessment = policy.decide(facts, lists: lists.current(), countersAvailable: available)
+        // A device becomes its user's once a create from it is allowed (RiskSignals.rememberDevice).
+        if assessment.decision == .allow, facts.deviceNewToUser == true {
+            do { try signals.rememberDevice(subjects, at: time) } catch {
+                log.error("risk: device not remembered (\(error.reason))", requestId: requestId)
+            }
+        }
+        return assessment
     }
 
     /// Counts a decline under the create's subjects; a failure is logged, never raised (the

@@ -64,6 +64,13 @@ public final class RedisRiskSignals: RiskSignals {
         return try run(call) { reply throws(RedisError) in try call.observation(from: reply) }
     }
 
+    public func rememberDevice(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {
+        guard let call = RiskCounterCall.device(subjects) else { return }
+        try run(call) { reply throws(RedisError) in
+            guard reply.integer == 0 else { throw RedisError(.protocolViolation, "risk script answered \(reply) to a device") }
+        }
+    }
+
     public func recordDecline(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {
         let call = RiskCounterCall.decline(subjects, at: time)
         try run(call) { reply throws(RedisError) in

@@ -16,7 +16,10 @@ struct RiskCounterCall: Equatable {
         let now = attempt.at.millisecondsSinceEpoch
         let subjects = presentSubjects(attempt.subjects)
         let userDigest = attempt.subjects.payerUser.map(RiskCounterLayout.digest) ?? ""
-        var arguments = ["observe", String(attempt.amountMinorUnits)] + widthArguments(at: now)
+        let order = attempt.order.map { RiskCounterLayout.keyPrefix + "order:" + RiskCounterLayout.digest($0) } ?? ""
+        var arguments = ["observe", String(attempt.amountMinorUnits), order, String(RiskAttempt.orderMemorySeconds * 1000)]
+        // Only the widths something reads: a rule added later starts from empty counters.
+        arguments += widthArguments(at: now, widths: Set(reading.map { RiskCounterLayout.bucketWidth(windowSeconds: $0.windowSeconds) }))
         arguments.append(String(subjects.count))
         for (subject, value) in subjects {
             arguments.append(RiskCounterLayout.subjectPrefix(subject, value))
@@ -52,7 +55,17 @@ struct RiskCounterCall: Equatable {
         return RiskCounterCall(arguments: arguments, reads: reads, known: known)
     }
 
-    /// A decline, counted under each subject present.
+    /// The device remembered as its user's; nil without both.
+    static func device(_ subjects: RiskSubjects) -> RiskCounterCall? {
+        guard let user = subjects.payerUser, let device = subjects.payerDevice else { return nil }
+        let arguments = [
+            "device", RiskCounterLayout.devicesKey(user: user), RiskCounterLayout.digest(device),
+            String(RiskCounterLayout.deviceMemoryMilliseconds), String(RiskCounterLayout.devicesPerUserMax),
+        ]
+        return RiskCounterCall(arguments: arguments, reads: [], known: [:])
+    }
+
+    /// A decline, counted under each subject present (at every width: declines are few).
     static func decline(_ subjects: RiskSubjects, at time: Timestamp) -> RiskCounterCall {
         let present = presentSubjects(subjects)
         var arguments = ["decline"] + widthArguments(at: time.millisecondsSinceEpoch)
@@ -79,9 +92,12 @@ struct RiskCounterCall: Equatable {
         RiskSubject.allCases.compactMap { subject in subjects.value(of: subject).map { (subject, $0) } }
     }
 
-    private static func widthArguments(at milliseconds: Int64) -> [String] {
-        var arguments = [String(RiskCounterLayout.bucketWidthsMilliseconds.count)]
-        for width in RiskCounterLayout.bucketWidthsMilliseconds {
+    private static func widthArguments(
+        at milliseconds: Int64, widths: Set<Int64> = Set(RiskCounterLayout.bucketWidthsMilliseconds)
+    ) -> [String] {
+        let written = RiskCounterLayout.bucketWidthsMilliseconds.filter(widths.contains)
+        var arguments = [String(written.count)]
+        for width in written {
             arguments += [
                 String(width), String(RiskCounterLayout.bucket(at: milliseconds, width: width)),
                 String(RiskCounterLayout.ttlMilliseconds(width: width, at: milliseconds)),

@@ -1,5 +1,6 @@
 import MariaDB
 import PaygateCore
+import PaygateCrypto
 
 /// Risk's writes on a payment's shard (sql/shard/0011): the record of a blocked create, and an
 /// admin's decision on a review as a compare-and-set.
@@ -30,5 +31,24 @@ extension PaymentStore: RiskDecisionStoring {
                 [.text(decision.rawValue), .text(id.text), .text(expected.rawValue)])
         }
         return changed == 1
+    }
+
+    /// The payer's keys of a stored payment, opened from their seal (for counting an admin's
+    /// decline under them); nil without a payer.
+    public func payerSubjects(of payment: Payment, keys: KeyRing) throws -> RiskSubjects? {
+        let rows = try shards.read(shard: shards.shardIndex(forSlot: payment.id.slot)) { connection in
+            try connection.query("SELECT payer FROM payments WHERE payment_id = ?", [.text(payment.id.text)])
+        }
+        guard let sealed = rows.first?[0] else { return nil }
+        let json = try PayerSeal.open(sealed, paymentId: payment.id.text, keys: keys)
+        guard case .object(let members) = try JSONParser.parse(Array(json.utf8)) else { return nil }
+        func member(_ name: String) -> String? {
+            for member in members where member.key == name {
+                if case .string(let text) = member.value, !text.isEmpty { return text }
+            }
+            return nil
+        }
+        return RiskSubjects(
+            payerIP: member("ip"), payerDevice: member("device_id"), payerUser: member("user_id"), merchant: payment.merchantId)
     }
 }
