@@ -81,6 +81,9 @@ export PAYGATE_SANDBOX_FAST_RETRIES=1
 # test_worker.py ages its own payments in SQL instead of waiting for the delay.
 export PAYGATE_WORKER_POLL_MS=200
 export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
+# The sandbox has no query limit, and the suite leaves thousands of orders due within minutes: at
+# the default 50 queries/s per channel a test's payment waits behind that backlog.
+export PAYGATE_QUERY_RATE=${PAYGATE_QUERY_RATE:-500}
 export PAYGATE_QUERY_SCHEDULE=20,20,20,20,20,20
 # A small database pool and a short wait, with more working permits than connections, so that
 # requests waiting on row locks can hold every connection of a shard (Tests/e2e/test_concurrency.py

@@ -12,6 +12,7 @@ INIT_KNOBS=(
     PAYGATE_DB_CONNECTIONS:--db-connections
     PAYGATE_DB_WAIT_MS:--db-wait-ms
     PAYGATE_QUERY_SCHEDULE:--query-schedule
+    PAYGATE_QUERY_RATE:--query-rate
     PAYGATE_WEBHOOK_SCHEDULE:--webhook-schedule
     PAYGATE_AUDIT_FLUSH_SECONDS:--audit-flush-seconds
     PAYGATE_AUDIT_CHECKPOINT_SECONDS:--audit-checkpoint-seconds

@@ -18,7 +18,7 @@
 // Defaults (WorkerLimits): batch 32 payments per shard and claim, lease 120 s (at least twice the
 // longest payment: two channel calls plus three lock waits), refund query delay 60 s (a refund
 // the channel has not settled is asked about again after it), poll 1000 ms after a round that
-// found nothing, 4 timeout-worker threads (each with its own claims, sharing the query rate).
+// found nothing, 4 timeout-worker threads (each with its own claims, one query rate per channel).
 // It runs in the foreground, logs to stderr, and on SIGTERM or SIGINT finishes the
 // payment and the webhooks in hand (at most one webhook timeout), gives back the rest of its
 // claims and exits 0. Exit 2: bad arguments or configuration.

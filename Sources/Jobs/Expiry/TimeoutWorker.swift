@@ -4,6 +4,7 @@ import MariaDB
 import PaygateCore
 import Services
 import Storage
+import Synchronization
 
 /// The timeout worker, run by `paygate-worker`: round after round over every shard, it claims a
 /// bounded batch of due payments (PaymentStore.claimDue: only rows whose `check_after` has passed)
@@ -26,12 +27,13 @@ public final class TimeoutWorker {
     let schedule: QuerySchedule
     /// Which of the process's timeout workers this is (in its request ids).
     let threadIndex: Int
-    /// One bucket per channel: queries go out no faster than the channel accepts them.
-    private var queryRates: [Channel: QueryRateLimit]
+    /// One bucket per channel, shared by the process's timeout workers: queries go out no faster
+    /// than the channel accepts them, and a token one worker does not use is another's.
+    let queryRates: QueryRates
     private var paymentsHandled = 0
 
-    /// `threadIndex` of `limits.threads`: this worker's share of each channel's query rate.
-    public init(configuration: Configuration, limits: WorkerLimits, log: Log, threadIndex: Int = 0) throws {
+    /// `threadIndex` of `limits.threads`, drawing on the process's `queryRates`.
+    public init(configuration: Configuration, limits: WorkerLimits, log: Log, threadIndex: Int = 0, queryRates: QueryRates) throws {
         try limits.validate(against: configuration)
         let channels = try ChannelRuntime.load(configuration, log: log)
         let shards = try ShardConnections(configuration: configuration.database)
@@ -50,18 +52,10 @@ public final class TimeoutWorker {
         claimRequest = PaymentClaimRequest(batchSizeMax: limits.batchSizeMax, leaseSeconds: limits.leaseSeconds)
         schedule = configuration.queries.schedule
         self.threadIndex = threadIndex
-        let rate = Self.queryRateShare(configuration.queries.channelRatePerSecond, threads: limits.threads, index: threadIndex)
-        queryRates = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, QueryRateLimit(ratePerSecond: rate, burst: rate)) })
+        self.queryRates = queryRates
         paymentSecondsMax = WorkerLimits.paymentSecondsMax(
             channelTotalTimeoutMilliseconds: configuration.channels?.totalTimeoutMilliseconds ?? 0,
             lockWaitTimeoutSeconds: configuration.database.lockWaitTimeoutSeconds)
-    }
-
-    /// The rate one of `threads` workers may query each channel at: the configured rate shared
-    /// out whole (the first workers take the remainder). `TimeoutWorkerThreads` runs no more
-    /// workers than the rate, so each has at least 1 per second and the sum is the rate.
-    public static func queryRateShare(_ rate: Int, threads: Int, index: Int) -> Int {
-        max(1, rate / threads + (index < rate % threads ? 1 : 0))
     }
 
     /// Runs until `stop` is raised; the payment being handled then completes first.
@@ -137,7 +131,7 @@ public final class TimeoutWorker {
                 let outcome = try services.expiry.expire(payment, requestId: requestId)
                 log.info("expire \(payment.id.text): \(outcome)", requestId: requestId)
             case .query:
-                guard queryRates[payment.channel]!.take(nowMilliseconds: Int64(Timestamp.monotonicNanoseconds() / 1_000_000)) else {
+                guard queryRates.take(payment.channel) else {
                     reschedule(payment, at: Timestamp.now().adding(seconds: WorkerPlan.rateLimitedRetrySeconds), requestId: requestId)
                     return false
                 }
@@ -160,5 +154,28 @@ public final class TimeoutWorker {
             log.warning(
                 "could not schedule the next check of \(payment.id.text) (due again when the lease ends): \(error)", requestId: requestId)
         }
+    }
+}
+
+/// The query rate of each channel for one process (`queries.channel_rate_per_second`), one token
+/// bucket per channel under a lock, shared by its timeout workers.
+public final class QueryRates: Sendable {
+    private let buckets: Mutex<[Channel: QueryRateLimit]>
+    private let monotonicMilliseconds: @Sendable () -> Int64
+
+    public init(
+        ratePerSecond: Int,
+        monotonicMilliseconds: @escaping @Sendable () -> Int64 = { Int64(Timestamp.monotonicNanoseconds() / 1_000_000) }
+    ) {
+        buckets = Mutex(
+            Dictionary(
+                uniqueKeysWithValues: Channel.allCases.map { ($0, QueryRateLimit(ratePerSecond: ratePerSecond, burst: ratePerSecond)) }))
+        self.monotonicMilliseconds = monotonicMilliseconds
+    }
+
+    /// A token for one query to `channel`, if there is one now.
+    public func take(_ channel: Channel) -> Bool {
+        let now = monotonicMilliseconds()
+        return buckets.withLock { $0[channel]?.take(nowMilliseconds: now) ?? false }
     }
 }

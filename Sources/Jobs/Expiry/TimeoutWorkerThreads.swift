@@ -10,11 +10,9 @@ public enum TimeoutWorkerThreads {
     /// Builds every worker first (a configuration that does not load fails here, before any
     /// thread starts), then runs them.
     public static func start(configuration: Configuration, limits: WorkerLimits, stop: WorkerStop, log: Log) throws -> ThreadGroup {
-        // Never more workers than queries a second, so their shares add up to the rate exactly.
-        var limits = limits
-        limits.threads = min(limits.threads, max(1, configuration.queries.channelRatePerSecond))
-        let workers = try (0..<limits.threads).map { [limits] index in
-            try TimeoutWorker(configuration: configuration, limits: limits, log: log, threadIndex: index)
+        let rates = QueryRates(ratePerSecond: configuration.queries.channelRatePerSecond)
+        let workers = try (0..<limits.threads).map { index in
+            try TimeoutWorker(configuration: configuration, limits: limits, log: log, threadIndex: index, queryRates: rates)
         }
         let threads = ThreadGroup()
         for (index, worker) in workers.enumerated() {

@@ -17,7 +17,7 @@ public struct WorkerLimits: Sendable, Equatable {
     public var pollIntervalMilliseconds: Int64 = 1_000
     /// Timeout workers in the process, each its own thread with its own claims: a payment whose
     /// channel call waits out its timeout holds up one of them, not every due payment behind it.
-    /// The channels' query rate is shared out among them.
+    /// They draw on one query rate per channel (`QueryRates`).
     public var threads = 4
     public static let threadsMax = 64
 

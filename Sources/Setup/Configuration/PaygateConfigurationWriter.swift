@@ -23,6 +23,7 @@ enum PaygateConfigurationWriter {
         if let schedule = options.webhookScheduleSeconds { webhooks.scheduleSeconds = schedule }
         var queries = QueriesConfiguration()
         if let schedule = options.queryScheduleSeconds { queries.scheduleSeconds = schedule }
+        if let rate = options.queryRatePerSecond { queries.channelRatePerSecond = rate }
         var reconciliation = ReconciliationConfiguration()
         reconciliation.directory = layout.reconDirectory
         // The sandbox's statement of a day exists as soon as the day is over: the worker

@@ -8,7 +8,7 @@ extension InitOptions {
     public static let usage = """
         paygate-admin init ROOT --port PORT --sandbox-port PORT
               [--workers N] [--threads N] [--working-threads N] [--db-connections N] [--db-wait-ms N]
-              [--query-schedule S,S,...] [--webhook-schedule S,S,...] [--audit-flush-seconds N] [--audit-checkpoint-seconds N]
+              [--query-schedule S,S,...] [--query-rate N] [--webhook-schedule S,S,...] [--audit-flush-seconds N] [--audit-checkpoint-seconds N]
               [--channel-connect-timeout-ms N] [--channel-total-timeout-ms N] [--channel-key-grace-seconds N]
               [--sandbox-threads N] [--sandbox-callback-senders N] [--sandbox-fast-retries 0|1]
               [--risk-rules FILE --risk-model FILE] [--risk on|off]
@@ -32,6 +32,7 @@ extension InitOptions {
         try parser.positive("--db-connections", &options.databaseConnectionsPerShard)
         try parser.positive("--db-wait-ms", &options.databaseConnectionWaitMilliseconds)
         options.queryScheduleSeconds = try parser.schedule("--query-schedule").map { $0.map(Int64.init) }
+        options.queryRatePerSecond = try parser.number("--query-rate", minimum: 1)
         options.webhookScheduleSeconds = try parser.schedule("--webhook-schedule")
         options.auditSecurityFlushSeconds = try parser.number("--audit-flush-seconds", minimum: 1)
         options.auditCheckpointSeconds = try parser.number("--audit-checkpoint-seconds", minimum: 1)

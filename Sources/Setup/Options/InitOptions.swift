@@ -19,6 +19,10 @@ public struct InitOptions: Sendable, Equatable {
     public var databaseConnectionWaitMilliseconds = 2_000
     /// Seconds between active queries of an open payment; nil keeps `QueriesConfiguration`'s.
     public var queryScheduleSeconds: [Int64]?
+    /// Queries per second to each channel from one worker process; nil keeps
+    /// `QueriesConfiguration`'s. The end-to-end suite, whose sandbox has no such limit and whose
+    /// tests leave thousands of orders due at once, asks for more.
+    public var queryRatePerSecond: Int?
     /// Waits before merchant webhook retries; nil keeps the contract's (docs/API.md section 8).
     public var webhookScheduleSeconds: [Int]?
 
