@@ -42,23 +42,30 @@ def run_concurrently(count, work):
 
 
 BREAKER_SETTLE_SECONDS_MAX = 60
-BREAKER_SETTLE_SUCCESSES = 20
+BREAKER_SETTLE_BURSTS = 3
+BREAKER_SETTLE_BURST_SIZE = 12
 
 
 def settle_breakers(client):
     """Earlier tests open channel breakers on purpose; each pool worker keeps its own, and one left
-    open (or half-open, its probe in flight) refuses a burst at once. Creates on every channel until
-    each has answered 201 twenty times in a row, which with two workers closes both workers'
-    breakers (a breaker past its open time lets one probe through, and its success closes it)."""
+    open (or half-open, its probe in flight) refuses a burst at once. Sends bursts of concurrent
+    creates on every channel until three bursts in a row are all 201: requests one after another
+    may all reach the same pool worker and never probe the other's breaker, while a burst reaches
+    every worker (a breaker past its open time lets one probe through, and its success closes it)."""
     for channel in ("alipay", "wechatpay", "unionpay"):
         deadline = time.monotonic() + BREAKER_SETTLE_SECONDS_MAX
+        clients = [client.clone() for _ in range(BREAKER_SETTLE_BURST_SIZE)]
         streak = 0
-        while streak < BREAKER_SETTLE_SUCCESSES:
+        while streak < BREAKER_SETTLE_BURSTS:
             assert time.monotonic() < deadline, f"the {channel} breakers did not close"
-            response = client.create_payment(payment_body(channel=channel))
-            streak = streak + 1 if response.status_code == 201 else 0
-            if response.status_code != 201:
+            responses = run_concurrently(BREAKER_SETTLE_BURST_SIZE,
+                                         lambda index: clients[index].create_payment(payment_body(channel=channel)))
+            succeeded = all(not isinstance(each, Exception) and each.status_code == 201 for each in responses)
+            streak = streak + 1 if succeeded else 0
+            if not succeeded:
                 time.sleep(0.5)
+        for each in clients:
+            each.close()
 
 
 def test_300_concurrent_creates_against_a_channel_answering_after_one_second_all_succeed(stack, client, faults):  # noqa: F811
