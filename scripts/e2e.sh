@@ -84,6 +84,9 @@ export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
 # The sandbox has no query limit, and the suite leaves thousands of orders due within minutes: at
 # the default 50 queries/s per channel a test's payment waits behind that backlog.
 export PAYGATE_QUERY_RATE=${PAYGATE_QUERY_RATE:-500}
+# The stack's worker claims threads x batch payments at once (4 x 8 here): fewer than the 40 that
+# test_two_workers_claim_disjointly makes due together, so a second worker gets some of them.
+export PAYGATE_WORKER_BATCH=${PAYGATE_WORKER_BATCH:-8}
 export PAYGATE_QUERY_SCHEDULE=20,20,20,20,20,20
 # A small database pool and a short wait, with more working permits than connections, so that
 # requests waiting on row locks can hold every connection of a shard (Tests/e2e/test_concurrency.py

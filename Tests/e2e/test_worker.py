@@ -18,7 +18,7 @@ from test_channels import create_processing, events_of, faults, pay, sandbox  # 
 SETTLE_SECONDS_MAX = 60
 POLL_PAUSE_SECONDS = 0.2
 WORKER_STOP_SECONDS_MAX = 60
-# More than one claim of the stack's worker holds (its batch is 32), so two workers share them.
+# More than one claim of the stack's worker holds (4 threads x a batch of 8), so two workers share them.
 CONCURRENT_PAYMENTS = 40
 
 
@@ -140,8 +140,9 @@ def test_two_workers_claim_disjointly(stack, client, slots):
     for name in ("worker.log", "worker-second.log"):
         with open(os.path.join(stack.root, "log", name), encoding="utf-8") as log:
             by_this_worker = [line.split(" expire ", 1)[1].split(":", 1)[0] for line in log if " expire pay_" in line]
-        # Both took part: more payments than the stack's worker claims at once (its batch, 32),
-        # and the second polls every 50 ms, so neither can have done all of them alone.
+        # Both took part: more payments than the stack's worker claims at once (its 4 threads x
+        # its batch of 8, scripts/e2e.sh), and the second polls every 50 ms, so neither can have
+        # done all of them alone.
         assert ours & set(by_this_worker), f"{name} handled none of the {len(ours)} payments"
         handled += by_this_worker
     for payment in payments:
