@@ -333,8 +333,8 @@ awk -v small="$H_SMALL" -v large="$H_LARGE" -v lines="$RECON_LINES" 'BEGIN {
     printf "    peak RSS %.0f MiB at %d lines, %.0f MiB at %d lines: ratio %.2f   target ~1 (streaming: flat in the file size)\n",
         l[4] / 1024, lines, s[4] / 1024, lines / 10, (s[4] > 0 ? l[4] / s[4] : 0)
     printf "    at %d lines: %.0f lines/s, reading alone %.0f lines/s\n", lines / 10, lines / 10 / s[3], lines / 10 / s[1] }'
-awk -v on="${I_ON%% *}" -v off="${I_OFF%% *}" -v eval="$I_EVAL" 'BEGIN {
-    split(eval, e, " ")
+awk -v on="${I_ON%% *}" -v off="${I_OFF%% *}" -v evaluation="$I_EVAL" 'BEGIN {
+    split(evaluation, e, " ")
     printf "(i) risk on/off = %.2f   target >= 0.9\n", (off > 0 ? on / off : 0)
     printf "    evaluation p50 %.0f us, p99 %.0f us with the Redis round trip; rules and model alone p50 %.1f us, p99 %.1f us\n", e[1], e[2], e[3], e[4]
     printf "    (%s allow/review/block of the evaluation'"'"'s creates)\n", e[5] }'

@@ -16,14 +16,21 @@ final class RiskCounterCallTests: XCTestCase {
 
     /// Width, bucket and TTL of every sub-bucket width at `at`.
     static let widthArguments = [
-        "7",
-        "100", "10000300", "10199",
-        "1000", "1000030", "101999",
-        "10000", "100003", "619999",
-        "60000", "16667", "6109999",
-        "600000", "1666", "36769999",
-        "3600000", "277", "220369999",
-        "21600000", "46", "641570000",
+        "14",
+        "100", "10000300", "3199",
+        "300", "3333433", "10499",
+        "1000", "1000030", "31999",
+        "3000", "333343", "104999",
+        "10000", "100003", "319999",
+        "30000", "33334", "649999",
+        "60000", "16667", "1909999",
+        "180000", "5555", "6229999",
+        "600000", "1666", "18769999",
+        "1800000", "555", "38569999",
+        "3600000", "277", "76369999",
+        "7200000", "138", "223969999",
+        "21600000", "46", "468769999",
+        "43200000", "23", "684770000",
     ]
 
     /// `widthArguments` for the given widths only (an observe writes the widths something reads).
@@ -49,7 +56,9 @@ final class RiskCounterCallTests: XCTestCase {
         let call = RiskCounterCall.observe(attempt, reading: reading)
         XCTAssertEqual(
             call.arguments,
-            ["observe", "1230"] + Self.noOrder + Self.widthArguments(["1000", "60000"]) + ["2", Self.ipPrefix, "", Self.merchantPrefix, ""]
+            ["observe", "1230"] + Self.noOrder + Self.widthArguments(["1000", "3000", "60000"]) + [
+                "2", Self.ipPrefix, "", Self.merchantPrefix, "",
+            ]
                 + ["", "", "0", "0"]
                 + ["2", "1", "c", "60000", "16657", "16667", "2", "s", "1000", "1000020", "1000030"]
         )
@@ -71,10 +80,10 @@ final class RiskCounterCallTests: XCTestCase {
         let call = RiskCounterCall.observe(attempt, reading: [usersOfUser, usersOfDevice])
         XCTAssertEqual(
             call.arguments,
-            ["observe", "5"] + Self.noOrder + Self.widthArguments(["60000", "3600000"])
+            ["observe", "5"] + Self.noOrder + Self.widthArguments(["180000", "7200000"])
                 + ["3", Self.devicePrefix, Self.userDigest, Self.userPrefix, "", Self.merchantPrefix, Self.userDigest]
                 + ["pg:risk:v1:devices:a24a7f55f278dd49fb1f99c5507800cb", Self.deviceDigest, "7776000000", "1000"]
-                + ["1", "1", "u", "3600000", "253", "277"]
+                + ["1", "1", "u", "7200000", "126", "138"]
         )
         XCTAssertEqual(call.reads, [usersOfDevice])
         XCTAssertEqual(call.known, [usersOfUser: 1])

@@ -7,23 +7,24 @@ import XCTest
 final class RiskCounterLayoutTests: XCTestCase {
     func testEachWindowTakesTheWidestSubBucketThatCutsItIntoTenPieces() {
         let vectors: [(windowSeconds: Int, width: Int64)] = [
-            (1, 100), (9, 100), (10, 1_000), (99, 1_000), (100, 10_000), (599, 10_000), (600, 60_000), (5_999, 60_000),
-            (6_000, 600_000), (35_999, 600_000), (36_000, 3_600_000), (215_999, 3_600_000), (216_000, 21_600_000),
-            (604_800, 21_600_000),
+            (1, 100), (9, 300), (10, 1_000), (29, 1_000), (30, 3_000), (99, 3_000), (100, 10_000), (299, 10_000), (300, 30_000),
+            (599, 30_000), (600, 60_000), (1_799, 60_000), (1_800, 180_000), (5_999, 180_000), (6_000, 600_000), (17_999, 600_000),
+            (18_000, 1_800_000), (35_999, 1_800_000), (36_000, 3_600_000), (71_999, 3_600_000), (72_000, 7_200_000),
+            (215_999, 7_200_000), (216_000, 21_600_000), (431_999, 21_600_000), (432_000, 43_200_000), (604_800, 43_200_000),
         ]
         for (window, width) in vectors {
             XCTAssertEqual(RiskCounterLayout.bucketWidth(windowSeconds: window), width, "window \(window) s")
         }
     }
 
-    func testEveryWindowReadsBetweenTenAndAHundredAndOneSubBuckets() {
+    func testEveryWindowReadsBetweenTenAndThirtyFiveSubBuckets() {
         // The error bound (at most one sub-bucket, a tenth of the window, counted too many) and
         // the cost bound (keys read per counter) for every window the rules may name.
         for window in RiskCounterKey.windowSecondsRange {
             let range = RiskCounterLayout.buckets(windowSeconds: window, at: 1_800_000_123_457)
             let pieces = Int64(window) * 1000 / range.width
             XCTAssertGreaterThanOrEqual(pieces, RiskCounterLayout.subBucketsMin, "window \(window) s")
-            XCTAssertLessThanOrEqual(range.last - range.first + 1, 101, "window \(window) s")
+            XCTAssertLessThanOrEqual(range.last - range.first + 1, 35, "window \(window) s")
         }
     }
 
@@ -46,11 +47,12 @@ final class RiskCounterLayoutTests: XCTestCase {
     }
 
     func testABucketLivesUntilTheWidestWindowOfItsWidthNoLongerReachesIt() {
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 100), 9_999)
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 60_000), 5_999_999)
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 21_600_000), 604_800_000)
-        // Bucket 16667 ends at 1,000,080,000; plus 5,999,999 plus one bucket of margin.
-        XCTAssertEqual(RiskCounterLayout.ttlMilliseconds(width: 60_000, at: 1_000_030_000), 6_109_999)
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 100), 2_999)
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 60_000), 1_799_999)
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 21_600_000), 431_999_999)
+        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 43_200_000), 604_800_000)
+        // Bucket 16667 ends at 1,000,080,000; plus 1,799,999 plus one bucket of margin.
+        XCTAssertEqual(RiskCounterLayout.ttlMilliseconds(width: 60_000, at: 1_000_030_000), 1_909_999)
         // Whatever the width and the instant, the key outlives the last read that needs it: the
         // widest window of its width, read at the last instant whose first bucket is this one.
         for width in RiskCounterLayout.bucketWidthsMilliseconds {

@@ -22,6 +22,9 @@ public struct RiskPolicy: Sendable {
     public let degradedDecision: RiskDecision
     /// Every counter a create must read: the rules' and the model's.
     public let counterKeys: Set<RiskCounterKey>
+    /// The subjects those counters follow: a create that carries none of them (nor a user and a
+    /// device, whose pairing is read too) needs no counters at all.
+    public let subjectsRead: Set<RiskSubject>
 
     public init(rules: RiskRuleSet, model: RiskModel, configuration: RiskConfiguration) throws(ConfigurationError) {
         guard let allowBelow = try? Money.parse(configuration.degraded.allowBelow, currency: .cny) else {
@@ -34,6 +37,13 @@ public struct RiskPolicy: Sendable {
         degradedAllowBelowMinorUnits = allowBelow.minorUnits
         degradedDecision = configuration.degraded.above
         counterKeys = rules.counterKeys.union(RiskFeatures.counterKeys)
+        subjectsRead = Set(counterKeys.map(\.subject))
+    }
+
+    /// Whether the counters have anything to say about a create with these subjects.
+    public func needsCounters(_ subjects: RiskSubjects) -> Bool {
+        if subjects.payerUser != nil, subjects.payerDevice != nil { return true }
+        return subjectsRead.contains { subjects.value(of: $0) != nil }
     }
 
     /// `facts.counters` as read; `countersAvailable` false when they could not be read at all.

@@ -29,16 +29,10 @@ public final class RiskEngine: Sendable {
             amount: body.amount, channel: body.channel, subjects: subjects, hourChina: RiskFacts.hourChina(at: time), counters: [:],
             deviceNewToUser: nil)
         var available = true
-        do {
-            let attempt = RiskAttempt(
-                subjects: subjects, amountMinorUnits: body.amount.minorUnits, at: time, order: merchantId + " " + body.merchantOrderNo)
-            let observed = try signals.observe(attempt, reading: policy.counterKeys)
-            facts.counters = observed.counters
-            facts.deviceNewToUser = observed.deviceNewToUser
-        } catch {
-            available = false
-            degradedCount.add(1, ordering: .relaxed)
-            log.error("risk: counters unavailable (\(error.reason)); degraded mode decides", requestId: requestId)
+        // A create the counters know nothing of (no payer key any rule or the model reads: a
+        // merchant that sends no payer, with no rule on merchant counters) costs no round trip.
+        if policy.needsCounters(subjects) {
+            available = observe(subjects, body: body, merchantId: merchantId, at: time, into: &facts, requestId: requestId)
         }
         let assessment = policy.decide(facts, lists: lists.current(), countersAvailable: available)
         // A device becomes its user's once a create from it is allowed (RiskSignals.rememberDevice).
@@ -48,6 +42,26 @@ public final class RiskEngine: Sendable {
             }
         }
         return assessment
+    }
+
+    /// The create counted once under its order and the counters read into `facts`; false when
+    /// they could not be reached (the degraded mode decides then).
+    private func observe(
+        _ subjects: RiskSubjects, body: CreatePaymentRequest, merchantId: String, at time: Timestamp, into facts: inout RiskFacts,
+        requestId: String
+    ) -> Bool {
+        do {
+            let attempt = RiskAttempt(
+                subjects: subjects, amountMinorUnits: body.amount.minorUnits, at: time, order: merchantId + " " + body.merchantOrderNo)
+            let observed = try signals.observe(attempt, reading: policy.counterKeys)
+            facts.counters = observed.counters
+            facts.deviceNewToUser = observed.deviceNewToUser
+            return true
+        } catch {
+            degradedCount.add(1, ordering: .relaxed)
+            log.error("risk: counters unavailable (\(error.reason)); degraded mode decides", requestId: requestId)
+            return false
+        }
     }
 
     /// Counts a decline under the create's subjects; a failure is logged, never raised (the

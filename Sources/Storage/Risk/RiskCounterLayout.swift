@@ -8,13 +8,13 @@ import PaygateCrypto
 /// with a TTL, so nothing ever needs cleaning up and the cost of a create does not grow with the
 /// traffic in the window (a merchant may do 1,000 creates/s; we never store one entry per event):
 ///
-/// - Sub-bucket widths form one ladder, `bucketWidthsMilliseconds` (100 ms to 6 h). A window uses
+/// - Sub-bucket widths form one ladder, `bucketWidthsMilliseconds` (100 ms to 12 h). A window uses
 ///   the widest sub-bucket that still cuts it into at least `subBucketsMin` (10) pieces, so a 10-min
-///   window reads 10 to 60 one-minute buckets, a 7-day window 28 six-hour buckets, a 1-s window ten
-///   100-ms buckets. At most about 100 keys are read per counter.
-/// - Every create writes its subjects' buckets at every width of the ladder (a bounded,
-///   constant number of keys: 7 widths x at most 4 subjects), so a rule added at the next reload
-///   reads buckets that are already filled.
+///   window reads 11 one-minute buckets, a day 13 two-hour buckets, a 7-day window 15 twelve-hour
+///   buckets, a 1-s window ten 100-ms buckets. At most about 35 keys are read per counter.
+/// - A create writes its subjects' buckets at the widths the loaded rules and model read (a
+///   bounded number of keys: a few widths x at most 4 subjects); a rule added at a reload that
+///   needs another width starts from empty counters there.
 /// - A window `[now - W, now]` is read as every bucket that overlaps it, the oldest one whole:
 ///   the count covers up to one sub-bucket (at most W/10) more than the window. This errs on the
 ///   side of catching fraud (a counter is never below the exact count, at most about 10 % of the
@@ -34,7 +34,12 @@ import PaygateCrypto
 enum RiskCounterLayout {
     static let keyPrefix = "pg:risk:v1:"
     static let subBucketsMin: Int64 = 10
-    static let bucketWidthsMilliseconds: [Int64] = [100, 1_000, 10_000, 60_000, 600_000, 3_600_000, 21_600_000]
+    /// Neighbours at most about three times apart, so a window reads 10 to about 34 buckets (a
+    /// wider ladder read up to 61, and merging that many HyperLogLogs per create was most of the
+    /// script's time). A create writes only the widths something reads.
+    static let bucketWidthsMilliseconds: [Int64] = [
+        100, 300, 1_000, 3_000, 10_000, 30_000, 60_000, 180_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000,
+    ]
     static let windowMillisecondsMax = Int64(RiskCounterKey.windowSecondsRange.upperBound) * 1000
     static let deviceMemoryMilliseconds: Int64 = 90 * 86_400_000
     static let devicesPerUserMax = 1_000
