@@ -22,14 +22,16 @@ GROUPS = {
     "mariadbd": "mariadb",
     "paygate-worker": "worker",
     "paygate-sandbox": "sandbox",
+    "redis-server": "redis",
 }
-ORDER = ["nginx", "pool", "mariadb", "worker", "sandbox"]
+ORDER = ["nginx", "pool", "mariadb", "worker", "sandbox", "redis"]
 LABELS = {
     "nginx": "nginx (master + workers; also serves the sandbox's TLS)",
     "pool": "paygate pool (master + workers)",
     "mariadb": "MariaDB (mariadbd, every server)",
     "worker": "paygate-worker",
     "sandbox": "paygate-sandbox (the channels, apart)",
+    "redis": "Redis (risk's counters)",
 }
 # Targets for one create, in microseconds: nginx + pool + MariaDB together, and MariaDB alone.
 SERVING_MICROSECONDS_MAX = 1000

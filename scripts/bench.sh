@@ -193,16 +193,22 @@ PY
     "$STACK" reload "$ROOT" >/dev/null 2>&1
     sleep 3
 }
+# risk_run NAME: the creates, with every process's CPU before and after (ROOT/cpu-NAME-*.json).
 risk_run() {
     sign_requests "$ROOT/bench-requests-risk" "$COUNT" --payer
+    "$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-$1-before.json"
     run_creates "$ROOT/bench-requests-risk"
+    "$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-$1-after.json"
     rm -f "$ROOT/bench-requests-risk"
 }
+risk_cpu() { "$REPO/scripts/bench-cpu.py" report "$ROOT/cpu-$1-before.json" "$ROOT/cpu-$1-after.json" "$(awk '{print $5}' <<<"$2")"; }
 echo "bench: (i) (d) with payers, risk off, then risk on" >&2
 risk_enabled off
-I_OFF=$(risk_run)
+I_OFF=$(risk_run off)
+I_OFF_CPU=$(risk_cpu off "$I_OFF")
 risk_enabled on
-I_ON=$(risk_run)
+I_ON=$(risk_run on)
+I_ON_CPU=$(risk_cpu on "$I_ON")
 echo "bench: (i) the risk evaluation alone" >&2
 I_EVAL=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" riskeval --count 20000)
 
@@ -338,4 +344,8 @@ awk -v on="${I_ON%% *}" -v off="${I_OFF%% *}" -v evaluation="$I_EVAL" 'BEGIN {
     printf "(i) risk on/off = %.2f   target >= 0.9\n", (off > 0 ? on / off : 0)
     printf "    evaluation p50 %.0f us, p99 %.0f us with the Redis round trip; rules and model alone p50 %.1f us, p99 %.1f us\n", e[1], e[2], e[3], e[4]
     printf "    (%s allow/review/block of the evaluation'"'"'s creates)\n", e[5] }'
+echo "    CPU per create in (i), risk off:"
+echo "$I_OFF_CPU"
+echo "    CPU per create in (i), risk on:"
+echo "$I_ON_CPU"
 echo "(f) latency: from the callback's succeeded row to the receiver's log line, $(awk '{print $1}' <<<"$FL") webhooks"
