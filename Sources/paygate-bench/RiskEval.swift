@@ -37,13 +37,12 @@ enum RiskEval {
             _ = policy.decide(facts, lists: RiskLists([:]), countersAvailable: true)
             decide.append(Timestamp.monotonicNanoseconds() - decided)
         }
-        func percentile(_ values: [UInt64], _ fraction: Double) -> Double {
-            let sorted = values.sorted()
-            return sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) / 1_000
-        }
+        // The bench's own percentiles, in milliseconds: × 1000 for microseconds.
+        let assessed = LatencySummary(latenciesNanoseconds: assess, errors: 0, seconds: 0)
+        let decided = LatencySummary(latenciesNanoseconds: decide, errors: 0, seconds: 0)
         return String(
-            format: "%.1f %.1f %.1f %.1f %d/%d/%d", percentile(assess, 0.5), percentile(assess, 0.99), percentile(decide, 0.5),
-            percentile(decide, 0.99), tally[.allow] ?? 0, tally[.review] ?? 0, tally[.block] ?? 0)
+            format: "%.1f %.1f %.1f %.1f %d/%d/%d", assessed.p50Milliseconds * 1_000, assessed.p99Milliseconds * 1_000,
+            decided.p50Milliseconds * 1_000, decided.p99Milliseconds * 1_000, tally[.allow] ?? 0, tally[.review] ?? 0, tally[.block] ?? 0)
     }
 
     /// The payer of request `index` as `SignedRequests.payer` makes them.

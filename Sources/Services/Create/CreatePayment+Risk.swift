@@ -13,12 +13,7 @@ extension CreatePayment {
     ) throws -> Outcome {
         let candidate = try newPayment(slot: slot, merchantId: merchantId, body: body)
         if let existing = try context.payments.find(merchantId: merchantId, merchantOrderNo: body.merchantOrderNo) {
-            guard PaymentTerms(existing) == PaymentTerms(candidate) else {
-                throw APIError(
-                    .orderConflict,
-                    "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.",
-                    field: "merchant_order_no")
-            }
+            guard PaymentTerms(existing) == PaymentTerms(candidate) else { throw Self.orderConflict(body) }
             if let nonce, !(try context.payments.recordNonce(nonce, slot: slot)) { throw NonceReused() }
             return Outcome(payment: existing, isNew: false)
         }

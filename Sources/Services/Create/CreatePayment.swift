@@ -143,12 +143,17 @@ public struct CreatePayment {
         case .existing(let existing):
             return Outcome(payment: try prepay(existing, requestId: requestId), isNew: false)
         case .conflict:
-            throw APIError(
-                .orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.",
-                field: "merchant_order_no")
+            throw Self.orderConflict(body)
         case .nonceReused:
             throw NonceReused()
         }
+    }
+
+    /// The 409 of a merchant_order_no that exists with other terms (docs/API.md section 5).
+    static func orderConflict(_ body: CreatePaymentRequest) -> APIError {
+        APIError(
+            .orderConflict, "merchant_order_no \(body.merchantOrderNo) already exists with a different amount, currency or channel.",
+            field: "merchant_order_no")
     }
 
     /// The payment a create request describes, `created`, with a fresh id (64 random bits).
