@@ -178,11 +178,13 @@ def worker_lines_about(stack, payment):
 def query_once_at(stack, slots, payment, created_seconds_ago):
     """Moves the payment's creation into the past and makes it due now; returns its check_after
     once the worker has queried it and set the next one (relative to the new created_at)."""
+    # Counted before the payment is made due: the worker (every thread polls every 200 ms) can
+    # claim and query it before the client that made it due has even exited.
+    queries_before = sum(" query " in line for line in worker_lines_about(stack, payment))
     stack.database.rows_on_shard(
         shard_of(slots, payment),
         f"UPDATE {{db}}.payments SET created_at = UTC_TIMESTAMP(3) - INTERVAL {created_seconds_ago} SECOND, "
         "check_after = UTC_TIMESTAMP(3) WHERE payment_id = " + sql_string(payment["payment_id"]))
-    queries_before = sum(" query " in line for line in worker_lines_about(stack, payment))
     deadline = time.monotonic() + SETTLE_SECONDS_MAX
     while True:
         # The log first: once the query is logged, the row read next is the query's claim or its
