@@ -92,7 +92,7 @@ public final class RedisConnection {
         contextProcess = getpid()
         if let password {
             // A failed command closes the context itself; a refusal is closed here.
-            if case .error(let message) = try command(["AUTH", password].map { Array($0.utf8) }) {
+            if case .error(let message) = try command(["AUTH", password]) {
                 close()
                 throw RedisError(.connect, "\(endpoint): AUTH refused: \(message)")
             }
@@ -103,11 +103,29 @@ public final class RedisConnection {
     /// reply is returned as `.error`; only a failure of the connection itself throws.
     public func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
         precondition(!arguments.isEmpty && arguments.count <= Self.argumentCountMax, "Redis argument count out of range")
+        return try send(RedisFrame(arguments))
+    }
+
+    /// Text arguments (their UTF-8), for commands whose arguments are all text.
+    public func command(_ arguments: [String]) throws(RedisError) -> RedisReply {
+        precondition(!arguments.isEmpty && arguments.count <= Self.argumentCountMax, "Redis argument count out of range")
+        return try send(RedisFrame(arguments))
+    }
+
+    public func command(_ arguments: String...) throws(RedisError) -> RedisReply {
+        try command(arguments)
+    }
+
+    /// Writes the framed command and waits for its reply (within the connection's timeout).
+    func send(_ frame: RedisFrame) throws(RedisError) -> RedisReply {
         dropIfClosedByServer()
         try connect()
         guard let context else { throw RedisError(.connect, "no context after connect") }
-        let raw = Self.send(context, arguments)
-        guard let raw else {
+        var raw: UnsafeMutableRawPointer?
+        let appended = frame.bytes.withUnsafeBytes { bytes in
+            redisAppendFormattedCommand(context, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count)
+        }
+        guard appended == REDIS_OK, redisGetReply(context, &raw) == REDIS_OK, let raw else {
             let error = Self.contextError(context)
             close()
             throw error
@@ -121,41 +139,12 @@ public final class RedisConnection {
         }
     }
 
-    /// Text arguments, for commands whose arguments are all text.
-    public func command(_ arguments: String...) throws(RedisError) -> RedisReply {
-        try command(arguments.map { Array($0.utf8) })
-    }
-
     /// A context idle in our hands has nothing to read; a readable socket means the server closed
     /// it (a restart) or sent an error. One poll(2), no round trip.
     private func dropIfClosedByServer() {
         guard let context, contextProcess == getpid() else { return }
         var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
         if poll(&descriptor, 1, 0) != 0 { close() }
-    }
-
-    /// redisCommandArgv with explicit lengths; the arguments are laid out in one buffer that
-    /// outlives the call.
-    private static func send(_ context: UnsafeMutablePointer<redisContext>, _ arguments: [[UInt8]]) -> UnsafeMutableRawPointer? {
-        var buffer: [CChar] = []
-        buffer.reserveCapacity(arguments.reduce(0) { $0 + $1.count + 1 })
-        var offsets: [Int] = []
-        var lengths: [Int] = []
-        for argument in arguments {
-            offsets.append(buffer.count)
-            lengths.append(argument.count)
-            for byte in argument { buffer.append(CChar(bitPattern: byte)) }
-            // A terminator keeps an empty argument's pointer inside the buffer.
-            buffer.append(0)
-        }
-        return buffer.withUnsafeBufferPointer { bytes in
-            let pointers: [UnsafePointer<CChar>?] = offsets.map { bytes.baseAddress! + $0 }
-            return pointers.withUnsafeBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    redisCommandArgv(context, Int32(arguments.count), UnsafeMutablePointer(mutating: argv.baseAddress), argvlen.baseAddress)
-                }
-            }
-        }
     }
 
     private static func contextError(_ context: UnsafeMutablePointer<redisContext>) -> RedisError {

@@ -1,5 +1,6 @@
 import Foundation
 import PaygateCore
+import PaygateCrypto
 import Services
 import Storage
 
@@ -18,7 +19,9 @@ enum RiskEval {
         let engine = RiskEngine(
             policy: policy, signals: try RedisRiskSignals.load(configuration: configuration.risk.redis), lists: NoLists(),
             log: Log(component: "bench"))
-        let bodies = try (0..<count).map { try CreatePaymentRequest(body: Array(body($0).utf8)) }
+        // Orders of this run only: an order already counted would only be read (RiskAttempt.order).
+        let runId = Hex.encode(try SecureRandom.bytes(4))
+        let bodies = try (0..<count).map { try CreatePaymentRequest(body: Array(body($0, runId: runId).utf8)) }
         let merchant = "mch_" + String(repeating: "0", count: 24)
         var assess: [UInt64] = []
         var decide: [UInt64] = []
@@ -46,7 +49,7 @@ enum RiskEval {
     }
 
     /// The payer of request `index` as `SignedRequests.payer` makes them.
-    static func body(_ index: Int) -> String {
-        #"{"merchant_order_no":"eval-\#(index)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify","payer":\#(SignedRequests.payer(index))}"#
+    static func body(_ index: Int, runId: String) -> String {
+        #"{"merchant_order_no":"eval-\#(runId)-\#(index)","amount":"12.30","currency":"CNY","channel":"alipay","subject":"bench","notify_url":"https://merchant.example/notify","payer":\#(SignedRequests.payer(index))}"#
     }
 }

@@ -46,29 +46,33 @@ final class RiskCounterLayoutTests: XCTestCase {
         XCTAssertEqual(range.last, 16_667)
     }
 
-    func testABucketLivesUntilTheWidestWindowOfItsWidthNoLongerReachesIt() {
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 100), 2_999)
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 60_000), 1_799_999)
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 21_600_000), 431_999_999)
-        XCTAssertEqual(RiskCounterLayout.windowMillisecondsMax(width: 43_200_000), 604_800_000)
-        // Bucket 16667 ends at 1,000,080,000; plus 1,799,999 plus one bucket of margin.
-        XCTAssertEqual(RiskCounterLayout.ttlMilliseconds(width: 60_000, at: 1_000_030_000), 1_909_999)
-        // Whatever the width and the instant, the key outlives the last read that needs it: the
-        // widest window of its width, read at the last instant whose first bucket is this one.
-        for width in RiskCounterLayout.bucketWidthsMilliseconds {
-            for at: Int64 in [1_800_000_000_000, 1_800_000_000_001, 1_800_000_123_457, -5] {
-                let end = (RiskCounterLayout.bucket(at: at, width: width) + 1) * width
-                let lastRead = end - 1 + RiskCounterLayout.windowMillisecondsMax(width: width)
-                XCTAssertGreaterThan(at + RiskCounterLayout.ttlMilliseconds(width: width, at: at), lastRead, "width \(width) at \(at)")
+    func testARingHoldsEveryBucketOfItsWindowAndOutlivesItsLastRead() {
+        // Whatever the window and the instant: the buckets a window overlaps fit the ring without
+        // two sharing a slot, and the key written at `at` lives past the last read that needs it
+        // (the longest window, read at the last instant whose first bucket is the one written).
+        for window in [1, 9, 10, 59, 60, 600, 601, 3_599, 86_400, 604_800] {
+            let plan = RiskCounterPlan(reading: [RiskCounterKey(subject: .merchant, measure: .count, windowSeconds: window)])
+            let ring = plan.rings[0]
+            for at: Int64 in [1_800_000_000_000, 1_800_000_000_001, 1_800_000_123_457, 1_800_000_059_999, -5] {
+                let range = RiskCounterLayout.buckets(windowSeconds: window, at: at)
+                XCTAssertLessThanOrEqual(range.last - range.first + 1, Int64(ring.slots), "window \(window) s at \(at)")
+                let end = (RiskCounterLayout.bucket(at: at, width: ring.width) + 1) * ring.width
+                let lastRead = end - 1 + Int64(window) * 1000
+                XCTAssertGreaterThan(at + ring.ttlMilliseconds, lastRead, "window \(window) s at \(at)")
             }
         }
     }
 
     func testKeysAreNamespacedAndSubjectValuesDigested() {
         // SHA-256("10.0.0.1"), first 32 hex digits (python3 hashlib).
-        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.payerIP, "10.0.0.1"), "pg:risk:v1:ip:f5047344122f0dee9974ba6761e61c6b")
-        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.merchant, "mch_1"), "pg:risk:v1:mch:7f712e80ec2a22252f4f877c1b11b9eb")
-        XCTAssertEqual(RiskCounterLayout.devicesKey(user: "u-1"), "pg:risk:v1:devices:a24a7f55f278dd49fb1f99c5507800cb")
+        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.payerIP, "10.0.0.1"), "pg:risk:v2:ip:f5047344122f0dee9974ba6761e61c6b")
+        XCTAssertEqual(RiskCounterLayout.subjectPrefix(.merchant, "mch_1"), "pg:risk:v2:mch:7f712e80ec2a22252f4f877c1b11b9eb")
+        XCTAssertEqual(
+            RiskCounterLayout.devicesKey(userDigest: RiskCounterLayout.digest("u-1")), "pg:risk:v2:devices:a24a7f55f278dd49fb1f99c5507800cb"
+        )
+        // A layout, named by its first 12 hex digits (python3 hashlib), whatever its length.
+        XCTAssertEqual(RiskCounterLayout.layoutTag("c60000x11"), "8001f2bd7215")
+        XCTAssertEqual(RiskCounterLayout.layoutTag("c7200000x13,c43200000x15,s43200000x15"), "6b0bc86b7f60")
         // The same value under two subjects is two counters; any value makes a key of one length.
         XCTAssertNotEqual(RiskCounterLayout.subjectPrefix(.payerUser, "x"), RiskCounterLayout.subjectPrefix(.payerDevice, "x"))
         XCTAssertEqual(RiskCounterLayout.subjectPrefix(.payerDevice, String(repeating: "d", count: 10_000)).count, 47)

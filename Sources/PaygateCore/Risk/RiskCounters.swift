@@ -36,6 +36,42 @@ public struct RiskCounterKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(measure.rawValue)(\(subject.rawValue), \(windowSeconds)s)" }
+
+    // Hashed by case and window, not by the raw values' text (RawRepresentable's default hashes
+    // the strings): every create looks its counters up by key several times.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(windowSeconds << 8 | subject.ordinal << 4 | measure.ordinal)
+    }
+
+    public static func == (left: RiskCounterKey, right: RiskCounterKey) -> Bool {
+        left.windowSeconds == right.windowSeconds && left.subject == right.subject && left.measure == right.measure
+    }
+}
+
+extension RiskSubject {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
+    var ordinal: Int {
+        switch self {
+        case .payerIP: 0
+        case .payerDevice: 1
+        case .payerUser: 2
+        case .merchant: 3
+        }
+    }
+}
+
+extension RiskMeasure {
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
+    var ordinal: Int {
+        switch self {
+        case .count: 0
+        case .sum: 1
+        case .declines: 2
+        case .distinctUsers: 3
+        }
+    }
 }
 
 /// The payer's keys and the merchant of one create; a payer key the request did not carry is nil

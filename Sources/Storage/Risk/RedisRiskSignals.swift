@@ -29,6 +29,8 @@ public final class RedisRiskSignals: RiskSignals {
     private let script = RedisScript(source: RiskCounterScript.source)
     private let idle = Mutex<[RedisConnectionBox]>([])
     private let breaker: Mutex<RiskBreaker>
+    /// The plan of the counters last read: the same set on every create until a reload.
+    private let plan = Mutex<RiskCounterPlan?>(nil)
     private let monotonicNanoseconds: @Sendable () -> UInt64
 
     /// `configuration` must name a server (`RiskRedisConfiguration.validate`); `password` is
@@ -60,7 +62,7 @@ public final class RedisRiskSignals: RiskSignals {
     }
 
     public func observe(_ attempt: RiskAttempt, reading: Set<RiskCounterKey>) throws(RiskSignalsUnavailable) -> RiskObservation {
-        let call = RiskCounterCall.observe(attempt, reading: reading)
+        let call = RiskCounterCall.observe(attempt, plan: plan(for: reading))
         return try run(call) { reply throws(RedisError) in try call.observation(from: reply) }
     }
 
@@ -72,10 +74,18 @@ public final class RedisRiskSignals: RiskSignals {
     }
 
     public func recordDecline(_ subjects: RiskSubjects, at time: Timestamp) throws(RiskSignalsUnavailable) {
-        let call = RiskCounterCall.decline(subjects, at: time)
+        let call = RiskCounterCall.decline(subjects, at: time, member: String(UInt64.random(in: 0...UInt64.max), radix: 16))
         try run(call) { reply throws(RedisError) in
             guard reply.integer == 0 else { throw RedisError(.protocolViolation, "risk script answered \(reply) to a decline") }
         }
+    }
+
+    /// Compared outside the lock (a set of a dozen keys), made again only when the set changed.
+    private func plan(for reading: Set<RiskCounterKey>) -> RiskCounterPlan {
+        if let current = plan.withLock({ $0 }), current.reading == reading { return current }
+        let made = RiskCounterPlan(reading: reading)
+        plan.withLock { $0 = made }
+        return made
     }
 
     /// Breaker, borrowed connection, one EVALSHA, the answer read; any failure rests the breaker.
@@ -90,7 +100,7 @@ public final class RedisRiskSignals: RiskSignals {
             ?? RedisConnectionBox(RedisConnection(endpoint: endpoint, password: password, timeoutMilliseconds: timeoutMilliseconds))
         defer { giveBack(box) }
         do {
-            let reply = try box.connection.evaluate(script, arguments: call.arguments.map { Array($0.utf8) })
+            let reply = try box.connection.evaluate(script, arguments: call.arguments)
             let result = try reading(reply)
             breaker.withLock { $0.succeeded() }
             return result

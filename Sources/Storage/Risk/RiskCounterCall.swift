@@ -10,67 +10,121 @@ struct RiskCounterCall: Equatable {
     /// Counters known without asking (the distinct users of a user is that one user).
     var known: [RiskCounterKey: Int64]
 
-    /// A create: written under each subject it carries, then `reading` read (keys whose subject
-    /// the create lacks are left out, so they stay unknown).
-    static func observe(_ attempt: RiskAttempt, reading: Set<RiskCounterKey>) -> RiskCounterCall {
+    /// A create: written under each subject it carries that a counter follows, then `plan`'s
+    /// counters read (keys whose subject the create lacks are left out, so they stay unknown).
+    static func observe(_ attempt: RiskAttempt, plan: RiskCounterPlan) -> RiskCounterCall {
         let now = attempt.at.millisecondsSinceEpoch
-        let subjects = presentSubjects(attempt.subjects)
-        let userDigest = attempt.subjects.payerUser.map(RiskCounterLayout.digest) ?? ""
+        let subjects = attempt.subjects
+        let userDigest = subjects.payerUser.map(RiskCounterLayout.digest)
+        let deviceDigest = subjects.payerDevice.map(RiskCounterLayout.digest)
+        // Each value's digest once (the user's names its devices too).
+        let prefixes = SubjectPrefixes(subjects, followed: plan.followed, userDigest: userDigest, deviceDigest: deviceDigest)
         let order = attempt.order.map { RiskCounterLayout.keyPrefix + "order:" + RiskCounterLayout.digest($0) } ?? ""
-        var arguments = ["observe", String(attempt.amountMinorUnits), order, String(RiskAttempt.orderMemorySeconds * 1000)]
-        // Only the widths something reads: a rule added later starts from empty counters.
-        arguments += widthArguments(at: now, widths: Set(reading.map { RiskCounterLayout.bucketWidth(windowSeconds: $0.windowSeconds) }))
-        arguments.append(String(subjects.count))
-        for (subject, value) in subjects {
-            arguments.append(RiskCounterLayout.subjectPrefix(subject, value))
-            arguments.append(subject == .payerUser ? "" : userDigest)
-        }
-        if let user = attempt.subjects.payerUser, let device = attempt.subjects.payerDevice {
-            arguments += [
-                RiskCounterLayout.devicesKey(user: user), RiskCounterLayout.digest(device),
-                String(RiskCounterLayout.deviceMemoryMilliseconds), String(RiskCounterLayout.devicesPerUserMax),
-            ]
+        var arguments = ["observe", String(now), order, String(RiskAttempt.orderMemorySeconds * 1000)]
+        if let userDigest, let deviceDigest {
+            arguments += [RiskCounterLayout.devicesKey(userDigest: userDigest), deviceDigest]
         } else {
-            arguments += ["", "", "0", "0"]
+            arguments += ["", ""]
         }
+        arguments.append(userDigest ?? "")
+
+        // Each subject's rings, one key: (key, ttl, total slots, n, n x (offset, slots, bucket, added)).
+        var groupIndexes = [Int?](repeating: nil, count: plan.groups.count)
+        var groupArguments: [String] = []
+        var groupCount = 0
+        for (index, group) in plan.groups.enumerated() {
+            guard let prefix = prefixes[group.subject] else { continue }
+            groupCount += 1
+            groupIndexes[index] = groupCount
+            groupArguments += [
+                RiskCounterLayout.ringsKey(prefix: prefix, layout: group.layout), String(group.ttlMilliseconds), String(group.slots),
+                String(group.rings.count),
+            ]
+            for (member, ringIndex) in group.rings.enumerated() {
+                let ring = plan.rings[ringIndex]
+                groupArguments += [
+                    String(group.offsets[member]), String(ring.slots), String(RiskCounterLayout.bucket(at: now, width: ring.width)),
+                    ring.measure == .sum ? String(attempt.amountMinorUnits) : "1",
+                ]
+            }
+        }
+        arguments.append(String(groupCount))
+        arguments += groupArguments
+
+        var userArguments: [String] = []
+        if userDigest != nil {
+            for (subject, kept) in plan.usersKept {
+                guard let prefix = prefixes[subject] else { continue }
+                userArguments += [
+                    RiskCounterLayout.setKey(prefix: prefix, measure: .distinctUsers), String(kept),
+                    String(RiskCounterLayout.usersPerSubjectMax),
+                ]
+            }
+        }
+        arguments.append(String(userArguments.count / 3))
+        arguments += userArguments
+
         var reads: [RiskCounterKey] = []
         var known: [RiskCounterKey: Int64] = [:]
         var readArguments: [String] = []
-        // Sorted, so one set of keys always makes the same arguments (tests, and the script's order).
-        for key in reading.sorted(by: { $0.description < $1.description }) {
-            guard let index = subjects.firstIndex(where: { $0.subject == key.subject }) else { continue }
-            if key.subject == .payerUser, key.measure == .distinctUsers {
-                known[key] = 1
+        for read in plan.reads {
+            guard let prefix = prefixes[read.key.subject] else { continue }
+            switch read.source {
+            case .one:
+                known[read.key] = 1
                 continue
+            case .ring(let index):
+                let ring = plan.rings[index]
+                let place = plan.ringPlaces[index]
+                guard let groupIndex = groupIndexes[place.group] else { preconditionFailure("a read of a ring that was not written") }
+                readArguments += [
+                    "r", String(groupIndex), String(plan.groups[place.group].offsets[place.member]), String(ring.slots),
+                    String(RiskCounterLayout.bucket(at: now - Int64(read.key.windowSeconds) * 1000, width: ring.width)),
+                    String(RiskCounterLayout.bucket(at: now, width: ring.width)),
+                ]
+            case .set:
+                readArguments += [
+                    "z", RiskCounterLayout.setKey(prefix: prefix, measure: read.key.measure),
+                    String(now - Int64(read.key.windowSeconds) * 1000),
+                ]
             }
-            let range = RiskCounterLayout.buckets(windowSeconds: key.windowSeconds, at: now)
-            readArguments += [
-                String(index + 1), RiskCounterLayout.measureCode(key.measure), String(range.width), String(range.first),
-                String(range.last),
-            ]
-            reads.append(key)
+            reads.append(read.key)
         }
         arguments.append(String(reads.count))
         arguments += readArguments
         return RiskCounterCall(arguments: arguments, reads: reads, known: known)
     }
 
+    /// `observe(_:plan:)` with a plan made for this one call.
+    static func observe(_ attempt: RiskAttempt, reading: Set<RiskCounterKey>) -> RiskCounterCall {
+        observe(attempt, plan: RiskCounterPlan(reading: reading))
+    }
+
     /// The device remembered as its user's; nil without both.
     static func device(_ subjects: RiskSubjects) -> RiskCounterCall? {
         guard let user = subjects.payerUser, let device = subjects.payerDevice else { return nil }
         let arguments = [
-            "device", RiskCounterLayout.devicesKey(user: user), RiskCounterLayout.digest(device),
+            "device", RiskCounterLayout.devicesKey(userDigest: RiskCounterLayout.digest(user)), RiskCounterLayout.digest(device),
             String(RiskCounterLayout.deviceMemoryMilliseconds), String(RiskCounterLayout.devicesPerUserMax),
         ]
         return RiskCounterCall(arguments: arguments, reads: [], known: [:])
     }
 
-    /// A decline, counted under each subject present (at every width: declines are few).
-    static func decline(_ subjects: RiskSubjects, at time: Timestamp) -> RiskCounterCall {
-        let present = presentSubjects(subjects)
-        var arguments = ["decline"] + widthArguments(at: time.millisecondsSinceEpoch)
-        arguments.append(String(present.count))
-        arguments += present.map { RiskCounterLayout.subjectPrefix($0.subject, $0.value) }
+    /// A decline, counted under each subject present (whatever the rules read now: a rule added
+    /// later finds the declines already there). `member` makes this decline's entry its own.
+    static func decline(_ subjects: RiskSubjects, at time: Timestamp, member: String) -> RiskCounterCall {
+        let now = time.millisecondsSinceEpoch
+        let kept = RiskCounterLayout.declinesKeptMilliseconds
+        let keys = RiskSubject.allCases.compactMap { subject in
+            subjects.value(of: subject).map {
+                RiskCounterLayout.setKey(prefix: RiskCounterLayout.subjectPrefix(subject, $0), measure: .declines)
+            }
+        }
+        let arguments =
+            [
+                "decline", String(now), String(now) + ":" + member, String(kept), String(RiskCounterLayout.declinesPerSubjectMax),
+                String(keys.count),
+            ] + keys
         return RiskCounterCall(arguments: arguments, reads: [], known: [:])
     }
 
@@ -87,22 +141,29 @@ struct RiskCounterCall: Equatable {
         for (key, value) in zip(reads, integers.dropFirst()) { counters[key] = value }
         return RiskObservation(counters: counters, deviceNewToUser: integers[0] == -1 ? nil : integers[0] == 1)
     }
+}
 
-    private static func presentSubjects(_ subjects: RiskSubjects) -> [(subject: RiskSubject, value: String)] {
-        RiskSubject.allCases.compactMap { subject in subjects.value(of: subject).map { (subject, $0) } }
+/// The key prefix of each subject of one create that some counter follows; nil for the others.
+private struct SubjectPrefixes {
+    private let payerIP, payerDevice, payerUser, merchant: String?
+
+    init(_ subjects: RiskSubjects, followed: Set<RiskSubject>, userDigest: String?, deviceDigest: String?) {
+        func prefix(_ subject: RiskSubject, _ digest: @autoclosure () -> String?) -> String? {
+            guard followed.contains(subject), let digest = digest() else { return nil }
+            return RiskCounterLayout.subjectPrefix(subject, digest: digest)
+        }
+        payerIP = prefix(.payerIP, subjects.payerIP.map(RiskCounterLayout.digest))
+        payerDevice = prefix(.payerDevice, deviceDigest)
+        payerUser = prefix(.payerUser, userDigest)
+        merchant = prefix(.merchant, RiskCounterLayout.digest(subjects.merchant))
     }
 
-    private static func widthArguments(
-        at milliseconds: Int64, widths: Set<Int64> = Set(RiskCounterLayout.bucketWidthsMilliseconds)
-    ) -> [String] {
-        let written = RiskCounterLayout.bucketWidthsMilliseconds.filter(widths.contains)
-        var arguments = [String(written.count)]
-        for width in written {
-            arguments += [
-                String(width), String(RiskCounterLayout.bucket(at: milliseconds, width: width)),
-                String(RiskCounterLayout.ttlMilliseconds(width: width, at: milliseconds)),
-            ]
+    subscript(subject: RiskSubject) -> String? {
+        switch subject {
+        case .payerIP: payerIP
+        case .payerDevice: payerDevice
+        case .payerUser: payerUser
+        case .merchant: merchant
         }
-        return arguments
     }
 }

@@ -1,22 +1,35 @@
 /// The one Lua script behind every risk call (`RiskCounterLayout` has the design). Redis runs a
 /// script atomically, so a create's writes and reads are one step: the values it reads include
-/// it. ARGV, built by `RiskCounterCall`:
+/// it. Every key, number and bound is computed by `RiskCounterCall`; the script only carries them
+/// out. ARGV:
 ///
-///     mode "device": devices key, device digest, devices ttl ms, devices max (the whole call);
-///     mode ("observe" | "decline"), [observe only:] amount, order key or "", order ttl ms,
-///     W, then W x (width ms, bucket, ttl ms),
-///     S, then S x (subject key prefix, [user digest or "" if observe]),
-///     [observe only:] devices key or "", device digest, devices ttl ms, devices max,
-///     R, then R x (subject index 1-based, measure code, width ms, first bucket, last bucket)
+///     "device", devices key, device digest, devices ttl ms, devices max
+///     "decline", now ms, member, kept ms, max, D, D x set key
+///     "observe", now ms, order key or "", order ttl ms, devices key or "", device digest,
+///         user digest or "",
+///         G, G x (rings key, ttl ms, slots, R, R x (offset, slots, current bucket, amount added)),
+///         U, U x (users key, kept ms, max),
+///         K, K x ("r", group 1-based, offset, slots, first bucket, last bucket)
+///                or ("z", set key, oldest ms counted)
 ///
-/// It answers 0 for a decline and a device, and for an observe an array: the device's newness
-/// (-1 unknown, 0 known, 1 new; read only), then one integer per read, in order. An observe whose
-/// order key exists already (the order was counted) writes nothing and only reads. Keys are built inside the script from
-/// the prefixes (a single server, not a cluster: the keys need not be declared up front).
+/// "device" and "decline" answer 0. "observe" answers an array: the device's newness (-1
+/// unknown, 0 known, 1 new; read only), then one integer per read, in order. An observe whose
+/// order key exists already (the order was counted) writes nothing and only reads. A rings key
+/// whose length is not its slots x 16 bytes is read as empty (its name fixes its layout).
 enum RiskCounterScript {
     static let source = """
         local at = 1
         local function take() local value = ARGV[at]; at = at + 1; return value end
+        -- A member added to a capped set: past the cap the oldest leave (entries older than every
+        -- window stay until then: ZCOUNT reads by time, and the key expires when idle).
+        local function add(key, score, member, kept, max)
+          if redis.call('ZADD', key, score, member) == 1 then
+            local excess = redis.call('ZCARD', key) - max
+            if excess > 0 then redis.call('ZREMRANGEBYRANK', key, 0, excess - 1) end
+          end
+          redis.call('PEXPIRE', key, kept)
+        end
+        local function doubles(count) return '<' .. string.rep('d', count) end
         local mode = take()
         if mode == 'device' then
           local devices, device, devicesTtl, devicesMax = take(), take(), take(), tonumber(take())
@@ -26,59 +39,61 @@ enum RiskCounterScript {
           redis.call('PEXPIRE', devices, devicesTtl)
           return 0
         end
-        local amount = nil
+        local now = take()
+        if mode == 'decline' then
+          local member, kept, max = take(), take(), tonumber(take())
+          for d = 1, tonumber(take()) do add(take(), now, member, kept, max) end
+          return 0
+        end
+        local order, orderTtl = take(), take()
         local counted = true
-        if mode == 'observe' then
-          amount = take()
-          local order, orderTtl = take(), take()
-          if order ~= '' then counted = redis.call('SET', order, '1', 'NX', 'PX', orderTtl) ~= false end
-        end
-        local widths = {}
-        for w = 1, tonumber(take()) do widths[w] = { take(), take(), take() } end
-        local function fresh(key, result, first, ttl)
-          if result == first then redis.call('PEXPIRE', key, ttl) end
-        end
-        local prefixes = {}
-        for s = 1, tonumber(take()) do
-          local prefix = take()
-          local user = ''
-          if mode == 'observe' then user = take() end
-          prefixes[s] = prefix
-          for _, w in ipairs(widths) do
-            local suffix = ':' .. w[1] .. ':' .. w[2]
-            if mode == 'decline' then
-              local d = prefix .. ':d' .. suffix
-              fresh(d, redis.call('INCR', d), 1, w[3])
-            elseif counted then
-              local c = prefix .. ':c' .. suffix
-              fresh(c, redis.call('INCR', c), 1, w[3])
-              local s = prefix .. ':s' .. suffix
-              fresh(s, redis.call('INCRBY', s, amount), tonumber(amount), w[3])
-              if user ~= '' then
-                local u = prefix .. ':u' .. suffix
-                fresh(u, redis.call('PFADD', u, user), 1, w[3])
+        if order ~= '' then counted = redis.call('SET', order, '1', 'NX', 'PX', orderTtl) ~= false end
+        local devices, device = take(), take()
+        local deviceNew = -1
+        if devices ~= '' then deviceNew = 1 - redis.call('SISMEMBER', devices, device) end
+        local user = take()
+        local groups = {}
+        for g = 1, tonumber(take()) do
+          local key, ttl, slots = take(), take(), tonumber(take())
+          local raw = redis.call('GET', key)
+          local values
+          if raw and #raw == 16 * slots then
+            values = { struct.unpack(doubles(2 * slots), raw) }
+          else
+            values = {}
+            for i = 1, 2 * slots do values[i] = 0 end
+          end
+          for r = 1, tonumber(take()) do
+            local offset, size, bucket, added = tonumber(take()), tonumber(take()), tonumber(take()), tonumber(take())
+            if counted then
+              local slot = 2 * (offset + bucket % size) + 1
+              if values[slot] == bucket then
+                values[slot + 1] = values[slot + 1] + added
+              else
+                values[slot], values[slot + 1] = bucket, added
               end
             end
           end
+          if counted then redis.call('SET', key, struct.pack(doubles(2 * slots), unpack(values, 1, 2 * slots)), 'PX', ttl) end
+          groups[g] = values
         end
-        if mode == 'decline' then return 0 end
-        local devices, device, devicesTtl, devicesMax = take(), take(), take(), tonumber(take())
-        local deviceNew = -1
-        if devices ~= '' then deviceNew = 1 - redis.call('SISMEMBER', devices, device) end
+        for u = 1, tonumber(take()) do
+          local key, kept, max = take(), take(), tonumber(take())
+          if counted then add(key, now, user, kept, max) end
+        end
         local out = { deviceNew }
-        for r = 1, tonumber(take()) do
-          local prefix, measure, width = prefixes[tonumber(take())], take(), take()
-          local first, last = tonumber(take()), tonumber(take())
-          local keys = {}
-          for b = first, last do keys[#keys + 1] = prefix .. ':' .. measure .. ':' .. width .. ':' .. string.format('%d', b) end
-          if measure == 'u' then
-            out[#out + 1] = redis.call('PFCOUNT', unpack(keys))
-          else
+        for k = 1, tonumber(take()) do
+          if take() == 'r' then
+            local values = groups[tonumber(take())]
+            local offset, size, first, last = tonumber(take()), tonumber(take()), tonumber(take()), tonumber(take())
             local total = 0
-            for _, value in ipairs(redis.call('MGET', unpack(keys))) do
-              if value then total = total + tonumber(value) end
+            for i = 2 * offset + 1, 2 * (offset + size), 2 do
+              local bucket = values[i]
+              if bucket >= first and bucket <= last then total = total + values[i + 1] end
             end
             out[#out + 1] = total
+          else
+            out[#out + 1] = redis.call('ZCOUNT', take(), take(), '+inf')
           end
         end
         return out

@@ -1,0 +1,44 @@
+/// One command in the protocol's own framing, an array of bulk strings
+/// (`*<count>\r\n` then `$<length>\r\n<bytes>\r\n` per argument), built here in one buffer and
+/// handed to hiredis as it is (`redisAppendFormattedCommand`): hiredis' own formatter would copy
+/// every argument through its printf-style builder, which cost more than the script call itself
+/// on the risk path.
+struct RedisFrame {
+    private(set) var bytes: [UInt8] = []
+
+    init(count: Int, capacity: Int) {
+        bytes.reserveCapacity(capacity + 16 * count + 16)
+        header(UInt8(ascii: "*"), count)
+    }
+
+    /// `arguments` framed, binary-safe.
+    init(_ arguments: [[UInt8]]) {
+        self.init(count: arguments.count, capacity: arguments.reduce(0) { $0 + $1.count })
+        for argument in arguments { append(argument) }
+    }
+
+    /// `arguments` framed as their UTF-8.
+    init(_ arguments: [String]) {
+        self.init(count: arguments.count, capacity: arguments.reduce(0) { $0 + $1.utf8.count })
+        for argument in arguments { append(argument.utf8) }
+    }
+
+    mutating func append<Bytes: Collection<UInt8>>(_ argument: Bytes) {
+        header(UInt8(ascii: "$"), argument.count)
+        bytes.append(contentsOf: argument)
+        bytes.append(contentsOf: [13, 10])
+    }
+
+    /// `<mark><decimal>\r\n`.
+    private mutating func header(_ mark: UInt8, _ value: Int) {
+        bytes.append(mark)
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes.append(contentsOf: digits.reversed())
+        bytes.append(contentsOf: [13, 10])
+    }
+}
