@@ -26,19 +26,15 @@ struct RedisFrame {
     mutating func append<Bytes: Collection<UInt8>>(_ argument: Bytes) {
         header(UInt8(ascii: "$"), argument.count)
         bytes.append(contentsOf: argument)
-        bytes.append(contentsOf: [13, 10])
+        bytes.append(13)
+        bytes.append(10)
     }
 
-    /// `<mark><decimal>\r\n`.
+    /// `<mark><decimal>\r\n` (a count or a length: a small string, never on the heap).
     private mutating func header(_ mark: UInt8, _ value: Int) {
         bytes.append(mark)
-        var digits: [UInt8] = []
-        var rest = value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes.append(contentsOf: digits.reversed())
-        bytes.append(contentsOf: [13, 10])
+        bytes.append(contentsOf: String(value).utf8)
+        bytes.append(13)
+        bytes.append(10)
     }
 }

@@ -34,7 +34,8 @@ final class RiskCounterCallTests: XCTestCase {
                 + ["2", Self.merchantPrefix + ":r:72387c125aff", "11000", "11", "1", "0", "11", "1000030", "1230"]
                 + [Self.ipPrefix + ":r:8001f2bd7215", "660000", "11", "1", "0", "11", "16667", "1"]
                 + ["0"]
-                + ["2", "r", "1", "0", "11", "1000020", "1000030", "r", "2", "0", "11", "16657", "16667"]
+                // Ring reads (ring, first bucket), then set reads (none).
+                + ["2", "1", "1000020", "2", "16657", "0"]
         )
         // The user's counter is not asked for: the create has no user, so it stays unknown.
         XCTAssertEqual(
@@ -60,7 +61,7 @@ final class RiskCounterCallTests: XCTestCase {
                 + ["1", Self.userPrefix + ":r:6b0bc86b7f60", "648000000", "43", "3"]
                 + ["0", "13", "138", "1", "13", "15", "23", "1", "28", "15", "23", "5"]
                 + ["0"]
-                + ["3", "r", "1", "0", "13", "126", "138", "r", "1", "13", "15", "9", "23", "r", "1", "28", "15", "9", "23"]
+                + ["3", "1", "126", "2", "9", "3", "9", "0"]
         )
         XCTAssertEqual(call.reads, [day, week, weekSum])
     }
@@ -77,7 +78,7 @@ final class RiskCounterCallTests: XCTestCase {
                 + ["pg:risk:v2:devices:a24a7f55f278dd49fb1f99c5507800cb", Self.deviceDigest, Self.userDigest]
                 + ["0"]
                 + ["1", Self.devicePrefix + ":u", "86400000", "1000"]
-                + ["1", "z", Self.devicePrefix + ":u", "913630000"]
+                + ["0", "1", Self.devicePrefix + ":u", "913630000"]
         )
         XCTAssertEqual(call.reads, [usersOfDevice])
         XCTAssertEqual(call.known, [usersOfUser: 1])

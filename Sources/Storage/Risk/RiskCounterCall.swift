@@ -29,19 +29,22 @@ struct RiskCounterCall: Equatable {
         arguments.append(userDigest ?? "")
 
         // Each subject's rings, one key: (key, ttl, total slots, n, n x (offset, slots, bucket, added)).
-        var groupIndexes = [Int?](repeating: nil, count: plan.groups.count)
+        // The script numbers the rings in the order they come.
+        var ringNumbers = [Int?](repeating: nil, count: plan.rings.count)
         var groupArguments: [String] = []
         var groupCount = 0
-        for (index, group) in plan.groups.enumerated() {
+        var ringCount = 0
+        for group in plan.groups {
             guard let prefix = prefixes[group.subject] else { continue }
             groupCount += 1
-            groupIndexes[index] = groupCount
             groupArguments += [
                 RiskCounterLayout.ringsKey(prefix: prefix, layout: group.layout), String(group.ttlMilliseconds), String(group.slots),
                 String(group.rings.count),
             ]
             for (member, ringIndex) in group.rings.enumerated() {
                 let ring = plan.rings[ringIndex]
+                ringCount += 1
+                ringNumbers[ringIndex] = ringCount
                 groupArguments += [
                     String(group.offsets[member]), String(ring.slots), String(RiskCounterLayout.bucket(at: now, width: ring.width)),
                     ring.measure == .sum ? String(attempt.amountMinorUnits) : "1",
@@ -64,34 +67,32 @@ struct RiskCounterCall: Equatable {
         arguments.append(String(userArguments.count / 3))
         arguments += userArguments
 
-        var reads: [RiskCounterKey] = []
+        // The script answers the ring reads first, then the set reads.
+        var ringReads: [RiskCounterKey] = []
+        var setReads: [RiskCounterKey] = []
         var known: [RiskCounterKey: Int64] = [:]
-        var readArguments: [String] = []
+        var ringArguments: [String] = []
+        var setArguments: [String] = []
         for read in plan.reads {
             guard let prefix = prefixes[read.key.subject] else { continue }
+            let start = now - Int64(read.key.windowSeconds) * 1000
             switch read.source {
             case .one:
                 known[read.key] = 1
-                continue
             case .ring(let index):
-                let ring = plan.rings[index]
-                let place = plan.ringPlaces[index]
-                guard let groupIndex = groupIndexes[place.group] else { preconditionFailure("a read of a ring that was not written") }
-                readArguments += [
-                    "r", String(groupIndex), String(plan.groups[place.group].offsets[place.member]), String(ring.slots),
-                    String(RiskCounterLayout.bucket(at: now - Int64(read.key.windowSeconds) * 1000, width: ring.width)),
-                    String(RiskCounterLayout.bucket(at: now, width: ring.width)),
-                ]
+                guard let number = ringNumbers[index] else { preconditionFailure("a read of a ring that was not written") }
+                ringArguments += [String(number), String(RiskCounterLayout.bucket(at: start, width: plan.rings[index].width))]
+                ringReads.append(read.key)
             case .set:
-                readArguments += [
-                    "z", RiskCounterLayout.setKey(prefix: prefix, measure: read.key.measure),
-                    String(now - Int64(read.key.windowSeconds) * 1000),
-                ]
+                setArguments += [RiskCounterLayout.setKey(prefix: prefix, measure: read.key.measure), String(start)]
+                setReads.append(read.key)
             }
-            reads.append(read.key)
         }
-        arguments.append(String(reads.count))
-        arguments += readArguments
+        arguments.append(String(ringReads.count))
+        arguments += ringArguments
+        arguments.append(String(setReads.count))
+        arguments += setArguments
+        let reads = ringReads + setReads
         return RiskCounterCall(arguments: arguments, reads: reads, known: known)
     }
 

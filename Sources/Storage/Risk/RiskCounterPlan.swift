@@ -54,8 +54,6 @@ struct RiskCounterPlan: Equatable {
     let reading: Set<RiskCounterKey>
     let rings: [Ring]
     let groups: [Group]
-    /// The group of each ring and its place in it.
-    let ringPlaces: [(group: Int, member: Int)]
     /// The subjects whose users are kept (not the user itself), each for its longest window.
     let usersKept: [(subject: RiskSubject, milliseconds: Int64)]
     let reads: [Read]
@@ -91,13 +89,11 @@ struct RiskCounterPlan: Equatable {
         }
         self.rings = rings
         var groups: [Group] = []
-        var ringPlaces: [(group: Int, member: Int)] = []
         for (index, ring) in rings.enumerated() {
             if groups.last?.subject != ring.subject {
                 groups.append(Group(subject: ring.subject, rings: [], offsets: [], slots: 0, layout: "", ttlMilliseconds: 0))
             }
             let last = groups.count - 1
-            ringPlaces.append((last, groups[last].rings.count))
             groups[last].rings.append(index)
             groups[last].offsets.append(groups[last].slots)
             groups[last].slots += ring.slots
@@ -110,7 +106,6 @@ struct RiskCounterPlan: Equatable {
             groups[index].layout = RiskCounterLayout.layoutTag(layout.joined(separator: ","))
         }
         self.groups = groups
-        self.ringPlaces = ringPlaces
         self.usersKept = RiskSubject.allCases.compactMap { subject in usersKept[subject].map { (subject, $0) } }
         self.reads = reads
         followed = Set(reading.map(\.subject))
