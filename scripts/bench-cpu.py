@@ -2,7 +2,9 @@
 """CPU time per request of each process group of one stack, for `make bench` (scripts/bench.sh).
 
     scripts/bench-cpu.py snapshot ROOT > FILE      utime+stime of every process of the stack
-    scripts/bench-cpu.py report BEFORE AFTER COUNT  microseconds per request for each group
+    scripts/bench-cpu.py report BEFORE AFTER COUNT [BEFORE AFTER COUNT ...]
+                                                    microseconds per request for each group, over
+                                                    one or more measured windows together
 
 Only the processes of the stack under ROOT are counted, never those of another stack on the same
 machine (an e2e run, `make run`): nginx is its master (ROOT/run/nginx.pid) and the master's
@@ -84,14 +86,19 @@ def snapshot(root):
     return {"ticks_per_second": os.sysconf("SC_CLK_TCK"), "processes": processes}
 
 
-def report(before, after, count):
-    ticks_per_second = after["ticks_per_second"]
+def report(windows):
+    """windows: (before, after, count) of each measured run, summed."""
+    ticks_per_second = windows[-1][1]["ticks_per_second"]
     used = {group: 0 for group in ORDER}
     seen = {group: 0 for group in ORDER}
-    for pid, process in after["processes"].items():
-        start = before["processes"].get(pid, {}).get("ticks", 0)
-        used[process["group"]] += process["ticks"] - start
-        seen[process["group"]] += 1
+    count = 0
+    for before, after, requests in windows:
+        count += requests
+        seen = {group: 0 for group in ORDER}
+        for pid, process in after["processes"].items():
+            start = before["processes"].get(pid, {}).get("ticks", 0)
+            used[process["group"]] += process["ticks"] - start
+            seen[process["group"]] += 1
     per = {group: used[group] / ticks_per_second * 1e6 / count if count > 0 else 0.0 for group in ORDER}
     lines = []
     for group in ORDER:
@@ -107,9 +114,12 @@ def main(arguments):
     if len(arguments) == 2 and arguments[0] == "snapshot":
         json.dump(snapshot(os.path.realpath(arguments[1])), sys.stdout)
         return 0
-    if len(arguments) == 4 and arguments[0] == "report":
-        with open(arguments[1]) as first, open(arguments[2]) as second:
-            print(report(json.load(first), json.load(second), int(arguments[3])))
+    if len(arguments) >= 4 and arguments[0] == "report" and (len(arguments) - 1) % 3 == 0:
+        windows = []
+        for start in range(1, len(arguments), 3):
+            with open(arguments[start]) as first, open(arguments[start + 1]) as second:
+                windows.append((json.load(first), json.load(second), int(arguments[start + 2])))
+        print(report(windows))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -4,7 +4,7 @@ import PaygateCore
 /// worked out once per set rather than per create: the rings to keep, the subjects whose users
 /// are kept and for how long, and where each counter is read from. Pure; `RiskCounterCall` fills
 /// in one create's subjects and time.
-struct RiskCounterPlan: Equatable {
+struct RiskCounterPlan {
     /// One (subject, measure, width) ring: counts or sums.
     struct Ring: Equatable {
         var subject: RiskSubject
@@ -109,9 +109,5 @@ struct RiskCounterPlan: Equatable {
         self.usersKept = RiskSubject.allCases.compactMap { subject in usersKept[subject].map { (subject, $0) } }
         self.reads = reads
         followed = Set(reading.map(\.subject))
-    }
-
-    static func == (left: RiskCounterPlan, right: RiskCounterPlan) -> Bool {
-        left.reading == right.reading
     }
 }
