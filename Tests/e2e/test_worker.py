@@ -118,14 +118,30 @@ def test_expired_created_payment_closes_without_the_channel(stack, client, slots
     assert history_of(stack, slots, payment) == [["created", "created"], ["closed", "expiry"]]
 
 
+def started_lines(log_path):
+    """How many of a worker log's lines say a timeout-worker thread started (one per thread)."""
+    if not os.path.exists(log_path):
+        return 0
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        return sum(" started: batch " in line for line in log)
+
+
 def test_two_workers_claim_disjointly(stack, client, slots):
     worker = os.path.join(os.path.dirname(stack.admin), "paygate-worker")
     log_path = os.path.join(stack.root, "log", "worker-second.log")
     payments = [create_processing(client, "alipay") for _ in range(CONCURRENT_PAYMENTS)]
+    started_before = started_lines(log_path)
     with open(log_path, "ab") as log:
-        second = subprocess.Popen([worker, "--config", stack.config_path, "--poll-interval-ms", "50", "--batch-size", "2"],
-                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        second = subprocess.Popen([worker, "--config", stack.config_path, "--poll-interval-ms", "50", "--batch-size", "2",
+                                   "--threads", "1"], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     try:
+        # Due only once the second worker polls: while it is still starting, the stack's worker
+        # (4 threads, each claiming up to its batch on every shard in turn) can take all 40.
+        deadline = time.monotonic() + SETTLE_SECONDS_MAX
+        while started_lines(log_path) <= started_before:
+            assert second.poll() is None, f"the second worker exited with {second.returncode}"
+            assert time.monotonic() < deadline, "the second worker did not start"
+            time.sleep(POLL_PAUSE_SECONDS)
         age(stack, slots, payments, "expires_at")
         ids = [p["payment_id"] for p in payments]
         current = wait_for_status(client, ids, "closed")
@@ -140,9 +156,9 @@ def test_two_workers_claim_disjointly(stack, client, slots):
     for name in ("worker.log", "worker-second.log"):
         with open(os.path.join(stack.root, "log", name), encoding="utf-8") as log:
             by_this_worker = [line.split(" expire ", 1)[1].split(":", 1)[0] for line in log if " expire pay_" in line]
-        # Both took part: more payments than the stack's worker claims at once (its 4 threads x
-        # its batch of 8, scripts/e2e.sh), and the second polls every 50 ms, so neither can have
-        # done all of them alone.
+        # Both took part: the second (one thread) polls every 50 ms from the moment the payments
+        # are due and takes 2 of a shard per claim, the stack's worker (4 threads) every 200 ms
+        # and 8 per claim, so neither can have done all of them alone.
         assert ours & set(by_this_worker), f"{name} handled none of the {len(ours)} payments"
         handled += by_this_worker
     for payment in payments:
