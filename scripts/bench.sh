@@ -17,8 +17,9 @@
 #   (h) reconciling a day of 1,000,000 WeChat Pay statement lines against as many payments on
 #       the shards, against reading the file alone; peak RSS at 100,000 and 1,000,000 lines
 #                                                   paygate-bench reconload, paygate-admin recon
-#   (i) (d) with a payer in every create, risk off, on, on, off (the pool reloaded at each
-#       switch), and the risk evaluation's own p50/p99 in µs      paygate-bench sign --payer, riskeval
+#   (i) (d) with a payer in every create, three rounds of risk off, on, on, off (the pool
+#       reloaded at each switch), and the risk evaluation's own p50/p99 in µs
+#                                                                paygate-bench sign --payer, riskeval
 # and prints requests/s, p50/p99 and errors for each, with the ratios and targets.
 # Machines here are shared and noisy: read the ratios, not the absolutes.
 #
@@ -179,9 +180,11 @@ D_CPU=$("$REPO/scripts/bench-cpu.py" report "$ROOT/cpu-before.json" "$ROOT/cpu-a
 rm -f "$ROOT/bench-requests"
 
 # (i): risk off against risk on, the same creates (each with a payer, as risk sees real traffic),
-# in the order off, on, on, off; the pool re-reads paygate.json on the reload at each switch. The
-# machine drifts over the four runs (the earlier steps' writes still being flushed, a neighbour on
-# the host): in this order the drift weighs on both sides alike, not on whichever runs second.
+# in I_ROUNDS rounds of off, on, on, off; the pool re-reads paygate.json on the reload at each
+# switch. The machine drifts over the runs (the earlier steps' writes still being flushed, a
+# neighbour on the host): in this order the drift weighs on both sides alike, not on whichever
+# runs second, and one round here still spreads by about +-0.08, hence several.
+I_ROUNDS=3
 risk_enabled() {
     python3 - "$ROOT/paygate.json" "$1" <<'PY'
 import json, sys
@@ -195,25 +198,31 @@ PY
     "$STACK" reload "$ROOT" >/dev/null 2>&1
     sleep 3
 }
-# risk_run NAME: the creates, with every process's CPU before and after (ROOT/cpu-NAME-*.json).
+# risk_run NAME: the creates, with every process's CPU before and after (ROOT/cpu-NAME-*.json);
+# prints wrk's "rps p50 p99 errors ok" and keeps it in ROOT/run-NAME.
 risk_run() {
     sign_requests "$ROOT/bench-requests-risk" "$COUNT" --payer
     "$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-$1-before.json"
-    run_creates "$ROOT/bench-requests-risk"
+    run_creates "$ROOT/bench-requests-risk" | tee "$ROOT/run-$1"
     "$REPO/scripts/bench-cpu.py" snapshot "$ROOT" >"$ROOT/cpu-$1-after.json"
     rm -f "$ROOT/bench-requests-risk"
 }
-# risk_both A B: two runs' "rps p50 p99 errors ok" as one: mean rate and p50, the larger p99, sums.
-risk_both() {
-    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
-        printf "%.2f %.2f %.2f %d %d\n", (x[1] + y[1]) / 2, (x[2] + y[2]) / 2, (x[3] > y[3] ? x[3] : y[3]), x[4] + y[4], x[5] + y[5] }'
+# risk_side off|on: that side's runs as one "rps p50 p99 errors ok": mean rate and p50, the
+# largest p99, sums.
+risk_side() {
+    cat "$ROOT"/run-"$1"-* | awk '{ n++; rps += $1; p50 += $2; if ($3 > p99) p99 = $3; errors += $4; ok += $5 }
+        END { printf "%.2f %.2f %.2f %d %d\n", rps / n, p50 / n, p99, errors, ok }'
 }
-# risk_cpu A B RUN_A RUN_B: CPU per create over both runs of one side.
+# risk_cpu off|on: CPU per create over every run of that side.
 risk_cpu() {
-    "$REPO/scripts/bench-cpu.py" report "$ROOT/cpu-$1-before.json" "$ROOT/cpu-$1-after.json" "$(awk '{print $5}' <<<"$3")" \
-        "$ROOT/cpu-$2-before.json" "$ROOT/cpu-$2-after.json" "$(awk '{print $5}' <<<"$4")"
+    local windows=() run
+    for run in "$ROOT"/run-"$1"-*; do
+        run=${run##*/run-}
+        windows+=("$ROOT/cpu-$run-before.json" "$ROOT/cpu-$run-after.json" "$(awk '{print $5}' "$ROOT/run-$run")")
+    done
+    "$REPO/scripts/bench-cpu.py" report "${windows[@]}"
 }
-echo "bench: (i) (d) with payers: risk off, on, on, off" >&2
+echo "bench: (i) (d) with payers: $I_ROUNDS rounds of risk off, on, on, off" >&2
 # The bench merchant on nginx/risk-rules.conf's @trusted_merchants: every create is allowed and
 # goes on to the channel as with risk off, so the two sides do the same work but risk's. Each
 # create still pays for all of risk: the counters' round trip (writes and reads, and a new
@@ -221,17 +230,20 @@ echo "bench: (i) (d) with payers: risk off, on, on, off" >&2
 # reads the hour, holds some of the night's creates for review, and a held create never calls
 # the channel: cheaper than an allowed one, and the ratio would depend on the time of day.
 "$BIN_DIR/paygate-admin" --config "$ROOT/paygate.json" risk list add trusted_merchants "$MERCHANT_ID" >/dev/null
-risk_enabled off
-I_OFF1=$(risk_run off1)
-risk_enabled on
-I_ON1=$(risk_run on1)
-I_ON2=$(risk_run on2)
-risk_enabled off
-I_OFF2=$(risk_run off2)
-I_OFF=$(risk_both "$I_OFF1" "$I_OFF2")
-I_ON=$(risk_both "$I_ON1" "$I_ON2")
-I_OFF_CPU=$(risk_cpu off1 off2 "$I_OFF1" "$I_OFF2")
-I_ON_CPU=$(risk_cpu on1 on2 "$I_ON1" "$I_ON2")
+I_RUNS=""
+for round in $(seq "$I_ROUNDS"); do
+    risk_enabled off
+    I_RUNS+="$(risk_run "off-${round}a" | awk '{print $1}') "
+    risk_enabled on
+    I_RUNS+="$(risk_run "on-${round}a" | awk '{print $1}') "
+    I_RUNS+="$(risk_run "on-${round}b" | awk '{print $1}') "
+    risk_enabled off
+    I_RUNS+="$(risk_run "off-${round}b" | awk '{print $1}') "
+done
+I_OFF=$(risk_side off)
+I_ON=$(risk_side on)
+I_OFF_CPU=$(risk_cpu off)
+I_ON_CPU=$(risk_cpu on)
 echo "bench: (i) the risk evaluation alone" >&2
 I_EVAL=$("$BIN_DIR/paygate-bench" --config "$ROOT/paygate.json" riskeval --count 20000)
 
@@ -363,13 +375,13 @@ awk -v small="$H_SMALL" -v large="$H_LARGE" -v lines="$RECON_LINES" 'BEGIN {
         l[4] / 1024, lines, s[4] / 1024, lines / 10, (s[4] > 0 ? l[4] / s[4] : 0)
     printf "    at %d lines: %.0f lines/s, reading alone %.0f lines/s\n", lines / 10, lines / 10 / s[3], lines / 10 / s[1] }'
 awk -v on="${I_ON%% *}" -v off="${I_OFF%% *}" -v evaluation="$I_EVAL" \
-    -v runs="${I_OFF1%% *} ${I_ON1%% *} ${I_ON2%% *} ${I_OFF2%% *} req/s" 'BEGIN {
+    -v runs="$I_RUNS" 'BEGIN {
     split(evaluation, e, " ")
-    printf "(i) risk on/off = %.2f   target >= 0.9   (runs off, on, on, off: %s)\n", (off > 0 ? on / off : 0), runs
+    printf "(i) risk on/off = %.2f   target >= 0.9   (runs off, on, on, off in each round, req/s: %s)\n", (off > 0 ? on / off : 0), runs
     printf "    evaluation p50 %.0f us, p99 %.0f us with the Redis round trip; rules and model alone p50 %.1f us, p99 %.1f us\n", e[1], e[2], e[3], e[4]
     printf "    (%s allow/review/block of the evaluation'"'"'s creates)\n", e[5] }'
-echo "    CPU per create in (i), risk off (both runs):"
+echo "    CPU per create in (i), risk off (every run):"
 echo "$I_OFF_CPU"
-echo "    CPU per create in (i), risk on (both runs):"
+echo "    CPU per create in (i), risk on (every run):"
 echo "$I_ON_CPU"
 echo "(f) latency: from the callback's succeeded row to the receiver's log line, $(awk '{print $1}' <<<"$FL") webhooks"
