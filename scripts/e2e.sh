@@ -84,8 +84,9 @@ export PAYGATE_WORKER_QUERY_DELAY_SECONDS=20
 # The sandbox has no query limit, and the suite leaves thousands of orders due within minutes: at
 # the default 50 queries/s per channel a test's payment waits behind that backlog.
 export PAYGATE_QUERY_RATE=${PAYGATE_QUERY_RATE:-500}
-# The stack's worker claims threads x batch payments at once (4 x 8 here): fewer than the 40 that
-# test_two_workers_claim_disjointly makes due together, so a second worker gets some of them.
+# The stack's worker claims up to a batch per shard at each claim of each of its 4 threads: 8
+# here keeps its claims small, so test_two_workers_claim_disjointly's second worker, which
+# starts polling before its 40 payments become due, finds some of them left.
 export PAYGATE_WORKER_BATCH=${PAYGATE_WORKER_BATCH:-8}
 export PAYGATE_QUERY_SCHEDULE=20,20,20,20,20,20
 # A small database pool and a short wait, with more working permits than connections, so that

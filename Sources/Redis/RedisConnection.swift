@@ -99,21 +99,11 @@ public final class RedisConnection {
         }
     }
 
-    /// Sends one command (its arguments as bytes, binary-safe) and reads its reply. An error
-    /// reply is returned as `.error`; only a failure of the connection itself throws.
-    public func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
-        precondition(!arguments.isEmpty && arguments.count <= Self.argumentCountMax, "Redis argument count out of range")
-        return try send(RedisFrame(arguments))
-    }
-
-    /// Text arguments (their UTF-8), for commands whose arguments are all text.
+    /// Sends one command (its arguments as text, sent as their UTF-8) and reads its reply. An
+    /// error reply is returned as `.error`; only a failure of the connection itself throws.
     public func command(_ arguments: [String]) throws(RedisError) -> RedisReply {
         precondition(!arguments.isEmpty && arguments.count <= Self.argumentCountMax, "Redis argument count out of range")
         return try send(RedisFrame(arguments))
-    }
-
-    public func command(_ arguments: String...) throws(RedisError) -> RedisReply {
-        try command(arguments)
     }
 
     /// Writes the framed command and waits for its reply (within the connection's timeout).

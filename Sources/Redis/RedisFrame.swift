@@ -6,24 +6,14 @@
 struct RedisFrame {
     private(set) var bytes: [UInt8] = []
 
-    init(count: Int, capacity: Int) {
-        bytes.reserveCapacity(capacity + 16 * count + 16)
-        header(UInt8(ascii: "*"), count)
-    }
-
-    /// `arguments` framed, binary-safe.
-    init(_ arguments: [[UInt8]]) {
-        self.init(count: arguments.count, capacity: arguments.reduce(0) { $0 + $1.count })
-        for argument in arguments { append(argument) }
-    }
-
     /// `arguments` framed as their UTF-8.
     init(_ arguments: [String]) {
-        self.init(count: arguments.count, capacity: arguments.reduce(0) { $0 + $1.utf8.count })
+        bytes.reserveCapacity(arguments.reduce(16) { $0 + $1.utf8.count + 16 })
+        header(UInt8(ascii: "*"), arguments.count)
         for argument in arguments { append(argument.utf8) }
     }
 
-    mutating func append<Bytes: Collection<UInt8>>(_ argument: Bytes) {
+    private mutating func append(_ argument: String.UTF8View) {
         header(UInt8(ascii: "$"), argument.count)
         bytes.append(contentsOf: argument)
         bytes.append(13)

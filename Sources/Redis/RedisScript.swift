@@ -15,36 +15,12 @@ public final class RedisScript: Sendable {
 }
 
 extension RedisConnection {
-    /// Runs `script` with its keys and arguments; an error reply (the script failed) throws
-    /// `.server`. One round trip when the server has the script; three when it must load it.
-    public func evaluate(_ script: RedisScript, keys: [[UInt8]] = [], arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
-        try evaluate(script) { digest in
-            var frame = RedisFrame(count: 3 + keys.count + arguments.count, capacity: 64 + (keys + arguments).reduce(0) { $0 + $1.count })
-            frame.append(Self.evalSha.utf8)
-            frame.append(digest.utf8)
-            frame.append(String(keys.count).utf8)
-            for argument in keys + arguments { frame.append(argument) }
-            return frame
-        }
-    }
-
-    /// `script` with text arguments and no keys (their UTF-8), framed without intermediate copies.
+    /// Runs `script` with text arguments and no keys (a single server: the script names its keys
+    /// from its arguments); an error reply (the script failed) throws `.server`. One round trip
+    /// when the server has the script; three when it must load it.
     public func evaluate(_ script: RedisScript, arguments: [String]) throws(RedisError) -> RedisReply {
-        try evaluate(script) { digest in
-            var frame = RedisFrame(count: 3 + arguments.count, capacity: 64 + arguments.reduce(0) { $0 + $1.utf8.count })
-            frame.append(Self.evalSha.utf8)
-            frame.append(digest.utf8)
-            frame.append("0".utf8)
-            for argument in arguments { frame.append(argument.utf8) }
-            return frame
-        }
-    }
-
-    private static let evalSha = "EVALSHA"
-
-    private func evaluate(_ script: RedisScript, framed: (String) -> RedisFrame) throws(RedisError) -> RedisReply {
         if let digest = script.loadedDigest {
-            let reply = try send(framed(digest))
+            let reply = try send(RedisFrame(["EVALSHA", digest, "0"] + arguments))
             guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return try Self.checked(reply) }
         }
         let loaded = try command(["SCRIPT", "LOAD", script.source])
@@ -54,7 +30,7 @@ extension RedisConnection {
         }
         let digest = String(decoding: bytes, as: UTF8.self)
         script.remember(digest)
-        return try Self.checked(try send(framed(digest)))
+        return try Self.checked(try send(RedisFrame(["EVALSHA", digest, "0"] + arguments)))
     }
 
     private static func checked(_ reply: RedisReply) throws(RedisError) -> RedisReply {

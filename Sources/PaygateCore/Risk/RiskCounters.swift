@@ -42,10 +42,6 @@ public struct RiskCounterKey: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(windowSeconds << 8 | subject.ordinal << 4 | measure.ordinal)
     }
-
-    public static func == (left: RiskCounterKey, right: RiskCounterKey) -> Bool {
-        left.windowSeconds == right.windowSeconds && left.subject == right.subject && left.measure == right.measure
-    }
 }
 
 extension RiskSubject {

@@ -75,15 +75,16 @@ struct RiskCounterCall: Equatable {
         var setArguments: [String] = []
         for read in plan.reads {
             guard let prefix = prefixes[read.key.subject] else { continue }
-            let start = now - Int64(read.key.windowSeconds) * 1000
             switch read.source {
             case .one:
                 known[read.key] = 1
             case .ring(let index):
                 guard let number = ringNumbers[index] else { preconditionFailure("a read of a ring that was not written") }
-                ringArguments += [String(number), String(RiskCounterLayout.bucket(at: start, width: plan.rings[index].width))]
+                let first = RiskCounterLayout.buckets(windowSeconds: read.key.windowSeconds, at: now).first
+                ringArguments += [String(number), String(first)]
                 ringReads.append(read.key)
             case .set:
+                let start = now - Int64(read.key.windowSeconds) * 1000
                 setArguments += [RiskCounterLayout.setKey(prefix: prefix, measure: read.key.measure), String(start)]
                 setReads.append(read.key)
             }
